@@ -1,0 +1,31 @@
+# Two commands on a fresh machine with only python3: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-long bench clean
+
+install: $(STAMP)
+
+# Re-install only when the project's dependency list changes; `pip install -e` keeps code edits live.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/kiosk $(ARGS)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+test-long: install
+	$(BIN)/python -m pytest -q -m long
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

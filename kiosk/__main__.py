@@ -1,0 +1,5 @@
+"""Allows `python -m kiosk`."""
+
+from kiosk.cli import main
+
+main()

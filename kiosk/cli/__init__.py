@@ -1,0 +1,60 @@
+"""The `kiosk` command: the app itself, plus scriptable subcommands on the same store.
+
+Thin by design: each subcommand parses its arguments and calls the store, domain or interop
+layers; the screens call the same functions.
+"""
+
+from __future__ import annotations
+
+import click
+
+from kiosk.cli.common import Env
+from kiosk.config import Settings
+
+ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Database file (env KIOSK_DB).")
+@click.option("--programme", "programme_path", type=click.Path(dir_okay=False), help="Programme TOML (env KIOSK_PROGRAMME).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), help="Language of the interface (env KIOSK_LANG).")
+@click.option("--role", type=click.Choice(ROLES), default="programme", show_default=True, help="The screen to start in.")
+@click.option("--session", "session_id", help="With --role door: the session at this door.")
+@click.option("--device", help="Name of this desk or door in the scan log (env KIOSK_DEVICE).")
+@click.option("--public", is_flag=True, help="With --role dashboard: counts only, no names.")
+@click.version_option(package_name="netwerkdag-kiosk")
+@click.pass_context
+def main(ctx: click.Context, db_path, programme_path, lang, role, session_id, device, public) -> None:
+    """Run the event kiosk, or one of the subcommands below.
+
+    \b
+    Examples:
+      kiosk                          the programme, with every mode a key away
+      kiosk --role desk --device desk-1
+      kiosk --role selfservice       a locked attendee kiosk (leave with the staff PIN)
+      kiosk checkin M4RT9Z           check someone in from a script
+    """
+    settings = Settings.from_env(db_path=db_path, programme_path=programme_path, lang=lang, device=device)
+    ctx.obj = Env(settings)
+    if ctx.invoked_subcommand is None:
+        from kiosk.ui.launch import launch
+
+        launch(ctx.obj, role=role, session_id=session_id, public=public)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Read attendees or a schedule from a file into the kiosk."""
+
+
+@main.group("export")
+def export_group() -> None:
+    """Write attendees, scans, sign-ups or the schedule to a file or stdout."""
+
+
+def _register() -> None:
+    """Attach each module's subcommands; one module per area keeps this file small."""
+    from kiosk.cli import attendees, checkin, programme, signup  # noqa: F401
+
+
+_register()

@@ -1,0 +1,1 @@
+"""`kiosk import attendees`, `kiosk export attendees`, `kiosk demo` (placeholder until written)."""

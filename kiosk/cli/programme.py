@@ -1,0 +1,57 @@
+"""`kiosk programme check|show`: validate the programme file, or print it as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from kiosk.cli import main
+from kiosk.cli.common import Env, pass_env
+from kiosk.domain.loader import ProgrammeError, load_programme
+
+
+@main.group("programme")
+def programme_group() -> None:
+    """Check or show the programme (data/programme.toml or --programme)."""
+
+
+@programme_group.command("check")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@pass_env
+def check(env: Env, file: str | None) -> None:
+    """Validate a programme file and list every problem, one line each (exit 2 when any).
+
+    Example: kiosk programme check data/programme.toml
+    """
+    path = Path(file) if file else env.settings.programme_path
+    try:
+        programme = load_programme(path)
+    except ProgrammeError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise SystemExit(2)
+    click.echo(f"{path.name}: ok, {len(programme.sessions)} items in {len(programme.rounds)} rounds")
+    for line in programme.placeholders():
+        click.echo(f"{path.name}: to fill in: {line}")
+
+
+@programme_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print the validated programme as JSON.")
+@pass_env
+def show(env: Env, as_json: bool) -> None:
+    """Print the programme: a table of items, or JSON with --json.
+
+    Example: kiosk programme show --json | jq '.sessions[].id'
+    """
+    programme = env.programme()
+    if as_json:
+        data = programme.model_dump(mode="json")
+        for item, session in zip(data["sessions"], programme.sessions):
+            item["capacity"] = programme.capacity(session)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for session in programme.sessions:
+        where = f" [{session.room}]" if session.room else ""
+        click.echo(f"{session.time_range():<12} {session.id:<28} {session.title}{where}")

@@ -1,0 +1,69 @@
+"""`kiosk signup|cancel CODE SESSION_ID`: the self-service choice from a script, same code path."""
+
+from __future__ import annotations
+
+import click
+
+from kiosk.cli import main
+from kiosk.cli.common import Env, fail, pass_env
+from kiosk.domain.outcomes import SignupStatus
+from kiosk.store import StoreError
+from kiosk.store.signups import cancel, signup
+
+EXIT_CODES = {
+    SignupStatus.CONFIRMED: 0,
+    SignupStatus.UNCHANGED: 0,
+    SignupStatus.CANCELLED: 0,
+    SignupStatus.WAITLISTED: 3,
+    SignupStatus.REFUSED: 1,
+}
+
+
+def _report(result) -> None:
+    line = result.status.value
+    if result.reason:
+        line += f": {result.reason}"
+    if result.conflict_with:
+        line += f" (clashes with {result.conflict_with})"
+    if result.moved_from:
+        line += f" (moved from {result.moved_from})"
+    if result.waitlist_position:
+        line += f" (place {result.waitlist_position} on the waitlist)"
+    click.echo(line)
+    raise SystemExit(EXIT_CODES[result.status])
+
+
+@main.command("signup")
+@click.argument("code")
+@click.argument("session_id")
+@pass_env
+def signup_command(env: Env, code: str, session_id: str) -> None:
+    """Choose a session for an attendee; a full session puts them on its waitlist.
+
+    Exit 0 confirmed, 3 waitlisted, 1 refused (the reason is printed), 2 error.
+    Example: kiosk signup M4RT9Z lunch-vaartocht
+    """
+    db = env.db()
+    try:
+        result = signup(db, code, session_id, now=env.now(), device=env.settings.device)
+    except StoreError as error:
+        fail(str(error))
+    _report(result)
+
+
+@main.command("cancel")
+@click.argument("code")
+@click.argument("session_id")
+@pass_env
+def cancel_command(env: Env, code: str, session_id: str) -> None:
+    """Give up a seat or a waitlist place; the first on the waitlist gets the seat.
+
+    Exit 0 cancelled, 1 refused (the reason is printed), 2 error.
+    Example: kiosk cancel M4RT9Z lunch-vaartocht
+    """
+    db = env.db()
+    try:
+        result = cancel(db, code, session_id, now=env.now(), device=env.settings.device)
+    except StoreError as error:
+        fail(str(error))
+    _report(result)

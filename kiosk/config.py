@@ -1,0 +1,66 @@
+"""Where the database and programme are, the language, the clock and the staff PIN.
+
+Each setting comes from a command-line flag, else an environment variable, else a default:
+`KIOSK_DB`, `KIOSK_PROGRAMME`, `KIOSK_LANG` (nl, en), `KIOSK_NOW` (+ `KIOSK_NOW_FROZEN`),
+`KIOSK_STAFF_PIN`, `KIOSK_DEVICE` (the name this desk or door writes into the scan log).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.clock import Clock
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+DEFAULT_DB = DATA_DIR / "kiosk.db"
+DEFAULT_PROGRAMME = DATA_DIR / "programme.toml"
+# Used when KIOSK_STAFF_PIN is unset; the staff screens warn while it is in use.
+DEFAULT_STAFF_PIN = "0000"
+LANGUAGES = ("nl", "en")
+
+
+@dataclass
+class Settings:
+    """Everything a process needs to know about its place in the event."""
+
+    db_path: Path = DEFAULT_DB
+    programme_path: Path = DEFAULT_PROGRAMME
+    lang: str = "nl"
+    now: str | None = None
+    now_frozen: bool = False
+    staff_pin: str | None = None
+    device: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":
+        """Settings from the environment, with flags (non-None overrides) taking precedence."""
+        env = dict(os.environ if env is None else env)
+        settings = cls(
+            db_path=Path(env.get("KIOSK_DB") or DEFAULT_DB),
+            programme_path=Path(env.get("KIOSK_PROGRAMME") or DEFAULT_PROGRAMME),
+            lang=(env.get("KIOSK_LANG") or "nl").lower()[:2],
+            now=env.get("KIOSK_NOW") or None,
+            now_frozen=env.get("KIOSK_NOW_FROZEN", "") not in ("", "0", "false"),
+            staff_pin=env.get("KIOSK_STAFF_PIN") or None,
+        )
+        if env.get("KIOSK_DEVICE"):
+            settings.device = env["KIOSK_DEVICE"]
+        for key, value in overrides.items():
+            if value is not None:
+                setattr(settings, key, Path(value) if key.endswith("_path") else value)
+        if settings.lang not in LANGUAGES:
+            settings.lang = "nl"
+        return settings
+
+    @property
+    def pin_is_default(self) -> bool:
+        """True when no staff PIN was configured and the well-known default is in force."""
+        return not self.staff_pin
+
+    def clock(self, event_date=None, tz: str = "Europe/Amsterdam") -> Clock:
+        """The clock these settings describe."""
+        return Clock.from_env(self.now, self.now_frozen, event_date=event_date, tz=tz)

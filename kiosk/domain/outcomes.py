@@ -1,0 +1,106 @@
+"""The answers of the store's rules: what a scan or a sign-up came to, in words the UI can show."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class Light(StrEnum):
+    """The desk's traffic light."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class Reason(StrEnum):
+    """Why a scan was accepted or refused; stored verbatim in the scan log."""
+
+    OK = "ok"
+    REENTRY = "reentry"
+    EXIT = "exit"
+    ALREADY_IN = "already_in"
+    BOUNCE = "bounce"
+    UNKNOWN_CODE = "unknown_code"
+    CANCELLED = "cancelled"
+    NOT_INSIDE = "not_inside"
+    UNDO = "undo"
+    NOTHING_TO_UNDO = "nothing_to_undo"
+    MOVED = "moved"
+
+
+LIGHT_OF_REASON = {
+    Reason.OK: Light.GREEN,
+    Reason.REENTRY: Light.GREEN,
+    Reason.EXIT: Light.GREEN,
+    Reason.UNDO: Light.GREEN,
+    Reason.MOVED: Light.GREEN,
+    Reason.ALREADY_IN: Light.AMBER,
+    Reason.BOUNCE: Light.AMBER,
+    Reason.NOT_INSIDE: Light.AMBER,
+    Reason.NOTHING_TO_UNDO: Light.AMBER,
+    Reason.UNKNOWN_CODE: Light.RED,
+    Reason.CANCELLED: Light.RED,
+}
+
+
+class Person(BaseModel):
+    """An attendee as the screens show them."""
+
+    id: int
+    code: str
+    name: str
+    organisation: str = ""
+    city: str = ""
+    email: str = ""
+    status: str = "registered"
+    source: str = "import"
+
+
+class ScanResult(BaseModel):
+    """What one scan came to, after its transaction committed."""
+
+    scan_id: int
+    accepted: bool
+    reason: Reason
+    at: str
+    device: str
+    list_id: str = "venue"
+    direction: str = "entry"
+    raw_code: str = ""
+    person: Person | None = None
+    first_entry_at: str | None = None
+    first_entry_device: str | None = None
+    arrivals: int = 0
+    expected: int = 0
+    sessions: list[str] = []
+    replayed: bool = False
+
+    @property
+    def light(self) -> Light:
+        """Green, amber or red for this outcome."""
+        return LIGHT_OF_REASON[self.reason]
+
+
+class SignupStatus(StrEnum):
+    """The outcome of a sign-up or cancel."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    UNCHANGED = "unchanged"
+    REFUSED = "refused"
+
+
+class SignupResult(BaseModel):
+    """What a sign-up or cancel came to, after its transaction committed."""
+
+    status: SignupStatus
+    session_id: str
+    reason: str = ""
+    moved_from: str | None = None
+    conflict_with: str | None = None
+    waitlist_position: int | None = None
+    promoted: list[int] = []

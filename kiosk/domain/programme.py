@@ -1,0 +1,192 @@
+"""The programme of the day as validated pydantic models: event, rooms, rounds and sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def _parse_hhmm(value: object) -> object:
+    """Accept `HH:MM` (and `HH.MM`, as Dutch programmes write it) for a time of day."""
+    if isinstance(value, str):
+        text = value.strip().replace(".", ":")
+        try:
+            return dt.time.fromisoformat(text if len(text) > 4 else "0" + text)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a time of day (HH:MM)") from None
+    return value
+
+
+TimeOfDay = Annotated[
+    dt.time,
+    BeforeValidator(_parse_hhmm),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+]
+
+
+class Kind(StrEnum):
+    """What sort of programme item a session is; the grid and the rules treat each differently."""
+
+    WALK_IN = "walk-in"
+    OPENING = "opening"
+    PLENARY = "plenary"
+    BREAK = "break"
+    LUNCH = "lunch"
+    CHOICE = "choice"
+    ACTIVITY = "activity"
+    TALK = "talk"
+    PILLAR = "pillar"
+    CLOSING = "closing"
+
+
+class Strict(BaseModel):
+    """Base for programme models: unknown keys are errors, so a typo in the file is caught."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Event(Strict):
+    """The event itself; `date` is None while the organiser has not filled it in."""
+
+    name: str = Field(min_length=1)
+    subtitle: str = ""
+    date: dt.date | None = None
+    venue: str = ""
+    city: str = ""
+    timezone: str = "Europe/Amsterdam"
+    organiser: str = ""
+    source: str = ""
+
+
+class Room(Strict):
+    """A room of the venue; `capacity` None means unknown, which the rules read as no limit."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    capacity: int | None = Field(default=None, ge=0)
+
+
+class Round(Strict):
+    """A block of parallel sessions of which an attendee picks one (when `choice` is true)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    choice: bool = True
+    optional: bool = True
+    # Choosing closes this many minutes before the round's first session starts (0: at the start).
+    closes_minutes_before: int = Field(default=0, ge=0)
+
+
+class Speaker(Strict):
+    """A person on the programme, with their part in the item and their own description."""
+
+    name: str = Field(min_length=1)
+    role: str = "speaker"
+    about: str = ""
+
+
+class Session(Strict):
+    """One item of the programme: a plenary, a break, a choice session, an activity, ..."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    short_title: str = ""
+    subtitle: str = ""
+    kind: Kind
+    round: str | None = None
+    start: TimeOfDay
+    end: TimeOfDay | None = None
+    room: str | None = None
+    capacity: int | None = Field(default=None, ge=0)
+    speakers: list[Speaker] = []
+    description: str = ""
+    notes: list[str] = []
+    in_grid: bool = True
+    signup: bool = False
+
+    @field_validator("round", "room", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def label(self) -> str:
+        """The title to show where space is short."""
+        return self.short_title or self.title
+
+    @property
+    def tentative(self) -> bool:
+        """True when a note says the item is not yet confirmed ("onder voorbehoud")."""
+        return any("voorbehoud" in note.lower() or "niet bevestigd" in note.lower() for note in self.notes)
+
+    def time_range(self) -> str:
+        """`11:30-12:30`, or `from 16:30` style `16:30-` when the end is unknown."""
+        start = self.start.strftime("%H:%M")
+        return f"{start}-{self.end.strftime('%H:%M')}" if self.end else f"{start}-"
+
+    def overlaps(self, other: "Session") -> bool:
+        """True when the two items share any minute; an open end counts as a point in time."""
+        end_a = self.end or self.start
+        end_b = other.end or other.start
+        return self.start < end_b and other.start < end_a
+
+
+class Programme(Strict):
+    """The whole validated day."""
+
+    event: Event
+    rooms: list[Room] = []
+    rounds: list[Round] = []
+    sessions: list[Session]
+
+    def session(self, session_id: str) -> Session | None:
+        """The session with this id, or None."""
+        return next((s for s in self.sessions if s.id == session_id), None)
+
+    def room(self, room_id: str | None) -> Room | None:
+        """The room with this id, or None."""
+        return next((r for r in self.rooms if r.id == room_id), None)
+
+    def round(self, round_id: str | None) -> Round | None:
+        """The round with this id, or None."""
+        return next((r for r in self.rounds if r.id == round_id), None)
+
+    def capacity(self, session: Session) -> int | None:
+        """The seats of a session: its own cap, else its room's, else None (no limit)."""
+        if session.capacity is not None:
+            return session.capacity
+        room = self.room(session.room)
+        return room.capacity if room else None
+
+    def round_sessions(self, round_id: str) -> list[Session]:
+        """The sessions of one round, in programme order."""
+        return [s for s in self.sessions if s.round == round_id]
+
+    def choice_rounds(self) -> list[Round]:
+        """Rounds in which attendees choose, in the order of their first session."""
+        rounds = [r for r in self.rounds if r.choice and self.round_sessions(r.id)]
+        return sorted(rounds, key=lambda r: min(s.start for s in self.round_sessions(r.id)))
+
+    def round_start(self, round_id: str) -> dt.time | None:
+        """The earliest start among a round's sessions."""
+        starts = [s.start for s in self.round_sessions(round_id)]
+        return min(starts) if starts else None
+
+    def placeholders(self) -> list[str]:
+        """What the organiser still has to fill in, one line each."""
+        missing = []
+        if self.event.date is None:
+            missing.append("event.date: not set (the clock uses today's date)")
+        missing += [f"rooms[{i}].capacity: not set (no limit)" for i, r in enumerate(self.rooms) if r.capacity is None]
+        missing += [
+            f"sessions[{i}].room: not set ({s.id})"
+            for i, s in enumerate(self.sessions)
+            if s.room is None and s.kind in (Kind.CHOICE, Kind.PILLAR, Kind.TALK, Kind.PLENARY)
+        ]
+        return missing

@@ -1,0 +1,50 @@
+"""The interface's own words in Dutch and English; the programme's text stays as written.
+
+Each screen declares its words beside its code as `Text(nl=..., en=...)` and shows them with
+`text(lang, **values)`. Values are inserted with `str.format`, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Text(NamedTuple):
+    """One phrase in both languages."""
+
+    nl: str
+    en: str
+
+    def __call__(self, lang: str, **values: object) -> str:
+        """The phrase in `lang` with `{name}` fields filled in."""
+        phrase = self.en if lang == "en" else self.nl
+        return phrase.format(**values) if values else phrase
+
+
+# Words the store's reasons are shown with, on every screen and in the CLI.
+REASONS: dict[str, Text] = {
+    "ok": Text("Welkom", "Welcome"),
+    "reentry": Text("Welkom terug", "Welcome back"),
+    "exit": Text("Uitgecheckt", "Checked out"),
+    "already_in": Text("Al binnen", "Already checked in"),
+    "bounce": Text("Zojuist gescand", "Just scanned"),
+    "unknown_code": Text("Onbekende code", "Unknown code"),
+    "cancelled": Text("Registratie geannuleerd", "Registration cancelled"),
+    "not_inside": Text("Was niet binnen", "Was not inside"),
+    "undo": Text("Ongedaan gemaakt", "Undone"),
+    "nothing_to_undo": Text("Niets om ongedaan te maken", "Nothing to undo"),
+    "moved": Text("Verplaatst", "Moved"),
+    "full": Text("Vol", "Full"),
+    "closed": Text("Inschrijving gesloten", "Choosing has closed"),
+    "overlap": Text("Overlapt met een andere keuze", "Clashes with another choice"),
+    "unknown_session": Text("Onbekende sessie", "Unknown session"),
+    "no_signup": Text("Hiervoor hoeft u niet te kiezen", "This item needs no sign-up"),
+    "not_signed_up": Text("Niet ingeschreven", "Not signed up"),
+    "already_confirmed": Text("Al ingeschreven", "Already signed up"),
+}
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """The words for a store reason code, falling back to the code itself."""
+    text = REASONS.get(reason)
+    return text(lang) if text else reason

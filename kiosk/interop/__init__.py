@@ -1,0 +1,1 @@
+"""File formats in and out: CSV rosters and exports, demo data, schedules, calendars, badges."""

@@ -1,0 +1,250 @@
+"""The scan log: check-in, check-out, undo. Every scan is appended, accepted or refused.
+
+One code path for the desk screen, the door, the CLI and the benchmarks: `record_scan`.
+Each call is one `BEGIN IMMEDIATE` transaction: look-up, rules, append, derived state, commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid
+
+import sqlite_utils
+
+from kiosk.domain.outcomes import Person, Reason, ScanResult
+from kiosk.store.attendees import PERSON_COLUMNS, count_expected, find_by_code, person_from_row
+from kiosk.store.db import immediate
+from kiosk.store.presence import recompute_presence
+
+VENUE = "venue"
+# A scanner that reads one badge twice does so within this window; said quietly, not as an error.
+BOUNCE_SECONDS = 2.0
+
+
+def stamp(now: dt.datetime) -> str:
+    """The log's time format: ISO 8601 with milliseconds and the UTC offset."""
+    return now.isoformat(timespec="milliseconds")
+
+
+def new_nonce() -> str:
+    """A unique id for one scan, so that a scan sent twice is recorded once."""
+    return uuid.uuid4().hex
+
+
+def record_scan(
+    db: sqlite_utils.Database,
+    raw_code: str,
+    *,
+    now: dt.datetime,
+    device: str,
+    direction: str = "entry",
+    list_: str = VENUE,
+    nonce: str | None = None,
+) -> ScanResult:
+    """Scan a code in or out of the venue (or a session list) and return what it came to."""
+    nonce = nonce or new_nonce()
+    with immediate(db) as conn:
+        replay = _replay(conn, nonce)
+        if replay:
+            return replay
+        person = find_by_code(conn, raw_code)
+        reason = _judge(conn, person, direction, list_, device, now)
+        scan_id = _append(conn, nonce, now, device, list_, direction, raw_code, person, reason)
+        result = _result(conn, scan_id)
+    return result
+
+
+def append_scan(
+    conn: sqlite3.Connection,
+    *,
+    now: dt.datetime,
+    device: str,
+    list_: str,
+    direction: str,
+    person: Person,
+    reason: Reason,
+    nonce: str | None = None,
+    annuls: int | None = None,
+) -> int:
+    """Append one scan inside the caller's transaction and update derived state (door moves, undo)."""
+    return _append(conn, nonce or new_nonce(), now, device, list_, direction, person.code, person, reason, annuls)
+
+
+def _judge(
+    conn: sqlite3.Connection, person: Person | None, direction: str, list_: str, device: str, now: dt.datetime
+) -> Reason:
+    """The rules of a scan, read inside the write lock."""
+    if person is None:
+        return Reason.UNKNOWN_CODE
+    if person.status == "cancelled":
+        return Reason.CANCELLED
+    last = conn.execute(
+        "SELECT at, direction FROM scans WHERE attendee_id = ? AND list = ? AND device = ? ORDER BY id DESC LIMIT 1",
+        (person.id, list_, device),
+    ).fetchone()
+    if last and last[1] == direction and (now - dt.datetime.fromisoformat(last[0])).total_seconds() < BOUNCE_SECONDS:
+        return Reason.BOUNCE
+    state = conn.execute(
+        "SELECT inside, entries FROM presence WHERE attendee_id = ? AND list = ?", (person.id, list_)
+    ).fetchone()
+    inside, entries = state if state else (0, 0)
+    if direction == "exit":
+        return Reason.EXIT if inside else Reason.NOT_INSIDE
+    if inside:
+        return Reason.ALREADY_IN
+    return Reason.REENTRY if entries else Reason.OK
+
+
+def _append(
+    conn: sqlite3.Connection,
+    nonce: str,
+    now: dt.datetime,
+    device: str,
+    list_: str,
+    direction: str,
+    raw_code: str,
+    person: Person | None,
+    reason: Reason,
+    annuls: int | None = None,
+) -> int:
+    accepted = reason in (Reason.OK, Reason.REENTRY, Reason.EXIT, Reason.UNDO, Reason.MOVED)
+    cursor = conn.execute(
+        """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (nonce, stamp(now), device, list_, direction, raw_code[:200], person.id if person else None,
+         int(accepted), reason.value, annuls),
+    )
+    if accepted and person is not None:
+        recompute_presence(conn, person.id, list_)
+    return cursor.lastrowid
+
+
+def _replay(conn: sqlite3.Connection, nonce: str) -> ScanResult | None:
+    """The result of a scan already recorded under this nonce, or None."""
+    row = conn.execute("SELECT id FROM scans WHERE nonce = ?", (nonce,)).fetchone()
+    if not row:
+        return None
+    result = _result(conn, row[0])
+    result.replayed = True
+    return result
+
+
+def _result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
+    """Describe a logged scan with the person, their first entry and the counts."""
+    scan = conn.execute(
+        "SELECT id, at, device, list, direction, raw_code, attendee_id, accepted, reason FROM scans WHERE id = ?",
+        (scan_id,),
+    ).fetchone()
+    _, at, device, list_, direction, raw_code, attendee_id, accepted, reason = scan
+    person, first_at, first_device, sessions = None, None, None, []
+    if attendee_id is not None:
+        row = conn.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (attendee_id,)).fetchone()
+        person = person_from_row(row)
+        first = conn.execute(
+            "SELECT first_entry_at, first_entry_device FROM presence WHERE attendee_id = ? AND list = ?",
+            (attendee_id, list_),
+        ).fetchone()
+        if first:
+            first_at, first_device = first
+        sessions = [
+            r[0]
+            for r in conn.execute(
+                """SELECT s.session_id FROM signups s LEFT JOIN sessions x ON x.id = s.session_id
+                   WHERE s.attendee_id = ? AND s.status = 'confirmed' ORDER BY x.starts_at, s.id""",
+                (attendee_id,),
+            )
+        ]
+    return ScanResult(
+        scan_id=scan_id,
+        accepted=bool(accepted),
+        reason=Reason(reason),
+        at=at,
+        device=device,
+        list_id=list_,
+        direction=direction,
+        raw_code=raw_code,
+        person=person,
+        first_entry_at=first_at,
+        first_entry_device=first_device,
+        arrivals=count_arrivals(conn),
+        expected=count_expected(conn),
+        sessions=sessions,
+    )
+
+
+def count_arrivals(conn: sqlite3.Connection | sqlite_utils.Database) -> int:
+    """How many people have arrived at the venue (each counted once, undone arrivals not)."""
+    conn = getattr(conn, "conn", conn)
+    return conn.execute(
+        "SELECT COUNT(*) FROM presence WHERE list = ? AND first_entry_at IS NOT NULL", (VENUE,)
+    ).fetchone()[0]
+
+
+def undo_scan(
+    db: sqlite_utils.Database,
+    *,
+    now: dt.datetime,
+    device: str,
+    scan_id: int | None = None,
+    nonce: str | None = None,
+) -> ScanResult:
+    """Annul a scan by appending an annulling one: the given scan, else this device's last accepted one.
+
+    Returns the annulling scan's result (reason UNDO), or NOTHING_TO_UNDO when there is none.
+    """
+    nonce = nonce or new_nonce()
+    with immediate(db) as conn:
+        replay = _replay(conn, nonce)
+        if replay:
+            return replay
+        target = _undoable(conn, device, scan_id)
+        if target is None:
+            cursor = conn.execute(
+                """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason)
+                   VALUES (?, ?, ?, 'venue', 'entry', '', NULL, 0, ?)""",
+                (nonce, stamp(now), device, Reason.NOTHING_TO_UNDO.value),
+            )
+            return _result(conn, cursor.lastrowid)
+        target_id, list_, direction, attendee_id, raw_code = target
+        cursor = conn.execute(
+            """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
+            (nonce, stamp(now), device, list_, direction, raw_code, attendee_id, Reason.UNDO.value, target_id),
+        )
+        recompute_presence(conn, attendee_id, list_)
+        return _result(conn, cursor.lastrowid)
+
+
+def _undoable(conn: sqlite3.Connection, device: str, scan_id: int | None) -> tuple | None:
+    """The scan an undo would annul: accepted, not an undo itself, not annulled yet."""
+    where = "id = ?" if scan_id is not None else "device = ?"
+    row = conn.execute(
+        f"""SELECT id, list, direction, attendee_id, raw_code FROM scans
+            WHERE {where} AND accepted = 1 AND annuls IS NULL AND attendee_id IS NOT NULL
+              AND id NOT IN (SELECT annuls FROM scans WHERE annuls IS NOT NULL)
+            ORDER BY id DESC LIMIT 1""",
+        (scan_id if scan_id is not None else device,),
+    ).fetchone()
+    return row
+
+
+def recent_scans(db: sqlite_utils.Database, *, device: str | None = None, limit: int = 10) -> list[dict]:
+    """The last scans (of one device, or all), newest first, with the person's name."""
+    where, params = ("WHERE s.device = ?", (device, limit)) if device else ("", (limit,))
+    rows = db.execute(
+        f"""SELECT s.id, s.at, s.device, s.list, s.direction, s.accepted, s.reason, s.annuls,
+                   s.raw_code, a.name, a.code
+            FROM scans s LEFT JOIN attendees a ON a.id = s.attendee_id
+            {where} ORDER BY s.id DESC LIMIT ?""",
+        params,
+    ).fetchall()
+    keys = ["id", "at", "device", "list", "direction", "accepted", "reason", "annuls", "raw_code", "name", "code"]
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def arrivals_since(db: sqlite_utils.Database, since: dt.datetime) -> int:
+    """How many first arrivals at the venue happened at or after `since`."""
+    return db.execute(
+        "SELECT COUNT(*) FROM presence WHERE list = ? AND first_entry_at >= ?", (VENUE, stamp(since))
+    ).fetchone()[0]

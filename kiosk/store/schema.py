@@ -1,0 +1,159 @@
+"""The schema as numbered migrations; `PRAGMA user_version` says which have run.
+
+The tables are a public interface (organisers open the file with sqlite-utils or Datasette):
+README.md documents each column. Add a migration at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from kiosk.domain.text import fold
+from kiosk.store.db import immediate
+
+V1 = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+CREATE TABLE attendees (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    organisation TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'registered' CHECK (status IN ('registered', 'cancelled')),
+    source TEXT NOT NULL DEFAULT 'import',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX attendees_code ON attendees (code COLLATE NOCASE);
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    round TEXT,
+    starts_at TEXT NOT NULL,
+    ends_at TEXT,
+    room TEXT,
+    capacity INTEGER,
+    signup INTEGER NOT NULL DEFAULT 0,
+    closes_at TEXT,
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE scans (
+    id INTEGER PRIMARY KEY,
+    nonce TEXT NOT NULL UNIQUE,
+    at TEXT NOT NULL,
+    device TEXT NOT NULL,
+    list TEXT NOT NULL DEFAULT 'venue',
+    direction TEXT NOT NULL CHECK (direction IN ('entry', 'exit')),
+    raw_code TEXT NOT NULL DEFAULT '',
+    attendee_id INTEGER REFERENCES attendees (id),
+    accepted INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+    reason TEXT NOT NULL,
+    annuls INTEGER REFERENCES scans (id)
+);
+CREATE INDEX scans_attendee ON scans (attendee_id, list);
+CREATE INDEX scans_at ON scans (at);
+CREATE INDEX scans_device ON scans (device, id);
+CREATE TABLE signups (
+    id INTEGER PRIMARY KEY,
+    attendee_id INTEGER NOT NULL REFERENCES attendees (id),
+    session_id TEXT NOT NULL,
+    round TEXT,
+    status TEXT NOT NULL CHECK (status IN ('confirmed', 'waitlisted', 'cancelled')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    device TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX signups_active ON signups (attendee_id, session_id) WHERE status != 'cancelled';
+CREATE INDEX signups_session ON signups (session_id, status, id);
+CREATE INDEX signups_attendee ON signups (attendee_id, status);
+"""
+
+# v2: derived state kept beside the log (who is inside where) and folded-name search.
+V2 = """
+ALTER TABLE attendees ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+CREATE TABLE presence (
+    attendee_id INTEGER NOT NULL REFERENCES attendees (id),
+    list TEXT NOT NULL,
+    inside INTEGER NOT NULL,
+    entries INTEGER NOT NULL,
+    first_entry_at TEXT,
+    first_entry_device TEXT,
+    last_scan_id INTEGER NOT NULL,
+    last_change_at TEXT NOT NULL,
+    PRIMARY KEY (attendee_id, list)
+) WITHOUT ROWID;
+CREATE INDEX presence_list ON presence (list, inside);
+CREATE INDEX scans_annuls ON scans (annuls) WHERE annuls IS NOT NULL;
+CREATE INDEX presence_arrivals ON presence (list, first_entry_at);
+CREATE VIRTUAL TABLE attendees_fts USING fts5 (
+    search_text, content='attendees', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'
+);
+CREATE TRIGGER attendees_fts_insert AFTER INSERT ON attendees BEGIN
+    INSERT INTO attendees_fts (rowid, search_text) VALUES (new.id, new.search_text);
+END;
+CREATE TRIGGER attendees_fts_delete AFTER DELETE ON attendees BEGIN
+    INSERT INTO attendees_fts (attendees_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+END;
+CREATE TRIGGER attendees_fts_update AFTER UPDATE OF search_text ON attendees BEGIN
+    INSERT INTO attendees_fts (attendees_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+    INSERT INTO attendees_fts (rowid, search_text) VALUES (new.id, new.search_text);
+END;
+"""
+
+
+def search_text(name: str, organisation: str, city: str) -> str:
+    """The folded text that name search matches against."""
+    return fold(f"{name} {organisation} {city}")
+
+
+def _v2_fill(conn) -> None:
+    """Fill the new derived columns and tables from what a v1 file already holds."""
+    from kiosk.store.presence import rebuild_presence
+
+    rows = conn.execute("SELECT id, name, organisation, city FROM attendees").fetchall()
+    conn.executemany(
+        "UPDATE attendees SET search_text = ? WHERE id = ?",
+        [(search_text(name, org, city), id_) for id_, name, org, city in rows],
+    )
+    rebuild_presence(conn)
+
+
+MIGRATIONS: list[tuple[str, Callable | None]] = [(V1, None), (V2, _v2_fill)]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
+    """Run the migrations that this file has not had yet, each in its own transaction."""
+    while True:
+        with immediate(db) as conn:
+            # Read the version inside the lock, so two processes never run one migration twice.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version >= target:
+                return version
+            script, fill = MIGRATIONS[version]
+            for statement in _statements(script):
+                conn.execute(statement)
+            if fill:
+                fill(conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (executescript would COMMIT our transaction)."""
+    import sqlite3
+
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]

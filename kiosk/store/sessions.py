@@ -1,0 +1,61 @@
+"""The programme's sessions mirrored into the database, so rules and other tools read one truth.
+
+Capacity is enforced inside the sign-up transaction, so it must be in the file, not only in the
+programme that one process loaded. Each process syncs the programme it runs with at start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlite_utils
+
+from kiosk.domain.programme import Programme
+from kiosk.store.db import immediate
+
+
+def sync_programme(db: sqlite_utils.Database, programme: Programme) -> None:
+    """Write the programme's sessions and event facts into the `sessions` and `meta` tables."""
+    rows = []
+    for position, session in enumerate(programme.sessions):
+        round_ = programme.round(session.round)
+        closes = None
+        if session.signup:
+            start = dt.datetime.combine(dt.date(2000, 1, 1), session.start)
+            minutes = round_.closes_minutes_before if round_ else 0
+            closes = (start - dt.timedelta(minutes=minutes)).strftime("%H:%M")
+        rows.append(
+            (
+                session.id, session.title, session.kind.value, session.round, session.start.strftime("%H:%M"),
+                session.end.strftime("%H:%M") if session.end else None, session.room,
+                programme.capacity(session), int(session.signup), closes, position,
+            )
+        )
+    with immediate(db) as conn:
+        current = conn.execute(
+            "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, closes_at, position"
+            " FROM sessions ORDER BY position"
+        ).fetchall()
+        if [tuple(r) for r in current] == rows:
+            return  # nothing changed: do not wake every other process's data_version watcher
+        ids = [r[0] for r in rows]
+        conn.execute(f"DELETE FROM sessions WHERE id NOT IN ({','.join('?' * len(ids))})", ids)
+        conn.executemany(
+            """INSERT INTO sessions (id, title, kind, round, starts_at, ends_at, room, capacity, signup,
+                                     closes_at, position)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET title = excluded.title, kind = excluded.kind,
+                   round = excluded.round, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+                   room = excluded.room, capacity = excluded.capacity, signup = excluded.signup,
+                   closes_at = excluded.closes_at, position = excluded.position""",
+            rows,
+        )
+        meta = {
+            "event_name": programme.event.name,
+            "event_date": programme.event.date.isoformat() if programme.event.date else "",
+            "timezone": programme.event.timezone,
+        }
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            list(meta.items()),
+        )

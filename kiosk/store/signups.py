@@ -1,0 +1,234 @@
+"""Sign-ups for sessions: one choice per round, capacity enforced in the transaction, a waitlist.
+
+`signup` and `cancel` are the one code path of the self-service kiosk, the CLI and the tests.
+A freed seat goes to the first on that session's waitlist inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
+from kiosk.domain.rules import choosing_closed, clashes
+from kiosk.store.attendees import find_by_code
+from kiosk.store.db import immediate
+from kiosk.store.scans import stamp
+
+
+@dataclass
+class SessionRow:
+    """A session as the sign-up rules need it."""
+
+    id: str
+    title: str
+    kind: str
+    round: str | None
+    starts_at: str
+    ends_at: str | None
+    capacity: int | None
+    signup: bool
+    closes_at: str | None
+
+
+def _session(conn: sqlite3.Connection, session_id: str) -> SessionRow | None:
+    row = conn.execute(
+        "SELECT id, title, kind, round, starts_at, ends_at, capacity, signup, closes_at FROM sessions WHERE id = ?",
+        (session_id,),
+    ).fetchone()
+    return SessionRow(*row[:7], bool(row[7]), row[8]) if row else None
+
+
+def _event_date(conn: sqlite3.Connection) -> dt.date | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def _confirmed_count(conn: sqlite3.Connection, session_id: str) -> int:
+    return conn.execute(
+        "SELECT COUNT(*) FROM signups WHERE session_id = ? AND status = 'confirmed'", (session_id,)
+    ).fetchone()[0]
+
+
+def _active(conn: sqlite3.Connection, attendee_id: int) -> list[tuple[int, str, str, str | None]]:
+    """(signup id, session id, status, round) of a person's confirmed and waitlisted sign-ups."""
+    return conn.execute(
+        "SELECT id, session_id, status, round FROM signups WHERE attendee_id = ? AND status != 'cancelled'",
+        (attendee_id,),
+    ).fetchall()
+
+
+def signup(
+    db: sqlite_utils.Database, code: str, session_id: str, *, now: dt.datetime, device: str = ""
+) -> SignupResult:
+    """Choose a session for the person with this code; full sessions put them on the waitlist."""
+    with immediate(db) as conn:
+        person = find_by_code(conn, code)
+        refusal = _refusal(conn, person, session_id, now)
+        if refusal:
+            return SignupResult(status=SignupStatus.REFUSED, session_id=session_id, reason=refusal)
+        session = _session(conn, session_id)
+        active = _active(conn, person.id)
+        mine = {sid: status for _, sid, status, _ in active}
+        if mine.get(session_id) == "confirmed":
+            return SignupResult(status=SignupStatus.UNCHANGED, session_id=session_id, reason="already_confirmed")
+        conflict = _conflict(conn, session, active)
+        if conflict:
+            return SignupResult(
+                status=SignupStatus.REFUSED, session_id=session_id, reason="overlap", conflict_with=conflict
+            )
+        if session.capacity is not None and _confirmed_count(conn, session_id) >= session.capacity:
+            if session_id not in mine:
+                _insert(conn, person.id, session, "waitlisted", now, device)
+            position = _waitlist_position(conn, person.id, session_id)
+            return SignupResult(
+                status=SignupStatus.WAITLISTED, session_id=session_id, reason="full", waitlist_position=position
+            )
+        moved_from = _confirm(conn, person.id, session, now, device, waitlisted=session_id in mine)
+        promoted = _promote(conn, moved_from, now) if moved_from else []
+        return SignupResult(
+            status=SignupStatus.CONFIRMED, session_id=session_id, moved_from=moved_from, promoted=promoted
+        )
+
+
+def cancel(db: sqlite_utils.Database, code: str, session_id: str, *, now: dt.datetime, device: str = "") -> SignupResult:
+    """Give up a seat (or a waitlist place); the first on the waitlist gets the seat."""
+    with immediate(db) as conn:
+        person = find_by_code(conn, code)
+        if person is None:
+            return SignupResult(status=SignupStatus.REFUSED, session_id=session_id, reason="unknown_code")
+        row = conn.execute(
+            "SELECT id, status FROM signups WHERE attendee_id = ? AND session_id = ? AND status != 'cancelled'",
+            (person.id, session_id),
+        ).fetchone()
+        if row is None:
+            return SignupResult(status=SignupStatus.REFUSED, session_id=session_id, reason="not_signed_up")
+        conn.execute(
+            "UPDATE signups SET status = 'cancelled', updated_at = ?, device = ? WHERE id = ?",
+            (stamp(now), device, row[0]),
+        )
+        promoted = _promote(conn, session_id, now) if row[1] == "confirmed" else []
+        return SignupResult(status=SignupStatus.CANCELLED, session_id=session_id, promoted=promoted)
+
+
+def _refusal(conn: sqlite3.Connection, person: Person | None, session_id: str, now: dt.datetime) -> str:
+    """Why this sign-up cannot be made at all, or ''."""
+    if person is None:
+        return "unknown_code"
+    if person.status == "cancelled":
+        return "cancelled"
+    session = _session(conn, session_id)
+    if session is None:
+        return "unknown_session"
+    if not session.signup:
+        return "no_signup"
+    if choosing_closed(now, session.closes_at, _event_date(conn)):
+        return "closed"
+    return ""
+
+
+def _conflict(conn: sqlite3.Connection, session: SessionRow, active: list) -> str | None:
+    """The id of a confirmed session in another round that clashes in time with this one."""
+    for _, other_id, status, round_ in active:
+        if status != "confirmed" or other_id == session.id or (round_ and round_ == session.round):
+            continue
+        other = _session(conn, other_id)
+        if other and clashes(session.kind, session.starts_at, session.ends_at, other.kind, other.starts_at, other.ends_at):
+            return other_id
+    return None
+
+
+def _insert(conn: sqlite3.Connection, attendee_id: int, session: SessionRow, status: str, now, device: str) -> None:
+    conn.execute(
+        """INSERT INTO signups (attendee_id, session_id, round, status, created_at, updated_at, device)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (attendee_id, session.id, session.round, status, stamp(now), stamp(now), device),
+    )
+
+
+def _confirm(
+    conn: sqlite3.Connection, attendee_id: int, session: SessionRow, now, device: str, *, waitlisted: bool
+) -> str | None:
+    """Give the person this seat, releasing their other seat in the same round; returns that session."""
+    moved_from = None
+    if session.round:
+        other = conn.execute(
+            """SELECT id, session_id FROM signups WHERE attendee_id = ? AND round = ? AND status = 'confirmed'
+               AND session_id != ?""",
+            (attendee_id, session.round, session.id),
+        ).fetchone()
+        if other:
+            conn.execute(
+                "UPDATE signups SET status = 'cancelled', updated_at = ?, device = ? WHERE id = ?",
+                (stamp(now), device, other[0]),
+            )
+            moved_from = other[1]
+    if waitlisted:
+        conn.execute(
+            """UPDATE signups SET status = 'confirmed', updated_at = ?, device = ?
+               WHERE attendee_id = ? AND session_id = ? AND status = 'waitlisted'""",
+            (stamp(now), device, attendee_id, session.id),
+        )
+    else:
+        _insert(conn, attendee_id, session, "confirmed", now, device)
+    return moved_from
+
+
+def _promote(conn: sqlite3.Connection, session_id: str, now: dt.datetime) -> list[int]:
+    """Fill freed seats from the waitlists, first come first served; returns promoted attendee ids.
+
+    A promotion can free a seat elsewhere (the person's other choice in that round), so this
+    works through a queue of sessions until no seat can be filled.
+    """
+    promoted: list[int] = []
+    queue = [session_id]
+    while queue:
+        session = _session(conn, queue.pop(0))
+        if session is None:
+            continue
+        waiting = [r[0] for r in conn.execute(
+            "SELECT attendee_id FROM signups WHERE session_id = ? AND status = 'waitlisted' ORDER BY id",
+            (session.id,),
+        )]
+        for attendee_id in waiting:
+            if session.capacity is not None and _confirmed_count(conn, session.id) >= session.capacity:
+                break
+            # Someone who has since chosen a clashing session keeps their place but is passed over.
+            if _conflict(conn, session, _active(conn, attendee_id)):
+                continue
+            freed = _confirm(conn, attendee_id, session, now, "waitlist", waitlisted=True)
+            promoted.append(attendee_id)
+            if freed:
+                queue.append(freed)
+    return promoted
+
+
+def _waitlist_position(conn: sqlite3.Connection, attendee_id: int, session_id: str) -> int:
+    row = conn.execute(
+        """SELECT COUNT(*) FROM signups WHERE session_id = ? AND status = 'waitlisted'
+           AND id <= (SELECT id FROM signups WHERE attendee_id = ? AND session_id = ? AND status = 'waitlisted')""",
+        (session_id, attendee_id, session_id),
+    ).fetchone()
+    return row[0]
+
+
+def choices_of(db: sqlite_utils.Database, attendee_id: int) -> dict[str, str]:
+    """A person's active sign-ups: session id -> 'confirmed' or 'waitlisted'."""
+    rows = db.execute(
+        "SELECT session_id, status FROM signups WHERE attendee_id = ? AND status != 'cancelled'", (attendee_id,)
+    ).fetchall()
+    return dict(rows)
+
+
+def session_counts(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, tuple[int, int]]:
+    """Per session: (confirmed, waitlisted)."""
+    conn = getattr(db, "conn", db)
+    counts: dict[str, list[int]] = {}
+    for session_id, status, n in conn.execute(
+        "SELECT session_id, status, COUNT(*) FROM signups WHERE status != 'cancelled' GROUP BY session_id, status"
+    ):
+        counts.setdefault(session_id, [0, 0])[0 if status == "confirmed" else 1] = n
+    return {k: (v[0], v[1]) for k, v in counts.items()}

@@ -1,0 +1,43 @@
+"""What every screen needs to know about its process: settings, programme, clock, store access."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from kiosk.clock import Clock
+from kiosk.config import Settings
+from kiosk.domain.programme import Programme
+from kiosk.store.db import connect
+
+
+@dataclass
+class UiContext:
+    """Shared by the app and its screens; `db()` gives each thread its own connection."""
+
+    settings: Settings
+    programme: Programme
+    clock: Clock
+    role: str = "programme"
+    door_session: str | None = None
+    public: bool = False
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+
+    @property
+    def lang(self) -> str:
+        """The interface language, nl or en."""
+        return self.settings.lang
+
+    @property
+    def device(self) -> str:
+        """This desk's or door's name in the scan log."""
+        return self.settings.device
+
+    def db(self) -> sqlite_utils.Database:
+        """A connection for the calling thread (workers must not share the UI thread's)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = connect(self.settings.db_path)
+        return db
