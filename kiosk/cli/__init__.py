@@ -54,7 +54,7 @@ def export_group() -> None:
 
 def _register() -> None:
     """Attach each module's subcommands; one module per area keeps this file small."""
-    from kiosk.cli import attendees, checkin, programme, signup  # noqa: F401
+    from kiosk.cli import attendees, checkin, programme, reports, schedule, signup  # noqa: F401
 
 
 _register()

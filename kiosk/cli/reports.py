@@ -1,0 +1,1 @@
+"""Subcommands of the reports area (filled in by its issue)."""

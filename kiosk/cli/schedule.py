@@ -1,0 +1,1 @@
+"""Subcommands of the schedule area (filled in by its issue)."""
