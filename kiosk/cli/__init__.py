@@ -54,7 +54,8 @@ def export_group() -> None:
 
 def _register() -> None:
     """Attach each module's subcommands; one module per area keeps this file small."""
-    from kiosk.cli import attendees, checkin, programme, reports, schedule, signup  # noqa: F401
+    from kiosk.cli import attendees, checkin, privacy, programme, reports, schedule, signup  # noqa: F401
+    from kiosk.cli import backup  # noqa: F401
 
 
 _register()

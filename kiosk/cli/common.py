@@ -75,7 +75,11 @@ class _Quiet:
         self.items = items
 
     def __enter__(self):
-        return self.items
+        # Itself, like click's bar: callers may iterate it or call update() on it.
+        return self
+
+    def __iter__(self):
+        return iter(self.items or ())
 
     def __exit__(self, *exc) -> None:
         return None

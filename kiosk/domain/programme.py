@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
 
+from kiosk.domain.text import words
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -61,6 +63,13 @@ class Event(Strict):
     timezone: str = "Europe/Amsterdam"
     organiser: str = ""
     source: str = ""
+    # Short lowercase name for file names and calendar UIDs (frab's `acronym`); "" derives it from the name.
+    acronym: str = ""
+
+    @property
+    def slug(self) -> str:
+        """The acronym, else the name folded to `a-z0-9_` (e.g. `g40_bestuurlijke_netwerkdag`)."""
+        return "_".join(words(self.acronym or self.name)) or "event"
 
 
 class Room(Strict):
@@ -109,6 +118,11 @@ class Session(Strict):
     notes: list[str] = []
     in_grid: bool = True
     signup: bool = False
+    # Several days: the date of this item; None means the event's own date (a one-day event).
+    day: dt.date | None = None
+    # From frab/pretalx schedules: the thematic track and the spoken language ("" when not known).
+    track: str = ""
+    language: str = ""
 
     @field_validator("round", "room", mode="before")
     @classmethod
@@ -177,6 +191,20 @@ class Programme(Strict):
         """The earliest start among a round's sessions."""
         starts = [s.start for s in self.round_sessions(round_id)]
         return min(starts) if starts else None
+
+    def day_of(self, session: Session) -> dt.date | None:
+        """The date a session happens on: its own `day`, else the event's date (None when unset)."""
+        return session.day or self.event.date
+
+    def days(self) -> list[dt.date | None]:
+        """The distinct dates of the programme in order; `[None]` for a one-day event without a date."""
+        found = {self.day_of(s) for s in self.sessions}
+        dated = sorted(d for d in found if d is not None)
+        return ([None] if None in found else []) + dated
+
+    def day_sessions(self, day: dt.date | None) -> list[Session]:
+        """The sessions on one date (None: those on the event's own, unset date), in programme order."""
+        return [s for s in self.sessions if self.day_of(s) == day]
 
     def placeholders(self) -> list[str]:
         """What the organiser still has to fill in, one line each."""

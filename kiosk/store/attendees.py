@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sqlite3
 from collections.abc import Iterable
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from kiosk.domain.codes import new_code, normalise_code
-from kiosk.domain.outcomes import Person
+from kiosk.domain.outcomes import Person, ScanResult
 from kiosk.domain.text import words
 from kiosk.store.db import immediate
 from kiosk.store.schema import search_text
@@ -57,13 +58,16 @@ def search(db: sqlite_utils.Database, text: str, limit: int = 20) -> list[Search
     query = fts_query(text)
     if not query:
         return []
+    # Ranking scores every match; a one- or two-letter prefix matches half the roster, so short
+    # queries take the first matches in file order and stay fast at 100,000 attendees.
+    order = "ORDER BY f.rank" if min(len(w) for w in words(text)[:8]) >= 3 else ""
     rows = db.execute(
         f"""SELECT {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}, p.inside, p.first_entry_at
             FROM attendees_fts f
             JOIN attendees a ON a.id = f.rowid
             LEFT JOIN presence p ON p.attendee_id = a.id AND p.list = 'venue'
             WHERE attendees_fts MATCH ?
-            ORDER BY f.rank
+            {order}
             LIMIT ?""",
         (query, limit),
     ).fetchall()
@@ -156,10 +160,209 @@ def _match(conn: sqlite3.Connection, row: RosterRow) -> tuple | None:
 def count_expected(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     """How many registered (not cancelled) attendees there are."""
     conn = getattr(db, "conn", db)
-    return conn.execute("SELECT COUNT(*) FROM attendees WHERE status = 'registered'").fetchone()[0]
+    # Kept by triggers (schema v3), so this costs one index look-up at any roster size.
+    row = conn.execute("SELECT value FROM tallies WHERE key = 'expected'").fetchone()
+    return row[0] if row else 0
 
 
 def list_attendees(db: sqlite_utils.Database) -> list[Person]:
     """Every attendee, by name."""
     rows = db.execute(f"SELECT {PERSON_COLUMNS} FROM attendees ORDER BY name COLLATE NOCASE, id").fetchall()
     return [person_from_row(r) for r in rows]
+
+
+class RosterConflict(Exception):
+    """Rows of one import that cannot be matched to attendees unambiguously; nothing was written.
+
+    `problems` holds (row index, message, other row index or None), so the caller can name the
+    file's line numbers instead of the row numbers the message uses.
+    """
+
+    def __init__(self, problems: list[tuple[int, str, int | None]]) -> None:
+        super().__init__("; ".join(message for _, message, _ in problems))
+        self.problems = problems
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a trial import back."""
+
+
+def import_roster(
+    db: sqlite_utils.Database,
+    rows: list[RosterRow],
+    now: str,
+    source: str = "import",
+    rng: random.Random | None = None,
+    on_progress=None,
+    dry_run: bool = False,
+) -> UpsertCounts:
+    """Add or update a whole roster in one transaction, fast enough for 100,000 rows: all or none.
+
+    Like `upsert_attendees`, but the existing attendees are read once into memory and the writes
+    go in batches, instead of a look-up per row. Matching: a row with a code is the attendee with
+    that code; without one, the attendee with its e-mail (when only this row carries that e-mail
+    and only one attendee has it), else the one with its name and organisation. Two rows that land
+    on one attendee, or a row that fits several, raise RosterConflict and nothing is written.
+    `dry_run` computes the counts and rolls back. `on_progress(n)` is called as rows are done.
+    """
+    counts = UpsertCounts()
+    try:
+        with immediate(db) as conn:
+            existing = conn.execute("SELECT id, code, name, organisation, city, email, status FROM attendees").fetchall()
+            by_code = {row[1].upper(): row for row in existing}
+            by_email: dict[str, list[tuple]] = {}
+            by_name: dict[tuple[str, str], list[tuple]] = {}
+            for row in existing:
+                if row[5]:
+                    by_email.setdefault(row[5].casefold(), []).append(row)
+                by_name.setdefault((row[2], row[3]), []).append(row)
+            in_file: dict[str, int] = {}
+            for row in rows:
+                if not row.code and row.email:
+                    in_file[row.email.casefold()] = in_file.get(row.email.casefold(), 0) + 1
+            # File codes count as taken from the start: a code generated for an early row must not
+            # be the code a later row brings.
+            codes = set(by_code) | {normalise_code(row.code) for row in rows if row.code}
+            claimed: dict[int, int] = {}
+            conflicts: list[tuple[int, str, int | None]] = []
+            inserts, updates = [], []
+            for index, row in enumerate(rows):
+                match = _match_in_memory(row, by_code, by_email, by_name, in_file)
+                if match == "ambiguous":
+                    conflicts.append(
+                        (index, "matches several attendees already in the database; give each a code", None)
+                    )
+                    continue
+                values = (row.name, row.organisation, row.city, row.email, row.status)
+                text = search_text(row.name, row.organisation, row.city)
+                if match is None:
+                    code = normalise_code(row.code) if row.code else _fresh_code(codes, rng)
+                    codes.add(code.upper())
+                    inserts.append((code, *values, source, text, now, now))
+                    counts.added += 1
+                    continue
+                if match[0] in claimed:
+                    conflicts.append((index, f"is the same attendee ({match[1]}) as row {claimed[match[0]] + 1}",
+                                      claimed[match[0]]))
+                    continue
+                claimed[match[0]] = index
+                if tuple(match[2:]) == values:
+                    counts.unchanged += 1
+                else:
+                    updates.append((*values, text, now, match[0]))
+                    counts.updated += 1
+            if conflicts:
+                raise RosterConflict(conflicts)
+            _write_batches(conn, inserts, updates, on_progress, counts.unchanged)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return counts
+
+
+def _match_in_memory(row: RosterRow, by_code: dict, by_email: dict, by_name: dict, in_file: dict):
+    """The existing attendee row for a roster row, None for a new one, or "ambiguous"."""
+    if row.code:
+        return by_code.get(normalise_code(row.code))
+    email = row.email.casefold()
+    if email and in_file.get(email) == 1 and len(by_email.get(email, [])) == 1:
+        return by_email[email][0]
+    found = by_name.get((row.name, row.organisation), [])
+    if len(found) > 1:
+        return "ambiguous"
+    return found[0] if found else None
+
+
+def _fresh_code(taken: set[str], rng: random.Random | None) -> str:
+    """A generated code not in `taken` (upper-case codes already used in the file or database)."""
+    while True:
+        code = new_code(rng)
+        if code not in taken:
+            return code
+
+
+def _write_batches(conn: sqlite3.Connection, inserts: list, updates: list, on_progress, unchanged: int) -> None:
+    """Run the inserts and updates in batches, reporting progress after each batch."""
+    batch = 2000
+    if on_progress and unchanged:
+        on_progress(unchanged)
+    for start in range(0, len(inserts), batch):
+        conn.executemany(
+            """INSERT INTO attendees (code, name, organisation, city, email, status, source,
+                                      search_text, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            inserts[start:start + batch],
+        )
+        if on_progress:
+            on_progress(len(inserts[start:start + batch]))
+    for start in range(0, len(updates), batch):
+        conn.executemany(
+            """UPDATE attendees SET name = ?, organisation = ?, city = ?, email = ?, status = ?,
+                   search_text = ?, updated_at = ? WHERE id = ?""",
+            updates[start:start + batch],
+        )
+        if on_progress:
+            on_progress(len(updates[start:start + batch]))
+
+
+def attendee_records(db: sqlite_utils.Database) -> list[dict]:
+    """Every attendee for an export, by name: their fields plus when they first arrived, if at all."""
+    rows = db.execute(
+        """SELECT a.code, a.name, a.organisation, a.city, a.email, a.status, a.source,
+                  p.first_entry_at, COALESCE(p.inside, 0)
+           FROM attendees a LEFT JOIN presence p ON p.attendee_id = a.id AND p.list = 'venue'
+           ORDER BY a.name COLLATE NOCASE, a.id"""
+    ).fetchall()
+    keys = ["code", "name", "organisation", "city", "email", "status", "source", "arrived_at", "inside"]
+    return [dict(zip(keys, row)) | {"inside": bool(row[8])} for row in rows]
+
+
+def count_attendees(db: sqlite_utils.Database | sqlite3.Connection) -> int:
+    """How many attendees the file holds, cancelled ones included."""
+    conn = getattr(db, "conn", db)
+    return conn.execute("SELECT COUNT(*) FROM attendees").fetchone()[0]
+
+
+def create_walk_in(
+    db: sqlite_utils.Database,
+    name: str,
+    organisation: str = "",
+    city: str = "",
+    email: str = "",
+    *,
+    now: dt.datetime,
+    device: str,
+    nonce: str | None = None,
+    rng: random.Random | None = None,
+) -> ScanResult:
+    """Add a walk-in with a generated code and check them in, in one transaction.
+
+    Either both the attendee and their arrival scan are written, or neither is. Returns the
+    arrival's ScanResult (reason OK); the new code is `result.person.code`. A `nonce` sent twice
+    (a double Enter, a retry) returns the first walk-in's result and adds no second person.
+    """
+    # scans imports this module; importing it here keeps one check-in code path without a cycle.
+    from kiosk.store.scans import VENUE, _append, _judge, _replay, _result, new_nonce, stamp
+
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("a walk-in needs a name")
+    nonce = nonce or new_nonce()
+    with immediate(db) as conn:
+        replay = _replay(conn, nonce)
+        if replay:
+            return replay
+        code = unique_code(conn, rng)
+        organisation, city, email = organisation.strip(), city.strip(), email.strip()
+        cursor = conn.execute(
+            """INSERT INTO attendees (code, name, organisation, city, email, status, source,
+                                      search_text, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, 'registered', 'walk_in', ?, ?, ?)""",
+            (code, name, organisation, city, email, search_text(name, organisation, city), stamp(now), stamp(now)),
+        )
+        row = conn.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        person = person_from_row(row)
+        reason = _judge(conn, person, "entry", VENUE, device, now)
+        scan_id = _append(conn, nonce, now, device, VENUE, "entry", code, person, reason)
+        return _result(conn, scan_id)

@@ -66,6 +66,12 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as error:
         raise explain(error) from error
+    except OSError as error:
+        # Creating the folder or file failed: a missing or read-only place, said in one sentence.
+        raise StoreError(
+            f"The database file cannot be created there ({(error.strerror or 'not allowed').lower()}); nothing was saved.",
+            detail=str(error),
+        ) from error
     return sqlite_utils.Database(conn)
 
 

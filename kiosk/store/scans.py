@@ -175,10 +175,14 @@ def _result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
 
 def count_arrivals(conn: sqlite3.Connection | sqlite_utils.Database) -> int:
     """How many people have arrived at the venue (each counted once, undone arrivals not)."""
+    return tally(conn, f"arrived:{VENUE}")
+
+
+def tally(conn: sqlite3.Connection | sqlite_utils.Database, key: str) -> int:
+    """A running count kept by triggers (see the `tallies` table in schema.py)."""
     conn = getattr(conn, "conn", conn)
-    return conn.execute(
-        "SELECT COUNT(*) FROM presence WHERE list = ? AND first_entry_at IS NOT NULL", (VENUE,)
-    ).fetchone()[0]
+    row = conn.execute("SELECT value FROM tallies WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else 0
 
 
 def undo_scan(

@@ -232,3 +232,98 @@ def session_counts(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, 
     ):
         counts.setdefault(session_id, [0, 0])[0 if status == "confirmed" else 1] = n
     return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+@dataclass
+class OptionState:
+    """One session of a choice round as the kiosk shows it to one person."""
+
+    session_id: str
+    title: str
+    kind: str
+    starts_at: str
+    ends_at: str | None
+    capacity: int | None
+    confirmed: int
+    waitlisted: int
+    closed: bool
+    mine: str | None = None
+    place: int | None = None
+    promoted: bool = False
+
+    @property
+    def seats_left(self) -> int | None:
+        """Free seats (None: no limit)."""
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def full(self) -> bool:
+        """True when a sign-up now would go onto the waitlist."""
+        return self.capacity is not None and self.confirmed >= self.capacity
+
+
+@dataclass
+class RoundState:
+    """A choice round for one person: its options, their seat, their waitlist places, closed or not."""
+
+    round_id: str
+    options: list[OptionState]
+
+    @property
+    def choice(self) -> str | None:
+        """The session they have a seat in, or None."""
+        return next((o.session_id for o in self.options if o.mine == "confirmed"), None)
+
+    @property
+    def waiting(self) -> list[OptionState]:
+        """The options they are on the waitlist of."""
+        return [o for o in self.options if o.mine == "waitlisted"]
+
+    @property
+    def closed(self) -> bool:
+        """True when choosing has closed for every option of the round."""
+        return all(o.closed for o in self.options)
+
+    @property
+    def promoted(self) -> OptionState | None:
+        """Their seat, when it came to them from the waitlist."""
+        return next((o for o in self.options if o.mine == "confirmed" and o.promoted), None)
+
+
+# One statement, so counts, the person's places and the event date come from one snapshot.
+_DAY_SQL = """
+SELECT s.id, s.title, s.kind, s.round, s.starts_at, s.ends_at, s.capacity, s.closes_at,
+       (SELECT COUNT(*) FROM signups c WHERE c.session_id = s.id AND c.status = 'confirmed'),
+       (SELECT COUNT(*) FROM signups w WHERE w.session_id = s.id AND w.status = 'waitlisted'),
+       m.status,
+       CASE WHEN m.status = 'waitlisted' THEN
+           (SELECT COUNT(*) FROM signups w2 WHERE w2.session_id = s.id AND w2.status = 'waitlisted' AND w2.id <= m.id)
+       END,
+       m.status = 'confirmed' AND m.device = 'waitlist',
+       (SELECT value FROM meta WHERE key = 'event_date')
+FROM sessions s
+LEFT JOIN signups m ON m.session_id = s.id AND m.attendee_id = ? AND m.status != 'cancelled'
+WHERE s.signup = 1 AND s.round IS NOT NULL
+ORDER BY s.position
+"""
+
+
+def day_of(
+    db: sqlite_utils.Database | sqlite3.Connection, attendee_id: int | None, *, now: dt.datetime
+) -> dict[str, RoundState]:
+    """Per choice round (in programme order): options, seats, this person's choice and places, closed.
+
+    `attendee_id` None gives the rounds as anyone sees them (no choices).
+    """
+    conn = getattr(db, "conn", db)
+    rounds: dict[str, RoundState] = {}
+    for row in conn.execute(_DAY_SQL, (attendee_id if attendee_id is not None else -1,)):
+        (sid, title, kind, round_, starts, ends, capacity, closes, confirmed, waiting, mine, place, promoted,
+         event_date) = row
+        day = dt.date.fromisoformat(event_date) if event_date else None
+        option = OptionState(
+            sid, title, kind, starts, ends, capacity, confirmed, waiting, choosing_closed(now, closes, day),
+            mine, place, bool(promoted),
+        )
+        rounds.setdefault(round_, RoundState(round_, [])).options.append(option)
+    return rounds

@@ -1,20 +1,28 @@
 """The Textual app: wires the role screens together as modes, and little else.
 
 Staff roles switch between modes with F-keys. The self-service role is a locked kiosk: no
-quit, no palette, no selection; leaving it asks for the staff PIN (see screens/selfservice.py).
+quit, no palette, no selection, no F-keys; leaving it asks for the staff PIN (PinPrompt), which
+is kept only as a salted hash (kiosk.domain.pin).
 """
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
+from kiosk.config import DEFAULT_STAFF_PIN
+from kiosk.domain.pin import REDACTED, StaffPin
 from kiosk.ui.context import UiContext
 
 ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
 STYLES = Path(__file__).resolve().parent.parent.parent / "styles.tcss"
+# App actions that stay allowed while locked: moving the focus does no harm.
+LOCKED_ALLOWED = frozenset({"focus_next", "focus_previous", "bell"})
 
 
 def _screen(role: str):
@@ -52,24 +60,57 @@ class KioskApp(App[None]):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
-        if ctx.role == "selfservice":
-            # A locked kiosk: what a passer-by could use to leave it is switched off.
-            self.ALLOW_SELECT = False
+        # Hash the PIN and drop the clear text: from here on only the salted hash exists.
+        self.pin_is_default: bool = not ctx.settings.staff_pin or ctx.settings.staff_pin == REDACTED
+        clear = DEFAULT_STAFF_PIN if self.pin_is_default else ctx.settings.staff_pin
+        self.staff_pin = StaffPin(clear or DEFAULT_STAFF_PIN, is_default=self.pin_is_default, now=ctx.clock.now)
+        if not self.pin_is_default:
+            ctx.settings.staff_pin = REDACTED
+        os.environ.pop("KIOSK_STAFF_PIN", None)  # child processes must not inherit it either
+        del clear
+        # Monotonic time of the last key or click anywhere: the self-service idle reset reads it.
+        self.last_input: float = time.monotonic()
+        self._locked = False
+        self.locked = ctx.role == "selfservice"
 
     @property
     def locked(self) -> bool:
-        """True while the self-service kiosk is showing: only staff with the PIN may leave."""
-        return self.current_mode == "selfservice"
+        """True while the kiosk is locked: only staff with the PIN may leave or switch role."""
+        return self._locked
+
+    @locked.setter
+    def locked(self, value: bool) -> None:
+        self._locked = value
+        # A locked kiosk allows no text selection (nothing to copy off someone's screen).
+        self.ALLOW_SELECT = not value
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
         self.switch_mode(self.ctx.role)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note the time of every key press and click, then handle the event as usual."""
+        if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
+            self.last_input = time.monotonic()
+        await super().on_event(event)
 
     def action_switch_role(self, role: str) -> None:
         """Go to another role's screen (staff only: refused while the kiosk is locked)."""
         if self.locked:
             return
         self.ctx.role = role
+        if role == "selfservice":
+            # Handing the terminal to attendees locks it again.
+            self.locked = True
         self.switch_mode(role)
+
+    def unlock(self, choice: str) -> None:
+        """After a correct staff PIN: leave the kiosk ('quit') or switch to a staff role."""
+        self.locked = False
+        if choice == "quit":
+            self.exit()
+        elif choice in ROLES and choice != "selfservice":
+            self.action_switch_role(choice)
 
     async def action_quit(self) -> None:
         """Quit, unless this is the locked kiosk (which leaves through the staff PIN)."""
@@ -78,7 +119,11 @@ class KioskApp(App[None]):
         self.exit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide and refuse the app's own keys while the kiosk is locked."""
-        if self.locked and action in ("switch_role", "quit", "command_palette"):
+        """While locked, refuse (and hide) every app action but moving the focus.
+
+        This also covers actions in markup links (`[@click=app.quit]`) and Textual's own keys
+        (Ctrl+C's hint, the palette, screenshots, theme changes, suspending the process).
+        """
+        if self.locked and action not in LOCKED_ALLOWED:
             return False
         return True

@@ -1,9 +1,141 @@
-"""The dashboard screen (placeholder until its issue lands)."""
+"""The organiser's live dashboard: rooms now, the next slot's load, arrivals, last scans, alerts.
 
-from kiosk.ui.screens.placeholder import PlaceholderScreen
+Live without re-reading everything: a ChangeWatcher polls `PRAGMA data_version` every 0.3 s and
+only then does `LiveStats.refresh` query what new scans touched. The clock (KIOSK_NOW in a
+rehearsal) decides which slot is running; the screen redraws each second for that.
+`--public` shows counts only: no names, no last scans.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from kiosk.i18n import Text
+from kiosk.store.stats import LiveStats, expected_load, minutes
+from kiosk.store.watch import ChangeWatcher
+from kiosk.ui.widgets.alerts import AlertsList
+from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
+from kiosk.ui.widgets.city_counts import CityCounts
+from kiosk.ui.widgets.event_header import EventHeader
+from kiosk.ui.widgets.occupancy_table import HEAD_NEXT, HEAD_RUNNING, OccupancyTable, next_line, running_line
+from kiosk.ui.widgets.scan_feed import ScanFeed
+
+POLL_SECONDS = 0.3
+# A full re-read now and then catches what no scan announces (an import, a repair of `presence`).
+FULL_REFRESH_SECONDS = 30.0
+
+T = {
+    "title": Text("Dashboard", "Dashboard"),
+    "public": Text("Dashboard (publiek)", "Dashboard (public)"),
+    "now": Text("Nu ({time})", "Now ({time})"),
+    "now_none": Text("Nu: geen programma-onderdeel", "Now: nothing on the programme"),
+    "next": Text("Hierna: verwachte drukte ({time})", "Next: expected load ({time})"),
+    "next_none": Text("Hierna: niets meer vandaag", "Next: nothing more today"),
+    "alerts": Text("Meldingen", "Alerts"),
+    "arrivals": Text("Aankomsten", "Arrivals"),
+    "by_city": Text("Per stad", "Per city"),
+    "by_organisation": Text("Per organisatie", "Per organisation"),
+    "scans": Text("Laatste scans (alle balies en deuren)", "Last scans (all desks and doors)"),
+}
 
 
-class DashboardScreen(PlaceholderScreen):
-    """Placeholder for the dashboard role."""
+class DashboardScreen(Screen[None]):
+    """Everything an organiser walking the venue wants to know, refreshed within a second."""
 
-    ROLE = "dashboard"
+    BINDINGS = [
+        Binding("f9", "toggle_group", "Stad/Org"),
+        Binding("f10", "refresh_all", "Ververs/Refresh"),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    group: reactive[str] = reactive("city")
+
+    def compose(self) -> ComposeResult:
+        ctx = self.app.ctx
+        lang = ctx.lang
+        yield EventHeader(ctx.programme.event.name, T["public" if ctx.public else "title"](lang), ctx.clock)
+        with VerticalScroll(id="dash-body"):
+            with Horizontal(id="dash-columns"):
+                with Vertical(id="dash-left", classes="dash-column"):
+                    yield Static(T["alerts"](lang), classes="dash-heading")
+                    yield AlertsList(id="dash-alerts")
+                    yield Static("", classes="dash-heading", id="dash-now-title")
+                    yield OccupancyTable(HEAD_RUNNING, id="dash-running")
+                    yield Static("", classes="dash-heading", id="dash-next-title")
+                    yield OccupancyTable(HEAD_NEXT, id="dash-next")
+                with Vertical(id="dash-right", classes="dash-column"):
+                    yield Static(T["arrivals"](lang), classes="dash-heading")
+                    yield ArrivalsChart(id="dash-arrivals")
+                    yield Static("", classes="dash-heading", id="dash-group-title")
+                    yield CityCounts(id="dash-groups")
+                    if not ctx.public:
+                        yield Static(T["scans"](lang), classes="dash-heading")
+                        yield ScanFeed(id="dash-scans")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ctx = self.app.ctx
+        self.stats = LiveStats()
+        self.stats.full(ctx.db())
+        self._watcher = ChangeWatcher(ctx.settings.db_path)
+        self._first_minute = min((minutes(s.starts_at) for s in self.stats.sessions.values()), default=540) - 30
+        self.set_interval(POLL_SECONDS, self._poll)
+        self.set_interval(1.0, self._draw)
+        self.set_interval(FULL_REFRESH_SECONDS, self.action_refresh_all)
+        self._draw()
+
+    def on_unmount(self) -> None:
+        self._watcher.close()
+
+    def _poll(self) -> None:
+        """Re-query only when another connection committed, and only what its scans touched."""
+        if self._watcher.changed():
+            self.stats.refresh(self.app.ctx.db())
+            self._draw()
+
+    def action_refresh_all(self) -> None:
+        """Read every figure again."""
+        self.stats.full(self.app.ctx.db())
+        self._draw()
+
+    def action_toggle_group(self) -> None:
+        """Arrivals per city, or per organisation."""
+        self.group = "organisation" if self.group == "city" else "city"
+
+    def watch_group(self) -> None:
+        if self.is_mounted:
+            self._draw()
+
+    def _draw(self) -> None:
+        """Put the cached figures on screen for the clock's current moment (no queries but one small one)."""
+        ctx, stats = self.app.ctx, self.stats
+        lang, now = ctx.lang, ctx.clock.now()
+        running, upcoming = stats.slots(now)
+        self.query_one(AlertsList).show(stats.alerts(now), lang)
+        self.query_one("#dash-now-title", Static).update(
+            Content(T["now"](lang, time=now.strftime("%H:%M")) if running else T["now_none"](lang))
+        )
+        self.query_one("#dash-running", OccupancyTable).show([running_line(s, lang) for s in running], lang)
+        if upcoming:
+            load = expected_load(ctx.db(), [s.id for s in upcoming])
+            title = T["next"](lang, time=upcoming[0].starts_at)
+            lines = [next_line(s, *load.get(s.id, (0, 0)), lang) for s in upcoming]
+        else:
+            title, lines = T["next_none"](lang), []
+        self.query_one("#dash-next-title", Static).update(Content(title))
+        self.query_one("#dash-next", OccupancyTable).show(lines, lang)
+        self.query_one(ArrivalsChart).show(
+            stats.arrivals, stats.arrived, stats.expected, stats.inside_venue,
+            self._first_minute, now.hour * 60 + now.minute, lang,
+        )
+        by_city = self.group == "city"
+        self.query_one("#dash-group-title", Static).update(Content(T["by_city" if by_city else "by_organisation"](lang)))
+        self.query_one(CityCounts).show(stats.by_city if by_city else stats.by_organisation, lang)
+        if not ctx.public:
+            self.query_one(ScanFeed).show(stats.recent, lang)

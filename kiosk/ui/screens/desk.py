@@ -1,9 +1,354 @@
-"""The desk screen (placeholder until its issue lands)."""
+"""The desk check-in screen: scan or search, a green/amber/red answer, walk-ins, undo and counters.
 
-from kiosk.ui.screens.placeholder import PlaceholderScreen
+One input takes everything and always has focus. Enter on a known code (or on a single search
+hit, or on the highlighted one of several) queues a scan; the scans are written in order by one
+worker thread through `record_scan`, the same call the CLI and the door use. Letters typed show
+matching people after each keystroke. Reads for display run on the UI thread; writes never do.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+
+from kiosk.domain.outcomes import Light, Reason, ScanResult
+from kiosk.i18n import Text, reason_text
+from kiosk.store import StoreError
+from kiosk.store.attendees import count_expected, find_by_code, search
+from kiosk.store.scans import arrivals_since, count_arrivals, recent_scans
+from kiosk.store.watch import ChangeWatcher
+from kiosk.ui.desk_jobs import Job, OrderedJobs, ScanJob, UndoJob
+from kiosk.ui.screens.confirm import ConfirmScreen
+from kiosk.ui.screens.walk_in import WalkInScreen
+from kiosk.ui.widgets.desk_counters import Counts, DeskCounters, RecentScans, ten_minutes_before
+from kiosk.ui.widgets.event_header import EventHeader
+from kiosk.ui.widgets.scan_answer import WORDS as ANSWER_WORDS, ScanAnswer, clock_time
+from kiosk.ui.widgets.scan_input import ScanInput
+from kiosk.ui.widgets.search_results import SearchResults
+
+# How long an answer stays before the screen returns to "scan a badge" (unless the next scan comes).
+ANSWER_SECONDS = 8.0
+# How often to ask SQLite whether another process wrote (microseconds a call).
+POLL_SECONDS = 0.4
+BELLS = {Light.GREEN: 1, Light.AMBER: 2, Light.RED: 3}
+
+WORDS = {
+    "title": Text("Balie {device}", "Desk {device}"),
+    "placeholder": Text("Scan een badge of typ een naam…", "Scan a badge or type a name…"),
+    "exit_mode": Text("↦ UITCHECKEN: de volgende scan of keuze checkt uit (F8 = terug naar inchecken)",
+                      "↦ CHECK-OUT: the next scan or pick checks out (F8 = back to check-in)"),
+    "hits": Text("{count} gevonden · ↑/↓ en Enter = inchecken", "{count} found · ↑/↓ and Enter = check in"),
+    "one_hit": Text("1 gevonden · Enter = inchecken", "1 found · Enter = check in"),
+    "no_hits": Text("Geen naam gevonden · Enter = als code controleren",
+                    "No name found · Enter = check as a code"),
+    "choose": Text("{count} mensen gevonden: kies met ↑/↓ en Enter", "{count} people found: pick with ↑/↓ and Enter"),
+    "bell_on": Text("Geluid aan", "Sound on"),
+    "bell_off": Text("Geluid uit", "Sound off"),
+    "nothing_recent": Text("Nog geen scans aan deze balie", "No scans at this desk yet"),
+    "pick_recent": Text("Kies een scan met ↑/↓ en Enter om die ongedaan te maken · Esc = terug",
+                        "Pick a scan with ↑/↓ and Enter to undo it · Esc = back"),
+    "cannot_undo": Text("Deze scan kan niet ongedaan worden gemaakt", "This scan cannot be undone"),
+    "confirm_undo": Text("{what} van {who} om {time} ongedaan maken?", "Undo the {what} of {who} at {time}?"),
+}
 
 
-class DeskScreen(PlaceholderScreen):
-    """Placeholder for the desk role."""
+class DeskScreen(Screen[None]):
+    """Check people in at the entrance: one input, one big answer, counters beside it."""
 
-    ROLE = "desk"
+    BINDINGS = [
+        Binding("down", "move(1)", "↓"),
+        Binding("up", "move(-1)", "↑"),
+        Binding("escape", "clear", "Wissen/Clear"),
+        Binding("f7", "walk_in", "Walk-in"),
+        Binding("f8", "toggle_exit", "Uitchecken/Check out"),
+        Binding("ctrl+z", "undo_last", "Ongedaan/Undo"),
+        Binding("f9", "pick_recent", "Laatste 10/Last 10"),
+        Binding("ctrl+g", "toggle_bell", "Geluid/Sound"),
+    ]
+
+    exit_mode: reactive[bool] = reactive(False)
+    bell: reactive[bool] = reactive(False)
+
+    class JobDone(Message):
+        """A queued write committed; `result` is what it came to."""
+
+        def __init__(self, job: Job, result: ScanResult) -> None:
+            super().__init__()
+            self.job = job
+            self.result = result
+
+    class JobFailed(Message):
+        """A queued write failed; nothing was recorded."""
+
+        def __init__(self, job: Job, message: str) -> None:
+            super().__init__()
+            self.job = job
+            self.message = message
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx = self.app.ctx
+        self.lang = self.ctx.lang
+        self.jobs = OrderedJobs()
+        self.results_for = ""
+        self.watcher: ChangeWatcher | None = None
+        self._answer_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        ctx = self.ctx
+        yield EventHeader(ctx.programme.event.name, WORDS["title"](self.lang, device=ctx.device), ctx.clock)
+        with Horizontal(id="desk-body"):
+            with Vertical(id="desk-main"):
+                yield ScanInput(placeholder=WORDS["placeholder"](self.lang), id="desk-input", max_length=200)
+                yield Static("", id="desk-mode", markup=False)
+                yield SearchResults(self.lang, id="desk-results")
+                yield ScanAnswer(self.lang, id="desk-answer")
+                yield Static("", id="desk-quiet", markup=False)
+            yield DeskCounters(self.lang, id="desk-side")
+        yield Footer()
+
+    # ---- life cycle -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.query_one(SearchResults).display = False
+        self.watcher = ChangeWatcher(self.ctx.settings.db_path)
+        self.set_interval(POLL_SECONDS, self._poll)
+        self.refresh_counters()
+        self.focus_input()
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog or another role: the input gets focus again, numbers are fresh."""
+        self.focus_input()
+        self.refresh_counters()
+
+    def on_unmount(self) -> None:
+        if self.watcher:
+            self.watcher.close()
+
+    def focus_input(self) -> None:
+        """Give the one input its focus back (after any dialog or list)."""
+        self.query_one(DeskCounters).leave_list()
+        self.query_one(ScanInput).focus()
+
+    def _poll(self) -> None:
+        """Re-read the counters only when some connection (another desk, the CLI) committed."""
+        if self.watcher and self.watcher.changed():
+            self.refresh_counters()
+
+    def refresh_counters(self) -> None:
+        """Read the counters and this desk's last scans and show them."""
+        db = self.ctx.db()
+        now = self.ctx.clock.now()
+        self.query_one(DeskCounters).show(Counts(
+            arrived=count_arrivals(db), expected=count_expected(db),
+            last_ten_minutes=arrivals_since(db, ten_minutes_before(now)),
+            recent=recent_scans(db, device=self.ctx.device, limit=10),
+        ))
+
+    # ---- typing and searching ---------------------------------------------------------------
+
+    @on(Input.Changed, "#desk-input")
+    def _typed(self, event: Input.Changed) -> None:
+        """Search after each keystroke; skip changes already overtaken by newer keys (scanner bursts)."""
+        if event.value != event.input.value:
+            return
+        self.show_search(event.value)
+
+    def show_search(self, text: str) -> None:
+        """Show the people matching `text`, or the answer area when the input is empty."""
+        results = self.query_one(SearchResults)
+        hint = self.query_one("#desk-quiet", Static)
+        if not text.strip():
+            self.results_for = ""
+            results.display = False
+            self.query_one(ScanAnswer).display = True
+            hint.update("")
+            return
+        hits = search(self.ctx.db(), text, limit=20)
+        results.show_hits(hits)
+        self.results_for = text
+        results.display = bool(hits)
+        self.query_one(ScanAnswer).display = not hits
+        if len(hits) > 1:
+            hint.update(WORDS["hits"](self.lang, count=len(hits)))
+        else:
+            hint.update(WORDS["one_hit"](self.lang) if hits else WORDS["no_hits"](self.lang))
+
+    def action_move(self, delta: int) -> None:
+        """Arrow keys move the highlight in the search results."""
+        self.query_one(SearchResults).move(delta)
+
+    def action_clear(self) -> None:
+        """Escape: empty the input and the results, leave check-out mode."""
+        self.query_one(ScanInput).value = ""
+        self.exit_mode = False
+        self.show_search("")
+
+    @on(ScanInput.ScanSubmitted)
+    def _submitted(self, event: ScanInput.ScanSubmitted) -> None:
+        """Decide code or name for one Enter, and queue the scan; never guess between several people."""
+        text = event.value.strip()
+        if not text:
+            return
+        db = self.ctx.db()
+        direction = "exit" if self.exit_mode else "entry"
+        results = self.query_one(SearchResults)
+        chosen = results.chosen_code() if self.results_for == event.value else None
+        if chosen is None and find_by_code(db, text) is None:
+            hits = search(db, text, limit=20)
+            if len(hits) == 1:
+                chosen = hits[0].person.code
+            elif len(hits) > 1:
+                self._ask_to_choose(event, hits)
+                return
+        self.exit_mode = False
+        self.queue(ScanJob(chosen or text, direction, at=self.ctx.clock.now()))
+        self.show_search(event.control.value)
+
+    def _ask_to_choose(self, event: ScanInput.ScanSubmitted, hits: list) -> None:
+        """Several people match: put the text back (unless more is being typed) and ask to pick."""
+        scan_input = event.control
+        if not scan_input.value:
+            scan_input.value = event.value
+            scan_input.cursor_position = len(event.value)
+        self.show_search(event.value)
+        self.query_one("#desk-quiet", Static).update(WORDS["choose"](self.lang, count=len(hits)))
+
+    # ---- the write queue --------------------------------------------------------------------
+
+    def queue(self, job: Job) -> None:
+        """Queue one write; start the worker when none is running."""
+        if self.jobs.put(job):
+            self._drain()
+
+    @work(thread=True, exclusive=True, group="desk-jobs", exit_on_error=False)
+    def _drain(self) -> None:
+        """Run queued writes one by one, in order, each on this thread's own connection."""
+        ctx = self.ctx
+        while (job := self.jobs.take()) is not None:
+            try:
+                result = job.run(ctx.db(), now=ctx.clock.now(), device=ctx.device)
+            except StoreError as error:
+                self.post_message(self.JobFailed(job, str(error)))
+            except Exception as error:  # a bug in one job must not swallow the scans queued behind it
+                self.post_message(self.JobFailed(job, f"{type(error).__name__}: {error}"))
+            else:
+                self.post_message(self.JobDone(job, result))
+
+    @on(JobDone)
+    def _job_done(self, message: JobDone) -> None:
+        """Show what a committed write came to."""
+        self.show_result(message.result)
+
+    @on(JobFailed)
+    def _job_failed(self, message: JobFailed) -> None:
+        """A failed write is shown as failed, in red, never as done."""
+        self.query_one(SearchResults).display = False
+        answer = self.query_one(ScanAnswer)
+        answer.display = True
+        answer.show_failure(message.message)
+        self._ring(Light.RED)
+        self._restart_answer_timer()
+
+    def show_result(self, result: ScanResult) -> None:
+        """The big answer for a scan; a bounce is only mentioned quietly under the last answer."""
+        quiet = self.query_one("#desk-quiet", Static)
+        if result.reason is Reason.BOUNCE:
+            who = result.person.name if result.person else result.raw_code
+            quiet.update(ANSWER_WORDS["bounce"](self.lang, who=who))
+            return
+        if not self.query_one(ScanInput).value:
+            self.query_one(SearchResults).display = False
+            quiet.update("")
+        answer = self.query_one(ScanAnswer)
+        answer.display = not self.query_one(SearchResults).display
+        answer.show_result(result, self.ctx.programme)
+        self._ring(result.light)
+        self._restart_answer_timer()
+        self.refresh_counters()
+
+    def _restart_answer_timer(self) -> None:
+        if self._answer_timer is not None:
+            self._answer_timer.stop()
+        self._answer_timer = self.set_timer(ANSWER_SECONDS, self._answer_expired)
+
+    def _answer_expired(self) -> None:
+        self.query_one(ScanAnswer).clear()
+        self.query_one("#desk-quiet", Static).update("")
+
+    def _ring(self, light: Light) -> None:
+        """The optional bell: one ring for green, two for amber, three for red."""
+        if not self.bell:
+            return
+        for number in range(BELLS[light]):
+            self.set_timer(0.01 + 0.25 * number, self.app.bell)
+
+    # ---- keys ---------------------------------------------------------------------------------
+
+    def action_toggle_exit(self) -> None:
+        """Switch the next scan or pick between check-in and check-out."""
+        self.exit_mode = not self.exit_mode
+
+    def watch_exit_mode(self, exit_mode: bool) -> None:
+        mode = self.query_one("#desk-mode", Static)
+        mode.update(WORDS["exit_mode"](self.lang) if exit_mode else "")
+        mode.set_class(exit_mode, "-exit")
+
+    def action_toggle_bell(self) -> None:
+        """Switch the terminal bell per outcome on or off (off by default)."""
+        self.bell = not self.bell
+        self.notify(WORDS["bell_on" if self.bell else "bell_off"](self.lang), timeout=2)
+
+    def action_undo_last(self) -> None:
+        """Annul this desk's last accepted scan; the answer area confirms what was undone."""
+        self.queue(UndoJob(at=self.ctx.clock.now()))
+
+    def action_walk_in(self) -> None:
+        """Open the walk-in form; its result is shown like any check-in."""
+        self.app.push_screen(WalkInScreen(self.lang), callback=self._walked_in)
+
+    def _walked_in(self, result: ScanResult | None) -> None:
+        if result is not None:
+            self.show_result(result)
+        self.focus_input()
+
+    def action_pick_recent(self) -> None:
+        """Enter the list of last scans to pick one to undo."""
+        if self.query_one(DeskCounters).enter_list():
+            self.query_one("#desk-quiet", Static).update(WORDS["pick_recent"](self.lang))
+        else:
+            self.notify(WORDS["nothing_recent"](self.lang), timeout=3)
+
+    @on(RecentScans.Left)
+    def _left_list(self) -> None:
+        self.query_one("#desk-quiet", Static).update("")
+        self.focus_input()
+
+    @on(DataTable.RowSelected, "#counters-recent")
+    def _recent_chosen(self, event: DataTable.RowSelected) -> None:
+        """Confirm, then undo the chosen scan."""
+        self.query_one("#desk-quiet", Static).update("")
+        counters = self.query_one(DeskCounters)
+        scan_id = int(event.row_key.value)
+        row = counters.rows.get(scan_id)
+        annulled = {r["annuls"] for r in counters.rows.values() if r["annuls"]}
+        self.focus_input()
+        if not row or not row["accepted"] or row["annuls"] or scan_id in annulled or not row["name"]:
+            self.notify(WORDS["cannot_undo"](self.lang), severity="warning", timeout=3)
+            return
+        question = WORDS["confirm_undo"](self.lang, what=reason_text(row["reason"], self.lang).lower(),
+                                         who=row["name"], time=clock_time(row["at"]))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.queue(UndoJob(scan_id, at=self.ctx.clock.now()))
+            self.focus_input()
+
+        self.app.push_screen(ConfirmScreen(question, self.lang), callback=answered)

@@ -1,9 +1,250 @@
-"""The door screen (placeholder until its issue lands)."""
+"""The door screen: scan people into and out of one session and see the room fill up.
 
-from kiosk.ui.screens.placeholder import PlaceholderScreen
+One input always has the focus (a USB scanner types the code and Enter). F8 switches between
+scanning in and out; with scanning in, a second scan of someone inside marks them out (F9 turns
+that off). The count of people inside against capacity turns amber, then red, as the room fills;
+other doors and desks are noticed through the ChangeWatcher.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from kiosk.domain.rules import Fill, fill_state
+from kiosk.i18n import Text, reason_text
+from kiosk.store import StoreError
+from kiosk.store.door import DoorScanResult, door_scan
+from kiosk.store.scans import undo_scan
+from kiosk.store.stats import load_sessions, occupancy, slots
+from kiosk.store.watch import ChangeWatcher
+from kiosk.ui.widgets.event_header import EventHeader
+from kiosk.ui.widgets.fill import fill_word
+from kiosk.ui.widgets.plain import plain
+
+T = {
+    "title": Text("Deur", "Door"),
+    "choose": Text("Kies de sessie bij deze deur", "Choose the session at this door"),
+    "inside": Text("Binnen {inside} / {capacity}  {word}", "Inside {inside} / {capacity}  {word}"),
+    "inside_open": Text("Binnen {inside}  (geen limiet)", "Inside {inside}  (no limit)"),
+    "mode_in": Text("SCAN IN", "SCANNING IN"),
+    "mode_out": Text("SCAN UIT", "SCANNING OUT"),
+    "rescan_on": Text("tweede scan = uit", "second scan = out"),
+    "rescan_off": Text("tweede scan = al binnen", "second scan = already in"),
+    "placeholder": Text("Scan een badge of typ een code", "Scan a badge or type a code"),
+    "moved": Text("Verplaatst vanuit {title}", "Moved from {title}"),
+    "arrived": Text("Ook aangemeld bij de ingang", "Also checked in at the venue"),
+    "in": Text("Binnen", "In"),
+    "out": Text("Naar buiten", "Out"),
+    "failed": Text("Niet opgeslagen: {error}", "Not saved: {error}"),
+    "waiting": Text("Bezig…", "Saving…"),
+}
 
 
-class DoorScreen(PlaceholderScreen):
-    """Placeholder for the door role."""
+class DoorScreen(Screen[None]):
+    """Scans at one session's door: entry, exit, moves, and the room's count against capacity."""
 
-    ROLE = "door"
+    BINDINGS = [
+        Binding("f7", "choose", "Sessie/Session"),
+        Binding("f8", "toggle_direction", "In/Uit"),
+        Binding("f9", "toggle_rescan", "2e scan/2nd scan"),
+        Binding("ctrl+z", "undo", "Herstel/Undo"),
+    ]
+
+    direction: reactive[str] = reactive("entry")
+    rescan_exits: reactive[bool] = reactive(True)
+    session_id: reactive[str | None] = reactive(None)
+
+    class Scanned(Message):
+        """A door scan (or undo) committed; carries what it came to."""
+
+        def __init__(self, result: DoorScanResult) -> None:
+            super().__init__()
+            self.result = result
+
+    def compose(self) -> ComposeResult:
+        ctx = self.app.ctx
+        yield EventHeader(ctx.programme.event.name, T["title"](ctx.lang), ctx.clock)
+        with Vertical(id="door-chooser"):
+            yield Static(T["choose"](ctx.lang), id="door-choose-title")
+            yield OptionList(id="door-sessions")
+        with Vertical(id="door-main"):
+            yield Static("", id="door-session")
+            yield Static("", id="door-count")
+            yield Static("", id="door-mode")
+            yield Input(placeholder=T["placeholder"](ctx.lang), id="door-input")
+            with Vertical(id="door-result"):
+                yield Static("", id="door-name", markup=False)
+                yield Static("", id="door-message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ctx = self.app.ctx
+        self._sessions = load_sessions(ctx.db())
+        self._fill_chooser()
+        self._watcher = ChangeWatcher(ctx.settings.db_path)
+        self.set_interval(0.4, self._poll)
+        start = ctx.door_session if ctx.door_session in self._sessions else None
+        self.session_id = start
+        self._show_mode()
+        if start is None:
+            self.query_one("#door-sessions", OptionList).focus()
+
+    def on_unmount(self) -> None:
+        self._watcher.close()
+
+    def _fill_chooser(self) -> None:
+        """Running sessions first, then the ones still to come, then the past: the likely door first."""
+        now = self.app.ctx.clock.now()
+        running, _ = slots(list(self._sessions.values()), now)
+        hhmm = now.strftime("%H:%M")
+        order = running + [s for s in self._sessions.values() if s not in running and s.starts_at > hhmm]
+        order += [s for s in self._sessions.values() if s not in order]
+        options = self.query_one("#door-sessions", OptionList)
+        options.clear_options()
+        options.add_options(
+            [Option(Content(f"{s.starts_at}-{s.ends_at or '':5}  {s.title}"), id=s.id) for s in order]
+        )
+
+    def watch_session_id(self, session_id: str | None) -> None:
+        """Show the chooser until a session is chosen, then the scanning part with the input focused."""
+        self.query_one("#door-chooser").display = session_id is None
+        self.query_one("#door-main").display = session_id is not None
+        if session_id is None:
+            return
+        self.app.ctx.door_session = session_id
+        stat = self._sessions[session_id]
+        where = f"  ·  {stat.room}" if stat.room else ""
+        self.query_one("#door-session", Static).update(
+            Content(f"{stat.starts_at}-{stat.ends_at or ''}  {stat.title}{where}")
+        )
+        self._show_count()
+        self.query_one("#door-input", Input).focus()
+
+    @on(OptionList.OptionSelected, "#door-sessions")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.session_id = event.option_id
+
+    def _show_count(self, inside: int | None = None) -> None:
+        """Inside now against capacity, with the fill state as a CSS class (amber, red)."""
+        if self.session_id is None:
+            return
+        stat = self._sessions[self.session_id]
+        if inside is None:
+            inside = occupancy(self.app.ctx.db(), {self.session_id}).get(self.session_id, (0, 0))[0]
+        lang = self.app.ctx.lang
+        fill = fill_state(inside, stat.capacity)
+        if stat.capacity is None:
+            text = T["inside_open"](lang, inside=inside)
+        else:
+            text = T["inside"](lang, inside=inside, capacity=stat.capacity, word=fill_word(fill, stat.capacity, lang))
+        count = self.query_one("#door-count", Static)
+        count.update(Content(text))
+        for state in Fill:
+            count.set_class(state is fill, f"fill-{state.value}")
+
+    def _show_mode(self) -> None:
+        lang = self.app.ctx.lang
+        mode = self.query_one("#door-mode", Static)
+        word = T["mode_in" if self.direction == "entry" else "mode_out"](lang)
+        rescan = T["rescan_on" if self.rescan_exits else "rescan_off"](lang)
+        mode.update(Content(f"{word}   ({rescan})" if self.direction == "entry" else word))
+        mode.set_class(self.direction == "exit", "mode-out")
+
+    def watch_direction(self) -> None:
+        if self.is_mounted:
+            self._show_mode()
+
+    def watch_rescan_exits(self) -> None:
+        if self.is_mounted:
+            self._show_mode()
+
+    def _poll(self) -> None:
+        """Another door or desk wrote: re-count this room (one indexed query)."""
+        if self._watcher.changed():
+            self._show_count()
+
+    @on(Input.Submitted, "#door-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        code = event.value.strip()
+        event.input.clear()
+        if not code or self.session_id is None:
+            return
+        self.query_one("#door-message", Static).update(T["waiting"](self.app.ctx.lang))
+        self._scan(code, self.session_id, self.direction, self.rescan_exits)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="door-scan")
+    def _scan(self, code: str, session_id: str, direction: str, rescan: bool) -> None:
+        """Write the scan in a thread with its own connection; the result comes back as a message."""
+        ctx = self.app.ctx
+        result = door_scan(
+            ctx.db(), code, session_id, now=ctx.clock.now(), device=ctx.device,
+            direction="exit" if direction == "exit" else None, toggle=rescan,
+        )
+        self.post_message(self.Scanned(result))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="door-scan")
+    def _undo(self, session_id: str) -> None:
+        ctx = self.app.ctx
+        db = ctx.db()
+        result = undo_scan(db, now=ctx.clock.now(), device=ctx.device)
+        inside = occupancy(db, {session_id}).get(session_id, (0, 0))[0]
+        self.post_message(self.Scanned(DoorScanResult(**result.model_dump(), session_id=session_id, inside=inside)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed write is shown as failed, in red, never as done."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            text = str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
+            self._show_result("", T["failed"](self.app.ctx.lang, error=text), "red")
+
+    def on_door_screen_scanned(self, message: Scanned) -> None:
+        result, lang = message.result, self.app.ctx.lang
+        name = result.person.name if result.person else result.raw_code
+        lines = [reason_text(result.reason.value, lang)]
+        if result.accepted and result.reason.value in ("ok", "reentry", "exit"):
+            lines[0] = T["in" if result.direction == "entry" else "out"](lang) + " · " + lines[0]
+        if result.moved_from:
+            moved = self._sessions.get(result.moved_from)
+            lines.append(T["moved"](lang, title=moved.title if moved else result.moved_from))
+        if result.venue_arrival:
+            lines.append(T["arrived"](lang))
+        self._show_result(name, "\n".join(lines), result.light.value)
+        if result.session_id == self.session_id:
+            self._show_count(result.inside)
+
+    def _show_result(self, name: str, message: str, light: str) -> None:
+        self.query_one("#door-name", Static).update(plain(name))
+        self.query_one("#door-message", Static).update(Content(message))
+        box = self.query_one("#door-result")
+        for colour in ("green", "amber", "red"):
+            box.set_class(colour == light, f"light-{colour}")
+
+    def action_toggle_direction(self) -> None:
+        """Switch between scanning in and scanning out."""
+        self.direction = "exit" if self.direction == "entry" else "entry"
+        self.query_one("#door-input", Input).focus()
+
+    def action_toggle_rescan(self) -> None:
+        """Choose whether a second scan of someone inside marks them out."""
+        self.rescan_exits = not self.rescan_exits
+        self.query_one("#door-input", Input).focus()
+
+    def action_choose(self) -> None:
+        """Back to the list of sessions, to set this door to another one."""
+        self.session_id = None
+        self.query_one("#door-sessions", OptionList).focus()
+
+    def action_undo(self) -> None:
+        """Annul this door's last accepted scan (appends an undo to the log)."""
+        if self.session_id is not None:
+            self._undo(self.session_id)

@@ -1,9 +1,445 @@
-"""The selfservice screen (placeholder until its issue lands)."""
+"""The attendee self-service kiosk: scan, choose one session per round, see your day, gone again.
 
-from kiosk.ui.screens.placeholder import PlaceholderScreen
+A locked screen (the app refuses its own keys while locked; this screen inherits no bindings).
+Three states share one body container: welcome, day (one round at a time), agenda. Everything
+about a person lives in widgets mounted for them and in `_person`/`_states`; `reset()` removes
+all of it, closes any prompt and returns to the welcome, after confirming and after idle time.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.widgets import Button, Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
+from kiosk.domain.rules import clashes
+from kiosk.i18n import reason_text
+from kiosk.store.attendees import find_by_code
+from kiosk.store.signups import OptionState, RoundState, day_of, signup
+from kiosk.store.watch import ChangeWatcher
+from kiosk.ui.screens.pin_prompt import PinPrompt
+from kiosk.ui.widgets import selfservice_words as W
+from kiosk.ui.widgets.agenda import Agenda
+from kiosk.ui.widgets.countdown import IdleCountdown
+from kiosk.ui.widgets.event_header import EventHeader
+from kiosk.ui.widgets.option_card import OptionCard, OptionView
+from kiosk.ui.widgets.round_picker import RoundPicker
+from kiosk.ui.widgets.welcome import Welcome
+
+CONTRAST_THEME = Theme(
+    name="kiosk-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00", warning="#ffaf00",
+    error="#ff6060", success="#00ff00", foreground="#ffffff", background="#000000", surface="#000000",
+    panel="#1a1a1a", dark=True,
+)
 
 
-class SelfServiceScreen(PlaceholderScreen):
-    """Placeholder for the selfservice role."""
+def _bilingual(key: str, action: str, nl: str, en: str, **options) -> list[Binding]:
+    """The key twice, described in Dutch and in English; check_action shows the visitor's language.
 
-    ROLE = "selfservice"
+    The language rides along as the action's last parameter, so the Footer (short on space at
+    80 columns) says each thing once.
+    """
+    def with_lang(lang: str) -> str:
+        return f"{action[:-1]}, '{lang}')" if action.endswith(")") else f"{action}('{lang}')"
+
+    return [Binding(key, with_lang("nl"), nl, **options), Binding(key, with_lang("en"), en, **options)]
+
+
+class SelfServiceScreen(Screen[None]):
+    """Welcome → the person's rounds → their agenda → welcome; staff leave with Ctrl+S and the PIN."""
+
+    inherit_bindings = False
+    # Class attributes so tests can shorten them.
+    IDLE_SECONDS: ClassVar[float] = 45.0
+    COUNTDOWN_SECONDS: ClassVar[float] = 10.0
+    TICK: ClassVar[float] = 0.5
+    BINDINGS = [
+        *_bilingual("1", "choose(1)", "Kies", "Choose", key_display="1-9"),
+        *[Binding(str(n), f"choose({n})", "Kies/Choose", show=False) for n in range(2, 10)],
+        *_bilingual("pageup", "previous_round", "Vorige", "Back", show=False),
+        *_bilingual("pagedown", "next_round", "Volgende", "Next", show=False),
+        *_bilingual("f10", "done", "Klaar", "Done"),
+        *_bilingual("f2", "toggle_lang", "English", "Nederlands"),
+        *_bilingual("f3", "toggle_contrast", "Contrast", "Contrast"),
+        *_bilingual("escape", "home", "Stoppen", "Stop", show=False),
+        *_bilingual("ctrl+s", "staff", "Personeel", "Staff"),
+        Binding("tab", "app.focus_next", "Volgende knop/Next button", show=False),
+        Binding("shift+tab", "app.focus_previous", "Vorige knop/Previous button", show=False),
+    ]
+
+    class SignupDone(Message):
+        """A sign-up came back from the store (committed), for visit number `visit`."""
+
+        def __init__(self, visit: int, result: SignupResult) -> None:
+            super().__init__()
+            self.visit = visit
+            self.result = result
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._state = "welcome"
+        self._visit = 0
+        self._person: Person | None = None
+        self._states: dict[str, RoundState] = {}
+        self._index = 0
+        self._busy = False
+        self._queued: list[int] = []
+        self._lang = "nl"
+        self._watcher: ChangeWatcher | None = None
+
+    # ---- building ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        ctx = self.app.ctx
+        self._lang = ctx.lang
+        yield EventHeader(ctx.programme.event.name, W.TITLE(self._lang), ctx.clock)
+        yield Container(id="ss-body")
+        yield IdleCountdown()
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        if CONTRAST_THEME.name not in self.app.available_themes:
+            self.app.register_theme(CONTRAST_THEME)
+        self._watcher = ChangeWatcher(self.app.ctx.settings.db_path)
+        self.set_interval(0.5, self._poll_changes)
+        self.set_interval(self.TICK, self._tick_idle)
+        await self.reset()
+
+    def on_unmount(self) -> None:
+        if self._watcher:
+            self._watcher.close()
+
+    @property
+    def _rounds(self):
+        return self.app.ctx.programme.choice_rounds()
+
+    def _round_name(self, index: int) -> str:
+        round_ = self._rounds[index]
+        return round_.name_en if self._lang == "en" and round_.name_en else round_.name
+
+    def _label(self, session_id: str, fallback: str = "") -> str:
+        session = self.app.ctx.programme.session(session_id)
+        return session.label if session else (fallback or session_id)
+
+    def _body(self) -> Container:
+        return self.query_one("#ss-body", Container)
+
+    async def _show(self, *widgets) -> None:
+        """Replace everything in the body: the previous state's widgets are removed, not hidden."""
+        body = self._body()
+        await body.remove_children()
+        await body.mount(*widgets)
+        self.refresh_bindings()
+
+    # ---- states ------------------------------------------------------------------------------
+
+    async def reset(self, message: str = "") -> None:
+        """Forget the person: close prompts, clear every widget, default language and theme, welcome."""
+        self._visit += 1  # results of the previous person's writes are dropped when they arrive
+        self._person, self._states, self._index = None, {}, 0
+        self._busy, self._queued = False, []
+        while self.app.screen is not self and self in self.app.screen_stack:
+            await self.app.pop_screen()
+        self._lang = self.app.ctx.lang
+        self.app.clear_notifications()
+        if self.app.theme == CONTRAST_THEME.name:
+            self.app.theme = "textual-dark"
+        self.remove_class("-contrast")
+        self.query_one(EventHeader).set_title(W.TITLE(self._lang))
+        self.query_one(IdleCountdown).hide()
+        self._state = "welcome"
+        await self._show(Welcome(self._lang, message))
+        self.app.last_input = time.monotonic()
+
+    @on(Welcome.CodeSubmitted)
+    async def _code(self, event: Welcome.CodeSubmitted) -> None:
+        event.stop()
+        person = find_by_code(self.app.ctx.db(), event.code)
+        if person is None:
+            await self.reset(W.UNKNOWN_CODE(self._lang))
+        elif person.status == "cancelled":
+            await self.reset(W.CANCELLED(self._lang))
+        else:
+            self._person = person
+            self._load()
+            open_rounds = [i for i, r in enumerate(self._rounds) if not self._round_state(r.id).closed]
+            self._index = open_rounds[0] if open_rounds else 0
+            await self._show_day(self._promotions())
+
+    def _load(self) -> None:
+        """Read the person's rounds (one statement: counts, seats, places, closed)."""
+        if self._person:
+            self._states = day_of(self.app.ctx.db(), self._person.id, now=self.app.ctx.clock.now())
+
+    def _round_state(self, round_id: str) -> RoundState:
+        return self._states.get(round_id) or RoundState(round_id, [])
+
+    def _promotions(self) -> tuple[str, str]:
+        """The highlighted notice for seats that came from the waitlist since they chose."""
+        lines = [W.PROMOTED(self._lang, title=self._label(o.session_id, o.title))
+                 for s in self._states.values() if (o := s.promoted)]
+        return (" ".join(lines), "-notice") if lines else ("", "")
+
+    def _views(self, index: int) -> list[OptionView]:
+        """The cards of a round: labels, notes (runs through a break, clashes with a choice)."""
+        programme = self.app.ctx.programme
+        round_id = self._rounds[index].id
+        mine = [o for s in self._states.values() if s.round_id != round_id for o in s.options if o.mine == "confirmed"]
+        views = []
+        for option in self._round_state(round_id).options:
+            notes, clash = [], False
+            session = programme.session(option.session_id)
+            if session and session.end:
+                for item in programme.sessions:
+                    if item.kind == "break" and item.overlaps(session) and item.end and session.end >= item.end:
+                        end = session.end.strftime("%H.%M" if self._lang == "nl" else "%H:%M")
+                        notes.append(W.RUNS_THROUGH(self._lang, end=end))
+                        break
+            for other in mine:
+                if clashes(option.kind, option.starts_at, option.ends_at, other.kind, other.starts_at, other.ends_at):
+                    notes.append(W.OVERLAPS(self._lang, title=self._label(other.session_id, other.title)))
+                    clash = True
+            views.append(OptionView(option, self._label(option.session_id, option.title), notes, clash))
+        return views
+
+    async def _show_day(self, message: tuple[str, str] = ("", "")) -> None:
+        """The day state at round `_index`: greeting, message line, the round's cards, buttons."""
+        assert self._person is not None
+        self._state = "day"
+        steps = []
+        for i, r in enumerate(self._rounds):
+            mark = "●" if i == self._index else ("✓" if self._round_state(r.id).choice else "○")
+            steps.append(mark)
+        picker = RoundPicker(
+            self._round_name(self._index), self._index, steps, self._views(self._index),
+            closed=self._round_state(self._rounds[self._index].id).closed, lang=self._lang,
+        )
+        text, css = message
+        await self._show(
+            Vertical(
+                Static(W.HELLO(self._lang, name=self._person.name), id="day-hello", markup=False),
+                Static(text, id="day-message", markup=False, classes=css),
+                picker,
+                Horizontal(
+                    Button(W.BACK(self._lang), id="day-back", action="screen.previous_round"),
+                    Button(W.NEXT(self._lang), id="day-next", action="screen.next_round"),
+                    Button(W.DONE(self._lang), id="day-done", variant="primary", action="screen.done"),
+                    id="day-nav",
+                ),
+                id="day",
+            )
+        )
+        self.call_after_refresh(picker.focus_card, self._round_state(self._rounds[self._index].id).choice)
+
+    async def _show_agenda(self) -> None:
+        assert self._person is not None
+        self._state = "agenda"
+        self._load()
+        await self._show(
+            Vertical(
+                Agenda(self._person.name, self.app.ctx.programme, self._states, self._lang),
+                Horizontal(
+                    Button(W.CONFIRM(self._lang), id="agenda-confirm", variant="success", action="screen.done"),
+                    Button(W.CHANGE(self._lang), id="agenda-change", action="screen.change"),
+                    id="agenda-nav",
+                ),
+                id="agenda-view",
+            )
+        )
+        self.call_after_refresh(lambda: self.query_one("#agenda-confirm", Button).focus())
+
+    def _say(self, text: str, css: str) -> None:
+        for label in self.query("#day-message").results(Static):
+            label.update(text)
+            label.set_classes(css)
+
+    # ---- choosing ----------------------------------------------------------------------------
+
+    @on(OptionCard.Chosen)
+    async def _card_chosen(self, event: OptionCard.Chosen) -> None:
+        event.stop()
+        if not self._busy:
+            self._choose(event.session_id)
+
+    async def action_choose(self, number: int, lang: str = "") -> None:
+        """Choose option `number` of the round on screen (typed ahead while busy: done in turn)."""
+        if self._busy:
+            self._queued.append(number)
+            return
+        options = self._round_state(self._rounds[self._index].id).options
+        if 1 <= number <= len(options):
+            self._choose(options[number - 1].session_id)
+
+    def _choose(self, session_id: str) -> None:
+        if self._person is None:
+            return
+        self._busy = True
+        self._signup_worker(self._visit, self._person.code, session_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="signup")
+    def _signup_worker(self, visit: int, code: str, session_id: str) -> None:
+        """The one sign-up code path (store.signup, BEGIN IMMEDIATE), on the worker's own connection."""
+        ctx = self.app.ctx
+        result = signup(ctx.db(), code, session_id, now=ctx.clock.now(), device=ctx.device)
+        self.post_message(self.SignupDone(visit, result))
+
+    @on(SignupDone)
+    async def _signed_up(self, message: SignupDone) -> None:
+        if message.visit != self._visit or self._state != "day":
+            return  # the person has gone; show nothing of theirs
+        self._busy = False
+        result = message.result
+        self._load()
+        text, css = self._outcome(result)
+        if result.status in (SignupStatus.CONFIRMED, SignupStatus.UNCHANGED):
+            if self._index + 1 < len(self._rounds):
+                self._index += 1
+                await self._show_day((text, css))
+            else:
+                await self._show_agenda()
+        else:
+            self._queued.clear()  # a refusal or the waitlist needs their attention: drop typed-ahead keys
+            await self._show_day((text, css))
+        if self._queued and self._state == "day":
+            await self.action_choose(self._queued.pop(0))
+
+    def _outcome(self, result: SignupResult) -> tuple[str, str]:
+        """The message line for a sign-up's outcome, and its CSS class."""
+        lang, title = self._lang, self._label(result.session_id)
+        if result.status is SignupStatus.CONFIRMED:
+            if result.moved_from:
+                return W.MOVED(lang, title=title, old=self._label(result.moved_from)), "-ok"
+            return W.CONFIRMED(lang, title=title), "-ok"
+        if result.status is SignupStatus.UNCHANGED:
+            return W.ALREADY(lang), "-ok"
+        if result.status is SignupStatus.WAITLISTED:
+            return W.WAITLISTED(lang, title=title, n=result.waitlist_position), "-warn"
+        if result.reason == "overlap" and result.conflict_with:
+            other = self.app.ctx.programme.session(result.conflict_with)
+            when = other.time_range() if other else ""
+            return W.REFUSED_OVERLAP(lang, title=title, other=self._label(result.conflict_with), time=when), "-error"
+        if result.reason == "closed":
+            return W.REFUSED_CLOSED(lang, title=title), "-error"
+        return W.REFUSED(lang, reason=reason_text(result.reason, lang)), "-error"
+
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed write is shown as failed (never as done), and the buttons work again."""
+        if event.worker.group == "signup" and event.state == WorkerState.ERROR:
+            self._busy, self._queued = False, []
+            if self._state == "day":
+                self._say(W.FAILED(self._lang, error=str(event.worker.error)), "-error")
+
+    # ---- navigation --------------------------------------------------------------------------
+
+    async def action_next_round(self, lang: str = "") -> None:
+        """Skip to the next round; after the last, the agenda."""
+        if self._index + 1 < len(self._rounds):
+            self._index += 1
+            await self._show_day()
+        else:
+            await self._show_agenda()
+
+    async def action_previous_round(self, lang: str = "") -> None:
+        """Back one round."""
+        if self._index > 0:
+            self._index -= 1
+            await self._show_day()
+
+    async def action_done(self, lang: str = "") -> None:
+        """From the rounds: show the agenda. From the agenda: confirm, and clear the screen."""
+        if self._state == "day":
+            await self._show_agenda()
+        elif self._state == "agenda":
+            await self.reset()
+
+    async def action_change(self) -> None:
+        """From the agenda back to the rounds, at the first."""
+        self._index = 0
+        await self._show_day()
+
+    async def action_home(self, lang: str = "") -> None:
+        """Stop: back to the welcome (choices made are saved already)."""
+        if self._state != "welcome" or self._person:
+            await self.reset()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys for rounds only in the day state, each described in the visitor's language."""
+        if parameters and parameters[-1] in ("nl", "en") and parameters[-1] != self._lang:
+            return False
+        if action in ("choose", "next_round", "previous_round"):
+            return self._state == "day"
+        if action in ("done", "change"):
+            return self._state in ("day", "agenda")
+        return True
+
+    # ---- for everyone ------------------------------------------------------------------------
+
+    async def action_toggle_lang(self, lang: str = "") -> None:
+        """Dutch ↔ English for this visitor (back to the default at the next person)."""
+        self._lang = "en" if self._lang == "nl" else "nl"
+        self.query_one(EventHeader).set_title(W.TITLE(self._lang))
+        if self._state == "day":
+            await self._show_day()
+        elif self._state == "agenda":
+            await self._show_agenda()
+        else:
+            await self._show(Welcome(self._lang))
+
+    def action_toggle_contrast(self, lang: str = "") -> None:
+        """High contrast on or off (black, white and yellow; thicker focus marks)."""
+        on_ = self.app.theme != CONTRAST_THEME.name
+        self.app.theme = CONTRAST_THEME.name if on_ else "textual-dark"
+        self.set_class(on_, "-contrast")
+
+    # ---- staff -------------------------------------------------------------------------------
+
+    def action_staff(self, lang: str = "") -> None:
+        """Open the PIN prompt; a correct PIN clears this screen, then unlocks into the chosen role."""
+        if self.app.screen is self:
+            self.app.push_screen(PinPrompt(self._lang), self._after_pin)
+
+    async def _after_pin(self, choice: str | None) -> None:
+        if choice:
+            await self.reset()
+            self.app.unlock(choice)
+
+    # ---- time --------------------------------------------------------------------------------
+
+    def _active(self) -> bool:
+        """True when something is on screen that the idle reset must clear."""
+        if self._state != "welcome" or self.app.screen is not self:
+            return True
+        message = self.query("#welcome-message").results(Static)
+        field = self.query("#welcome-code").results(Input)
+        return any(m.has_class("-shown") for m in message) or any(f.value for f in field)
+
+    async def _tick_idle(self) -> None:
+        """Back to the welcome after IDLE_SECONDS without a key or click; a countdown before that."""
+        countdown = self.query_one(IdleCountdown)
+        if self.app.ctx.role != "selfservice" or not self._active():
+            countdown.hide()
+            return
+        left = self.IDLE_SECONDS - (time.monotonic() - self.app.last_input)
+        if left <= 0:
+            await self.reset()
+        elif left <= self.COUNTDOWN_SECONDS:
+            countdown.show_seconds(int(left + 0.999), self._lang)
+        else:
+            countdown.hide()
+
+    def _poll_changes(self) -> None:
+        """Another kiosk took a seat: refresh the numbers on the cards in place."""
+        if self._watcher and self._watcher.changed() and self._state == "day" and not self._busy:
+            self._load()
+            for picker in self.query(RoundPicker).results(RoundPicker):
+                picker.update_views(self._views(self._index))

@@ -1,0 +1,168 @@
+"""`kiosk purge`, `kiosk forget CODE`, `kiosk export person CODE`: personal data after the day.
+
+Thin: the store (kiosk/store/privacy.py) decides what goes and what stays; this module shows
+it, asks before it removes anything, and writes the one export that is personal by design
+through `open_private` (mode 0600).
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from kiosk.cli import export_group, main
+from kiosk.cli.common import Env, fail, pass_env
+from kiosk.interop.private_file import PERSONAL_DATA_NOTICE, private_output
+from kiosk.store import StoreError
+from kiosk.store.privacy import forget_person, narrow_modes, person_data, purge, purge_plan
+from kiosk.store.scans import stamp
+
+NOT_WIPED = (
+    "Warning: another kiosk process still has the database open, so old copies of the removed text may remain "
+    "in the -wal file. Close every kiosk on this file and run `kiosk purge` again to clean it."
+)
+
+
+def _open(env: Env):
+    """The store, without creating an empty one for a mistyped --db."""
+    if not env.settings.db_path.exists():
+        fail(f"There is no database at {env.settings.db_path}.")
+    return env.db()
+
+
+@main.command("purge")
+@click.option("--keep-days", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Keep personal data until this many days after the event day (or its last scan).")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed and what stays.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@click.option("--clear-city", is_flag=True, help="Also remove each attendee's city (counts per city are lost).")
+@pass_env
+def purge_command(env: Env, keep_days: int, dry_run: bool, yes: bool, clear_city: bool) -> None:
+    """Remove the names, e-mail addresses, organisations and codes of all attendees, keeping every count.
+
+    Sign-ups per session, arrivals over time and `kiosk report` give the same numbers afterwards.
+    The file is vacuumed so the removed text is not left in free pages or the -wal file.
+    Exit 0 done (or nothing due yet), 1 not confirmed or the file not fully cleaned, 2 error.
+
+    \b
+    Examples:
+      kiosk purge --dry-run
+      kiosk purge --keep-days 30 --yes     (daily from cron: purges 30 days after the day)
+    """
+    db = _open(env)
+    now = env.now()
+    plan = purge_plan(db, keep_days, now, clear_city=clear_city)
+    if not plan.due:
+        last = plan.last_activity.strftime("%Y-%m-%d %H:%M") if plan.last_activity else "-"
+        click.echo(
+            f"Nothing is removed yet: personal data is kept until {plan.keep_until:%Y-%m-%d %H:%M} "
+            f"({keep_days} days after the last activity, {last})."
+        )
+        return
+    if plan.nothing_to_remove:
+        click.echo("No personal data left to remove; cleaning the file.")
+    else:
+        click.echo("Would remove:" if dry_run else "This removes:")
+        for line in plan.goes():
+            click.echo(f"  - {line}")
+    click.echo("Stays:")
+    for line in plan.stays():
+        click.echo(f"  - {line}")
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")
+        return
+    if not yes and not plan.nothing_to_remove:
+        click.confirm("Remove this personal data for good? It cannot be undone", abort=True)
+    try:
+        result = purge(db, keep_days=keep_days, now=now, clear_city=clear_city)
+        narrowed = narrow_modes(db)
+    except StoreError as error:
+        fail(str(error))
+    if not result.done:  # the last activity moved on between the plan and the purge
+        click.echo("Nothing was removed: new activity arrived in the meantime.")
+        return
+    if result.plan.nothing_to_remove:
+        click.echo("The file was vacuumed.")
+    else:
+        click.echo(
+            f"Removed the personal data of {result.plan.attendees} attendees and the text of "
+            f"{result.plan.scan_texts} scans; the file was vacuumed."
+        )
+    for path in narrowed:
+        click.echo(f"Made {path} readable by its owner only.")
+    if not result.wiped:
+        click.echo(NOT_WIPED, err=True)
+        raise SystemExit(1)
+
+
+@main.command("forget")
+@click.argument("code")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@pass_env
+def forget_command(env: Env, code: str, yes: bool) -> None:
+    """Remove one person's name, e-mail address, organisation and code; their counts stay.
+
+    For a person who asks to be removed (AVG/GDPR). Their sign-ups and scans stay as anonymous
+    rows, so session counts and arrivals do not change; their badge no longer scans.
+    Exit 0 done, 1 unknown code or not confirmed, 2 error.
+    Example: kiosk forget M4RT9Z
+    """
+    db = _open(env)
+    data = person_data(db, code)
+    if data is None:
+        fail("No attendee has that code.", 1)
+    person = data["attendee"]
+    organisation = f" ({person['organisation']})" if person["organisation"] else ""
+    click.echo(f"This removes the name, e-mail address, organisation and code of: {person['name']}{organisation}")
+    click.echo(
+        f"Stays, anonymous: their {len(data['signups'])} sign-ups and {len(data['scans'])} scans "
+        "(their scanned text is removed), so every count stays the same."
+    )
+    if not yes:
+        click.confirm("Forget this person for good? It cannot be undone", abort=True)
+    try:
+        result = forget_person(db, code, env.now())
+        narrow_modes(db)
+    except StoreError as error:
+        fail(str(error))
+    if result is None:  # forgotten by another process between the question and the answer
+        fail("No attendee has that code.", 1)
+    click.echo(f"Forgotten: attendee {result.attendee_id} is now '{result.anon_code}'.")
+    if not result.wiped:
+        click.echo(NOT_WIPED.replace("kiosk purge", "kiosk purge --yes"), err=True)
+        raise SystemExit(1)
+
+
+@export_group.command("person")
+@click.argument("code")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="File to write (created readable by you only), e.g. personal-data-M4RT9Z.json; default stdout.")
+@pass_env
+def export_person(env: Env, code: str, output: str | None) -> None:
+    """Everything stored about one person, as JSON: for a person who asks for their data (AVG/GDPR).
+
+    The first key, "personal_data", says what the file is. Send it to that person only.
+    Exit 0 written, 1 unknown code, 2 error.
+    Example: kiosk export person M4RT9Z --output personal-data-M4RT9Z.json
+    """
+    db = _open(env)
+    data = person_data(db, code)
+    if data is None:
+        fail("No attendee has that code.", 1)
+    event = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('event_name', 'event_date')").fetchall())
+    document = {
+        "personal_data": PERSONAL_DATA_NOTICE,
+        "exported_at": stamp(env.now()),
+        "event": event.get("event_name", ""),
+        "event_date": event.get("event_date") or None,
+        **data,
+    }
+    try:
+        with private_output(output) as handle:
+            json.dump(document, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+    except OSError as error:
+        fail(f"Cannot write {output}: {error.strerror}.")
+    if output:
+        click.echo(f"Wrote the personal data of 1 attendee to {output} (readable by you only).", err=True)

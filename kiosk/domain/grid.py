@@ -1,0 +1,151 @@
+"""The programme laid out as a schedule grid: rows of time slots, cells across; no Textual here.
+
+Time runs down, parallel items across. An item without a round (plenary, break, opening,
+closing) is a row of its own that spans the full width. The sessions of a round share a row,
+and a round that starts inside another round's slot joins that row (the ambassador's talk at
+13:00 sits in the lunch row beside the walks that start at 12:45). A session that runs past
+its row's end (Themagroep Veiligheid, 14:00-15:30) gets a continuation cell in every later row
+it reaches into. Which row is running and which is next is decided here too, so the screen and
+the tests read one rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from kiosk.domain.programme import Programme, Session
+from kiosk.domain.text import fold
+
+# An open end (the closing "from 16:30") counts as running until the end of the day.
+END_OF_DAY = dt.time(23, 59, 59)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One item in a row; `continuation` cells repeat a session that started in an earlier row."""
+
+    session: Session
+    own_time: bool = False
+    reaches_on: bool = False
+    continuation: bool = False
+
+    @property
+    def session_id(self) -> str:
+        """The id of the session this cell shows."""
+        return self.session.id
+
+    @property
+    def in_grid(self) -> bool:
+        """False for a session the source describes but left out of its time grid."""
+        return self.session.in_grid
+
+
+@dataclass
+class Row:
+    """One time slot: a start, an end (None: open), and its cells left to right."""
+
+    start: dt.time
+    end: dt.time | None
+    cells: list[Cell] = field(default_factory=list)
+    spanning: bool = False
+    round_ids: list[str] = field(default_factory=list)
+
+    def contains(self, moment: dt.time) -> bool:
+        """True when `moment` falls inside this slot (an open end runs to the end of the day)."""
+        return self.start <= moment < (self.end or END_OF_DAY)
+
+    def column_of(self, session_id: str) -> int | None:
+        """The index of the cell showing this session (its first, not a continuation), or None."""
+        for index, cell in enumerate(self.cells):
+            if cell.session_id == session_id and not cell.continuation:
+                return index
+        return None
+
+
+def _own_slot_rows(programme: Programme) -> list[Row]:
+    """Rows before continuation cells: one per item without a round, one per (merged) round."""
+    rows: list[Row] = []
+    by_round: dict[str, Row] = {}
+    for session in sorted(programme.sessions, key=lambda s: s.start):
+        if session.round is None:
+            rows.append(Row(session.start, session.end, [Cell(session)], spanning=True))
+            continue
+        row = by_round.get(session.round)
+        if row is None:
+            # A round that starts inside another round's slot joins that row.
+            row = next((r for r in rows if r.round_ids and r.contains(session.start)), None)
+            if row is None:
+                row = Row(session.start, session.end, round_ids=[])
+                rows.append(row)
+            row.round_ids.append(session.round)
+            by_round[session.round] = row
+        row.cells.append(Cell(session))
+        if session.end and (row.end is None or session.end > row.end):
+            row.end = session.end
+    rows.sort(key=lambda r: r.start)
+    return rows
+
+
+def build_rows(programme: Programme) -> list[Row]:
+    """The whole day as grid rows, with own times, overruns and continuation cells marked."""
+    rows = _own_slot_rows(programme)
+    # A row ends where the next one starts: an overrunning session does not stretch its row.
+    for row, following in zip(rows, rows[1:]):
+        if row.end is None or row.end > following.start:
+            row.end = following.start
+    for index, row in enumerate(rows):
+        carried = [c for c in row.cells if c.continuation]  # added by an earlier row: keep as is
+        in_grid = [c for c in row.cells if c.in_grid and not c.continuation]
+        left_out = [c for c in row.cells if not c.in_grid and not c.continuation]
+        cells = []
+        for cell in in_grid + left_out:  # items missing from the source grid go last
+            session = cell.session
+            reaches_on = bool(row.end and session.end and session.end > row.end)
+            own_time = session.start != row.start or session.end is None or (session.end != row.end and not reaches_on)
+            cells.append(Cell(session, own_time=own_time or reaches_on, reaches_on=reaches_on))
+            if reaches_on:
+                for later in rows[index + 1:]:
+                    if later.start < session.end:
+                        later.cells.append(Cell(session, own_time=True, continuation=True))
+        row.cells = cells + carried
+    return rows
+
+
+def running_row(rows: list[Row], moment: dt.time) -> int | None:
+    """The index of the row running at `moment`, or None between or outside the slots."""
+    return next((i for i, row in enumerate(rows) if row.contains(moment)), None)
+
+
+def next_row(rows: list[Row], moment: dt.time) -> int | None:
+    """The index of the first row that starts after `moment`, or None when the day is over."""
+    return next((i for i, row in enumerate(rows) if row.start > moment), None)
+
+
+def now_row(rows: list[Row], moment: dt.time) -> int:
+    """Where `n` jumps: the running row, else the next, else the last."""
+    running = running_row(rows, moment)
+    if running is not None:
+        return running
+    upcoming = next_row(rows, moment)
+    return upcoming if upcoming is not None else len(rows) - 1
+
+
+def session_search_text(session: Session) -> str:
+    """Everything a search looks through, folded: titles, speakers, description, notes."""
+    parts = [session.title, session.short_title, session.subtitle, session.description, *session.notes]
+    for speaker in session.speakers:
+        parts += [speaker.name, speaker.about]
+    return fold(" ".join(parts))
+
+
+def matches(session: Session, query: str) -> bool:
+    """True when every word of `query` occurs in the session's text (case and accents ignored)."""
+    terms = fold(query).split()
+    text = session_search_text(session)
+    return all(term in text for term in terms)
+
+
+def hhmm(moment: dt.time, lang: str) -> str:
+    """A time of day as the language writes it: 16.30 in Dutch, 16:30 in English."""
+    return moment.strftime("%H.%M" if lang == "nl" else "%H:%M")

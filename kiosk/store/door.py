@@ -1,0 +1,137 @@
+"""Scanning people into and out of a session at the room door, in one transaction.
+
+The session's id is the scan log's `list`. A door scan reuses the desk's rules and its append
+(kiosk.store.scans), and adds three of its own, all inside the same `BEGIN IMMEDIATE`:
+
+- toggle: a scan of someone already inside this room marks them out (when `toggle` is on);
+- move: someone inside another room is scanned out there (reason `moved`) before coming in here,
+  because one person is in one room at a time;
+- arrival: someone not inside the venue is checked in at the venue first (device = this door),
+  so the desk and the arrivals count see them, at the moment they walked into the room.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import sqlite_utils
+
+from kiosk.domain.outcomes import Person, Reason, ScanResult
+from kiosk.store.attendees import find_by_code
+from kiosk.store.db import StoreError, immediate
+from kiosk.store.scans import BOUNCE_SECONDS, VENUE, _append, _judge, _replay, _result, new_nonce
+
+
+class DoorScanResult(ScanResult):
+    """A ScanResult for a door, plus what the door did around it and the room's count after it."""
+
+    session_id: str = ""
+    moved_from: str | None = None
+    venue_arrival: bool = False
+    inside: int = 0
+    capacity: int | None = None
+
+
+def door_scan(
+    db: sqlite_utils.Database,
+    raw_code: str,
+    session_id: str,
+    *,
+    now: dt.datetime,
+    device: str,
+    direction: str | None = None,
+    toggle: bool = True,
+    nonce: str | None = None,
+) -> DoorScanResult:
+    """Scan a code at the door of `session_id`: entry, or exit (explicit, or by toggle).
+
+    `direction=None` means: entry, unless `toggle` is on and the person is inside (then exit).
+    Raises StoreError for a session id that is not in the programme.
+    """
+    if direction not in (None, "entry", "exit"):
+        raise ValueError(f"direction must be None, 'entry' or 'exit', not {direction!r}")
+    nonce = nonce or new_nonce()
+    with immediate(db) as conn:
+        replay = _replay(conn, nonce)
+        if replay:
+            return _door_result(conn, replay, session_id)
+        capacity_row = conn.execute("SELECT capacity FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if capacity_row is None or session_id == VENUE:
+            raise StoreError(f"There is no session {session_id!r} in the programme.")
+        person = find_by_code(conn, raw_code)
+        where = _inside_lists(conn, person)
+        wanted = direction or ("exit" if toggle and session_id in where else "entry")
+        reason = _bounce(conn, person, session_id, device, now) or _judge(conn, person, wanted, session_id, device, now)
+        moved_from, arrival = None, False
+        if reason in (Reason.OK, Reason.REENTRY) and person is not None:
+            if VENUE not in where:
+                arrival = True
+                venue_reason = Reason.REENTRY if _entries(conn, person.id, VENUE) else Reason.OK
+                _append(conn, new_nonce(), now, device, VENUE, "entry", person.code, person, venue_reason)
+            for other in sorted(where - {VENUE, session_id}):
+                # Out of the other room first, so its count drops in the same commit.
+                _append(conn, new_nonce(), now, device, other, "exit", person.code, person, Reason.MOVED)
+                moved_from = other
+        if reason is Reason.BOUNCE:
+            wanted = _last_direction(conn, person, session_id, device) or wanted
+        scan_id = _append(conn, nonce, now, device, session_id, wanted, raw_code, person, reason)
+        result = _result(conn, scan_id)
+        door = _door_result(conn, result, session_id)
+        door.moved_from, door.venue_arrival = moved_from, arrival
+    return door
+
+
+def _door_result(conn: sqlite3.Connection, result: ScanResult, session_id: str) -> DoorScanResult:
+    """The scan's result with the room's capacity and how many are inside now."""
+    inside = conn.execute(
+        "SELECT COUNT(*) FROM presence WHERE list = ? AND inside = 1", (session_id,)
+    ).fetchone()[0]
+    row = conn.execute("SELECT capacity FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    return DoorScanResult(
+        **result.model_dump(), session_id=session_id, inside=inside, capacity=row[0] if row else None
+    )
+
+
+def _inside_lists(conn: sqlite3.Connection, person: Person | None) -> set[str]:
+    """The lists (venue and sessions) this person is inside now."""
+    if person is None:
+        return set()
+    rows = conn.execute("SELECT list FROM presence WHERE attendee_id = ? AND inside = 1", (person.id,))
+    return {r[0] for r in rows}
+
+
+def _entries(conn: sqlite3.Connection, attendee_id: int, list_: str) -> int:
+    row = conn.execute(
+        "SELECT entries FROM presence WHERE attendee_id = ? AND list = ?", (attendee_id, list_)
+    ).fetchone()
+    return row[0] if row else 0
+
+
+def _last_direction(conn: sqlite3.Connection, person: Person | None, list_: str, device: str) -> str | None:
+    if person is None:
+        return None
+    row = conn.execute(
+        "SELECT direction FROM scans WHERE attendee_id = ? AND list = ? AND device = ? ORDER BY id DESC LIMIT 1",
+        (person.id, list_, device),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _bounce(
+    conn: sqlite3.Connection, person: Person | None, list_: str, device: str, now: dt.datetime
+) -> Reason | None:
+    """BOUNCE when this door read this badge a moment ago, in either direction.
+
+    The desk's rule only catches a repeat in the same direction; with toggling on, a scanner that
+    reads one badge twice would otherwise let someone in and straight out again.
+    """
+    if person is None or person.status == "cancelled":
+        return None
+    row = conn.execute(
+        "SELECT at FROM scans WHERE attendee_id = ? AND list = ? AND device = ? ORDER BY id DESC LIMIT 1",
+        (person.id, list_, device),
+    ).fetchone()
+    if row and (now - dt.datetime.fromisoformat(row[0])).total_seconds() < BOUNCE_SECONDS:
+        return Reason.BOUNCE
+    return None

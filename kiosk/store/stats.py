@@ -1,0 +1,246 @@
+"""The organiser's figures: who is inside which room, sign-ups, arrivals, last scans and alerts.
+
+Cheap at 500,000 scans because the dashboard never reads the scan log as a whole: counts come
+from `presence` (one row per person and list, kept beside the log) and `signups` through their
+indexes; the log is read only by primary key (`id > last seen`, or the last N). `LiveStats`
+keeps the figures and, after a change, re-queries only the lists that new scans touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from kiosk.domain.rules import Fill, fill_state
+from kiosk.store.scans import VENUE, recent_scans
+
+BUCKET_MINUTES = 5
+# Doors open this long before a session; door scans earlier than that suggest a door set to the wrong session.
+DOORS_OPEN_MINUTES = 15
+# The sessions that start within this long after the next start belong to the next slot (lunch walks at 12:45).
+NEXT_SLOT_SPAN_MINUTES = 30
+
+
+def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
+    return getattr(db, "conn", db)
+
+
+def minutes(hhmm: str) -> int:
+    """Minutes since midnight of an `HH:MM` time."""
+    return int(hhmm[:2]) * 60 + int(hhmm[3:5])
+
+
+@dataclass
+class SessionStat:
+    """One session with its live counts."""
+
+    id: str
+    title: str
+    kind: str
+    round: str | None
+    starts_at: str
+    ends_at: str | None
+    room: str | None
+    capacity: int | None
+    signup: bool
+    confirmed: int = 0
+    waitlisted: int = 0
+    inside: int = 0
+    entered: int = 0
+
+    @property
+    def fill(self) -> Fill:
+        """How full the room is now (inside against capacity)."""
+        return fill_state(self.inside, self.capacity)
+
+    def running(self, hhmm: str) -> bool:
+        """True while the session is on at `hhmm` (an open end runs to the end of the day)."""
+        return self.starts_at <= hhmm and (self.ends_at is None or hhmm < self.ends_at)
+
+
+@dataclass
+class Alert:
+    """Something an organiser should look at: `kind` is over, full_waitlist or early."""
+
+    kind: str
+    session_id: str
+    title: str
+    count: int
+    capacity: int | None = None
+    starts_at: str = ""
+
+
+def load_sessions(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, SessionStat]:
+    """Every session of the programme, in programme order, without counts."""
+    rows = _conn(db).execute(
+        "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup FROM sessions ORDER BY position"
+    ).fetchall()
+    return {r[0]: SessionStat(*r[:8], bool(r[8])) for r in rows}
+
+
+def occupancy(db: sqlite_utils.Database | sqlite3.Connection, lists: set[str] | None = None) -> dict[str, tuple[int, int]]:
+    """Per list: (inside now, people who came in at least once); all lists, or only `lists`."""
+    sql = "SELECT list, SUM(inside), SUM(entries > 0) FROM presence"
+    params: list[str] = []
+    if lists is not None:
+        sql += f" WHERE list IN ({','.join('?' * len(lists))})"
+        params = sorted(lists)
+    rows = _conn(db).execute(sql + " GROUP BY list", params).fetchall()
+    return {r[0]: (r[1] or 0, r[2] or 0) for r in rows}
+
+
+def signup_counts(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, tuple[int, int]]:
+    """Per session: (confirmed, waitlisted), from the covering index on signups."""
+    counts: dict[str, list[int]] = {}
+    for session_id, status, n in _conn(db).execute(
+        "SELECT session_id, status, COUNT(*) FROM signups WHERE status != 'cancelled' GROUP BY session_id, status"
+    ):
+        counts.setdefault(session_id, [0, 0])[0 if status == "confirmed" else 1] = n
+    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def arrivals_per_bucket(db: sqlite_utils.Database | sqlite3.Connection, bucket: int = BUCKET_MINUTES) -> dict[int, int]:
+    """First arrivals at the venue per `bucket` minutes: {minute of day the bucket starts: count}."""
+    rows = _conn(db).execute(
+        f"""SELECT (CAST(substr(first_entry_at, 12, 2) AS INTEGER) * 60
+                    + CAST(substr(first_entry_at, 15, 2) AS INTEGER)) / {int(bucket)} AS b, COUNT(*)
+            FROM presence WHERE list = ? AND first_entry_at IS NOT NULL GROUP BY b ORDER BY b""",
+        (VENUE,),
+    ).fetchall()
+    return {b * bucket: n for b, n in rows}
+
+
+def venue_counts(db: sqlite_utils.Database | sqlite3.Connection) -> tuple[int, int, int]:
+    """(arrived, inside the venue now, expected: registered attendees)."""
+    conn = _conn(db)
+    arrived, inside = conn.execute(
+        "SELECT COUNT(first_entry_at), COALESCE(SUM(inside), 0) FROM presence WHERE list = ?", (VENUE,)
+    ).fetchone()
+    expected = conn.execute("SELECT COUNT(*) FROM attendees WHERE status = 'registered'").fetchone()[0]
+    return arrived, inside, expected
+
+
+def arrivals_by(db: sqlite_utils.Database | sqlite3.Connection, field_: str = "city", limit: int = 12) -> list[tuple[str, int, int]]:
+    """(city or organisation, arrived, expected), most arrivals first."""
+    if field_ not in ("city", "organisation"):
+        raise ValueError(field_)
+    rows = _conn(db).execute(
+        f"""SELECT a.{field_}, COUNT(p.first_entry_at), COUNT(*) FROM attendees a
+            LEFT JOIN presence p ON p.attendee_id = a.id AND p.list = ?
+            WHERE a.status = 'registered' GROUP BY a.{field_} ORDER BY 2 DESC, 3 DESC, 1 LIMIT ?""",
+        (VENUE, limit),
+    ).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def expected_load(db: sqlite_utils.Database | sqlite3.Connection, session_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """Per session: (confirmed sign-ups, of whom on site now): the load the next slot can expect."""
+    if not session_ids:
+        return {}
+    rows = _conn(db).execute(
+        f"""SELECT s.session_id, COUNT(*), COALESCE(SUM(p.inside), 0) FROM signups s
+            LEFT JOIN presence p ON p.attendee_id = s.attendee_id AND p.list = ?
+            WHERE s.status = 'confirmed' AND s.session_id IN ({','.join('?' * len(session_ids))})
+            GROUP BY s.session_id""",
+        (VENUE, *session_ids),
+    ).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def slots(sessions: list[SessionStat], now: dt.datetime) -> tuple[list[SessionStat], list[SessionStat]]:
+    """The sessions running at `now`, and those of the next slot (starting soonest after now)."""
+    hhmm = now.strftime("%H:%M")
+    running = [s for s in sessions if s.running(hhmm)]
+    later = [s for s in sessions if s.starts_at > hhmm]
+    if not later:
+        return running, []
+    first = min(minutes(s.starts_at) for s in later)
+    upcoming = [s for s in later if minutes(s.starts_at) <= first + NEXT_SLOT_SPAN_MINUTES]
+    return running, upcoming
+
+
+def alerts(sessions: list[SessionStat], now: dt.datetime) -> list[Alert]:
+    """Rooms over capacity, full sessions with a waitlist, and door scans for a session not started yet."""
+    found: list[Alert] = []
+    minute = now.hour * 60 + now.minute
+    for s in sessions:
+        if s.capacity is not None and s.inside > s.capacity:
+            found.append(Alert("over", s.id, s.title, s.inside, s.capacity, s.starts_at))
+        if s.capacity is not None and s.confirmed >= s.capacity and s.waitlisted:
+            found.append(Alert("full_waitlist", s.id, s.title, s.waitlisted, s.capacity, s.starts_at))
+        if s.entered and minute < minutes(s.starts_at) - DOORS_OPEN_MINUTES:
+            found.append(Alert("early", s.id, s.title, s.entered, s.capacity, s.starts_at))
+    return found
+
+
+@dataclass
+class LiveStats:
+    """The dashboard's figures, kept between refreshes so that one new scan costs a few small queries."""
+
+    sessions: dict[str, SessionStat] = field(default_factory=dict)
+    arrivals: dict[int, int] = field(default_factory=dict)
+    arrived: int = 0
+    inside_venue: int = 0
+    expected: int = 0
+    by_city: list[tuple[str, int, int]] = field(default_factory=list)
+    by_organisation: list[tuple[str, int, int]] = field(default_factory=list)
+    recent: list[dict] = field(default_factory=list)
+    last_scan_id: int = 0
+    recent_limit: int = 12
+
+    def full(self, db: sqlite_utils.Database) -> None:
+        """Read everything (at start, and now and then as a safety net for imports and repairs)."""
+        self.last_scan_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM scans").fetchone()[0]
+        self.sessions = load_sessions(db)
+        self._occupancy(db, None)
+        self._venue(db)
+        self._signups(db)
+        self.recent = recent_scans(db, limit=self.recent_limit)
+
+    def refresh(self, db: sqlite_utils.Database) -> set[str]:
+        """Re-query what changed since the last look; returns the lists that new scans touched."""
+        if not self.sessions:
+            self.full(db)
+            return {VENUE, *self.sessions}
+        touched = {
+            r[0] for r in db.execute("SELECT DISTINCT list FROM scans WHERE id > ?", (self.last_scan_id,)).fetchall()
+        }
+        if touched:
+            self.last_scan_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM scans").fetchone()[0]
+            self.recent = recent_scans(db, limit=self.recent_limit)
+        if VENUE in touched:
+            self._venue(db)
+        rooms = touched - {VENUE}
+        if rooms:
+            self._occupancy(db, rooms)
+        # Sign-ups change without a scan (self-service kiosks); their grouped count is one index read.
+        self._signups(db)
+        return touched
+
+    def _occupancy(self, db: sqlite_utils.Database, lists: set[str] | None) -> None:
+        counts = occupancy(db, lists)
+        for sid, stat in self.sessions.items():
+            if lists is None or sid in lists:
+                stat.inside, stat.entered = counts.get(sid, (0, 0))
+
+    def _venue(self, db: sqlite_utils.Database) -> None:
+        self.arrivals = arrivals_per_bucket(db)
+        self.arrived, self.inside_venue, self.expected = venue_counts(db)
+        self.by_city = arrivals_by(db, "city")
+        self.by_organisation = arrivals_by(db, "organisation")
+
+    def _signups(self, db: sqlite_utils.Database) -> None:
+        counts = signup_counts(db)
+        for sid, stat in self.sessions.items():
+            stat.confirmed, stat.waitlisted = counts.get(sid, (0, 0))
+
+    def slots(self, now: dt.datetime) -> tuple[list[SessionStat], list[SessionStat]]:
+        """The running and the next slot's sessions at `now`."""
+        return slots(list(self.sessions.values()), now)
+
+    def alerts(self, now: dt.datetime) -> list[Alert]:
+        """The alerts at `now`."""
+        return alerts(list(self.sessions.values()), now)

@@ -1,0 +1,87 @@
+"""The desk's writes, queued: every scan, check-out and undo runs once, in the order it was made.
+
+A scanner can deliver the next code while the last one is still being written. Each submission
+becomes a job with its own nonce (taken when Enter was pressed, so a retry never doubles it);
+jobs wait in a FIFO and one worker thread at a time drains it, so answers come back in order.
+No Textual here: the screen starts the worker, this module only orders and runs the store calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from kiosk.domain.outcomes import ScanResult
+from kiosk.store.scans import new_nonce, record_scan, undo_scan
+
+
+@dataclass
+class ScanJob:
+    """Check a code in (or out): the one code path, `record_scan`."""
+
+    code: str
+    direction: str = "entry"
+    at: dt.datetime | None = None
+    nonce: str = field(default_factory=new_nonce)
+
+    def run(self, db: sqlite_utils.Database, *, now: dt.datetime, device: str) -> ScanResult:
+        """Record the scan (at the moment Enter was pressed, when known); the result is after COMMIT."""
+        return record_scan(db, self.code, now=self.at or now, device=device, direction=self.direction,
+                           nonce=self.nonce)
+
+
+@dataclass
+class UndoJob:
+    """Annul one scan (or this desk's last accepted one) by appending an annulling scan."""
+
+    scan_id: int | None = None
+    at: dt.datetime | None = None
+    nonce: str = field(default_factory=new_nonce)
+
+    def run(self, db: sqlite_utils.Database, *, now: dt.datetime, device: str) -> ScanResult:
+        """Append the undo; returns its result (UNDO or NOTHING_TO_UNDO)."""
+        return undo_scan(db, now=self.at or now, device=device, scan_id=self.scan_id, nonce=self.nonce)
+
+
+Job = ScanJob | UndoJob
+
+
+class OrderedJobs:
+    """A thread-safe FIFO that guarantees at most one drainer at a time.
+
+    `put` returns True when the caller must start a drainer (none is running); the drainer calls
+    `take` until it returns None, which also marks it finished, under the same lock, so a job put
+    at that very moment is never left behind.
+    """
+
+    def __init__(self) -> None:
+        self._pending: deque[Job] = deque()
+        self._lock = threading.Lock()
+        self._busy = False
+
+    def put(self, job: Job) -> bool:
+        """Queue a job; True when no drainer is running and one must be started."""
+        with self._lock:
+            self._pending.append(job)
+            if self._busy:
+                return False
+            self._busy = True
+            return True
+
+    def take(self) -> Job | None:
+        """The next job, or None (and the drainer is then considered finished)."""
+        with self._lock:
+            if self._pending:
+                return self._pending.popleft()
+            self._busy = False
+            return None
+
+    @property
+    def busy(self) -> bool:
+        """True while a drainer is at work or jobs wait."""
+        with self._lock:
+            return self._busy or bool(self._pending)

@@ -1,0 +1,151 @@
+"""The walk-in form: name, organisation, city and (optional) e-mail; creates and checks in at once.
+
+After the store call returned, the dialog shows the new code in large type and as a QR code for a
+badge. It dismisses with the arrival's ScanResult (or None when cancelled), so the desk can show
+the green answer and count the arrival.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from kiosk.domain.outcomes import ScanResult
+from kiosk.i18n import Text
+from kiosk.store import StoreError
+from kiosk.store.attendees import create_walk_in
+from kiosk.store.scans import new_nonce
+from kiosk.ui.widgets.qr_code import QrCode
+
+WORDS = {
+    "title": Text("Walk-in: nieuwe deelnemer", "Walk-in: new attendee"),
+    "name": Text("Naam (verplicht)", "Name (required)"),
+    "organisation": Text("Organisatie", "Organisation"),
+    "city": Text("Plaats", "City"),
+    "email": Text("E-mail (optioneel)", "E-mail (optional)"),
+    "hint": Text("Enter = volgende veld · Ctrl+S = opslaan en inchecken · Esc = annuleren",
+                 "Enter = next field · Ctrl+S = save and check in · Esc = cancel"),
+    "need_name": Text("Vul een naam in.", "Please enter a name."),
+    "bad_email": Text("Dit e-mailadres klopt niet (laat leeg als onbekend).",
+                      "This e-mail address looks wrong (leave it empty if unknown)."),
+    "saving": Text("Bezig met opslaan…", "Saving…"),
+    "done": Text("Ingecheckt. Code voor de badge:", "Checked in. Code for the badge:"),
+    "close": Text("Enter of Esc = sluiten", "Enter or Esc = close"),
+}
+FIELDS = ("name", "organisation", "city", "email")
+
+
+class WalkInScreen(ModalScreen[ScanResult | None]):
+    """Collects a walk-in's details, writes them with their arrival, then shows code and QR."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Opslaan/Save"),
+        Binding("escape", "close", "Sluiten/Close"),
+    ]
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+        self.result: ScanResult | None = None
+        # One nonce per form: pressing save twice (or a retry after a time-out) adds one person.
+        self.nonce = new_nonce()
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="walkin-dialog"):
+            yield Static(WORDS["title"](self.lang), id="walkin-title", markup=False)
+            with Vertical(id="walkin-form"):
+                for name in FIELDS:
+                    yield Input(placeholder=WORDS[name](self.lang), id=f"walkin-{name}", max_length=200)
+                yield Static(WORDS["hint"](self.lang), id="walkin-hint", markup=False)
+            yield Static("", id="walkin-message", markup=False)
+            with Horizontal(id="walkin-done"):
+                with Vertical(id="walkin-badge"):
+                    yield Static(WORDS["done"](self.lang), markup=False)
+                    yield Static("", id="walkin-code", markup=False)
+                    yield Static("", id="walkin-who", markup=False)
+                    yield Static(WORDS["close"](self.lang), id="walkin-close", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#walkin-done").display = False
+        self.query_one("#walkin-name", Input).focus()
+
+    def value(self, name: str) -> str:
+        """The trimmed text of one field."""
+        return self.query_one(f"#walkin-{name}", Input).value.strip()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; on the last one it saves."""
+        if self.result is not None:
+            self.action_close()
+            return
+        index = FIELDS.index(event.input.id.removeprefix("walkin-"))
+        if index + 1 < len(FIELDS):
+            self.query_one(f"#walkin-{FIELDS[index + 1]}", Input).focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        """Check the fields and write the walk-in (once)."""
+        if self.saving or self.result is not None:
+            return
+        message = self.query_one("#walkin-message", Static)
+        if not self.value("name"):
+            message.update(WORDS["need_name"](self.lang))
+            self.query_one("#walkin-name", Input).focus()
+            return
+        email = self.value("email")
+        if email and ("@" not in email or " " in email):
+            message.update(WORDS["bad_email"](self.lang))
+            self.query_one("#walkin-email", Input).focus()
+            return
+        self.saving = True
+        message.update(WORDS["saving"](self.lang))
+        self._create(*(self.value(name) for name in FIELDS))
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _create(self, name: str, organisation: str, city: str, email: str) -> None:
+        """Write the attendee and their arrival in one transaction, off the UI thread."""
+        ctx = self.app.ctx
+        try:
+            result = create_walk_in(ctx.db(), name, organisation, city, email,
+                                    now=ctx.clock.now(), device=ctx.device, nonce=self.nonce)
+        except (StoreError, ValueError) as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self._created, result)
+
+    def _failed(self, message: str) -> None:
+        self.saving = False
+        self.query_one("#walkin-message", Static).update(message)
+
+    def _created(self, result: ScanResult) -> None:
+        """Only now (the transaction committed) show the code and the QR code."""
+        self.saving = False
+        self.result = result
+        code = result.person.code if result.person else ""
+        self.query_one("#walkin-form").display = False
+        self.query_one("#walkin-message", Static).update("")
+        self.query_one("#walkin-code", Static).update(code)
+        self.query_one("#walkin-who", Static).update(result.person.name if result.person else "")
+        done = self.query_one("#walkin-done")
+        done.mount(QrCode(code, id="walkin-qr"), before="#walkin-badge")
+        done.display = True
+        self.set_focus(None)
+
+    def on_key(self, event) -> None:
+        """After saving, Enter closes the dialog too (no field has focus then)."""
+        if self.result is not None and event.key == "enter":
+            event.stop()
+            self.action_close()
+
+    def action_close(self) -> None:
+        """Close; with the arrival's result when the walk-in was saved."""
+        if self.saving:
+            return
+        self.dismiss(self.result)

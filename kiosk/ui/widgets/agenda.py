@@ -1,0 +1,57 @@
+"""A person's day as a short agenda: the fixed programme plus their choices, one line per item."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from kiosk.domain.programme import Programme
+from kiosk.store.signups import RoundState
+from kiosk.ui.widgets import selfservice_words as W
+
+
+def agenda_lines(programme: Programme, rounds: dict[str, RoundState], lang: str) -> list[tuple[str, str, str]]:
+    """(time, text, css class) per line: fixed items, then per choice round their seat or place."""
+    choice_ids = {r.id for r in programme.choice_rounds()}
+    lines: list[tuple[str, str, str, str]] = []  # (sort key, time, text, class)
+    for session in programme.sessions:
+        if session.round in choice_ids or not session.in_grid:
+            continue
+        lines.append((session.start.strftime("%H:%M"), session.time_range(), session.label, "agenda-fixed"))
+    for round_ in programme.choice_rounds():
+        state = rounds.get(round_.id)
+        name = round_.name_en if lang == "en" and round_.name_en else round_.name
+        start = programme.round_start(round_.id)
+        key = start.strftime("%H:%M") if start else "99:99"
+        chosen = [o for o in (state.options if state else []) if o.mine]
+        if not chosen:
+            lines.append((key, key + "-", f"{name}: {W.NO_CHOICE(lang)}", "agenda-none"))
+        for option in chosen:
+            session = programme.session(option.session_id)
+            label = session.label if session else option.title
+            time = session.time_range() if session else option.starts_at
+            if option.mine == "waitlisted":
+                lines.append((option.starts_at, time, f"{label} ({W.ON_WAITLIST(lang, n=option.place)})",
+                              "agenda-waiting"))
+            else:
+                lines.append((option.starts_at, time, label, "agenda-mine"))
+    lines.sort(key=lambda line: line[0])
+    return [(time, text, css) for _, time, text, css in lines]
+
+
+class Agenda(VerticalScroll):
+    """The confirmation: a title with the person's name and their day, read-only."""
+
+    def __init__(self, name: str, programme: Programme, rounds: dict[str, RoundState], lang: str) -> None:
+        super().__init__(id="agenda")
+        self.person_name = name
+        self.programme = programme
+        self.rounds = rounds
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        # The name goes in as a format value into plain text: never parsed as markup.
+        yield Static(W.AGENDA_TITLE(self.lang, name=self.person_name), id="agenda-title", markup=False)
+        for time, text, css in agenda_lines(self.programme, self.rounds, self.lang):
+            yield Static(f"{time:<12}{text}", classes=f"agenda-line {css}", markup=False)

@@ -1,0 +1,60 @@
+"""Sessions with their counts, one line each, coloured by fill state (a CSS class) and a word."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from kiosk.domain.rules import Fill, fill_state
+from kiosk.store.stats import SessionStat
+from kiosk.i18n import Text
+from kiosk.ui.widgets.fill import fill_bar, fill_word
+from kiosk.ui.widgets.lines import line_widgets
+
+HEAD_RUNNING = Text(" binnen  ingeschr.  cap  bezetting", " inside  signed up  cap  fill")
+HEAD_NEXT = Text(" ter plaatse  ingeschr.  cap  verwacht", " on site  signed up  cap  expected")
+NONE = Text("(geen sessies)", "(no sessions)")
+
+
+def running_line(stat: SessionStat, lang: str) -> tuple[str, Fill]:
+    """Inside now, signed up, capacity, bar, word, title: for a session that is on now."""
+    fill = stat.fill
+    cap = "-" if stat.capacity is None else str(stat.capacity)
+    signed = str(stat.confirmed) if stat.signup else "-"
+    text = (f"{stat.inside:>7} {signed:>10} {cap:>4}  {fill_bar(stat.inside, stat.capacity)} "
+            f"{fill_word(fill, stat.capacity, lang):<13} {stat.title}")
+    return text, fill
+
+
+def next_line(stat: SessionStat, signed: int, on_site: int, lang: str) -> tuple[str, Fill]:
+    """Of those signed up, how many are on site now: the load the room can expect."""
+    fill = fill_state(on_site, stat.capacity)
+    cap = "-" if stat.capacity is None else str(stat.capacity)
+    shown = str(signed) if stat.signup else "-"
+    on = str(on_site) if stat.signup else "-"
+    text = (f"{on:>12} {shown:>10} {cap:>4}  {fill_bar(on_site, stat.capacity)} "
+            f"{fill_word(fill, stat.capacity, lang):<13} {stat.starts_at} {stat.title}")
+    return text, fill
+
+
+class OccupancyTable(Vertical):
+    """A header line and one line per session; each line has the class fill-<state>."""
+
+    def __init__(self, head: Text, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="occupancy")
+        self._head = head
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="occupancy-head")
+
+    def show(self, lines: list[tuple[str, Fill]], lang: str) -> None:
+        """Replace the lines; reuses the line widgets so a refresh does not flicker."""
+        self.query_one(".occupancy-head", Static).update(Content(self._head(lang)))
+        if not lines:
+            lines = [(NONE(lang), Fill.FREE)]
+        for row, (text, fill) in zip(line_widgets(self, len(lines), "occupancy-row"), lines):
+            row.update(Content(text))
+            for state in Fill:
+                row.set_class(state is fill, f"fill-{state.value}")

@@ -1,0 +1,49 @@
+"""The kiosk's welcome: scan a badge or type a code; language and contrast buttons for everyone."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Static
+
+from kiosk.ui.widgets import selfservice_words as W
+
+
+class Welcome(Vertical):
+    """Asks for the code; a barcode scanner types it and presses Enter."""
+
+    class CodeSubmitted(Message):
+        """A code was scanned or typed."""
+
+        def __init__(self, code: str) -> None:
+            super().__init__()
+            self.code = code
+
+    def __init__(self, lang: str, message: str = "") -> None:
+        super().__init__(id="welcome")
+        self.lang = lang
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        yield Static(W.WELCOME(self.lang), id="welcome-title", markup=False)
+        yield Static(W.SCAN_PROMPT(self.lang), id="welcome-prompt", markup=False)
+        with Center(id="welcome-field"):
+            yield Input(placeholder=W.CODE_PLACEHOLDER(self.lang), id="welcome-code", max_length=64)
+        yield Static(self.message, id="welcome-message", markup=False, classes="-shown" if self.message else "")
+        with Horizontal(id="welcome-buttons"):
+            # Labels are our own words, but pass them as plain strings anyway: Button parses markup.
+            yield Button(W.LANG_BUTTON(self.lang), id="welcome-lang", action="screen.toggle_lang")
+            yield Button(W.CONTRAST_BUTTON(self.lang), id="welcome-contrast", action="screen.toggle_contrast")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#welcome-code")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        code = event.value.strip()
+        event.input.value = ""  # the code does not stay on screen, whatever happens next
+        if code:
+            self.post_message(self.CodeSubmitted(code))

@@ -1,0 +1,182 @@
+"""The `kiosk` command line: programme check/show, check-in and sign-up exit codes, plain errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from click.testing import CliRunner
+
+from kiosk.cli import main
+
+from conftest import PROGRAMME_PATH, ROOT
+
+BAD_PROGRAMME = """
+[event]
+name = "X"
+colour = "red"
+
+[[rounds]]
+id = "ronde-1"
+name = "Ronde 1"
+
+[[sessions]]
+id = "a"
+title = "A"
+kind = "plenary"
+start = "11:30"
+end = "11:00"
+
+[[sessions]]
+id = "b"
+title = "B"
+kind = "nonsense"
+start = "25:00"
+
+[[sessions]]
+id = "c"
+title = "C"
+kind = "talk"
+start = "12:00"
+round = "ronde-9"
+"""
+# 08:00 on the (undated) event day: every sign-up round is still open.
+ENV = {"KIOSK_NOW": "08:00", "KIOSK_NOW_FROZEN": "1"}
+
+
+def run(db_path, *args: str, env: dict[str, str] | None = None):
+    """Run `kiosk` on this test's database and the shipped programme."""
+    runner = CliRunner()
+    return runner.invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), *args], env=env or ENV)
+
+
+@pytest.fixture
+def roster(tmp_path, db_path):
+    """Three attendees imported through the CLI; returns the database path."""
+    path = tmp_path / "people.csv"
+    path.write_text("naam;code;status\nAnna;ANNA01;\nBram;BRAM02;\nCees;CEES03;geannuleerd\n", encoding="utf-8")
+    assert run(db_path, "import", "attendees", str(path)).exit_code == 0
+    return db_path
+
+
+def test_programme_check_lists_every_problem_without_a_traceback(tmp_path, db_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(BAD_PROGRAMME, encoding="utf-8")
+    result = run(db_path, "programme", "check", str(bad))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert all(line.startswith("bad.toml: ") for line in lines)
+    paths = {line.split(": ")[1] for line in lines}
+    assert paths == {"event.colour", "sessions[0].end", "sessions[1].kind", "sessions[1].start", "sessions[2].round"}
+    assert "bad.toml: sessions[0].end: 11:00 is before its start 11:30" in lines
+    assert "bad.toml: sessions[2].round: 'ronde-9' is not one of the rounds" in lines
+    assert "Traceback" not in result.output
+
+
+def test_programme_check_on_a_missing_file_and_on_broken_toml(tmp_path, db_path):
+    missing = run(db_path, "programme", "check", str(tmp_path / "gone.toml"))
+    assert missing.exit_code == 2 and missing.stderr.startswith("gone.toml: no such file")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[event\nname = ", encoding="utf-8")
+    result = run(db_path, "programme", "check", str(broken))
+    assert result.exit_code == 2 and result.stderr.startswith("broken.toml: not valid TOML")
+
+
+def test_programme_check_on_the_shipped_file(db_path):
+    result = run(db_path, "programme", "check")
+    assert result.exit_code == 0 and "programme.toml: ok" in result.stdout
+
+
+def test_programme_show_json_lists_every_session(db_path):
+    result = run(db_path, "programme", "show", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    raw = tomllib.loads(PROGRAMME_PATH.read_text(encoding="utf-8"))
+    assert [s["id"] for s in data["sessions"]] == [s["id"] for s in raw["sessions"]]
+    for item in data["sessions"]:
+        assert {"id", "title", "start", "end", "kind", "round", "room", "capacity", "speakers"} <= set(item)
+        assert len(item["start"]) == 5 and item["start"][2] == ":"
+    by_id = {s["id"]: s for s in data["sessions"]}
+    assert by_id["afsluiting"]["start"] == "16:30" and by_id["afsluiting"]["end"] is None
+    assert by_id["lunch-vaartocht"]["capacity"] == 15
+    assert (by_id["r2-veiligheid"]["start"], by_id["r2-veiligheid"]["end"]) == ("14:00", "15:30")
+    assert {"event", "rooms", "rounds"} <= set(data)
+
+
+def test_checkin_exit_codes(roster):
+    ok = run(roster, "checkin", "anna01", "--desk", "desk-1")
+    assert ok.exit_code == 0 and ok.stdout.startswith("ok: Anna")
+    again = run(roster, "checkin", "ANNA01", "--desk", "desk-2")
+    assert again.exit_code == 1 and "already_in" in again.stdout
+    assert run(roster, "checkin", "NOPE99").exit_code == 1
+    assert "cancelled" in run(roster, "checkin", "CEES03").stdout
+    out = run(roster, "checkin", "ANNA01", "--exit", "--desk", "desk-1")
+    assert out.exit_code == 0 and out.stdout.startswith("exit: Anna")
+
+
+def test_checkin_nonce_replay_records_once(roster):
+    first = run(roster, "checkin", "BRAM02", "--nonce", "n-1")
+    second = run(roster, "checkin", "BRAM02", "--nonce", "n-1")
+    assert first.exit_code == second.exit_code == 0
+    exported = json.loads(run(roster, "export", "attendees").stdout)
+    assert [r["inside"] for r in exported if r["code"] == "BRAM02"] == [True]
+
+
+def test_signup_and_cancel_exit_codes(tmp_path, db_path):
+    people = tmp_path / "many.csv"
+    people.write_text("name,code\n" + "\n".join(f"Person {i},P{i:03}" for i in range(17)) + "\n", encoding="utf-8")
+    assert run(db_path, "import", "attendees", str(people)).exit_code == 0
+    for i in range(15):
+        assert run(db_path, "signup", f"P{i:03}", "lunch-vaartocht").exit_code == 0
+    full = run(db_path, "signup", "P015", "lunch-vaartocht")
+    assert full.exit_code == 3 and "waitlist" in full.stdout
+    assert run(db_path, "signup", "NOPE", "lunch-vaartocht").exit_code == 1
+    assert run(db_path, "signup", "P016", "no-such-session").exit_code == 1
+    assert run(db_path, "cancel", "P000", "lunch-vaartocht").exit_code == 0
+    assert run(db_path, "cancel", "P016", "lunch-vaartocht").exit_code == 1  # never signed up
+
+
+def test_a_database_in_a_missing_place_is_one_sentence_on_stderr():
+    result = run("/proc/no-such-folder/kiosk.db", "checkin", "ANNA01")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "cannot be created" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_of_a_missing_file_is_one_sentence(tmp_path, db_path):
+    result = run(db_path, "import", "attendees", str(tmp_path / "gone.csv"))
+    assert result.exit_code == 2 and result.stderr.startswith("gone.csv: cannot be read")
+
+
+def test_demo_fills_an_empty_database_once(db_path):
+    first = run(db_path, "demo", "--attendees", "50")
+    assert first.exit_code == 0 and "50 added" in first.stdout
+    codes = [r["code"] for r in json.loads(run(db_path, "export", "attendees").stdout)]
+    refused = run(db_path, "demo")
+    assert refused.exit_code == 2 and "already has 50 attendees" in refused.stderr
+    forced = run(db_path, "demo", "--attendees", "50", "--force")
+    assert forced.exit_code == 0 and "50 unchanged" in forced.stdout
+    # Deterministic: another file gets the same people and codes.
+    other = db_path.with_name("other.db")
+    run(other, "demo", "--attendees", "50")
+    assert sorted(r["code"] for r in json.loads(run(other, "export", "attendees").stdout)) == sorted(codes)
+    records = json.loads(run(db_path, "export", "attendees").stdout)
+    assert all(r["email"].endswith("@example.invalid") and r["source"] == "demo" for r in records)
+
+
+def test_help_has_examples_and_pipes_stay_quiet(tmp_path):
+    for command in (["--help"], ["import", "attendees", "--help"], ["export", "attendees", "--help"], ["demo", "--help"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 0 and "Example" in result.output
+    # A real process with stderr on a pipe: no progress bar characters, just the counts.
+    db = tmp_path / "piped.db"
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--db", str(db), "demo", "--attendees", "300"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "demo: 300 added, 0 updated, 0 unchanged\n" and proc.stderr == ""

@@ -1,0 +1,183 @@
+"""Door scanning: entry, toggle exit, moves between rooms, venue arrival, and the door screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Input, Static
+
+from kiosk.clock import Clock
+from kiosk.domain.outcomes import Reason
+from kiosk.store import StoreError
+from kiosk.store.door import door_scan
+from kiosk.store.presence import rebuild_presence
+from kiosk.store.scans import record_scan, undo_scan
+from kiosk.store.stats import occupancy
+from kiosk.ui.launch import build_app
+from tests.conftest import EVENT_DAY, at
+
+ROOM_A, ROOM_B = "r1-slim-met-stroom", "r1-woningvoorraad"
+
+
+def inside(db, list_: str) -> int:
+    """How many are inside a list now, from the derived state."""
+    return occupancy(db, {list_}).get(list_, (0, 0))[0]
+
+
+def lists_of(db, code: str) -> set[str]:
+    """The lists a person is inside now."""
+    rows = db.execute(
+        "SELECT p.list FROM presence p JOIN attendees a ON a.id = p.attendee_id WHERE a.code = ? AND p.inside = 1",
+        (code,),
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_entry_then_toggle_exit(db, people):
+    anna = people["Anna de Vries"]
+    first = door_scan(db, anna, ROOM_A, now=at("11:25"), device="door-a")
+    assert first.accepted and first.reason is Reason.OK and first.direction == "entry"
+    assert first.inside == 1 and first.list_id == ROOM_A
+    second = door_scan(db, anna, ROOM_A, now=at("11:40"), device="door-a")
+    assert second.accepted and second.reason is Reason.EXIT and second.direction == "exit"
+    assert second.inside == 0
+    assert inside(db, ROOM_A) == 0
+
+
+def test_no_toggle_second_scan_is_already_in(db, people):
+    anna = people["Anna de Vries"]
+    door_scan(db, anna, ROOM_A, now=at("11:25"), device="door-a", toggle=False)
+    again = door_scan(db, anna, ROOM_A, now=at("11:30"), device="door-a", toggle=False)
+    assert not again.accepted and again.reason is Reason.ALREADY_IN
+    assert inside(db, ROOM_A) == 1
+
+
+def test_double_read_by_scanner_is_a_bounce_not_an_exit(db, people):
+    anna = people["Anna de Vries"]
+    door_scan(db, anna, ROOM_A, now=at("11:25"), device="door-a")
+    bounce = door_scan(db, anna, ROOM_A, now=at("11:25") + dt.timedelta(seconds=1), device="door-a")
+    assert bounce.reason is Reason.BOUNCE and not bounce.accepted
+    assert inside(db, ROOM_A) == 1
+
+
+def test_exit_without_entry_is_refused(db, people):
+    result = door_scan(db, people["Anna de Vries"], ROOM_A, now=at("11:25"), device="door-a", direction="exit")
+    assert not result.accepted and result.reason is Reason.NOT_INSIDE
+    assert inside(db, ROOM_A) == 0
+
+
+def test_double_entry_counts_once(db, people):
+    code = people["Anna de Vries"]
+    door_scan(db, code, ROOM_A, now=at("11:25"), device="door-a", direction="entry")
+    again = door_scan(db, code, ROOM_A, now=at("11:26"), device="door-b", direction="entry")
+    assert again.reason is Reason.ALREADY_IN
+    assert inside(db, ROOM_A) == 1
+
+
+def test_move_between_rooms(db, people):
+    code = people["Søren Ødegaard"]
+    door_scan(db, code, ROOM_A, now=at("11:25"), device="door-a")
+    moved = door_scan(db, code, ROOM_B, now=at("11:35"), device="door-b")
+    assert moved.accepted and moved.moved_from == ROOM_A
+    assert lists_of(db, code) == {"venue", ROOM_B}
+    assert (inside(db, ROOM_A), inside(db, ROOM_B)) == (0, 1)
+    exit_row = db.execute(
+        "SELECT direction, reason, device FROM scans WHERE list = ? ORDER BY id DESC LIMIT 1", (ROOM_A,)
+    ).fetchone()
+    assert exit_row == ("exit", "moved", "door-b")
+    # The log replayed from scratch gives the same state.
+    with db.conn:
+        rebuild_presence(db.conn)
+    assert lists_of(db, code) == {"venue", ROOM_B}
+
+
+def test_door_scan_checks_in_at_the_venue(db, people):
+    code = people["Ayşe Çelik"]
+    result = door_scan(db, code, ROOM_A, now=at("11:20"), device="door-a")
+    assert result.venue_arrival and result.arrivals == 1
+    venue = db.execute(
+        "SELECT direction, reason, device, at FROM scans WHERE list = 'venue'"
+    ).fetchall()
+    assert len(venue) == 1 and venue[0][:3] == ("entry", "ok", "door-a")
+    # The desk now sees her as already checked in, first at the door.
+    desk = record_scan(db, code, now=at("11:50"), device="desk-1")
+    assert desk.reason is Reason.ALREADY_IN and desk.first_entry_device == "door-a"
+
+
+def test_refused_door_scans_write_no_arrival(db, people):
+    assert door_scan(db, "NOPE99", ROOM_A, now=at("11:20"), device="door-a").reason is Reason.UNKNOWN_CODE
+    cancelled = door_scan(db, people["Cancelled Person"], ROOM_A, now=at("11:20"), device="door-a")
+    assert cancelled.reason is Reason.CANCELLED
+    assert db.execute("SELECT COUNT(*) FROM scans WHERE list = 'venue'").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 2
+
+
+def test_nonce_replay_and_unknown_session(db, people):
+    code = people["Anna de Vries"]
+    one = door_scan(db, code, ROOM_A, now=at("11:25"), device="door-a", nonce="n-1")
+    two = door_scan(db, code, ROOM_A, now=at("11:45"), device="door-a", nonce="n-1")
+    assert two.replayed and two.scan_id == one.scan_id and two.direction == "entry"
+    with pytest.raises(StoreError):
+        door_scan(db, code, "no-such-session", now=at("11:25"), device="door-a")
+
+
+def test_undo_of_door_entry(db, people):
+    code = people["Anna de Vries"]
+    door_scan(db, code, ROOM_A, now=at("11:25"), device="door-a")
+    undo_scan(db, now=at("11:26"), device="door-a")
+    assert inside(db, ROOM_A) == 0
+
+
+async def test_door_screen_scans_and_counts(settings, db, people):
+    app = build_app(settings, role="door", session_id="lunch-vaartocht", clock=Clock.fixed("12:40", event_date=EVENT_DAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one("#door-input", Input)
+        assert app.screen.focused is field
+        markup = people["[@click=app.quit]x[/]"]
+        await pilot.press(*markup, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        name = str(app.screen.query_one("#door-name", Static).render())
+        assert "[@click=app.quit]x[/]" in name
+        count = str(app.screen.query_one("#door-count", Static).render())
+        assert "1 / 15" in count
+        assert app.is_running
+        # Toggle to exit with the key, scan again (after the scanner-bounce window): out.
+        app.ctx.clock = Clock(at("12:40") + dt.timedelta(seconds=5))
+        await pilot.press("f8")
+        assert "UIT" in str(app.screen.query_one("#door-mode", Static).render())
+        await pilot.press(*markup, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "0 / 15" in str(app.screen.query_one("#door-count", Static).render())
+    assert inside(db, "lunch-vaartocht") == 0
+
+
+async def test_door_screen_warns_as_room_fills(settings, db, people):
+    for i, code in enumerate(["CELIK1", "HOF222", "SOREN3", "ANNA44"]):
+        door_scan(db, code, "lunch-vaartocht", now=at("12:40") + dt.timedelta(seconds=i), device="door-x")
+    app = build_app(settings, role="door", session_id="lunch-vaartocht", clock=Clock.fixed("12:40", event_date=EVENT_DAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        count = app.screen.query_one("#door-count", Static)
+        assert "4 / 15" in str(count.render()) and count.has_class("fill-free")
+
+
+async def test_door_screen_chooses_session_when_none_given(settings, db, people):
+    app = build_app(settings, role="door", clock=Clock.fixed("11:40", event_date=EVENT_DAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        from textual.widgets import OptionList
+
+        options = app.screen.query_one("#door-sessions", OptionList)
+        # Running sessions come first, so the door's likely choice is at hand.
+        assert options.get_option_at_index(0).id == "r1-elke-regio-telt"
+        options.focus()
+        options.highlighted = 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#door-input", Input).has_focus
+        title = str(app.screen.query_one("#door-session", Static).render())
+        assert "Slim met Stroom" in title

@@ -1,0 +1,292 @@
+"""Privacy: purge and forget keep every count and leave no name in the file's bytes; exports are 0600."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kiosk.cli import main
+from kiosk.domain.outcomes import Reason
+from kiosk.interop.private_file import PERSONAL_DATA_NOTICE, is_private, open_private
+from kiosk.store import open_store
+from kiosk.store.attendees import count_expected, find_by_code, search
+from kiosk.store.privacy import ANON_PREFIX, forget_person, person_data, purge, purge_plan
+from kiosk.store.scans import count_arrivals, record_scan, undo_scan
+from kiosk.store.signups import cancel, session_counts, signup
+from tests.conftest import EVENT_DAY, at
+
+# What must not survive a purge, as stored (UTF-8) and as the search index folds it.
+SECRETS = [
+    "Ayşe Çelik", "ayse@example.invalid", "CELIK1", "Pieter van 't Hof", "HOF222", "Søren Ødegaard",
+    "SOREN3", "Provincie Noord-Holland", "Gemeente Zaanstad", "Bold Org", "Anna de Vries", "ANNA44",
+    "Cancelled Person", "CANC55", "celik", "odegaard", "pieter",
+]
+
+
+@pytest.fixture
+def event(db, people):
+    """A small day: arrivals spread over the morning, sign-ups, door scans, an undo, a typed name."""
+    codes = list(people.values())
+    for code, hhmm in zip(codes, ["09:05", "09:12", "09:14", "09:31", "09:47"]):
+        assert record_scan(db, code, now=at(hhmm), device="desk-1").accepted
+    # Someone typed a name into the scan field: refused, but the text is in the log.
+    assert record_scan(db, "Pieter van 't Hof", now=at("09:50"), device="desk-2").reason is Reason.UNKNOWN_CODE
+    record_scan(db, people["Anna de Vries"], now=at("09:51"), device="desk-2", direction="exit")
+    undo_scan(db, now=at("09:52"), device="desk-2")
+    for code, session in [
+        ("CELIK1", "lunch-vaartocht"), ("HOF222", "lunch-vaartocht"), ("SOREN3", "r1-slim-met-stroom"),
+        ("HOF222", "r1-slim-met-stroom"), ("ANNA44", "r2-veiligheid"), ("MARKUP", "r2-veiligheid"),
+    ]:
+        assert signup(db, code, session, now=at("09:30"), device="kiosk-1").status.value == "confirmed"
+    cancel(db, "MARKUP", "r2-veiligheid", now=at("09:40"))
+    for code in ("SOREN3", "HOF222"):
+        record_scan(db, code, now=at("11:33"), device="door-1", list_="r1-slim-met-stroom")
+    record_scan(db, "SOREN3", now=at("11:50"), device="door-1", list_="r1-slim-met-stroom", direction="exit")
+    return people
+
+
+def numbers(db) -> dict:
+    """The day's numbers recounted with our own SQL: what `kiosk report` and the dashboard show."""
+    conn = getattr(db, "conn", db)
+    arrivals = [r[0] for r in conn.execute(
+        "SELECT first_entry_at FROM presence WHERE list = 'venue' AND first_entry_at IS NOT NULL")]
+    per_5_minutes = Counter(f"{a[11:13]}:{int(a[14:16]) // 5 * 5:02d}" for a in arrivals)
+    return {
+        "signed_up": conn.execute(
+            "SELECT session_id, status, COUNT(*) FROM signups GROUP BY 1, 2 ORDER BY 1, 2").fetchall(),
+        "attended": conn.execute(
+            "SELECT list, COUNT(*), SUM(inside) FROM presence WHERE first_entry_at IS NOT NULL GROUP BY list"
+            " ORDER BY list").fetchall(),
+        "no_shows": conn.execute(
+            """SELECT s.session_id, COUNT(*) FROM signups s
+               LEFT JOIN presence p ON p.attendee_id = s.attendee_id AND p.list = s.session_id
+               WHERE s.status = 'confirmed' AND p.first_entry_at IS NULL GROUP BY 1 ORDER BY 1""").fetchall(),
+        "scan_log": conn.execute(
+            "SELECT id, at, device, list, direction, attendee_id, accepted, reason, annuls FROM scans ORDER BY id"
+        ).fetchall(),
+        "per_city": conn.execute("SELECT city, COUNT(*) FROM attendees GROUP BY city ORDER BY city").fetchall(),
+        "per_5_minutes": sorted(per_5_minutes.items()),
+        "session_counts": session_counts(db),
+        "arrivals": count_arrivals(db),
+        "expected": count_expected(db),
+        "tallies": conn.execute("SELECT key, value FROM tallies ORDER BY key").fetchall()
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tallies'").fetchone() else [],
+    }
+
+
+def file_bytes(db_path: Path) -> bytes:
+    """The raw bytes of the database and its -wal and -shm files, as `strings` would read them."""
+    return b"".join(Path(f"{db_path}{s}").read_bytes() for s in ("", "-wal", "-shm") if Path(f"{db_path}{s}").exists())
+
+
+def found(secrets: list[str], data: bytes) -> list[str]:
+    """The secrets whose UTF-8 bytes occur in `data` (case-insensitive for ASCII)."""
+    lower = data.lower()
+    return [s for s in secrets if s.encode().lower() in lower]
+
+
+def run(db_path: Path, *args: str, input: str | None = None):
+    """Run the kiosk command line on this database at 17:00 on the event day."""
+    env = {"KIOSK_DB": str(db_path), "KIOSK_NOW": f"{EVENT_DAY}T17:00", "KIOSK_NOW_FROZEN": "1"}
+    return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
+
+
+def test_purge_removes_personal_data_and_keeps_every_number(db, db_path, event):
+    before = numbers(db)
+    assert len(found(SECRETS, file_bytes(db_path))) == len(SECRETS)  # the check can see them at all
+    result = purge(db, now=at("17:00"))
+    assert result.done and result.wiped
+    rows = db.execute("SELECT id, code, name, organisation, email, search_text, city FROM attendees").fetchall()
+    assert all(r[1] == f"{ANON_PREFIX}{r[0]}" and r[2:6] == ("", "", "", "") for r in rows)
+    assert {r[6] for r in rows} >= {"Zaanstad", "Delft"}  # the city stays, for counts per city
+    assert db.execute("SELECT COUNT(*) FROM scans WHERE raw_code != ''").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM attendees_fts WHERE attendees_fts MATCH 'celik'").fetchone()[0] == 0
+    assert numbers(db) == before
+    # The connection is still open (as on the day): the -wal file is there but emptied.
+    assert Path(f"{db_path}-wal").exists()
+    assert found(SECRETS, file_bytes(db_path)) == []
+
+
+def test_kiosk_report_prints_the_same_before_and_after_purge(db_path, db, event):
+    if "report" not in main.commands:
+        pytest.skip("kiosk report is not registered in this tree")
+    before = run(db_path, "report")
+    assert before.exit_code == 0 and "lunch-vaartocht" in before.output
+    purged = run(db_path, "purge", "--yes")
+    assert purged.exit_code == 0, purged.output
+    assert run(db_path, "report").output == before.output
+    db.close()
+    assert found(SECRETS, file_bytes(db_path)) == []
+
+
+def test_purge_with_another_reader_open_says_the_file_is_not_clean_yet(db, db_path, event, monkeypatch):
+    monkeypatch.setattr("kiosk.store.privacy.CHECKPOINT_WAIT_MS", 50)
+    reader = sqlite3.connect(db_path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM attendees").fetchone()  # holds an old snapshot
+    result = purge(db, now=at("17:00"))
+    assert result.done and not result.wiped
+    out = run(db_path, "purge", "--yes")
+    assert out.exit_code == 1 and "another kiosk process" in out.output
+    reader.close()
+    again = purge(db, now=at("17:01"))
+    assert again.plan.nothing_to_remove and again.wiped
+    assert found(SECRETS, file_bytes(db_path)) == []
+
+
+def test_dry_run_and_not_yet_due_change_nothing(db, db_path, event):
+    dump = list(db.conn.iterdump())
+    out = run(db_path, "purge", "--dry-run")
+    assert out.exit_code == 0
+    assert "Would remove:" in out.output and "names of 6 attendees" in out.output
+    assert "Stays:" in out.output and "Dry run: nothing was changed." in out.output
+    early = run(db_path, "purge", "--keep-days", "30", "--yes")
+    assert early.exit_code == 0 and "Nothing is removed yet" in early.output
+    refused = run(db_path, "purge", input="n\n")
+    assert refused.exit_code == 1 and "This removes:" in refused.output and "Stays:" in refused.output
+    assert list(db.conn.iterdump()) == dump
+
+
+def test_keep_days_counts_from_the_last_activity(db, event):
+    plan = purge_plan(db, 7, at("17:00"))
+    assert not plan.due and plan.keep_until.date().isoformat() == "2026-12-06"
+    assert purge(db, keep_days=7, now=at("17:00")).done is False
+    assert find_by_code(db, "CELIK1") is not None
+    later = at("17:00").replace(day=7, month=12)
+    assert purge_plan(db, 7, later).due and purge(db, keep_days=7, now=later).done
+
+
+def test_clear_city_also_removes_cities(db, event):
+    assert "cities of" in "\n".join(purge_plan(db, 0, at("17:00"), clear_city=True).goes())
+    purge(db, now=at("17:00"), clear_city=True)
+    assert db.execute("SELECT COUNT(*) FROM attendees WHERE city != ''").fetchone()[0] == 0
+
+
+def test_anonymous_codes_stay_unique_and_cannot_be_scanned(db, event):
+    purge(db, now=at("17:00"))
+    codes = [r[0] for r in db.execute("SELECT code FROM attendees")]
+    assert len(set(codes)) == len(codes) and all(codes)
+    result = record_scan(db, codes[0], now=at("17:05"), device="desk-1")
+    assert result.reason is Reason.UNKNOWN_CODE
+
+
+def test_forget_one_person_keeps_counts_and_leaves_no_trace(db, db_path, event):
+    before = numbers(db)
+    result = forget_person(db, "hof222", at("15:00"))  # as typed: lower case
+    assert result is not None and result.wiped and result.signups_kept == 2
+    # Their own scans and the refused scan where someone typed their name lost their text.
+    assert result.scans_cleared == 3
+    assert find_by_code(db, "HOF222") is None
+    assert numbers(db) == before
+    assert found(["Pieter van 't Hof", "HOF222", "pieter"], file_bytes(db_path)) == []
+    # Everyone else is untouched: still found by name, still scannable.
+    assert [h.person.code for h in search(db, "soren")] == ["SOREN3"]
+    assert found(["Ayşe Çelik", "ayse@example.invalid", "CELIK1"], file_bytes(db_path)) != []
+    assert forget_person(db, "HOF222", at("15:01")) is None
+
+
+def test_forget_from_the_command_line_asks_first(db_path, db, event):
+    refused = run(db_path, "forget", "CELIK1", input="n\n")
+    assert refused.exit_code == 1 and "Ayşe Çelik" in refused.output and "Stays, anonymous" in refused.output
+    assert find_by_code(db, "CELIK1") is not None
+    done = run(db_path, "forget", "CELIK1", "--yes")
+    assert done.exit_code == 0 and "is now 'anon " in done.output
+    assert find_by_code(db, "CELIK1") is None
+    assert run(db_path, "forget", "NOSUCH").exit_code == 1
+
+
+def test_export_person_holds_exactly_that_persons_data(db_path, db, event, tmp_path):
+    target = tmp_path / "personal-data-HOF222.json"
+    out = run(db_path, "export", "person", "HOF222", "--output", str(target))
+    assert out.exit_code == 0, out.output
+    text = target.read_text(encoding="utf-8")
+    document = json.loads(text)
+    assert next(iter(document)) == "personal_data" and document["personal_data"] == PERSONAL_DATA_NOTICE
+    me = document["attendee"]
+    assert (me["code"], me["name"], me["organisation"]) == ("HOF222", "Pieter van 't Hof", "Gemeente Delft")
+    assert {s["session_id"] for s in document["signups"]} == {"lunch-vaartocht", "r1-slim-met-stroom"}
+    assert all(s["attendee_id"] == me["id"] for s in document["signups"])
+    scans = document["scans"]
+    assert len(scans) == 3 and {s["attendee_id"] for s in scans} == {me["id"], None}
+    assert {p["list"] for p in document["presence"]} == {"venue", "r1-slim-met-stroom"}
+    others = [name for name in event if name != "Pieter van 't Hof"] + ["CELIK1", "SOREN3", "ayse@example.invalid"]
+    assert [o for o in others if o in text] == []
+    assert is_private(target)
+    assert person_data(db, "NOSUCH") is None
+    assert run(db_path, "export", "person", "NOSUCH").exit_code == 1
+
+
+def test_database_wal_and_shm_are_created_owner_only(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "fresh.db"
+        db = open_store(path)
+        db.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
+        files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+        assert all(f.exists() for f in files)
+        assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {f.name: "0o600" for f in files}
+        db.close()
+    finally:
+        os.umask(old)
+
+
+def test_open_private_is_umask_proof_narrows_and_refuses_links(tmp_path):
+    old = os.umask(0)
+    try:
+        fresh = tmp_path / "a.csv"
+        with open_private(fresh) as handle:
+            handle.write("x")
+        assert oct(fresh.stat().st_mode & 0o777) == "0o600"
+        wide = tmp_path / "b.json"
+        wide.write_text("old")
+        wide.chmod(0o644)
+        with open_private(wide, "wb") as handle:
+            handle.write(b"new")
+        assert wide.read_bytes() == b"new" and is_private(wide)
+        link = tmp_path / "link"
+        link.symlink_to(tmp_path / "elsewhere")
+        with pytest.raises(OSError):
+            open_private(link)
+        with pytest.raises(FileExistsError):
+            open_private(fresh, "x")
+    finally:
+        os.umask(old)
+
+
+# Every command that writes a file; each is run with a permissive umask and must leave 0600.
+# The exports of other areas are marked until they write through kiosk.interop.private_file
+# (the lead removes each mark once its command does; non-strict so the suite stays green meanwhile).
+_NOT_YET = pytest.mark.xfail(reason="export not yet written through open_private / private_output", strict=False)
+WRITERS = [
+    pytest.param(("export", "person", "CELIK1"), id="person"),
+    pytest.param(("export", "attendees"), id="attendees-json", marks=_NOT_YET),
+    pytest.param(("export", "attendees", "--format", "csv"), id="attendees-csv", marks=_NOT_YET),
+    pytest.param(("export", "attendance"), id="attendance", marks=_NOT_YET),
+    pytest.param(("export", "scans"), id="scans", marks=_NOT_YET),
+    pytest.param(("export", "signups", "--format", "json"), id="signups", marks=_NOT_YET),
+]
+
+
+@pytest.mark.parametrize("args", WRITERS)
+def test_every_file_the_cli_writes_is_owner_only(db_path, db, event, tmp_path, args):
+    group = main.commands.get(args[0])
+    if group is None or args[1] not in getattr(group, "commands", {}):
+        pytest.skip(f"kiosk {' '.join(args[:2])} is not registered in this tree")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / f"{'-'.join(args[1:])}.out"
+    old = os.umask(0o022)
+    try:
+        result = run(db_path, *args, "--output", str(target))
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert target in written
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {p.name: "0o600" for p in written}

@@ -1,0 +1,114 @@
+"""After the day: `kiosk report` on a small scripted day, and exports that read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kiosk.cli import main
+from kiosk.store.attendees import RosterRow, upsert_attendees
+from kiosk.store.door import door_scan
+from kiosk.store.exports import session_report
+from kiosk.store.scans import record_scan, undo_scan
+from kiosk.store.signups import signup
+from tests.conftest import PROGRAMME_PATH, at
+
+SLIM, WONING = "r1-slim-met-stroom", "r1-woningvoorraad"
+HOSTILE = '=HYPERLINK("http://x";"y"); "quoted"\r\nline two \x1b[31m'
+
+
+@pytest.fixture
+def day(db, people, now):
+    """A scripted morning: sign-ups, desk check-ins, door scans, a move, an undo."""
+    upsert_attendees(db, [RosterRow(HOSTILE, "Org; with semicolon", "Ede", "", "HOSTIL")], now.isoformat())
+    anna, hof, soren, celik = (people[n] for n in ("Anna de Vries", "Pieter van 't Hof", "Søren Ødegaard", "Ayşe Çelik"))
+    for code in (anna, hof, soren):
+        signup(db, code, SLIM, now=at("09:30"))
+    signup(db, celik, WONING, now=at("09:30"))
+    record_scan(db, anna, now=at("09:20"), device="desk-1")
+    record_scan(db, "HOSTIL", now=at("09:21"), device="desk-2")
+    door_scan(db, anna, SLIM, now=at("11:25"), device="door-s")
+    door_scan(db, hof, SLIM, now=at("11:26"), device="door-s")       # not at the desk: venue arrival too
+    door_scan(db, celik, SLIM, now=at("11:27"), device="door-s")     # came without signing up
+    door_scan(db, anna, SLIM, now=at("11:40"), device="door-s")      # second scan: out
+    door_scan(db, celik, WONING, now=at("11:50"), device="door-w")   # a move
+    door_scan(db, soren, WONING, now=at("11:55"), device="door-w")
+    undo_scan(db, now=at("11:56"), device="door-w")                  # ... undone at the door
+    return db
+
+
+def run(db_path, *args: str) -> str:
+    """Run the kiosk command on this database and return its stdout (exit 0 asserted)."""
+    result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_report_numbers(day):
+    lines = {line.session_id: line for line in session_report(day)}
+    slim, woning = lines[SLIM], lines[WONING]
+    assert (slim.signed_up, slim.attended, slim.no_shows, slim.peak_inside) == (3, 3, 1, 3)
+    assert (woning.signed_up, woning.attended, woning.no_shows, woning.peak_inside) == (1, 1, 0, 1)
+    assert lines["lunch-vaartocht"].capacity == 15 and lines["lunch-vaartocht"].attended == 0
+
+
+def test_report_command_table_and_json(day, db_path):
+    table = run(db_path, "report")
+    slim = next(line for line in table.splitlines() if line.startswith(SLIM))
+    assert slim.split()[-5:] == ["3", "0", "3", "1", "3"]
+    data = json.loads(run(db_path, "report", "--format", "json"))
+    assert {"session_id": SLIM, "signed_up": 3, "attended": 3, "no_shows": 1, "peak_inside": 3}.items() <= next(
+        d for d in data if d["session_id"] == SLIM
+    ).items()
+
+
+def test_scans_export_holds_every_scan_csv_and_json(day, db_path, tmp_path):
+    total = day.execute("SELECT COUNT(*) FROM scans").fetchone()[0]
+    rows = json.loads(run(db_path, "export", "scans", "--format", "json"))
+    assert len(rows) == total and [r["id"] for r in rows] == list(range(1, total + 1))
+    undone = next(r for r in rows if r["reason"] == "undo")
+    assert next(r for r in rows if r["id"] == undone["annuls"])["annulled_by"] == undone["id"]
+    assert any(r["name"] == HOSTILE for r in rows)
+    plain = list(csv.DictReader(io.StringIO(run(db_path, "export", "scans"))))
+    assert len(plain) == total and any(r["name"] == HOSTILE for r in plain)
+
+
+def test_excel_nl_csv_reads_back(day, db_path, tmp_path):
+    out = tmp_path / "signups.csv"
+    run(db_path, "export", "signups", "--format", "csv", "--excel-nl", "--output", str(out))
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert len(rows) == 4 and {r["session_id"] for r in rows} == {SLIM, WONING}
+    assert all(r["status"] == "confirmed" for r in rows)
+
+
+def test_attendance_export_and_formula_guard(day, db_path, tmp_path):
+    out = tmp_path / "attendance.csv"
+    run(db_path, "export", "attendance", "--excel-nl", "-o", str(out))
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    hostile = next(r for r in rows if r["attendee_code"] == "HOSTIL")
+    assert hostile["name"] == "'" + HOSTILE and hostile["organisation"] == "Org; with semicolon"
+    soren = [r for r in rows if r["name"] == "Søren Ødegaard"]
+    # Søren: never arrived at the venue, signed up for SLIM, his WONING entry was undone.
+    assert {(r["list"], r["signup"], r["attended"]) for r in soren} == {
+        ("venue", "", "0"), (SLIM, "confirmed", "0"), (WONING, "", "0")
+    }
+    data = json.loads(run(db_path, "export", "attendance", "--format", "json"))
+    celik = {r["list"]: r for r in data if r["attendee_code"] == "CELIK1"}
+    assert celik[SLIM]["attended"] is True and celik[SLIM]["signup"] == ""
+    assert celik[WONING]["inside_now"] is True and celik["venue"]["first_entry_device"] == "door-s"
+    people = day.execute("SELECT COUNT(*) FROM attendees").fetchone()[0]
+    assert sum(1 for r in data if r["list"] == "venue") == people
+
+
+def test_empty_exports_parse(db, db_path):
+    assert json.loads(run(db_path, "export", "scans", "--format", "json")) == []
+    assert run(db_path, "export", "signups").strip().split(",")[0] == "id"
+    assert "sessions" in run(db_path, "report")
