@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 from kiosk.clock import Clock
 from kiosk.domain.outcomes import Reason
 from kiosk.store import StoreError
-from kiosk.store.door import door_scan
+from kiosk.store.door import door_scan, door_undo
 from kiosk.store.presence import rebuild_presence
 from kiosk.store.scans import record_scan, undo_scan
 from kiosk.store.stats import occupancy
@@ -127,6 +127,21 @@ def test_undo_of_door_entry(db, people):
     door_scan(db, code, ROOM_A, now=at("11:25"), device="door-a")
     undo_scan(db, now=at("11:26"), device="door-a")
     assert inside(db, ROOM_A) == 0
+
+
+def test_door_undo_takes_back_arrival_and_move(db, people):
+    code = people["Anna de Vries"]
+    door_scan(db, code, ROOM_A, now=at("11:25"), device="door-a")  # with a venue arrival
+    assert lists_of(db, code) == {"venue", ROOM_A}
+    door_scan(db, code, ROOM_B, now=at("11:30"), device="door-b")  # a move
+    undone = door_undo(db, now=at("11:31"), device="door-b", session_id=ROOM_B)
+    assert undone.reason is Reason.UNDO and undone.inside == 0
+    assert lists_of(db, code) == {"venue", ROOM_A}  # back in the first room
+    door_undo(db, now=at("11:32"), device="door-a", session_id=ROOM_A)
+    assert lists_of(db, code) == set()
+    assert db.execute("SELECT COUNT(*) FROM presence WHERE first_entry_at IS NOT NULL").fetchone()[0] == 0
+    nothing = door_undo(db, now=at("11:33"), device="door-a", session_id=ROOM_A)
+    assert nothing.reason is Reason.NOTHING_TO_UNDO and not nothing.accepted
 
 
 async def test_door_screen_scans_and_counts(settings, db, people):

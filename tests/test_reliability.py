@@ -97,7 +97,7 @@ def _check_file(db_path: Path, acks: list[list[str]]) -> None:
                 if moved_from != "-":
                     last[(code, moved_from)] = "cancelled"
     # Someone on a waitlist who is promoted gives up their other seat in that round by design.
-    waited = {code for (code, _), status in last.items() if status == "waitlisted"}
+    waited = {line.split()[2] for worker in acks for line in worker if line.split()[4:5] == ["waitlisted"]}
     for (code, session), status in last.items():
         row = db.execute(
             """SELECT g.status FROM signups g JOIN attendees a ON a.id = g.attendee_id

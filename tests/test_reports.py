@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 
 import pytest
@@ -11,9 +10,9 @@ from click.testing import CliRunner
 
 from kiosk.cli import main
 from kiosk.store.attendees import RosterRow, upsert_attendees
-from kiosk.store.door import door_scan
+from kiosk.store.door import door_scan, door_undo
 from kiosk.store.exports import session_report
-from kiosk.store.scans import record_scan, undo_scan
+from kiosk.store.scans import record_scan
 from kiosk.store.signups import signup
 from tests.conftest import PROGRAMME_PATH, at
 
@@ -37,7 +36,7 @@ def day(db, people, now):
     door_scan(db, anna, SLIM, now=at("11:40"), device="door-s")      # second scan: out
     door_scan(db, celik, WONING, now=at("11:50"), device="door-w")   # a move
     door_scan(db, soren, WONING, now=at("11:55"), device="door-w")
-    undo_scan(db, now=at("11:56"), device="door-w")                  # ... undone at the door
+    door_undo(db, now=at("11:56"), device="door-w", session_id=WONING)  # ... undone, arrival and all
     return db
 
 
@@ -73,7 +72,11 @@ def test_scans_export_holds_every_scan_csv_and_json(day, db_path, tmp_path):
     undone = next(r for r in rows if r["reason"] == "undo")
     assert next(r for r in rows if r["id"] == undone["annuls"])["annulled_by"] == undone["id"]
     assert any(r["name"] == HOSTILE for r in rows)
-    plain = list(csv.DictReader(io.StringIO(run(db_path, "export", "scans"))))
+    out = tmp_path / "scans.csv"
+    run(db_path, "export", "scans", "--output", str(out))
+    assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
+    with out.open(encoding="utf-8", newline="") as handle:
+        plain = list(csv.DictReader(handle))
     assert len(plain) == total and any(r["name"] == HOSTILE for r in plain)
 
 
@@ -96,10 +99,8 @@ def test_attendance_export_and_formula_guard(day, db_path, tmp_path):
     hostile = next(r for r in rows if r["attendee_code"] == "HOSTIL")
     assert hostile["name"] == "'" + HOSTILE and hostile["organisation"] == "Org; with semicolon"
     soren = [r for r in rows if r["name"] == "Søren Ødegaard"]
-    # Søren: never arrived at the venue, signed up for SLIM, his WONING entry was undone.
-    assert {(r["list"], r["signup"], r["attended"]) for r in soren} == {
-        ("venue", "", "0"), (SLIM, "confirmed", "0"), (WONING, "", "0")
-    }
+    # Søren: signed up for SLIM; his WONING entry (and the arrival it made) was undone, so no row for it.
+    assert {(r["list"], r["signup"], r["attended"]) for r in soren} == {("venue", "", "0"), (SLIM, "confirmed", "0")}
     data = json.loads(run(db_path, "export", "attendance", "--format", "json"))
     celik = {r["list"]: r for r in data if r["attendee_code"] == "CELIK1"}
     assert celik[SLIM]["attended"] is True and celik[SLIM]["signup"] == ""

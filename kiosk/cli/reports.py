@@ -36,7 +36,8 @@ def _output(path: str | None, *, bom: bool) -> Iterator[IO[str]]:
         with open(path, "w", encoding=encoding, newline="") as handle:
             yield handle
         return
-    stream = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding=encoding, newline="")
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
     try:
         yield stream
     finally:

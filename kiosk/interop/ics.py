@@ -112,28 +112,31 @@ def uid(programme: Programme, session: Session) -> str:
     return f"{session.id}@{programme.event.slug}"
 
 
-def _vevent(programme: Programme, session: Session, day: dt.date, zone: ZoneInfo, stamp: str) -> list[str]:
-    """The lines of one VEVENT."""
-    tzid = programme.event.timezone
+def _vevent(programme: Programme, session: Session, day: dt.date, zone: ZoneInfo, stamp: str,
+            brief: bool = False) -> list[str]:
+    """The lines of one VEVENT (without description and categories when `brief`)."""
     begin = dt.datetime.combine(day, session.start, tzinfo=zone)
-    lines = ["BEGIN:VEVENT", f"UID:{uid(programme, session)}", f"DTSTAMP:{stamp}",
-             f"DTSTART;TZID={tzid}:{_local(begin)}"]
+    # Brief calendars give UTC times and need no VTIMEZONE; full ones give local times with TZID.
+    when = _stamp if brief else (lambda moment: f"TZID={programme.event.timezone}:{_local(moment)}")
+    sep = ":" if brief else ";"
+    lines = ["BEGIN:VEVENT", f"UID:{uid(programme, session)}", f"DTSTAMP:{stamp}", f"DTSTART{sep}{when(begin)}"]
     if session.end:
-        lines.append(f"DTEND;TZID={tzid}:{_local(dt.datetime.combine(day, session.end, tzinfo=zone))}")
+        lines.append(f"DTEND{sep}{when(dt.datetime.combine(day, session.end, tzinfo=zone))}")
     lines.append(f"SUMMARY:{escape(session.title)}")
     about = [session.subtitle] if session.subtitle else []
     about += [", ".join(filter(None, (s.name, s.about))) for s in session.speakers]
     about += [session.description] if session.description else []
     about += session.notes
-    if about:
+    if about and not brief:
         lines.append(f"DESCRIPTION:{escape(chr(10).join(about))}")
     room = programme.room(session.room)
     place = ", ".join(filter(None, (room.name if room else "", programme.event.venue, programme.event.city)))
     if place:
         lines.append(f"LOCATION:{escape(place)}")
-    lines.append(f"CATEGORIES:{escape(session.track or session.kind.value)}")
+    if not brief:
+        lines.append(f"CATEGORIES:{escape(session.track or session.kind.value)}")
+        lines.append("TRANSP:OPAQUE" if session.end else "TRANSP:TRANSPARENT")
     lines.append(f"STATUS:{'TENTATIVE' if session.tentative else 'CONFIRMED'}")
-    lines.append("TRANSP:OPAQUE" if session.end else "TRANSP:TRANSPARENT")
     return lines + ["END:VEVENT"]
 
 
@@ -144,11 +147,14 @@ def to_ics(
     now: dt.datetime | None = None,
     on: dt.date | None = None,
     name: str | None = None,
+    brief: bool = False,
 ) -> str:
     """An iCalendar of the given sessions (default: every item of the programme).
 
     `now` is the DTSTAMP (default: the current time); `on` the date used when the programme has
     none (default: today); `name` the calendar's display name (default: the event's name).
+    `brief` leaves out descriptions and gives UTC times without a VTIMEZONE: the smallest file
+    a calendar still reads right, for a QR code (about 1.2 kB for five sessions).
     """
     items = list(programme.sessions if sessions is None else sessions)
     zone = ZoneInfo(programme.event.timezone)
@@ -156,10 +162,13 @@ def to_ics(
     stamp = _stamp(now or dt.datetime.now(dt.timezone.utc))
     days = {s.id: s.day or first for s in items}
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape(name or programme.event.name)}", f"X-WR-TIMEZONE:{programme.event.timezone}"]
-    lines += vtimezone(programme.event.timezone, [d.year for d in days.values()] or [first.year])
+             f"X-WR-CALNAME:{escape(name or programme.event.name)}"]
+    if not brief:
+        lines.append(f"X-WR-TIMEZONE:{programme.event.timezone}")
+    if not brief:
+        lines += vtimezone(programme.event.timezone, [d.year for d in days.values()] or [first.year])
     for session in items:
-        lines += _vevent(programme, session, days[session.id], zone, stamp)
+        lines += _vevent(programme, session, days[session.id], zone, stamp, brief)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)
 

@@ -8,6 +8,9 @@ The session's id is the scan log's `list`. A door scan reuses the desk's rules a
   because one person is in one room at a time;
 - arrival: someone not inside the venue is checked in at the venue first (device = this door),
   so the desk and the arrivals count see them, at the moment they walked into the room.
+
+Those extra scans carry the door scan's nonce plus a suffix (`<nonce>:venue`, `<nonce>:moved:<list>`),
+so `door_undo` annuls a door scan together with what it brought along.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import sqlite_utils
 from kiosk.domain.outcomes import Person, Reason, ScanResult
 from kiosk.store.attendees import find_by_code
 from kiosk.store.db import StoreError, immediate
-from kiosk.store.scans import BOUNCE_SECONDS, VENUE, _append, _judge, _replay, _result, new_nonce
+from kiosk.store.presence import recompute_presence
+from kiosk.store.scans import BOUNCE_SECONDS, VENUE, _append, _judge, _replay, _result, _undoable, new_nonce, stamp
 
 
 class DoorScanResult(ScanResult):
@@ -68,10 +72,10 @@ def door_scan(
             if VENUE not in where:
                 arrival = True
                 venue_reason = Reason.REENTRY if _entries(conn, person.id, VENUE) else Reason.OK
-                _append(conn, new_nonce(), now, device, VENUE, "entry", person.code, person, venue_reason)
+                _append(conn, f"{nonce}:venue", now, device, VENUE, "entry", person.code, person, venue_reason)
             for other in sorted(where - {VENUE, session_id}):
                 # Out of the other room first, so its count drops in the same commit.
-                _append(conn, new_nonce(), now, device, other, "exit", person.code, person, Reason.MOVED)
+                _append(conn, f"{nonce}:moved:{other}", now, device, other, "exit", person.code, person, Reason.MOVED)
                 moved_from = other
         if reason is Reason.BOUNCE:
             wanted = _last_direction(conn, person, session_id, device) or wanted
@@ -135,3 +139,48 @@ def _bounce(
     if row and (now - dt.datetime.fromisoformat(row[0])).total_seconds() < BOUNCE_SECONDS:
         return Reason.BOUNCE
     return None
+
+
+def door_undo(
+    db: sqlite_utils.Database, *, now: dt.datetime, device: str, session_id: str, nonce: str | None = None
+) -> DoorScanResult:
+    """Annul this door's last accepted scan and the venue arrival or move-out it brought along.
+
+    Like `undo_scan`, it appends annulling scans (reason `undo`); nothing is deleted.
+    """
+    nonce = nonce or new_nonce()
+    with immediate(db) as conn:
+        replay = _replay(conn, nonce)
+        if replay:
+            return _door_result(conn, replay, session_id)
+        target = _undoable(conn, device, None)
+        if target is None:
+            cursor = conn.execute(
+                """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason)
+                   VALUES (?, ?, ?, ?, 'entry', '', NULL, 0, ?)""",
+                (nonce, stamp(now), device, session_id, Reason.NOTHING_TO_UNDO.value),
+            )
+            return _door_result(conn, _result(conn, cursor.lastrowid), session_id)
+        target_nonce = conn.execute("SELECT nonce FROM scans WHERE id = ?", (target[0],)).fetchone()[0]
+        companions = conn.execute(
+            """SELECT id, list, direction, attendee_id, raw_code FROM scans
+               WHERE nonce >= ? AND nonce < ? AND accepted = 1 AND annuls IS NULL
+                 AND id NOT IN (SELECT annuls FROM scans WHERE annuls IS NOT NULL)
+               ORDER BY id DESC""",
+            # A range on the unique nonce index: every `<nonce>:...` sorts between `<nonce>:` and `<nonce>;`.
+            (target_nonce + ":", target_nonce + ";"),
+        ).fetchall()
+        last_id = 0
+        for number, (scan_id, list_, direction, attendee_id, raw_code) in enumerate([target, *companions]):
+            cursor = conn.execute(
+                """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason,
+                                      annuls)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
+                (nonce if number == 0 else f"{nonce}:{number}", stamp(now), device, list_, direction, raw_code,
+                 attendee_id, Reason.UNDO.value, scan_id),
+            )
+            recompute_presence(conn, attendee_id, list_)
+            if number == 0:
+                last_id = cursor.lastrowid
+        return _door_result(conn, _result(conn, last_id), session_id)
+

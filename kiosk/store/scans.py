@@ -79,16 +79,15 @@ def _judge(
         return Reason.UNKNOWN_CODE
     if person.status == "cancelled":
         return Reason.CANCELLED
-    last = conn.execute(
-        "SELECT at, direction FROM scans WHERE attendee_id = ? AND list = ? AND device = ? ORDER BY id DESC LIMIT 1",
+    last_at, last_direction, inside, entries = conn.execute(
+        """SELECT last.at, last.direction, coalesce(p.inside, 0), coalesce(p.entries, 0)
+           FROM (SELECT 1) LEFT JOIN presence p ON p.attendee_id = ?1 AND p.list = ?2
+           LEFT JOIN (SELECT at, direction FROM scans WHERE attendee_id = ?1 AND list = ?2 AND device = ?3
+                      ORDER BY id DESC LIMIT 1) AS last""",
         (person.id, list_, device),
     ).fetchone()
-    if last and last[1] == direction and (now - dt.datetime.fromisoformat(last[0])).total_seconds() < BOUNCE_SECONDS:
+    if last_direction == direction and (now - dt.datetime.fromisoformat(last_at)).total_seconds() < BOUNCE_SECONDS:
         return Reason.BOUNCE
-    state = conn.execute(
-        "SELECT inside, entries FROM presence WHERE attendee_id = ? AND list = ?", (person.id, list_)
-    ).fetchone()
-    inside, entries = state if state else (0, 0)
     if direction == "exit":
         return Reason.EXIT if inside else Reason.NOT_INSIDE
     if inside:
@@ -131,30 +130,28 @@ def _replay(conn: sqlite3.Connection, nonce: str) -> ScanResult | None:
 
 
 def _result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
-    """Describe a logged scan with the person, their first entry and the counts."""
-    scan = conn.execute(
-        "SELECT id, at, device, list, direction, raw_code, attendee_id, accepted, reason FROM scans WHERE id = ?",
+    """Describe a logged scan with the person, their first entry, their sessions and the counts.
+
+    One statement: this runs inside every check-in's write lock, so it is kept to one round trip.
+    """
+    row = conn.execute(
+        f"""SELECT s.at, s.device, s.list, s.direction, s.raw_code, s.accepted, s.reason,
+                   p.first_entry_at, p.first_entry_device,
+                   (SELECT value FROM tallies WHERE key = 'arrived:venue'),
+                   (SELECT value FROM tallies WHERE key = 'expected'),
+                   (SELECT group_concat(session_id, ' ') FROM (
+                        SELECT g.session_id FROM signups g LEFT JOIN sessions x ON x.id = g.session_id
+                        WHERE g.attendee_id = s.attendee_id AND g.status = 'confirmed'
+                        ORDER BY x.starts_at, g.id)),
+                   {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}
+            FROM scans s
+            LEFT JOIN attendees a ON a.id = s.attendee_id
+            LEFT JOIN presence p ON p.attendee_id = s.attendee_id AND p.list = s.list
+            WHERE s.id = ?""",
         (scan_id,),
     ).fetchone()
-    _, at, device, list_, direction, raw_code, attendee_id, accepted, reason = scan
-    person, first_at, first_device, sessions = None, None, None, []
-    if attendee_id is not None:
-        row = conn.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (attendee_id,)).fetchone()
-        person = person_from_row(row)
-        first = conn.execute(
-            "SELECT first_entry_at, first_entry_device FROM presence WHERE attendee_id = ? AND list = ?",
-            (attendee_id, list_),
-        ).fetchone()
-        if first:
-            first_at, first_device = first
-        sessions = [
-            r[0]
-            for r in conn.execute(
-                """SELECT s.session_id FROM signups s LEFT JOIN sessions x ON x.id = s.session_id
-                   WHERE s.attendee_id = ? AND s.status = 'confirmed' ORDER BY x.starts_at, s.id""",
-                (attendee_id,),
-            )
-        ]
+    at, device, list_, direction, raw_code, accepted, reason, first_at, first_device, arrived, expected, sessions = row[:12]
+    person = person_from_row(row[12:]) if row[12] is not None else None
     return ScanResult(
         scan_id=scan_id,
         accepted=bool(accepted),
@@ -167,9 +164,9 @@ def _result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
         person=person,
         first_entry_at=first_at,
         first_entry_device=first_device,
-        arrivals=count_arrivals(conn),
-        expected=count_expected(conn),
-        sessions=sessions,
+        arrivals=arrived or 0,
+        expected=expected or 0,
+        sessions=sessions.split() if sessions else [],
     )
 
 

@@ -1,8 +1,8 @@
 """The organiser's figures: who is inside which room, sign-ups, arrivals, last scans and alerts.
 
 Cheap at 500,000 scans because the dashboard never reads the scan log as a whole: counts come
-from `presence` (one row per person and list, kept beside the log) and `signups` through their
-indexes; the log is read only by primary key (`id > last seen`, or the last N). `LiveStats`
+from `tallies` (kept by triggers on `presence`, by primary key), `presence` (one row per person and
+list) and `signups` through their indexes; the log is read only by primary key (`id > last seen`, or the last N). `LiveStats`
 keeps the figures and, after a change, re-queries only the lists that new scans touched.
 """
 
@@ -82,14 +82,22 @@ def load_sessions(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, S
 
 
 def occupancy(db: sqlite_utils.Database | sqlite3.Connection, lists: set[str] | None = None) -> dict[str, tuple[int, int]]:
-    """Per list: (inside now, people who came in at least once); all lists, or only `lists`."""
-    sql = "SELECT list, SUM(inside), SUM(entries > 0) FROM presence"
-    params: list[str] = []
-    if lists is not None:
-        sql += f" WHERE list IN ({','.join('?' * len(lists))})"
-        params = sorted(lists)
-    rows = _conn(db).execute(sql + " GROUP BY list", params).fetchall()
-    return {r[0]: (r[1] or 0, r[2] or 0) for r in rows}
+    """Per list: (inside now, people who came in at least once); all lists, or only `lists`.
+
+    Read from `tallies` (kept by triggers on `presence`): primary-key look-ups, whatever the log's size.
+    """
+    conn = _conn(db)
+    if lists is None:
+        rows = conn.execute("SELECT key, value FROM tallies WHERE key >= 'arrived:' AND key < 'insidf'").fetchall()
+    else:
+        keys = [f"{kind}:{list_}" for list_ in sorted(lists) for kind in ("inside", "arrived")]
+        rows = conn.execute(f"SELECT key, value FROM tallies WHERE key IN ({','.join('?' * len(keys))})", keys).fetchall()
+    found: dict[str, list[int]] = {}
+    for key, value in rows:
+        kind, _, list_ = key.partition(":")
+        if kind in ("inside", "arrived") and list_:
+            found.setdefault(list_, [0, 0])[0 if kind == "inside" else 1] = value or 0
+    return {k: (v[0], v[1]) for k, v in found.items()}
 
 
 def signup_counts(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, tuple[int, int]]:
@@ -114,13 +122,13 @@ def arrivals_per_bucket(db: sqlite_utils.Database | sqlite3.Connection, bucket: 
 
 
 def venue_counts(db: sqlite_utils.Database | sqlite3.Connection) -> tuple[int, int, int]:
-    """(arrived, inside the venue now, expected: registered attendees)."""
-    conn = _conn(db)
-    arrived, inside = conn.execute(
-        "SELECT COUNT(first_entry_at), COALESCE(SUM(inside), 0) FROM presence WHERE list = ?", (VENUE,)
-    ).fetchone()
-    expected = conn.execute("SELECT COUNT(*) FROM attendees WHERE status = 'registered'").fetchone()[0]
-    return arrived, inside, expected
+    """(arrived, inside the venue now, expected: registered attendees), from the tallies."""
+    tallies = dict(
+        _conn(db).execute(
+            "SELECT key, value FROM tallies WHERE key IN ('arrived:venue', 'inside:venue', 'expected')"
+        ).fetchall()
+    )
+    return tallies.get("arrived:venue", 0), tallies.get("inside:venue", 0), tallies.get("expected", 0)
 
 
 def arrivals_by(db: sqlite_utils.Database | sqlite3.Connection, field_: str = "city", limit: int = 12) -> list[tuple[str, int, int]]:

@@ -98,6 +98,8 @@ class DeskScreen(Screen[None]):
         self.lang = self.ctx.lang
         self.jobs = OrderedJobs()
         self.results_for = ""
+        # The text for which Enter found several people: its hint then asks to pick one.
+        self.asked_for = ""
         self.watcher: ChangeWatcher | None = None
         self._answer_timer: Timer | None = None
 
@@ -176,7 +178,9 @@ class DeskScreen(Screen[None]):
         self.results_for = text
         results.display = bool(hits)
         self.query_one(ScanAnswer).display = not hits
-        if len(hits) > 1:
+        if len(hits) > 1 and text == self.asked_for:
+            hint.update(WORDS["choose"](self.lang, count=len(hits)))
+        elif len(hits) > 1:
             hint.update(WORDS["hits"](self.lang, count=len(hits)))
         else:
             hint.update(WORDS["one_hit"](self.lang) if hits else WORDS["no_hits"](self.lang))
@@ -218,8 +222,8 @@ class DeskScreen(Screen[None]):
         if not scan_input.value:
             scan_input.value = event.value
             scan_input.cursor_position = len(event.value)
+        self.asked_for = event.value
         self.show_search(event.value)
-        self.query_one("#desk-quiet", Static).update(WORDS["choose"](self.lang, count=len(hits)))
 
     # ---- the write queue --------------------------------------------------------------------
 

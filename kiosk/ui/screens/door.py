@@ -23,8 +23,7 @@ from textual.worker import Worker, WorkerState
 from kiosk.domain.rules import Fill, fill_state
 from kiosk.i18n import Text, reason_text
 from kiosk.store import StoreError
-from kiosk.store.door import DoorScanResult, door_scan
-from kiosk.store.scans import undo_scan
+from kiosk.store.door import DoorScanResult, door_scan, door_undo
 from kiosk.store.stats import load_sessions, occupancy, slots
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.widgets.event_header import EventHeader
@@ -194,11 +193,10 @@ class DoorScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="door-scan")
     def _undo(self, session_id: str) -> None:
+        """Annul this door's last scan (and the arrival or move it brought along) in a thread."""
         ctx = self.app.ctx
-        db = ctx.db()
-        result = undo_scan(db, now=ctx.clock.now(), device=ctx.device)
-        inside = occupancy(db, {session_id}).get(session_id, (0, 0))[0]
-        self.post_message(self.Scanned(DoorScanResult(**result.model_dump(), session_id=session_id, inside=inside)))
+        result = door_undo(ctx.db(), now=ctx.clock.now(), device=ctx.device, session_id=session_id)
+        self.post_message(self.Scanned(result))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed write is shown as failed, in red, never as done."""

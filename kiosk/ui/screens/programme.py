@@ -108,6 +108,13 @@ class ProgrammeScreen(Screen[None]):
         if session is not None:
             self.detail.show(session, self.numbers.get(session.id, EMPTY))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show "clear search" in the Footer only while there is a search to clear."""
+        if action == "clear_search":
+            search = self.query(GridSearch)
+            return bool(search) and (search.first().display or bool(search.first().value))
+        return True
+
     def action_toggle_pane(self) -> None:
         """Tab: from the grid to the detail pane and back."""
         if self.grid.has_focus:
@@ -118,6 +125,7 @@ class ProgrammeScreen(Screen[None]):
     def action_search(self) -> None:
         """Open the search line."""
         self.query_one(GridSearch).open()
+        self.refresh_bindings()
 
     def action_now(self) -> None:
         """Mark what is running and next, and jump to it."""
@@ -137,3 +145,4 @@ class ProgrammeScreen(Screen[None]):
         if event.cleared:
             self.grid.set_filter("")
         self.grid.focus()
+        self.refresh_bindings()

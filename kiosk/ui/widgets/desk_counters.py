@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from kiosk.domain.outcomes import LIGHT_OF_REASON, Light, Reason
+from kiosk.domain.outcomes import LIGHT_OF_REASON, Light
 from kiosk.i18n import Text, reason_text
 from kiosk.ui.widgets.scan_answer import SYMBOL, clock_time
 
@@ -93,7 +93,8 @@ class DeskCounters(Vertical):
         self.rows = {}
         for row in counts.recent:
             self.rows[row["id"]] = row
-            light = LIGHT_OF_REASON.get(Reason(row["reason"]), Light.AMBER)
+            # StrEnum keys match the stored strings; a reason this screen does not know shows amber.
+            light = LIGHT_OF_REASON.get(row["reason"], Light.AMBER)
             answer = f"{SYMBOL[light]} {reason_text(row['reason'], self.lang)}"
             if row["direction"] == "exit" and row["reason"] not in ("exit", "not_inside"):
                 answer = f"↦ {answer}"

@@ -11,9 +11,10 @@ from kiosk.i18n import Text
 
 TITLE = Text("Programma", "Programme")
 ROOM_TBA = Text("zaal volgt", "room TBA")
+ROOM_TBA_DETAIL = Text("volgt", "to be announced")
 OUTSIDE = Text("buiten", "outside")
 NOT_IN_GRID = Text("niet in het bronrooster", "not in the source grid")
-CONTINUES = Text("↓ {title} tot {end}", "↓ {title} until {end}")
+NOT_IN_GRID_SHORT = Text("niet in rooster", "not in grid")
 REACHES_ON = Text("↓ loopt door tot {end}", "↓ runs on until {end}")
 STARTS = Text("start {start}", "starts {start}")
 REACHES_ON_SHORT = Text("↓ tot {end}", "↓ to {end}")
@@ -90,14 +91,17 @@ def time_range(session: Session, lang: str, end: dt.time | None = None) -> str:
     return f"{hhmm(session.start, lang)}–{hhmm(end, lang)}"
 
 
-def room_name(programme: Programme, session: Session, lang: str) -> str:
-    """The room's name, "outside" for the walks (no room by design), or the placeholder."""
+def room_name(programme: Programme, session: Session, lang: str, *, labelled: bool = False) -> str:
+    """The room's name, "outside" for the walks (no room by design), or the placeholder.
+
+    `labelled`: the text follows the label "Zaal"/"Room", so the placeholder drops the word room.
+    """
     room = programme.room(session.room)
     if room:
         return room.name
     if session.kind == Kind.ACTIVITY:
         return OUTSIDE(lang)
-    return ROOM_TBA(lang)
+    return ROOM_TBA_DETAIL(lang) if labelled else ROOM_TBA(lang)
 
 
 def round_name(programme: Programme, round_id: str | None, lang: str) -> str:

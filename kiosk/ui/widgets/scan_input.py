@@ -1,11 +1,12 @@
 """The desk's one input: takes scanner bursts and typed names, and hands each Enter over whole.
 
-A USB scanner types a code and Enter within milliseconds, and the next badge can follow before
-the screen has answered the last one. Textual queues key presses to the focused widget before
-it handles the messages those keys cause, so clearing the field when the screen gets around to
-`Input.Submitted` would wipe the first characters of the next code. This input therefore takes
-its value and clears itself in the same step as the Enter key, and posts `ScanSubmitted` with the
-exact text of that one burst.
+A USB scanner types a code and Enter within milliseconds, often in one read from the terminal,
+and the next badge can follow before the screen has answered the last one. Two things in Textual
+would merge or cut such bursts: Enter is a *binding*, run only when the key has bubbled back up to
+the App, behind the characters of the next code already queued there; and clearing the field when
+the screen gets around to `Input.Submitted` would wipe characters typed since. This input handles
+Enter itself, in its own key queue in step with the characters, takes its value and clears itself
+in that same step, and posts `ScanSubmitted` with the exact text of that one burst.
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ class ScanInput(Input):
         def control(self) -> "ScanInput":
             """The input that sent this."""
             return self.scan_input
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Enter submits right here, in order with the characters around it (see the module doc)."""
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        await super()._on_key(event)
 
     async def action_submit(self) -> None:
         """Hand the text over and clear the field before the next key is read."""

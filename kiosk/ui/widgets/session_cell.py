@@ -91,10 +91,13 @@ class SessionCell(Widget):
         if session.signup:
             lines.append(self._fill_line(width))
         if self.cell.reaches_on:
-            phrase = words.REACHES_ON if width >= 20 else words.REACHES_ON_SHORT
-            lines.append(Content(phrase(lang, end=hhmm(session.end, lang))).truncate(width, ellipsis=True))
+            end = hhmm(session.end, lang)
+            options = [words.REACHES_ON(lang, end=end), words.REACHES_ON_SHORT(lang, end=end), f"↓ {end}"]
+            text = next((option for option in options if len(option) <= width), options[-1])
+            lines.append(Content(text).truncate(width, ellipsis=True))
         if not session.in_grid:
-            lines += [line.stylize("italic") for line in _wrap("✱ " + words.NOT_IN_GRID(lang), width, 2)]
+            phrase = words.NOT_IN_GRID if width >= 16 else words.NOT_IN_GRID_SHORT
+            lines += [line.stylize("italic") for line in _wrap("✱ " + phrase(lang), width, 2)]
         return Content("\n").join(lines)
 
     def _spanning_line(self, width: int) -> Content:

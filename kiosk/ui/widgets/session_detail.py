@@ -71,7 +71,7 @@ class SessionDetail(VerticalScroll, can_focus=True):
             (L["kind"](lang), words.KIND[session.kind](lang)),
             (L["round"](lang), words.round_name(self.programme, session.round, lang)),
             (L["time"](lang), words.time_range(session, lang)),
-            (L["room"](lang), words.room_name(self.programme, session, lang)),
+            (L["room"](lang), words.room_name(self.programme, session, lang, labelled=True)),
         ]
         # One wrapped line of facts, so a short pane below the grid still shows the numbers.
         parts = [Content.assemble((f"{label} ", "dim"), value) for label, value in facts if value]
