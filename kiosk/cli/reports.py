@@ -102,7 +102,7 @@ def _export_command(what: str) -> click.Command:
         except StoreError as error:
             fail(str(error))
         except OSError as error:
-            fail(f"Cannot write {output}: {error.strerror}")
+            fail(f"Cannot write {output or 'stdout'}: {error.strerror}")
         if output:
             click.echo(f"{count} rows written to {output}", err=True)
 

@@ -7,6 +7,12 @@ and a round that starts inside another round's slot joins that row (the ambassad
 its row's end (Themagroep Veiligheid, 14:00-15:30) gets a continuation cell in every later row
 it reaches into. Which row is running and which is next is decided here too, so the screen and
 the tests read one rule.
+
+Several days: `build_rows(programme, programme.day_sessions(day))` lays out one day (the screen
+shows a tab per day), and `day_index` picks the day the clock is on. Items without a round that
+run side by side in different rooms (a pretalx or frab schedule has no rounds) share a row per
+start time, one cell per room in room order, instead of each spanning the width; lone ones
+(the G40 plenaries and breaks) still span.
 """
 
 from __future__ import annotations
@@ -50,6 +56,8 @@ class Row:
     cells: list[Cell] = field(default_factory=list)
     spanning: bool = False
     round_ids: list[str] = field(default_factory=list)
+    # Items without a round that run in parallel rooms: cells are kept in room order.
+    parallel: bool = False
 
     def contains(self, moment: dt.time) -> bool:
         """True when `moment` falls inside this slot (an open end runs to the end of the day)."""
@@ -63,11 +71,31 @@ class Row:
         return None
 
 
-def _own_slot_rows(programme: Programme) -> list[Row]:
+def _side_by_side(sessions: list[Session]) -> set[str]:
+    """Ids of items without a round that overlap (or start with) another such item."""
+    loose = [s for s in sessions if s.round is None]
+    return {
+        a.id for a in loose for b in loose
+        if a.id != b.id and (a.overlaps(b) or a.start == b.start)
+    }
+
+
+def _own_slot_rows(sessions: list[Session]) -> list[Row]:
     """Rows before continuation cells: one per item without a round, one per (merged) round."""
     rows: list[Row] = []
     by_round: dict[str, Row] = {}
-    for session in sorted(programme.sessions, key=lambda s: s.start):
+    parallel = _side_by_side(sessions)
+    by_start: dict[dt.time, Row] = {}
+    for session in sorted(sessions, key=lambda s: s.start):
+        if session.round is None and session.id in parallel:
+            row = by_start.get(session.start)
+            if row is None:
+                row = by_start[session.start] = Row(session.start, session.end, parallel=True)
+                rows.append(row)
+            row.cells.append(Cell(session))
+            if session.end and (row.end is None or session.end > row.end):
+                row.end = session.end
+            continue
         if session.round is None:
             rows.append(Row(session.start, session.end, [Cell(session)], spanning=True))
             continue
@@ -87,9 +115,14 @@ def _own_slot_rows(programme: Programme) -> list[Row]:
     return rows
 
 
-def build_rows(programme: Programme) -> list[Row]:
-    """The whole day as grid rows, with own times, overruns and continuation cells marked."""
-    rows = _own_slot_rows(programme)
+def build_rows(programme: Programme, sessions: list[Session] | None = None) -> list[Row]:
+    """The day as grid rows, with own times, overruns and continuation cells marked.
+
+    `sessions`: one day's items (`programme.day_sessions(day)`); None lays out all of them.
+    """
+    sessions = programme.sessions if sessions is None else sessions
+    rooms = {room.id: index for index, room in enumerate(programme.rooms)}
+    rows = _own_slot_rows(sessions)
     # A row ends where the next one starts: an overrunning session does not stretch its row.
     for row, following in zip(rows, rows[1:]):
         if row.end is None or row.end > following.start:
@@ -109,6 +142,9 @@ def build_rows(programme: Programme) -> list[Row]:
                     if later.start < session.end:
                         later.cells.append(Cell(session, own_time=True, continuation=True))
         row.cells = cells + carried
+        if row.parallel:
+            # Rooms as columns, so a talk and the workshop running on beside it stay in place.
+            row.cells.sort(key=lambda c: rooms.get(c.session.room or "", len(rooms)))
     return rows
 
 
@@ -129,6 +165,26 @@ def now_row(rows: list[Row], moment: dt.time) -> int:
         return running
     upcoming = next_row(rows, moment)
     return upcoming if upcoming is not None else len(rows) - 1
+
+
+def day_index(days: list[dt.date | None], today: dt.date) -> int:
+    """The tab to show on `today`: its own day, else the next day to come, else the last day."""
+    if today in days:
+        return days.index(today)
+    later = [i for i, day in enumerate(days) if day is not None and day > today]
+    return later[0] if later else len(days) - 1
+
+
+def is_today(day: dt.date | None, today: dt.date) -> bool:
+    """True when a grid of `day` runs on `today` (None: the event's unset date, taken as today)."""
+    return day is None or day == today
+
+
+def now_row_on(rows: list[Row], day: dt.date | None, now: dt.datetime) -> int:
+    """Where `n` jumps in one day's rows: now on its day, the first row before it, the last after."""
+    if is_today(day, now.date()):
+        return now_row(rows, now.time())
+    return 0 if day > now.date() else len(rows) - 1
 
 
 def session_search_text(session: Session) -> str:

@@ -10,10 +10,17 @@ COMPATIBLE_KINDS = frozenset({"lunch", "break", "walk-in", "closing"})
 
 
 def choosing_closed(now: dt.datetime, closes_at: str | None, event_date: dt.date | None) -> bool:
-    """True once the moment to choose this session has passed (`closes_at` is `HH:MM` on the day)."""
+    """True once the moment to choose this session has passed.
+
+    `closes_at` is `HH:MM` on the event's date (today when that is unset), or `YYYY-MM-DD HH:MM`
+    for a session of an event of several days, which then closes on its own day.
+    """
     if not closes_at:
         return False
     day = event_date or now.date()
+    if len(closes_at) > 5:
+        dated = dt.datetime.fromisoformat(closes_at)
+        day, closes_at = dated.date(), dated.strftime("%H:%M")
     if now.date() != day:
         return now.date() > day
     return now.time() >= dt.time.fromisoformat(closes_at)

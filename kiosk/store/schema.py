@@ -188,7 +188,14 @@ def recount_tallies(conn) -> None:
     )
 
 
-MIGRATIONS: list[tuple[str, Callable | None]] = [(V1, None), (V2, _v2_fill), (V3, _v3_fill)]
+# v4: the day of each session, for events of several days; NULL means the event's own date
+# (`meta.event_date`). Sessions on different days never clash, and choosing closes on the session's day.
+V4_DAY = """
+ALTER TABLE sessions ADD COLUMN day TEXT;
+"""
+
+
+MIGRATIONS: list[tuple[str, Callable | None]] = [(V1, None), (V2, _v2_fill), (V3, _v3_fill), (V4_DAY, None)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -2,6 +2,10 @@
 
 Capacity is enforced inside the sign-up transaction, so it must be in the file, not only in the
 programme that one process loaded. Each process syncs the programme it runs with at start.
+
+Several days: `day` holds a session's own date (`YYYY-MM-DD`), NULL for the event's date. Such a
+session's `closes_at` carries its date too (`YYYY-MM-DD HH:MM`), so the closing rule
+(`rules.choosing_closed`) reads the right day wherever it is called; one-day rows keep `HH:MM`.
 """
 
 from __future__ import annotations
@@ -21,19 +25,21 @@ def sync_programme(db: sqlite_utils.Database, programme: Programme) -> None:
         round_ = programme.round(session.round)
         closes = None
         if session.signup:
-            start = dt.datetime.combine(dt.date(2000, 1, 1), session.start)
+            start = dt.datetime.combine(session.day or dt.date(2000, 1, 1), session.start)
             minutes = round_.closes_minutes_before if round_ else 0
-            closes = (start - dt.timedelta(minutes=minutes)).strftime("%H:%M")
+            # A dated closing may fall on the day before (a round that closes hours ahead).
+            closes = (start - dt.timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M" if session.day else "%H:%M")
         rows.append(
             (
                 session.id, session.title, session.kind.value, session.round, session.start.strftime("%H:%M"),
                 session.end.strftime("%H:%M") if session.end else None, session.room,
                 programme.capacity(session), int(session.signup), closes, position,
+                session.day.isoformat() if session.day else None,
             )
         )
     with immediate(db) as conn:
         current = conn.execute(
-            "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, closes_at, position"
+            "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, closes_at, position, day"
             " FROM sessions ORDER BY position"
         ).fetchall()
         if [tuple(r) for r in current] == rows:
@@ -42,12 +48,12 @@ def sync_programme(db: sqlite_utils.Database, programme: Programme) -> None:
         conn.execute(f"DELETE FROM sessions WHERE id NOT IN ({','.join('?' * len(ids))})", ids)
         conn.executemany(
             """INSERT INTO sessions (id, title, kind, round, starts_at, ends_at, room, capacity, signup,
-                                     closes_at, position)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     closes_at, position, day)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (id) DO UPDATE SET title = excluded.title, kind = excluded.kind,
                    round = excluded.round, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
                    room = excluded.room, capacity = excluded.capacity, signup = excluded.signup,
-                   closes_at = excluded.closes_at, position = excluded.position""",
+                   closes_at = excluded.closes_at, position = excluded.position, day = excluded.day""",
             rows,
         )
         meta = {

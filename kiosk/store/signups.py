@@ -131,12 +131,17 @@ def _refusal(conn: sqlite3.Connection, person: Person | None, session_id: str, n
 
 
 def _conflict(conn: sqlite3.Connection, session: SessionRow, active: list) -> str | None:
-    """The id of a confirmed session in another round that clashes in time with this one."""
+    """The id of a confirmed session in another round that clashes in time with this one on its day."""
+    # Several days: sessions on different days never clash; a NULL day is the event's own date.
+    day_sql = "SELECT COALESCE(day, (SELECT value FROM meta WHERE key = 'event_date'), '') FROM sessions WHERE id = ?"
+    day = conn.execute(day_sql, (session.id,)).fetchone()
     for _, other_id, status, round_ in active:
         if status != "confirmed" or other_id == session.id or (round_ and round_ == session.round):
             continue
         other = _session(conn, other_id)
-        if other and clashes(session.kind, session.starts_at, session.ends_at, other.kind, other.starts_at, other.ends_at):
+        if other is None or conn.execute(day_sql, (other_id,)).fetchone() != day:
+            continue
+        if clashes(session.kind, session.starts_at, session.ends_at, other.kind, other.starts_at, other.ends_at):
             return other_id
     return None
 

@@ -17,42 +17,23 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.theme import Theme
 from textual.widgets import Button, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
-from kiosk.domain.rules import clashes
-from kiosk.i18n import reason_text
 from kiosk.store.attendees import find_by_code
-from kiosk.store.signups import OptionState, RoundState, day_of, signup
+from kiosk.store.signups import RoundState, day_of, signup
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.agenda import Agenda
 from kiosk.ui.widgets.countdown import IdleCountdown
+from kiosk.ui.widgets.day_texts import option_views, outcome_message, promotion_notice
 from kiosk.ui.widgets.event_header import EventHeader
-from kiosk.ui.widgets.option_card import OptionCard, OptionView
+from kiosk.ui.widgets.kiosk_look import CONTRAST_THEME, bilingual
+from kiosk.ui.widgets.option_card import OptionCard
 from kiosk.ui.widgets.round_picker import RoundPicker
 from kiosk.ui.widgets.welcome import Welcome
-
-CONTRAST_THEME = Theme(
-    name="kiosk-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00", warning="#ffaf00",
-    error="#ff6060", success="#00ff00", foreground="#ffffff", background="#000000", surface="#000000",
-    panel="#1a1a1a", dark=True,
-)
-
-
-def _bilingual(key: str, action: str, nl: str, en: str, **options) -> list[Binding]:
-    """The key twice, described in Dutch and in English; check_action shows the visitor's language.
-
-    The language rides along as the action's last parameter, so the Footer (short on space at
-    80 columns) says each thing once.
-    """
-    def with_lang(lang: str) -> str:
-        return f"{action[:-1]}, '{lang}')" if action.endswith(")") else f"{action}('{lang}')"
-
-    return [Binding(key, with_lang("nl"), nl, **options), Binding(key, with_lang("en"), en, **options)]
 
 
 class SelfServiceScreen(Screen[None]):
@@ -64,15 +45,15 @@ class SelfServiceScreen(Screen[None]):
     COUNTDOWN_SECONDS: ClassVar[float] = 10.0
     TICK: ClassVar[float] = 0.5
     BINDINGS = [
-        *_bilingual("1", "choose(1)", "Kies", "Choose", key_display="1-9"),
+        *bilingual("1", "choose(1)", "Kies", "Choose", key_display="1-9"),
         *[Binding(str(n), f"choose({n})", "Kies/Choose", show=False) for n in range(2, 10)],
-        *_bilingual("pageup", "previous_round", "Vorige", "Back", show=False),
-        *_bilingual("pagedown", "next_round", "Volgende", "Next", show=False),
-        *_bilingual("f10", "done", "Klaar", "Done"),
-        *_bilingual("f2", "toggle_lang", "English", "Nederlands"),
-        *_bilingual("f3", "toggle_contrast", "Contrast", "Contrast"),
-        *_bilingual("escape", "home", "Stoppen", "Stop", show=False),
-        *_bilingual("ctrl+s", "staff", "Personeel", "Staff"),
+        *bilingual("pageup", "previous_round", "Vorige", "Back", show=False),
+        *bilingual("pagedown", "next_round", "Volgende", "Next", show=False),
+        *bilingual("f10", "done", "Klaar", "Done"),
+        *bilingual("f2", "toggle_lang", "English", "Nederlands"),
+        *bilingual("f3", "toggle_contrast", "Contrast", "Contrast"),
+        *bilingual("escape", "home", "Stoppen", "Stop", show=False),
+        *bilingual("ctrl+s", "staff", "Personeel", "Staff"),
         Binding("tab", "app.focus_next", "Volgende knop/Next button", show=False),
         Binding("shift+tab", "app.focus_previous", "Vorige knop/Previous button", show=False),
     ]
@@ -115,9 +96,17 @@ class SelfServiceScreen(Screen[None]):
         self.set_interval(self.TICK, self._tick_idle)
         await self.reset()
 
+    def on_resize(self) -> None:
+        """Larger cards (bigger touch targets) when the terminal has the room."""
+        self.set_class(self.size.height >= 40 and self.size.width >= 100, "-tall")
+
     def on_unmount(self) -> None:
         if self._watcher:
             self._watcher.close()
+
+    def _views(self) -> list:
+        """The cards of the round on screen."""
+        return option_views(self.app.ctx.programme, self._states, self._rounds[self._index].id, self._lang)
 
     @property
     def _rounds(self):
@@ -126,10 +115,6 @@ class SelfServiceScreen(Screen[None]):
     def _round_name(self, index: int) -> str:
         round_ = self._rounds[index]
         return round_.name_en if self._lang == "en" and round_.name_en else round_.name
-
-    def _label(self, session_id: str, fallback: str = "") -> str:
-        session = self.app.ctx.programme.session(session_id)
-        return session.label if session else (fallback or session_id)
 
     def _body(self) -> Container:
         return self.query_one("#ss-body", Container)
@@ -174,7 +159,7 @@ class SelfServiceScreen(Screen[None]):
             self._load()
             open_rounds = [i for i, r in enumerate(self._rounds) if not self._round_state(r.id).closed]
             self._index = open_rounds[0] if open_rounds else 0
-            await self._show_day(self._promotions())
+            await self._show_day(promotion_notice(self.app.ctx.programme, self._states, self._lang))
 
     def _load(self) -> None:
         """Read the person's rounds (one statement: counts, seats, places, closed)."""
@@ -184,44 +169,14 @@ class SelfServiceScreen(Screen[None]):
     def _round_state(self, round_id: str) -> RoundState:
         return self._states.get(round_id) or RoundState(round_id, [])
 
-    def _promotions(self) -> tuple[str, str]:
-        """The highlighted notice for seats that came from the waitlist since they chose."""
-        lines = [W.PROMOTED(self._lang, title=self._label(o.session_id, o.title))
-                 for s in self._states.values() if (o := s.promoted)]
-        return (" ".join(lines), "-notice") if lines else ("", "")
-
-    def _views(self, index: int) -> list[OptionView]:
-        """The cards of a round: labels, notes (runs through a break, clashes with a choice)."""
-        programme = self.app.ctx.programme
-        round_id = self._rounds[index].id
-        mine = [o for s in self._states.values() if s.round_id != round_id for o in s.options if o.mine == "confirmed"]
-        views = []
-        for option in self._round_state(round_id).options:
-            notes, clash = [], False
-            session = programme.session(option.session_id)
-            if session and session.end:
-                for item in programme.sessions:
-                    if item.kind == "break" and item.overlaps(session) and item.end and session.end >= item.end:
-                        end = session.end.strftime("%H.%M" if self._lang == "nl" else "%H:%M")
-                        notes.append(W.RUNS_THROUGH(self._lang, end=end))
-                        break
-            for other in mine:
-                if clashes(option.kind, option.starts_at, option.ends_at, other.kind, other.starts_at, other.ends_at):
-                    notes.append(W.OVERLAPS(self._lang, title=self._label(other.session_id, other.title)))
-                    clash = True
-            views.append(OptionView(option, self._label(option.session_id, option.title), notes, clash))
-        return views
-
     async def _show_day(self, message: tuple[str, str] = ("", "")) -> None:
         """The day state at round `_index`: greeting, message line, the round's cards, buttons."""
         assert self._person is not None
         self._state = "day"
-        steps = []
-        for i, r in enumerate(self._rounds):
-            mark = "●" if i == self._index else ("✓" if self._round_state(r.id).choice else "○")
-            steps.append(mark)
+        steps = ["●" if i == self._index else ("✓" if self._round_state(r.id).choice else "○")
+                 for i, r in enumerate(self._rounds)]
         picker = RoundPicker(
-            self._round_name(self._index), self._index, steps, self._views(self._index),
+            self._round_name(self._index), self._index, steps, self._views(),
             closed=self._round_state(self._rounds[self._index].id).closed, lang=self._lang,
         )
         text, css = message
@@ -231,9 +186,9 @@ class SelfServiceScreen(Screen[None]):
                 Static(text, id="day-message", markup=False, classes=css),
                 picker,
                 Horizontal(
-                    Button(W.BACK(self._lang), id="day-back", action="screen.previous_round"),
-                    Button(W.NEXT(self._lang), id="day-next", action="screen.next_round"),
-                    Button(W.DONE(self._lang), id="day-done", variant="primary", action="screen.done"),
+                    Button(W.BACK(self._lang), id="day-back"),
+                    Button(W.NEXT(self._lang), id="day-next"),
+                    Button(W.DONE(self._lang), id="day-done", variant="primary"),
                     id="day-nav",
                 ),
                 id="day",
@@ -249,8 +204,8 @@ class SelfServiceScreen(Screen[None]):
             Vertical(
                 Agenda(self._person.name, self.app.ctx.programme, self._states, self._lang),
                 Horizontal(
-                    Button(W.CONFIRM(self._lang), id="agenda-confirm", variant="success", action="screen.done"),
-                    Button(W.CHANGE(self._lang), id="agenda-change", action="screen.change"),
+                    Button(W.CONFIRM(self._lang), id="agenda-confirm", variant="success"),
+                    Button(W.CHANGE(self._lang), id="agenda-change"),
                     id="agenda-nav",
                 ),
                 id="agenda-view",
@@ -300,7 +255,7 @@ class SelfServiceScreen(Screen[None]):
         self._busy = False
         result = message.result
         self._load()
-        text, css = self._outcome(result)
+        text, css = outcome_message(self.app.ctx.programme, result, self._lang)
         if result.status in (SignupStatus.CONFIRMED, SignupStatus.UNCHANGED):
             if self._index + 1 < len(self._rounds):
                 self._index += 1
@@ -313,31 +268,31 @@ class SelfServiceScreen(Screen[None]):
         if self._queued and self._state == "day":
             await self.action_choose(self._queued.pop(0))
 
-    def _outcome(self, result: SignupResult) -> tuple[str, str]:
-        """The message line for a sign-up's outcome, and its CSS class."""
-        lang, title = self._lang, self._label(result.session_id)
-        if result.status is SignupStatus.CONFIRMED:
-            if result.moved_from:
-                return W.MOVED(lang, title=title, old=self._label(result.moved_from)), "-ok"
-            return W.CONFIRMED(lang, title=title), "-ok"
-        if result.status is SignupStatus.UNCHANGED:
-            return W.ALREADY(lang), "-ok"
-        if result.status is SignupStatus.WAITLISTED:
-            return W.WAITLISTED(lang, title=title, n=result.waitlist_position), "-warn"
-        if result.reason == "overlap" and result.conflict_with:
-            other = self.app.ctx.programme.session(result.conflict_with)
-            when = other.time_range() if other else ""
-            return W.REFUSED_OVERLAP(lang, title=title, other=self._label(result.conflict_with), time=when), "-error"
-        if result.reason == "closed":
-            return W.REFUSED_CLOSED(lang, title=title), "-error"
-        return W.REFUSED(lang, reason=reason_text(result.reason, lang)), "-error"
-
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed write is shown as failed (never as done), and the buttons work again."""
         if event.worker.group == "signup" and event.state == WorkerState.ERROR:
             self._busy, self._queued = False, []
             if self._state == "day":
                 self._say(W.FAILED(self._lang, error=str(event.worker.error)), "-error")
+
+    @on(Button.Pressed)
+    async def _button(self, event: Button.Pressed) -> None:
+        """On-screen buttons run the same actions as the keys.
+
+        Handled here rather than with Button(action=...): that runs the action on the button's own
+        message pump, and these actions remove the button, which would then wait on itself.
+        """
+        event.stop()
+        actions = {
+            "welcome-lang": self.action_toggle_lang, "welcome-contrast": self.action_toggle_contrast,
+            "day-back": self.action_previous_round, "day-next": self.action_next_round,
+            "day-done": self.action_done, "agenda-confirm": self.action_done, "agenda-change": self.action_change,
+        }
+        action = actions.get(event.button.id or "")
+        if action:
+            result = action()
+            if result is not None:
+                await result
 
     # ---- navigation --------------------------------------------------------------------------
 
@@ -368,9 +323,8 @@ class SelfServiceScreen(Screen[None]):
         await self._show_day()
 
     async def action_home(self, lang: str = "") -> None:
-        """Stop: back to the welcome (choices made are saved already)."""
-        if self._state != "welcome" or self._person:
-            await self.reset()
+        """Stop: back to a fresh welcome (choices made are saved already)."""
+        await self.reset()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys for rounds only in the day state, each described in the visitor's language."""
@@ -442,4 +396,4 @@ class SelfServiceScreen(Screen[None]):
         if self._watcher and self._watcher.changed() and self._state == "day" and not self._busy:
             self._load()
             for picker in self.query(RoundPicker).results(RoundPicker):
-                picker.update_views(self._views(self._index))
+                picker.update_views(self._views())

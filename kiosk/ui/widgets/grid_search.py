@@ -15,7 +15,9 @@ class GridSearch(Input):
 
     BINDINGS = [
         Binding("escape", "clear_search", "clear"),
-        Binding("enter", "to_grid", "grid", show=False),
+        Binding("enter", "to_grid", "grid"),
+        # `n` types an n here, so the way to "now" while searching is Ctrl+N, shown in the Footer.
+        Binding("ctrl+n", "screen.now", "now"),
     ]
 
     class Closed(Message):

@@ -22,6 +22,18 @@ FROM = Text("vanaf {start}", "from {start}")
 NOW = Text("▶ nu", "▶ now")
 NEXT = Text("straks", "next")
 SIGNED_UP = Text("{n} aangemeld", "{n} signed up")
+NO_DATE = Text("zonder datum", "no date")
+TODAY = Text("vandaag", "today")
+
+# Day names for the tabs of a programme of several days, without relying on the system locale.
+WEEKDAYS = {
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+MONTHS = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
 
 # Fill state by symbol and word, so it reads without colour too.
 FILL: dict[Fill, tuple[str, Text]] = {
@@ -80,7 +92,16 @@ KEYS = {
     "now": Text("Nu", "Now"),
     "clear": Text("Wis zoeken", "Clear search"),
     "grid": Text("Rooster", "Grid"),
+    "day": Text("Dag", "Day"),
 }
+
+
+def day_label(day: dt.date | None, lang: str) -> str:
+    """A tab's name: `ma 14 dec` / `Mon 14 Dec`, or "no date" for the event's unset date."""
+    if day is None:
+        return NO_DATE(lang)
+    key = "en" if lang == "en" else "nl"
+    return f"{WEEKDAYS[key][day.weekday()]} {day.day} {MONTHS[key][day.month - 1]}"
 
 
 def time_range(session: Session, lang: str, end: dt.time | None = None) -> str:

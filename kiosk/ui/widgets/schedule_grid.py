@@ -109,9 +109,15 @@ class ScheduleGrid(VerticalScroll, can_focus=True):
     class SelectionChanged(Message):
         """Another cell was selected; `session_id` is what the detail pane should show."""
 
-        def __init__(self, session_id: str) -> None:
+        def __init__(self, session_id: str, grid: "ScheduleGrid") -> None:
             super().__init__()
             self.session_id = session_id
+            self.grid = grid
+
+        @property
+        def control(self) -> "ScheduleGrid":
+            """The grid the selection changed in (a programme of several days has one per day)."""
+            return self.grid
 
     def __init__(self, programme: Programme, rows: list[Row], lang: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -171,7 +177,7 @@ class ScheduleGrid(VerticalScroll, can_focus=True):
         self.selected.add_class("-selected")
         if scroll:
             self.call_after_refresh(self.scroll_to_widget, self.selected, animate=False)
-        self.post_message(self.SelectionChanged(self.selected.session_id))
+        self.post_message(self.SelectionChanged(self.selected.session_id, self))
 
     def select_session(self, session_id: str) -> None:
         """Select the cell of this session (its own, not a continuation)."""
@@ -225,15 +231,15 @@ class ScheduleGrid(VerticalScroll, can_focus=True):
                 self.select(index, column, scroll=False)
         self.focus()
 
-    def set_now(self, moment: dt.time) -> int:
-        """Mark the running and the next row; returns the row `n` jumps to."""
-        running = running_row(self.rows, moment)
-        upcoming = next_row(self.rows, moment)
+    def set_now(self, moment: dt.time | None) -> int:
+        """Mark the running and the next row (None: neither, another day); returns where `n` jumps."""
+        running = running_row(self.rows, moment) if moment is not None else None
+        upcoming = next_row(self.rows, moment) if moment is not None else None
         for index, grid_row in enumerate(self.grid_rows):
             marker = words.NOW(self.lang) if index == running else words.NEXT(self.lang) if index == upcoming else ""
             if marker != grid_row.marker:
                 grid_row.set_marker(marker)
-        return now_row(self.rows, moment)
+        return now_row(self.rows, moment) if moment is not None else 0
 
     def jump_to_row(self, row: int) -> None:
         """Select the first cell of a row and bring the row into view."""

@@ -20,10 +20,6 @@ LANG_BUTTON = Text("English", "Nederlands")
 CONTRAST_BUTTON = Text("Hoog contrast", "High contrast")
 HELLO = Text("Welkom, {name}", "Welcome, {name}")
 ROUND_OF = Text("Stap {n} van {total}", "Step {n} of {total}")
-CHOOSE_HINT = Text(
-    "Kies met een cijfer, de pijltjes en Enter, of tik op een keuze.",
-    "Choose with a number, the arrows and Enter, or tap a choice.",
-)
 SEATS_FREE = Text("vrij", "open")
 SEATS_LEFT = Text("{n} plaatsen vrij", "{n} seats left")
 SEAT_LEFT = Text("1 plaats vrij", "1 seat left")
@@ -66,4 +62,3 @@ ON_WAITLIST = Text("wachtlijst, plaats {n}", "waitlist, place {n}")
 CONFIRM = Text("Bevestigen en afsluiten", "Confirm and finish")
 CHANGE = Text("Wijzigen", "Change")
 IDLE = Text("Geen invoer: over {n} s terug naar het begin", "No input: back to the start in {n} s")
-STAFF = Text("Personeel", "Staff")

@@ -33,9 +33,13 @@ class Welcome(Vertical):
             yield Input(placeholder=W.CODE_PLACEHOLDER(self.lang), id="welcome-code", max_length=64)
         yield Static(self.message, id="welcome-message", markup=False, classes="-shown" if self.message else "")
         with Horizontal(id="welcome-buttons"):
-            # Labels are our own words, but pass them as plain strings anyway: Button parses markup.
-            yield Button(W.LANG_BUTTON(self.lang), id="welcome-lang", action="screen.toggle_lang")
-            yield Button(W.CONTRAST_BUTTON(self.lang), id="welcome-contrast", action="screen.toggle_contrast")
+            # The screen handles these presses (it replaces this widget, so the button must not wait on it).
+            # Not focusable: the code field keeps the focus, so a scanner's keys always land there
+            # (keyboard users have F2 and F3 for these).
+            for button in (Button(W.LANG_BUTTON(self.lang), id="welcome-lang"),
+                           Button(W.CONTRAST_BUTTON(self.lang), id="welcome-contrast")):
+                button.can_focus = False
+                yield button
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -1,0 +1,70 @@
+"""What the self-service kiosk says about a person's rounds: card notes, outcomes, promotions.
+
+Plain functions (no widgets), so the screen stays about flow and these stay easy to read and test.
+"""
+
+from __future__ import annotations
+
+from kiosk.domain.outcomes import SignupResult, SignupStatus
+from kiosk.domain.programme import Programme
+from kiosk.domain.rules import clashes
+from kiosk.i18n import reason_text
+from kiosk.store.signups import RoundState
+from kiosk.ui.widgets import selfservice_words as W
+from kiosk.ui.widgets.option_card import OptionView
+
+
+def label(programme: Programme, session_id: str, fallback: str = "") -> str:
+    """The session's short title from the programme, else the store's title, else its id."""
+    session = programme.session(session_id)
+    return session.label if session else (fallback or session_id)
+
+
+def option_views(programme: Programme, states: dict[str, RoundState], round_id: str, lang: str) -> list[OptionView]:
+    """The cards of a round with their notes: runs through a break; clashes with a choice made elsewhere."""
+    mine = [o for s in states.values() if s.round_id != round_id for o in s.options if o.mine == "confirmed"]
+    state = states.get(round_id)
+    views = []
+    for option in state.options if state else []:
+        notes, clash = [], False
+        session = programme.session(option.session_id)
+        if session and session.end:
+            # Themagroep Veiligheid (14.00-15.30) runs on through the 15.00 coffee break: say so.
+            for item in programme.sessions:
+                if item.kind == "break" and item.end and item.overlaps(session) and session.end >= item.end:
+                    end = session.end.strftime("%H.%M" if lang == "nl" else "%H:%M")
+                    notes.append(W.RUNS_THROUGH(lang, end=end))
+                    break
+        for other in mine:
+            if clashes(option.kind, option.starts_at, option.ends_at, other.kind, other.starts_at, other.ends_at):
+                notes.append(W.OVERLAPS(lang, title=label(programme, other.session_id, other.title)))
+                clash = True
+        views.append(OptionView(option, label(programme, option.session_id, option.title), notes, clash))
+    return views
+
+
+def promotion_notice(programme: Programme, states: dict[str, RoundState], lang: str) -> tuple[str, str]:
+    """The highlighted notice for seats that came to them from the waitlist, and its CSS class."""
+    lines = [W.PROMOTED(lang, title=label(programme, o.session_id, o.title))
+             for s in states.values() if (o := s.promoted)]
+    return (" ".join(lines), "-notice") if lines else ("", "")
+
+
+def outcome_message(programme: Programme, result: SignupResult, lang: str) -> tuple[str, str]:
+    """The message line for a sign-up's outcome, and its CSS class (-ok, -warn, -error)."""
+    title = label(programme, result.session_id)
+    if result.status is SignupStatus.CONFIRMED:
+        if result.moved_from:
+            return W.MOVED(lang, title=title, old=label(programme, result.moved_from)), "-ok"
+        return W.CONFIRMED(lang, title=title), "-ok"
+    if result.status is SignupStatus.UNCHANGED:
+        return W.ALREADY(lang), "-ok"
+    if result.status is SignupStatus.WAITLISTED:
+        return W.WAITLISTED(lang, title=title, n=result.waitlist_position), "-warn"
+    if result.reason == "overlap" and result.conflict_with:
+        other = programme.session(result.conflict_with)
+        when = other.time_range() if other else ""
+        return W.REFUSED_OVERLAP(lang, title=title, other=label(programme, result.conflict_with), time=when), "-error"
+    if result.reason == "closed":
+        return W.REFUSED_CLOSED(lang, title=title), "-error"
+    return W.REFUSED(lang, reason=reason_text(result.reason, lang)), "-error"
