@@ -27,6 +27,7 @@ from kiosk.domain.codes import normalise_code
 from kiosk.domain.outcomes import Person
 from kiosk.domain.text import words
 from kiosk.store.attendees import find_by_code
+from kiosk.store.tallies import recount_tallies
 from kiosk.store.db import BUSY_TIMEOUT_MS, explain, immediate
 from kiosk.store.scans import stamp
 
@@ -208,6 +209,8 @@ def purge(
         )
         conn.execute("UPDATE scans SET raw_code = '' WHERE raw_code != ''")
         _rebuild_search(conn)
+        # Counts per organisation are keyed by its name: recount, so no key keeps a removed name.
+        recount_tallies(conn)
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('purged_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (stamp(now),),
@@ -270,6 +273,7 @@ def forget_person(db: sqlite_utils.Database, code: str, now: dt.datetime) -> For
         for scan_id in loose:
             conn.execute("UPDATE scans SET raw_code = '' WHERE id = ?", (scan_id,))
         _rebuild_search(conn)
+        recount_tallies(conn)
         signups = conn.execute("SELECT COUNT(*) FROM signups WHERE attendee_id = ?", (person.id,)).fetchone()[0]
     result = ForgetResult(person.id, f"{ANON_PREFIX}{person.id}", cleared + len(loose), signups)
     result.wiped = wipe_free_space(db)

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from kiosk.domain.text import fold
 from kiosk.store.db import immediate
+from kiosk.store.tallies import V3, V5, recount_tallies
 
 V1 = """
 CREATE TABLE meta (
@@ -130,64 +131,6 @@ def _v2_fill(conn) -> None:
     rebuild_presence(conn)
 
 
-# v3: running tallies kept by triggers, so a check-in answers "arrival 123 of 400" and the
-# dashboard shows "inside now" without counting 100,000 rows. Triggers (not Python) keep them,
-# so they stay right when an organiser edits the file with sqlite-utils or Datasette too.
-V3 = """
-CREATE TABLE tallies (
-    key TEXT PRIMARY KEY,
-    value INTEGER NOT NULL DEFAULT 0
-);
-CREATE TRIGGER tallies_attendee_insert AFTER INSERT ON attendees WHEN new.status = 'registered' BEGIN
-    INSERT INTO tallies (key, value) VALUES ('expected', 1)
-        ON CONFLICT (key) DO UPDATE SET value = value + 1;
-END;
-CREATE TRIGGER tallies_attendee_delete AFTER DELETE ON attendees WHEN old.status = 'registered' BEGIN
-    UPDATE tallies SET value = value - 1 WHERE key = 'expected';
-END;
-CREATE TRIGGER tallies_attendee_status AFTER UPDATE OF status ON attendees WHEN old.status != new.status BEGIN
-    INSERT INTO tallies (key, value) VALUES ('expected', (new.status = 'registered') - (old.status = 'registered'))
-        ON CONFLICT (key) DO UPDATE SET value = value + excluded.value;
-END;
-CREATE TRIGGER tallies_presence_insert AFTER INSERT ON presence BEGIN
-    INSERT INTO tallies (key, value) VALUES ('arrived:' || new.list, new.first_entry_at IS NOT NULL)
-        ON CONFLICT (key) DO UPDATE SET value = value + excluded.value;
-    INSERT INTO tallies (key, value) VALUES ('inside:' || new.list, new.inside)
-        ON CONFLICT (key) DO UPDATE SET value = value + excluded.value;
-END;
-CREATE TRIGGER tallies_presence_update AFTER UPDATE ON presence BEGIN
-    UPDATE tallies SET value = value - (old.first_entry_at IS NOT NULL) WHERE key = 'arrived:' || old.list;
-    UPDATE tallies SET value = value - old.inside WHERE key = 'inside:' || old.list;
-    INSERT INTO tallies (key, value) VALUES ('arrived:' || new.list, new.first_entry_at IS NOT NULL)
-        ON CONFLICT (key) DO UPDATE SET value = value + excluded.value;
-    INSERT INTO tallies (key, value) VALUES ('inside:' || new.list, new.inside)
-        ON CONFLICT (key) DO UPDATE SET value = value + excluded.value;
-END;
-CREATE TRIGGER tallies_presence_delete AFTER DELETE ON presence BEGIN
-    UPDATE tallies SET value = value - (old.first_entry_at IS NOT NULL) WHERE key = 'arrived:' || old.list;
-    UPDATE tallies SET value = value - old.inside WHERE key = 'inside:' || old.list;
-END;
-"""
-
-
-def _v3_fill(conn) -> None:
-    """Count what the file already holds into the new tallies."""
-    recount_tallies(conn)
-
-
-def recount_tallies(conn) -> None:
-    """Recompute every tally from the tables (used by the migration and by consistency checks)."""
-    conn.execute("DELETE FROM tallies")
-    conn.execute(
-        "INSERT INTO tallies (key, value) SELECT 'expected', COUNT(*) FROM attendees WHERE status = 'registered'"
-    )
-    conn.execute(
-        """INSERT INTO tallies (key, value)
-           SELECT 'arrived:' || list, SUM(first_entry_at IS NOT NULL) FROM presence GROUP BY list
-           UNION ALL SELECT 'inside:' || list, SUM(inside) FROM presence GROUP BY list"""
-    )
-
-
 # v4: the day of each session, for events of several days; NULL means the event's own date
 # (`meta.event_date`). Sessions on different days never clash, and choosing closes on the session's day.
 V4_DAY = """
@@ -195,7 +138,9 @@ ALTER TABLE sessions ADD COLUMN day TEXT;
 """
 
 
-MIGRATIONS: list[tuple[str, Callable | None]] = [(V1, None), (V2, _v2_fill), (V3, _v3_fill), (V4_DAY, None)]
+MIGRATIONS: list[tuple[str, Callable | None]] = [
+    (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies),
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from kiosk.domain.rules import Fill, fill_state
+from kiosk.store.tallies import tally_prefix
 from kiosk.store.scans import VENUE, recent_scans
 
 BUCKET_MINUTES = 5
@@ -101,24 +102,22 @@ def occupancy(db: sqlite_utils.Database | sqlite3.Connection, lists: set[str] | 
 
 
 def signup_counts(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, tuple[int, int]]:
-    """Per session: (confirmed, waitlisted), from the covering index on signups."""
-    counts: dict[str, list[int]] = {}
-    for session_id, status, n in _conn(db).execute(
-        "SELECT session_id, status, COUNT(*) FROM signups WHERE status != 'cancelled' GROUP BY session_id, status"
-    ):
-        counts.setdefault(session_id, [0, 0])[0 if status == "confirmed" else 1] = n
-    return {k: (v[0], v[1]) for k, v in counts.items()}
+    """Per session: (confirmed, waitlisted), from the tallies the sign-up triggers keep."""
+    conn = _conn(db)
+    confirmed, waitlisted = tally_prefix(conn, "confirmed:"), tally_prefix(conn, "waitlisted:")
+    return {sid: (confirmed.get(sid, 0), waitlisted.get(sid, 0)) for sid in confirmed.keys() | waitlisted.keys()}
 
 
 def arrivals_per_bucket(db: sqlite_utils.Database | sqlite3.Connection, bucket: int = BUCKET_MINUTES) -> dict[int, int]:
-    """First arrivals at the venue per `bucket` minutes: {minute of day the bucket starts: count}."""
-    rows = _conn(db).execute(
-        f"""SELECT (CAST(substr(first_entry_at, 12, 2) AS INTEGER) * 60
-                    + CAST(substr(first_entry_at, 15, 2) AS INTEGER)) / {int(bucket)} AS b, COUNT(*)
-            FROM presence WHERE list = ? AND first_entry_at IS NOT NULL GROUP BY b ORDER BY b""",
-        (VENUE,),
-    ).fetchall()
-    return {b * bucket: n for b, n in rows}
+    """First arrivals at the venue per `bucket` minutes: {minute of day the bucket starts: count}.
+
+    The tallies hold 5-minute buckets; wider buckets are sums of them.
+    """
+    counts: dict[int, int] = {}
+    for minute, n in tally_prefix(_conn(db), "arrived5:venue:").items():
+        start = int(minute) // bucket * bucket
+        counts[start] = counts.get(start, 0) + n
+    return dict(sorted(counts.items()))
 
 
 def venue_counts(db: sqlite_utils.Database | sqlite3.Connection) -> tuple[int, int, int]:
@@ -132,16 +131,15 @@ def venue_counts(db: sqlite_utils.Database | sqlite3.Connection) -> tuple[int, i
 
 
 def arrivals_by(db: sqlite_utils.Database | sqlite3.Connection, field_: str = "city", limit: int = 12) -> list[tuple[str, int, int]]:
-    """(city or organisation, arrived, expected), most arrivals first."""
+    """(city or organisation, arrived, expected), most arrivals first, from the tallies."""
     if field_ not in ("city", "organisation"):
         raise ValueError(field_)
-    rows = _conn(db).execute(
-        f"""SELECT a.{field_}, COUNT(p.first_entry_at), COUNT(*) FROM attendees a
-            LEFT JOIN presence p ON p.attendee_id = a.id AND p.list = ?
-            WHERE a.status = 'registered' GROUP BY a.{field_} ORDER BY 2 DESC, 3 DESC, 1 LIMIT ?""",
-        (VENUE, limit),
-    ).fetchall()
-    return [(r[0], r[1], r[2]) for r in rows]
+    short = "city" if field_ == "city" else "org"
+    conn = _conn(db)
+    arrived, expected = tally_prefix(conn, f"arrived_{short}:"), tally_prefix(conn, f"expected_{short}:")
+    rows = [(name, arrived.get(name, 0), expected.get(name, 0)) for name in arrived.keys() | expected.keys()]
+    rows.sort(key=lambda r: (-r[1], -r[2], r[0]))
+    return rows[:limit]
 
 
 def expected_load(db: sqlite_utils.Database | sqlite3.Connection, session_ids: list[str]) -> dict[str, tuple[int, int]]:

@@ -1,0 +1,62 @@
+"""`make bench`: build the event-scale database, run every measurement, print a table, write results.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from bench.build import build
+from bench.dashboard_bench import dashboard_refresh
+from bench.measure import Result
+from bench.store_bench import checkin_vs_floor, eight_desks, last_seat, search_as_you_type
+from bench.tui_bench import key_to_screen, startup
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
+
+
+def _fresh_copy(master: Path, name: str) -> Path:
+    """A copy of the built database, so that each measurement starts from the same state."""
+    copy = HERE / name
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(master, copy)
+    return copy
+
+
+def main() -> None:
+    """Run everything and report; exit 1 when a target was missed."""
+    master = HERE / "bench.db"
+    start = time.perf_counter()
+    print("building 100,000 attendees and 500,000 scans ...", file=sys.stderr)
+    build(master)
+    print(f"built in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    results: list[Result] = []
+    steps = [
+        ("check-in", lambda: checkin_vs_floor(_fresh_copy(master, "run.db"))),
+        ("search", lambda: search_as_you_type(master)),
+        ("dashboard", lambda: dashboard_refresh(_fresh_copy(master, "run.db"))),
+        ("eight desks", lambda: eight_desks(_fresh_copy(master, "run.db"))),
+        ("last seat", lambda: last_seat(_fresh_copy(master, "run.db"))),
+        ("start-up", lambda: startup(_fresh_copy(master, "run.db"))),
+        ("key to screen", lambda: key_to_screen(_fresh_copy(master, "run.db"))),
+    ]
+    for label, step in steps:
+        print(f"measuring {label} ...", file=sys.stderr)
+        results += step()
+    print(f"{'name':<44} {'value':>9} {'unit':<8} {'median':>8} {'p95':>8} {'max':>8}  {'target':<8} met")
+    for r in results:
+        cells = [f"{v:8.2f}" if isinstance(v, float) else f"{'':>8}" for v in (r.median, r.p95, r.max)]
+        print(f"{r.name:<44} {r.value:>9} {r.unit:<8} {' '.join(cells)}  {r.target:<8} {'yes' if r.met else 'NO'}")
+    RESULTS.write_text(json.dumps([r.row() for r in results], indent=2) + "\n")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{HERE / 'run.db'}{suffix}").unlink(missing_ok=True)
+    print(f"wrote {RESULTS.relative_to(HERE.parent)}", file=sys.stderr)
+    sys.exit(0 if all(r.met for r in results) else 1)
+
+
+if __name__ == "__main__":
+    main()

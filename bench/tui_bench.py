@@ -1,0 +1,146 @@
+"""Key to screen, start-up and memory in a real terminal (tmux), against a bare Textual app.
+
+Both apps run in the same terminal size, driven the same way (send-keys, capture-pane polled
+every few milliseconds), so the polling cost is in the floor too and the ratio is fair.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+from bench.measure import Result, p95, summary
+from bench.terminal import Terminal
+from kiosk.store import connect
+from kiosk.store.attendees import search
+
+ROOT = Path(__file__).resolve().parent.parent
+KIOSK = [str(Path(sys.executable).parent / "kiosk")]
+BARE = [sys.executable, "-m", "bench.bare_app"]
+READY = "Scan a badge or type a name"
+
+
+def _desk(db: Path, name: str) -> Terminal:
+    return Terminal(name, KIOSK + ["--db", str(db), "--role", "desk", "--device", "bench-desk"],
+                    env={"KIOSK_LANG": "en", "KIOSK_NOW": "2026-11-29T10:00"})
+
+
+def _bare(name: str) -> Terminal:
+    return Terminal(name, BARE)
+
+
+def _python_pid(term: Terminal) -> int:
+    """The app's own process: the pane's process or its first Python descendant."""
+    pid = term.pid()
+    for _ in range(5):
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"python" in cmdline or b"kiosk" in cmdline:
+            return pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        if not children:
+            break
+        pid = int(children[0])
+    return pid
+
+
+def startup(db: Path, runs: int = 5) -> list[Result]:
+    """`kiosk --role desk` to the input ready, against the bare app; and the desk's peak memory."""
+    desk, bare = [], []
+    for i in range(runs):
+        for samples, make in ((bare, lambda: _bare("bench-bare")), (desk, lambda: _desk(db, "bench-desk"))):
+            term = make()
+            start = term.started
+            term.wait_for(READY, timeout=30)
+            samples.append(time.perf_counter() - start)
+            term.stop()
+    d_med, d_p95, d_max = summary(desk)
+    b_med, _, _ = summary(bare)
+    ratio = d_med / b_med
+    return [
+        Result("startup.bare_app", round(b_med, 1), "ms", "floor", True, b_med),
+        Result("startup.desk_vs_bare", round(ratio, 2), "x floor", "<= 1.5", ratio <= 1.5, d_med, d_p95, d_max),
+    ]
+
+
+def _unique_long_names(db, count: int) -> list[tuple[str, str]]:
+    """(code, name) of people whose name is unique and long enough to stand out on the screen."""
+    rows = db.execute(
+        """SELECT code, name FROM attendees WHERE name IN
+           (SELECT name FROM attendees GROUP BY name HAVING COUNT(*) = 1) AND length(name) > 14
+           AND id NOT IN (SELECT attendee_id FROM presence WHERE list = 'venue')
+           LIMIT ?""",
+        (count,),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def key_to_screen(db_path: Path, runs: int = 30) -> list[Result]:
+    """A scanned code + Enter to the green answer, and a search keystroke to the updated list."""
+    db = connect(db_path)
+    people = _unique_long_names(db, runs)
+    # Floor: the bare app, same keys, same polling.
+    bare = _bare("bench-bare")
+    bare.wait_for(READY, timeout=30)
+    bare_scan, bare_key = [], []
+    for code, _ in people:
+        start = time.perf_counter()
+        bare.type(code)
+        bare.keys("Enter")
+        bare.wait_for(f"OK {code}")
+        bare_scan.append(time.perf_counter() - start)
+    for code, _ in people:
+        start = time.perf_counter()
+        bare.type(code[0])
+        bare.wait_for(f"ECHO {code[0]}")
+        bare_key.append(time.perf_counter() - start)
+        bare.keys("Enter")
+        bare.wait_for(f"OK {code[0]}")
+    bare.stop()
+
+    desk = _desk(db_path, "bench-desk")
+    desk.wait_for(READY, timeout=30)
+    desk_scan = []
+    for code, name in people:
+        start = time.perf_counter()
+        desk.type(code)
+        desk.keys("Enter")
+        desk.wait_for(name)
+        desk_scan.append(time.perf_counter() - start)
+    desk_key = []
+    rng = random.Random(3)
+    letters = "abdeghjklmnoprstvw"
+    while len(desk_key) < runs:
+        prefix = rng.choice(letters) + rng.choice("aeiou")
+        before = {h.person.name for h in search(db, prefix, limit=20)}
+        letter = rng.choice("nrstl")
+        after = [h.person.name for h in search(db, prefix + letter, limit=20)]
+        target = next((n for n in after if n not in before and len(n) > 12), None)
+        if target is None:
+            continue
+        desk.keys("Escape")
+        desk.type(prefix)
+        desk.wait_for(next(iter(before)) if before else prefix, timeout=5)
+        time.sleep(0.05)
+        start = time.perf_counter()
+        desk.type(letter)
+        desk.wait_for(target)
+        desk_key.append(time.perf_counter() - start)
+    pid = _python_pid(desk)
+    peak_kb = int(next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                       if line.startswith("VmHWM")).split()[1])
+    desk.stop()
+    results = []
+    for name, floor, samples in (("scan_to_green", bare_scan, desk_scan), ("search_keystroke", bare_key, desk_key)):
+        ratio = p95(samples) / p95(floor)
+        med, q95, worst = summary(samples)
+        results.append(Result(f"key_to_screen.{name}.bare_p95", round(p95(floor) * 1000, 1), "ms", "floor", True,
+                              *summary(floor)))
+        results.append(Result(f"key_to_screen.{name}.p95_vs_bare", round(ratio, 2), "x floor", "<= 2",
+                              ratio <= 2, med, q95, worst))
+    peak_mb = peak_kb / 1024
+    results.append(Result("desk.peak_memory", round(peak_mb, 1), "MB", "<= 150", peak_mb <= 150))
+    return results
+
