@@ -120,7 +120,8 @@ def key_to_screen(db_path: Path, runs: int = 30) -> list[Result]:
         target = next((n for n in after if n not in before and len(n) > 12), None)
         if target is None:
             continue
-        desk.keys("Escape")
+        # Backspaces, not Escape: an Escape followed at once by letters reads as Alt+letter.
+        desk.keys(*["BSpace"] * 4)
         desk.type(prefix)
         desk.wait_for(next(iter(before)) if before else prefix, timeout=5)
         time.sleep(0.05)

@@ -85,11 +85,11 @@ def test_cli_writes_badges_pdf_here_by_default(tmp_path, monkeypatch, db_path, d
     base = ["--db", str(db_path), "--programme", str(PROGRAMME_PATH)]
     result = CliRunner().invoke(main, [*base, "badges"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "badges.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "persoonsgegevens-badges.pdf").read_bytes().startswith(b"%PDF-")
     result = CliRunner().invoke(main, [*base, "badges", "--format", "svg", "--code", people["Anna de Vries"]])
-    assert result.exit_code == 0 and "ANNA44" in (tmp_path / "badges.svg").read_text(encoding="utf-8")
+    assert result.exit_code == 0 and "ANNA44" in (tmp_path / "persoonsgegevens-badges.svg").read_text(encoding="utf-8")
     result = CliRunner().invoke(main, [*base, "badges", "--format", "html", "--output", "all.html"])
-    page = (tmp_path / "all.html").read_text(encoding="utf-8")
+    page = (tmp_path / "persoonsgegevens-all.html").read_text(encoding="utf-8")  # the name says what it holds
     assert result.exit_code == 0 and "Ayşe Çelik" in page and "Cancelled Person" not in page
     result = CliRunner().invoke(main, [*base, "badges", "--code", "NOSUCH"])
     assert result.exit_code == 2 and "NOSUCH" in result.output

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
+from textual import events
 from textual.widgets import Input, Static
+
+import kiosk.ui.screens.door as door_screen
 
 from kiosk.clock import Clock
 from kiosk.domain.outcomes import Reason
@@ -196,3 +200,36 @@ async def test_door_screen_chooses_session_when_none_given(settings, db, people)
         assert app.screen.query_one("#door-input", Input).has_focus
         title = str(app.screen.query_one("#door-session", Static).render())
         assert "Slim met Stroom" in title
+
+
+async def test_door_screen_raw_scanner_bursts_land_whole_and_in_order(settings, db, people, monkeypatch):
+    """Codes + Enter queued all at once while writes are slow: each scan whole, in order."""
+    real = door_screen.door_scan
+
+    def slow_door_scan(*args, **kwargs):
+        time.sleep(0.05)  # the next bursts arrive while this one is still being written
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(door_screen, "door_scan", slow_door_scan)
+    codes = ["CELIK1", "HOF222", "QQQ999", "SOREN3", "ANNA44", "CANC55", "MARKUP"]
+    app = build_app(settings, role="door", session_id="lunch-vaartocht", clock=Clock.fixed("12:40", event_date=EVENT_DAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        driver = app._driver
+        for code in codes:  # all keys queued at once, as a scanner delivers them
+            for char in code:
+                driver.send_message(events.Key(char, char))
+            driver.send_message(events.Key("enter", "\r"))
+        for _ in range(50):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if not app.screen.jobs.busy:
+                break
+        await pilot.pause()
+        assert app.screen.query_one("#door-input", Input).value == ""
+        assert "[@click=app.quit]x[/]" in str(app.screen.query_one("#door-name", Static).render())
+        assert "5 / 15" in str(app.screen.query_one("#door-count", Static).render())
+    rows = db.execute("SELECT raw_code, reason FROM scans WHERE list = 'lunch-vaartocht' ORDER BY id").fetchall()
+    assert [row[0] for row in rows] == codes
+    assert [row[1] for row in rows] == ["ok", "ok", "unknown_code", "ok", "ok", "cancelled", "ok"]
+    assert inside(db, "lunch-vaartocht") == 5

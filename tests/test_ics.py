@@ -101,7 +101,7 @@ def test_cli_agenda_leaves_out_waitlisted_and_unknown_codes_fail(tmp_path):
     out = tmp_path / "agenda.ics"
     result = runner.invoke(main, [*base, "export", "agenda", "celik1", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    text = out.read_text(encoding="utf-8")
+    text = (tmp_path / "persoonsgegevens-agenda.ics").read_text(encoding="utf-8")  # the name says what it holds
     assert list(_events(text)) == ["pijler-sociaal@g40_bestuurlijke_netwerkdag"]
     assert "Ayşe Çelik" in text.replace("\r\n ", "")
     missing = runner.invoke(main, [*base, "export", "agenda", "NOSUCH"])

@@ -296,6 +296,8 @@ def test_every_file_the_cli_writes_is_owner_only(db_path, db, event, tmp_path, a
 
 
 def test_badges_and_an_imported_schedule_are_owner_only(db_path, db, event, tmp_path, monkeypatch):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
     monkeypatch.chdir(tmp_path)
     old = os.umask(0o022)
     try:
@@ -317,14 +319,15 @@ def test_badges_and_an_imported_schedule_are_owner_only(db_path, db, event, tmp_
     ("personal/attendees.csv", "personal/persoonsgegevens-attendees.csv"),  # the folder does not count
 ])
 def test_an_export_of_personal_data_says_so_in_its_file_name(db_path, db, event, tmp_path, given, written):
-    (tmp_path / "personal").mkdir()
-    result = run(db_path, "export", "attendees", "--format", "csv", "--output", str(tmp_path / given))
+    out = tmp_path / "out"
+    (out / "personal").mkdir(parents=True)
+    result = run(db_path, "export", "attendees", "--format", "csv", "--output", str(out / given))
     assert result.exit_code == 0, result.output
-    files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert files == [written]
-    assert str(tmp_path / written) in result.stderr  # where it went is said
+    assert str(out / written) in result.stderr  # where it went is said
     assert result.stdout == ""
-    assert personal_path(tmp_path / given) == tmp_path / written
+    assert personal_path(out / given) == out / written
 
 
 @pytest.mark.parametrize("args", [

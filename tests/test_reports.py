@@ -44,7 +44,7 @@ def run(db_path, *args: str) -> str:
     """Run the kiosk command on this database and return its stdout (exit 0 asserted)."""
     result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), *args])
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def test_report_numbers(day):
@@ -72,7 +72,7 @@ def test_scans_export_holds_every_scan_csv_and_json(day, db_path, tmp_path):
     undone = next(r for r in rows if r["reason"] == "undo")
     assert next(r for r in rows if r["id"] == undone["annuls"])["annulled_by"] == undone["id"]
     assert any(r["name"] == HOSTILE for r in rows)
-    out = tmp_path / "scans.csv"
+    out = tmp_path / "persoonsgegevens-scans.csv"
     run(db_path, "export", "scans", "--output", str(out))
     assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
     with out.open(encoding="utf-8", newline="") as handle:
@@ -81,7 +81,7 @@ def test_scans_export_holds_every_scan_csv_and_json(day, db_path, tmp_path):
 
 
 def test_excel_nl_csv_reads_back(day, db_path, tmp_path):
-    out = tmp_path / "signups.csv"
+    out = tmp_path / "persoonsgegevens-signups.csv"
     run(db_path, "export", "signups", "--format", "csv", "--excel-nl", "--output", str(out))
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
@@ -92,7 +92,7 @@ def test_excel_nl_csv_reads_back(day, db_path, tmp_path):
 
 
 def test_attendance_export_and_formula_guard(day, db_path, tmp_path):
-    out = tmp_path / "attendance.csv"
+    out = tmp_path / "persoonsgegevens-attendance.csv"
     run(db_path, "export", "attendance", "--excel-nl", "-o", str(out))
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))

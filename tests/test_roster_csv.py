@@ -257,7 +257,7 @@ def test_export_round_trips_through_import(tmp_path, db_path):
     text = text.replace('"=Gemeente"', '"Gemeente, Ede"')
     assert run(db_path, "import", "attendees", write(tmp_path, text)).exit_code == 0
     for flags in ([], ["--excel-nl"]):
-        out = tmp_path / "out.csv"
+        out = tmp_path / "personal-out.csv"
         result = run(db_path, "export", "attendees", "--format", "csv", *flags, "--output", str(out))
         assert result.exit_code == 0, result.stderr
         data = out.read_bytes()

@@ -14,7 +14,23 @@ from kiosk.config import Settings
 ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class KioskGroup(click.Group):
+    """The command group; a database fault no subcommand caught ends in one sentence and exit 2."""
+
+    def invoke(self, ctx: click.Context):
+        """Run the subcommand; a StoreError or sqlite3 error becomes a plain sentence, not a traceback."""
+        from kiosk.cli.common import fail
+        from kiosk.store.db import StoreFault, explain
+
+        try:
+            return super().invoke(ctx)
+        except StoreFault as error:
+            obj = ctx.obj
+            where = f" ({obj.settings.db_path})" if isinstance(obj, Env) else ""
+            fail(f"{explain(error)}{where}")
+
+
+@click.group(cls=KioskGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Database file (env KIOSK_DB).")
 @click.option("--programme", "programme_path", type=click.Path(dir_okay=False), help="Programme TOML (env KIOSK_PROGRAMME).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Language of the interface (env KIOSK_LANG).")

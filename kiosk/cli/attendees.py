@@ -10,6 +10,7 @@ import click
 from kiosk.cli import export_group, import_group, main
 from kiosk.cli.common import Env, fail, pass_env, progress
 from kiosk.interop.demo import demo_rng, demo_roster
+from kiosk.interop.private_file import personal_target, private_output
 from kiosk.interop.roster_csv import Roster, RosterFileError, parse_roster, read_roster
 from kiosk.interop.roster_export import to_csv, to_json
 from kiosk.store import StoreError
@@ -88,10 +89,11 @@ def _store(env: Env, db, rows: list[RosterRow], name: str, source: str, *, label
 def export_attendees(env: Env, fmt: str, excel_nl: bool, output: str) -> None:
     """Write every attendee with code, name, organisation, city, e-mail, status and arrival time.
 
-    The CSV reads back in with `kiosk import attendees`.
+    The CSV reads back in with `kiosk import attendees`. The file is readable by you only; a file
+    name without "personal" or "persoonsgegevens" is written as persoonsgegevens-NAME.
 
     \b
-    Example: kiosk export attendees --format csv --excel-nl -o deelnemers.csv
+    Example: kiosk export attendees --format csv --excel-nl -o persoonsgegevens-deelnemers.csv
              kiosk export attendees | jq '.[] | select(.arrived_at == null) | .name'
     """
     try:
@@ -99,16 +101,14 @@ def export_attendees(env: Env, fmt: str, excel_nl: bool, output: str) -> None:
     except StoreError as error:
         fail(f"{error} ({env.settings.db_path})")
     text = to_csv(records, excel_nl=excel_nl) if fmt == "csv" or excel_nl else to_json(records) + "\n"
-    if output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
+    target = personal_target(output)
     try:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
+        with private_output(target, encoding="utf-8", newline="") as handle:
             handle.write(text)
     except OSError as error:
-        fail(f"Cannot write {output}: {error.strerror or error}.")
-    click.echo(f"Wrote {len(records)} attendees to {output}.", err=True)
+        fail(f"Cannot write {target}: {error.strerror or error}.")
+    if target != "-":
+        click.echo(f"Wrote {len(records)} attendees to {target} (readable by you only).", err=True)
 
 
 @main.command("demo")

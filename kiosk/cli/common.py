@@ -12,7 +12,8 @@ import sqlite_utils
 from kiosk.config import Settings
 from kiosk.domain.loader import ProgrammeError, load_programme
 from kiosk.domain.programme import Programme
-from kiosk.store import StoreError, open_store
+from kiosk.store import open_store
+from kiosk.store.db import StoreFault, explain
 from kiosk.store.sessions import sync_programme
 
 
@@ -48,8 +49,9 @@ class Env:
             try:
                 self._db = open_store(self.settings.db_path)
                 sync_programme(self._db, programme)
-            except StoreError as error:
-                fail(f"{error} ({self.settings.db_path})")
+            except StoreFault as error:
+                # A damaged page may surface as a bare sqlite3 error while reading: same sentence.
+                fail(f"{explain(error)} ({self.settings.db_path})")
         return self._db
 
     def now(self):

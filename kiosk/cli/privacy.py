@@ -13,7 +13,7 @@ import click
 
 from kiosk.cli import export_group, main
 from kiosk.cli.common import Env, fail, pass_env
-from kiosk.interop.private_file import PERSONAL_DATA_NOTICE, private_output
+from kiosk.interop.private_file import PERSONAL_DATA_NOTICE, personal_target, private_output
 from kiosk.store import StoreError
 from kiosk.store.privacy import forget_person, narrow_modes, person_data, purge, purge_plan
 from kiosk.store.scans import stamp
@@ -142,7 +142,9 @@ def forget_command(env: Env, code: str, yes: bool) -> None:
 def export_person(env: Env, code: str, output: str | None) -> None:
     """Everything stored about one person, as JSON: for a person who asks for their data (AVG/GDPR).
 
-    The first key, "personal_data", says what the file is. Send it to that person only.
+    The first key, "personal_data", says what the file is, and so does the file name (a name
+    without "personal" or "persoonsgegevens" is written as persoonsgegevens-NAME). Send it to that
+    person only.
     Exit 0 written, 1 unknown code, 2 error.
     Example: kiosk export person M4RT9Z --output personal-data-M4RT9Z.json
     """
@@ -150,6 +152,7 @@ def export_person(env: Env, code: str, output: str | None) -> None:
     data = person_data(db, code)
     if data is None:
         fail("No attendee has that code.", 1)
+    output = personal_target(output)
     event = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('event_name', 'event_date')").fetchall())
     document = {
         "personal_data": PERSONAL_DATA_NOTICE,
@@ -164,5 +167,5 @@ def export_person(env: Env, code: str, output: str | None) -> None:
             handle.write("\n")
     except OSError as error:
         fail(f"Cannot write {output}: {error.strerror}.")
-    if output:
+    if output and output != "-":
         click.echo(f"Wrote the personal data of 1 attendee to {output} (readable by you only).", err=True)

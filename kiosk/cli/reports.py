@@ -4,6 +4,9 @@ CSV is plain UTF-8 with `,` by default (for scripts and other tools); `--excel-n
 Excel in a Dutch locale opens by double-click: `;` as separator, a UTF-8 BOM, CRLF, and cells that
 Excel would run as a formula (`=`, `+`, `-`, `@` first) prefixed with `'`.
 JSON is one list of objects, streamed row by row.
+Files are created readable by their owner only (0600); the exports hold personal data, so a file
+name without "personal" or "persoonsgegevens" is written as persoonsgegevens-NAME (see
+kiosk.interop.private_file), and on stdout the notice goes to stderr.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import click
 
 from kiosk.cli import export_group, main
 from kiosk.cli.common import Env, fail, pass_env
+from kiosk.interop.private_file import narrow_stdout, open_private, personal_target
 from kiosk.store import StoreError
 from kiosk.store.exports import (
     ATTENDANCE_COLUMNS, SCAN_COLUMNS, SIGNUP_COLUMNS, iter_attendance, iter_scans, iter_signups, session_report,
@@ -30,12 +34,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @contextmanager
 def _output(path: str | None, *, bom: bool) -> Iterator[IO[str]]:
-    """A text stream to `path` or stdout, newline='' as the csv module wants."""
+    """A text stream to `path` (created 0600) or stdout, newline='' as the csv module wants."""
     encoding = "utf-8-sig" if bom else "utf-8"
     if path and path != "-":
-        with open(path, "w", encoding=encoding, newline="") as handle:
+        with open_private(path, "w", encoding=encoding, newline="") as handle:
             yield handle
         return
+    narrow_stdout()  # a shell redirect (`> scans.csv`) made a 0644 file: narrow it first
     sys.stdout.flush()
     stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
     try:
@@ -96,6 +101,7 @@ def _export_command(what: str) -> click.Command:
     @pass_env
     def command(env: Env, fmt: str, excel_nl: bool, output: str | None) -> None:
         db = env.db()
+        output = personal_target(output)
         try:
             with _output(output, bom=excel_nl and fmt == "csv") as out:
                 count = write_rows(source(db), columns, fmt, out, excel_nl=excel_nl)
@@ -103,14 +109,16 @@ def _export_command(what: str) -> click.Command:
             fail(str(error))
         except OSError as error:
             fail(f"Cannot write {output or 'stdout'}: {error.strerror}")
-        if output:
-            click.echo(f"{count} rows written to {output}", err=True)
+        if output and output != "-":
+            click.echo(f"{count} rows written to {output} (readable by you only)", err=True)
 
     command.__doc__ = {
         "attendance": "Every attendee: a venue row (arrived or not) and one per session signed up for or entered.",
         "scans": "Every scan in the log, accepted or refused, with its reason and any undo.",
         "signups": "Every sign-up: confirmed, waitlisted and cancelled.",
-    }[what] + f"\n\n    Example: kiosk export {what} --format csv --excel-nl -o {what}.csv"
+    }[what] + (" The file holds personal data: readable by you only, and named persoonsgegevens-NAME unless"
+               " its name says 'personal' or 'persoonsgegevens'."
+               f"\n\n    Example: kiosk export {what} --format csv --excel-nl -o persoonsgegevens-{what}.csv")
     return export_group.command(what)(command)
 
 

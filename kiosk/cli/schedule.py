@@ -1,4 +1,8 @@
-"""`kiosk import schedule`, `kiosk export schedule|agenda`, `kiosk badges` and `kiosk serve`."""
+"""`kiosk import schedule`, `kiosk export schedule|agenda`, `kiosk badges` and `kiosk serve`.
+
+Every file written is created readable by its owner only (kiosk.interop.private_file); agendas and
+badges hold names, so their file names say so (persoonsgegevens-NAME unless the name says it).
+"""
 
 from __future__ import annotations
 
@@ -11,24 +15,20 @@ import click
 
 from kiosk.cli import ROLES, export_group, import_group, main
 from kiosk.cli.common import Env, fail, pass_env
+from kiosk.interop.private_file import personal_target, private_output
 
 FORMATS = {"frab-xml": ".xml", "frab-json": ".json", "ics": ".ics"}
 
 
 def _write(text: str | bytes, output: str | None, what: str) -> None:
-    """Write to the file given, or to stdout for `-` or no file."""
-    if output in (None, "-"):
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-        else:
-            click.echo(text, nl=False)
-        return
-    path = Path(output)
+    """Write to the file given (created 0600), or to stdout for `-` or no file."""
     try:
-        path.write_bytes(text) if isinstance(text, bytes) else path.write_text(text, encoding="utf-8", newline="")
+        with private_output(output, "wb" if isinstance(text, bytes) else "w", newline="") as handle:
+            handle.write(text)
     except OSError as error:
-        fail(f"Cannot write {path}: {error.strerror or error}")
-    click.echo(f"{what}: {path}", err=True)
+        fail(f"Cannot write {output}: {error.strerror or error}")
+    if output not in (None, "-"):
+        click.echo(f"{what}: {output}", err=True)
 
 
 def _event_day(env: Env) -> dt.date:
@@ -103,7 +103,10 @@ def export_schedule(env: Env, fmt: str, output: str | None) -> None:
 def export_agenda(env: Env, code: str, fmt: str, output: str | None) -> None:
     """Write one attendee's confirmed sessions as an iCalendar file.
 
-    Example: kiosk export agenda M4RT9Z --output agenda.ics
+    It holds their name: a file name without "personal" or "persoonsgegevens" gets the prefix
+    persoonsgegevens-.
+
+    Example: kiosk export agenda M4RT9Z --output persoonsgegevens-agenda.ics
     """
     from kiosk.interop.ics import agenda_ics
     from kiosk.store.attendees import find_by_code
@@ -115,23 +118,25 @@ def export_agenda(env: Env, code: str, fmt: str, output: str | None) -> None:
         fail(f"No attendee has code {code!r}.")
     confirmed = [sid for sid, status in choices_of(db, person.id).items() if status == "confirmed"]
     text = agenda_ics(env.programme(), confirmed, person=person.name, now=env.now(), on=_event_day(env))
-    _write(text, output, f"agenda with {len(confirmed)} sessions written")
+    _write(text, personal_target(output), f"agenda with {len(confirmed)} sessions written")
 
 
 @main.command("badges")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "svg", "html"]), default="pdf", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: badges.FORMAT here).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="File to write (default: persoonsgegevens-badges.FORMAT here).")
 @click.option("--code", "codes", multiple=True, help="Only these attendees (repeatable), e.g. walk-ins.")
 @click.option("--font", type=click.Path(dir_okay=False, exists=True), help="PDF: a TrueType font with every letter needed.")
 @pass_env
 def badges(env: Env, fmt: str, output: str | None, codes: tuple[str, ...], font: str | None) -> None:
     """Print name badges: A4 sheets of 2 x 5 cards of 90 x 55 mm with a QR code of the check-in code.
 
-    SVG writes one file per sheet (badges-01.svg, ...) when there is more than one.
+    SVG writes one file per sheet (...-badges-01.svg, ...) when there is more than one. Badges hold
+    names: a file name without "personal" or "persoonsgegevens" gets the prefix persoonsgegevens-.
 
     \b
     Examples:
-      kiosk badges                      badges.pdf of every registered attendee
+      kiosk badges                      persoonsgegevens-badges.pdf of every registered attendee
       kiosk badges --format html -o badges.html
       kiosk badges --code M4RT9Z --code K7PQ2D
     """
@@ -150,7 +155,7 @@ def badges(env: Env, fmt: str, output: str | None, codes: tuple[str, ...], font:
     if not people:
         fail("No attendees to print badges for: import a roster first (kiosk import attendees FILE).")
     event_name = env.programme().event.name
-    path = Path(output or f"badges.{fmt}")
+    path = Path((personal_target(output) or "-") if output else f"persoonsgegevens-badges.{fmt}")
     if fmt == "pdf":
         from kiosk.interop.badges_pdf import badges_pdf
 

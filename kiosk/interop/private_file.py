@@ -4,6 +4,11 @@ Python's `open()` creates files with mode 0666 minus the umask, which on most sy
 them readable by every user of the machine. Every export of the kiosk writes through
 `open_private` (or `private_output`), which asks the kernel for 0600 at creation, whatever the
 umask, and also narrows a file that already existed with a wider mode.
+
+An export that holds personal data says so in its file name (`personal_target`): a name without
+"persoonsgegevens" or "personal" is written as `persoonsgegevens-<name>` in the same folder. The
+data itself stays plain CSV or JSON (a notice line would break Excel's import and `jq`); on
+stdout the notice goes to stderr instead.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ PRIVATE_MODE = 0o600
 PERSONAL_DATA_NOTICE = (
     "PERSOONSGEGEVENS / PERSONAL DATA (AVG/GDPR): keep this file private and delete it when done."
 )
+
+# A file name holding one of these words says it holds personal data; otherwise the prefix is added.
+PERSONAL_WORDS = ("persoonsgegevens", "personal")
+PERSONAL_PREFIX = "persoonsgegevens-"
 
 # How each open() mode letter maps onto os.open flags; '+' (read and write) is added below.
 _CREATE_FLAGS = {
@@ -111,3 +120,32 @@ def narrow_stdout() -> bool:
 def is_private(path: str | os.PathLike[str]) -> bool:
     """True when no one but the owner may read or write the file (no group or other bits)."""
     return (os.stat(path).st_mode & 0o077) == 0
+
+
+def says_personal(path: str | os.PathLike[str]) -> bool:
+    """True when the file name (not the folder) says it holds personal data."""
+    name = Path(path).name.lower()
+    return any(word in name for word in PERSONAL_WORDS)
+
+
+def personal_path(path: str | os.PathLike[str]) -> Path:
+    """`path` when its file name says it holds personal data, else the same folder with the name prefixed."""
+    target = Path(path)
+    return target if says_personal(target) else target.with_name(PERSONAL_PREFIX + target.name)
+
+
+def personal_target(output: str | None) -> str | None:
+    """Where an export of personal data goes (`--output`), saying on stderr what it is.
+
+    None or '-' (stdout) stays stdout, with PERSONAL_DATA_NOTICE on stderr (the data stays valid
+    CSV/JSON); a file name that does not say "personal"/"persoonsgegevens" gets the prefix, and
+    stderr says where the file went instead.
+    """
+    if output is None or output == "-":
+        print(PERSONAL_DATA_NOTICE, file=sys.stderr, flush=True)
+        return output
+    target = personal_path(output)
+    if target != Path(output):
+        print(f"{output}: holds personal data, so written as {target} (a file name with "
+              f"'personal' or 'persoonsgegevens' is kept as given).", file=sys.stderr, flush=True)
+    return str(target)

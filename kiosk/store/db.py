@@ -19,41 +19,71 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 class StoreError(Exception):
-    """A database problem put in words a desk worker understands; `detail` keeps the technical cause."""
+    """A database problem put in words a desk worker understands; `detail` keeps the technical cause.
 
-    def __init__(self, message: str, detail: str = "") -> None:
+    `kind` names the fault (busy, readonly, full, missing, damaged, io, other) so a screen can say
+    it in the visitor's language; the message itself is the English sentence the CLI prints.
+    """
+
+    def __init__(self, message: str, detail: str = "", kind: str = "other") -> None:
         super().__init__(message)
         self.detail = detail
+        self.kind = kind
+
+
+# What a read or write may raise: callers outside the store catch these and show `explain(error)`.
+StoreFault = (StoreError, sqlite3.Error)
+
+MESSAGES = {
+    "busy": "The database is busy (another desk holds it too long); nothing was saved. Try again.",
+    "readonly": "The database file is read-only; nothing was saved. Ask the organiser to fix its permissions.",
+    "full": "The disk is full; nothing was saved. Ask the organiser to free space.",
+    "missing": "The database file cannot be opened (is its folder missing?); nothing was saved.",
+    "damaged": "The database file is damaged; nothing was saved. Ask the organiser to restore a copy.",
+    "io": "The disk could not be read or written (disk I/O error); nothing was saved. "
+          "Ask the organiser to check the disk or USB stick.",
+    "other": "The database refused the change; nothing was saved.",
+}
 
 
 def explain(error: BaseException) -> StoreError:
-    """Translate an sqlite3 error into a StoreError with a plain sentence."""
-    text = str(error).lower()
+    """Translate an sqlite3 (or OS) error into a StoreError with a plain sentence and its `kind`."""
     if isinstance(error, StoreError):
         return error
-    if "locked" in text or "busy" in text:
-        message = "The database is busy (another desk holds it too long); nothing was saved. Try again."
-    elif "readonly" in text or "read-only" in text:
-        message = "The database file is read-only; nothing was saved. Ask the organiser to fix its permissions."
-    elif "disk is full" in text or "full" in text:
-        message = "The disk is full; nothing was saved. Ask the organiser to free space."
-    elif "unable to open" in text:
-        message = "The database file cannot be opened (is its folder missing?); nothing was saved."
-    elif "malformed" in text or "not a database" in text or "corrupt" in text:
-        message = "The database file is damaged; nothing was saved. Ask the organiser to restore a copy."
+    text = str(error).lower()
+    code = getattr(error, "sqlite_errorname", "") or ""
+    if "locked" in text or "busy" in text or code.startswith("SQLITE_BUSY"):
+        kind = "busy"
+    elif "readonly" in text or "read-only" in text or code.startswith("SQLITE_READONLY"):
+        kind = "readonly"
+    elif "full" in text or code == "SQLITE_FULL":
+        kind = "full"
+    elif "unable to open" in text or code.startswith("SQLITE_CANTOPEN"):
+        kind = "missing"
+    elif "malformed" in text or "not a database" in text or "corrupt" in text or code in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+        kind = "damaged"
+    elif "disk i/o" in text or code.startswith("SQLITE_IOERR"):
+        kind = "io"
     else:
-        message = "The database refused the change; nothing was saved."
-    return StoreError(message, detail=str(error))
+        kind = "other"
+    return StoreError(MESSAGES[kind], detail=str(error), kind=kind)
 
 
 def connect(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
     """Open the database file with the storage rules applied; one per process and per thread."""
     path = Path(path)
     if not create and not path.exists():
-        raise StoreError(f"There is no database at {path}.")
+        raise StoreError(f"There is no database at {path}.", kind="missing")
+    if not path.exists() and not path.parent.is_dir():
+        # Never create the folder: a missing one is a typo or an unplugged drive, and a fresh empty
+        # database there would check people in against nobody (or lose the day's scans on unplug).
+        raise StoreError(
+            f"The database file cannot be created there: the folder {path.parent} does not exist "
+            "(a typo, or a drive not plugged in?). Check the path or create the folder first.",
+            kind="missing",
+        )
     try:
         if create and not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
             # Attendee data: readable by its owner only, from the first byte on.
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
@@ -71,6 +101,7 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         raise StoreError(
             f"The database file cannot be created there ({(error.strerror or 'not allowed').lower()}); nothing was saved.",
             detail=str(error),
+            kind="missing",
         ) from error
     return sqlite_utils.Database(conn)
 
@@ -87,6 +118,7 @@ def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
     except sqlite3.Error as error:
         raise explain(error) from error
     try:
+        _still_there(conn)
         yield conn
         conn.execute("COMMIT")
     except BaseException as error:
@@ -98,6 +130,37 @@ def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         if isinstance(error, sqlite3.Error):
             raise explain(error) from error
         raise
+
+
+def _still_there(conn: sqlite3.Connection) -> None:
+    """Refuse to write when the file was deleted (or its folder removed) under an open connection.
+
+    SQLite keeps writing into a deleted file's inode, and all of it is lost when the process ends:
+    a check-in must not be shown as done there. One stat per transaction.
+    """
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    if path and not os.path.exists(path):
+        raise StoreError(
+            "The database file is gone from its folder (deleted, or the drive removed); nothing was saved. "
+            "Ask the organiser.",
+            detail=path,
+            kind="missing",
+        )
+
+
+def check_integrity(db: sqlite_utils.Database) -> None:
+    """Raise StoreError (damaged) unless `PRAGMA quick_check` finds the file sound.
+
+    Run once when a kiosk starts, so a damaged file is reported before the first person is
+    scanned rather than in the middle of the queue; it reads every page (about a second at
+    100,000 attendees), which is why it is not run on every connection.
+    """
+    try:
+        rows = db.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.Error as error:
+        raise explain(error) from error
+    if [tuple(row) for row in rows] != [("ok",)]:
+        raise StoreError(MESSAGES["damaged"], detail=str(rows[0][0]) if rows else "", kind="damaged")
 
 
 def open_store(path: str | Path) -> sqlite_utils.Database:

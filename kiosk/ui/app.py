@@ -118,6 +118,21 @@ class KioskApp(App[None]):
             return
         self.exit()
 
+    def _fatal_error(self) -> None:
+        """Exit after an unhandled exception with a traceback that shows no local variables.
+
+        Textual's own shows locals, which can hold attendees' names and codes (issue 10).
+        Overrides a private method of Textual 8.2.8 (pinned); re-check when upgrading.
+        """
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked, refuse (and hide) every app action but moving the focus.
 

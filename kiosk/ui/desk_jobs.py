@@ -1,9 +1,10 @@
-"""The desk's writes, queued: every scan, check-out and undo runs once, in the order it was made.
+"""The desk's (and the door's) writes, queued: every scan and undo runs once, in the order it was made.
 
 A scanner can deliver the next code while the last one is still being written. Each submission
 becomes a job with its own nonce (taken when Enter was pressed, so a retry never doubles it);
 jobs wait in a FIFO and one worker thread at a time drains it, so answers come back in order.
 No Textual here: the screen starts the worker, this module only orders and runs the store calls.
+`OrderedJobs` takes any job type (the door queues its own jobs, see kiosk/ui/screens/door.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import sqlite_utils
 
@@ -48,9 +51,12 @@ class UndoJob:
 
 
 Job = ScanJob | UndoJob
+# Any queued job: the desk's `Job`, or the door's own job types.
+J = TypeVar("J")
+R = TypeVar("R")
 
 
-class OrderedJobs:
+class OrderedJobs(Generic[J]):
     """A thread-safe FIFO that guarantees at most one drainer at a time.
 
     `put` returns True when the caller must start a drainer (none is running); the drainer calls
@@ -59,11 +65,11 @@ class OrderedJobs:
     """
 
     def __init__(self) -> None:
-        self._pending: deque[Job] = deque()
+        self._pending: deque[J] = deque()
         self._lock = threading.Lock()
         self._busy = False
 
-    def put(self, job: Job) -> bool:
+    def put(self, job: J) -> bool:
         """Queue a job; True when no drainer is running and one must be started."""
         with self._lock:
             self._pending.append(job)
@@ -72,7 +78,7 @@ class OrderedJobs:
             self._busy = True
             return True
 
-    def take(self) -> Job | None:
+    def take(self) -> J | None:
         """The next job, or None (and the drainer is then considered finished)."""
         with self._lock:
             if self._pending:
@@ -85,3 +91,18 @@ class OrderedJobs:
         """True while a drainer is at work or jobs wait."""
         with self._lock:
             return self._busy or bool(self._pending)
+
+    def drain(self, run: Callable[[J], R], done: Callable[[J, R], None],
+              failed: Callable[[J, Exception], None]) -> None:
+        """Run every queued job in order (call from the one worker thread `put` asked for).
+
+        `done(job, result)` after each job returned, `failed(job, error)` when it raised (the
+        screen words the error): a failure in one job must not swallow the scans queued behind it.
+        """
+        while (job := self.take()) is not None:
+            try:
+                result = run(job)
+            except Exception as error:  # noqa: BLE001 - reported as failed; the queue goes on
+                failed(job, error)
+            else:
+                done(job, result)

@@ -6,7 +6,7 @@ from kiosk.cli.common import Env, fail
 from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.interop.demo import demo_rng, demo_roster
-from kiosk.store import StoreError
+from kiosk.store.db import StoreFault, check_integrity, explain
 from kiosk.store.attendees import upsert_attendees
 from kiosk.store.scans import stamp
 
@@ -36,9 +36,11 @@ def build_app(
 def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None:
     """Start the app in `role`; a new, empty database first gets the demo roster."""
     try:
+        # A damaged file is said before the first person is scanned, not in the middle of the queue.
+        check_integrity(env.db())
         _seed_demo_if_empty(env)
-    except StoreError as error:
-        fail(str(error))
+    except StoreFault as error:
+        fail(f"{explain(error)} ({env.settings.db_path})")
     build_app(env.settings, role=role, session_id=session_id, public=public).run()
 
 

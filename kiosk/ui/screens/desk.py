@@ -20,11 +20,12 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from kiosk.domain.outcomes import Light, Reason, ScanResult
 from kiosk.i18n import Text, reason_text
-from kiosk.store import StoreError
+from kiosk.store.db import StoreFault
 from kiosk.store.attendees import count_expected, find_by_code, search
 from kiosk.store.scans import arrivals_since, count_arrivals, recent_scans
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import Job, OrderedJobs, ScanJob, UndoJob
+from kiosk.ui.fault import fault_message
 from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.walk_in import WalkInScreen
 from kiosk.ui.widgets.desk_counters import Counts, DeskCounters, RecentScans, ten_minutes_before
@@ -120,7 +121,11 @@ class DeskScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(SearchResults).display = False
-        self.watcher = ChangeWatcher(self.ctx.settings.db_path)
+        try:
+            self.watcher = ChangeWatcher(self.ctx.settings.db_path)
+        except StoreFault as error:
+            # Without a watcher the counters refresh after this desk's own scans only.
+            self.query_one("#desk-quiet", Static).update(fault_message(error, self.lang))
         self.set_interval(POLL_SECONDS, self._poll)
         self.refresh_counters()
         self.focus_input()
@@ -141,18 +146,26 @@ class DeskScreen(Screen[None]):
 
     def _poll(self) -> None:
         """Re-read the counters only when some connection (another desk, the CLI) committed."""
-        if self.watcher and self.watcher.changed():
+        try:
+            changed = self.watcher is not None and self.watcher.changed()
+        except StoreFault:
+            return  # the next write says what is wrong; polling quietly tries again
+        if changed:
             self.refresh_counters()
 
     def refresh_counters(self) -> None:
         """Read the counters and this desk's last scans and show them."""
-        db = self.ctx.db()
         now = self.ctx.clock.now()
-        self.query_one(DeskCounters).show(Counts(
-            arrived=count_arrivals(db), expected=count_expected(db),
-            last_ten_minutes=arrivals_since(db, ten_minutes_before(now)),
-            recent=recent_scans(db, device=self.ctx.device, limit=10),
-        ))
+        try:
+            db = self.ctx.db()
+            counts = Counts(
+                arrived=count_arrivals(db), expected=count_expected(db),
+                last_ten_minutes=arrivals_since(db, ten_minutes_before(now)),
+                recent=recent_scans(db, device=self.ctx.device, limit=10),
+            )
+        except StoreFault:
+            return  # a database fault: keep the last figures; the answer area says what failed
+        self.query_one(DeskCounters).show(counts)
 
     # ---- typing and searching ---------------------------------------------------------------
 
@@ -173,7 +186,14 @@ class DeskScreen(Screen[None]):
             self.query_one(ScanAnswer).display = True
             hint.update("")
             return
-        hits = search(self.ctx.db(), text, limit=20)
+        try:
+            hits = search(self.ctx.db(), text, limit=20)
+        except StoreFault as error:
+            # Searching failed (a damaged file, a missing folder): say so; Enter still tries it as a code.
+            results.display = False
+            self.query_one(ScanAnswer).display = True
+            hint.update(fault_message(error, self.lang))
+            return
         results.show_hits(hits)
         self.results_for = text
         results.display = bool(hits)
@@ -201,12 +221,16 @@ class DeskScreen(Screen[None]):
         text = event.value.strip()
         if not text:
             return
-        db = self.ctx.db()
         direction = "exit" if self.exit_mode else "entry"
         results = self.query_one(SearchResults)
         chosen = results.chosen_code() if self.results_for == event.value else None
-        if chosen is None and find_by_code(db, text) is None:
-            hits = search(db, text, limit=20)
+        try:
+            db = self.ctx.db()
+            hits = search(db, text, limit=20) if chosen is None and find_by_code(db, text) is None else []
+        except StoreFault:
+            # The look-up failed: queue the text as a code; the write says what is wrong (or works).
+            hits = []
+        if chosen is None:
             if len(hits) == 1:
                 chosen = hits[0].person.code
             elif len(hits) > 1:
@@ -239,8 +263,8 @@ class DeskScreen(Screen[None]):
         while (job := self.jobs.take()) is not None:
             try:
                 result = job.run(ctx.db(), now=ctx.clock.now(), device=ctx.device)
-            except StoreError as error:
-                self.post_message(self.JobFailed(job, str(error)))
+            except StoreFault as error:
+                self.post_message(self.JobFailed(job, fault_message(error, self.lang)))
             except Exception as error:  # a bug in one job must not swallow the scans queued behind it
                 self.post_message(self.JobFailed(job, f"{type(error).__name__}: {error}"))
             else:

@@ -1,6 +1,8 @@
 """The door screen: scan people into and out of one session and see the room fill up.
 
-One input always has the focus (a USB scanner types the code and Enter). F8 switches between
+One input always has the focus (a USB scanner types the code and Enter; `ScanInput` hands each
+Enter over whole, and the scans are written in order by one worker through the desk's
+`OrderedJobs`, so a burst of badges is never merged or reordered). F8 switches between
 scanning in and out; with scanning in, a second scan of someone inside marks them out (F9 turns
 that off). The count of people inside against capacity turns amber, then red, as the room fills;
 other doors and desks are noticed through the ChangeWatcher.
@@ -8,6 +10,10 @@ other doors and desks are noticed through the ChangeWatcher.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlite_utils
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,19 +22,21 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from kiosk.domain.rules import Fill, fill_state
 from kiosk.i18n import Text, reason_text
 from kiosk.store import StoreError
 from kiosk.store.door import DoorScanResult, door_scan, door_undo
+from kiosk.store.scans import new_nonce
 from kiosk.store.stats import load_sessions, occupancy, slots
 from kiosk.store.watch import ChangeWatcher
+from kiosk.ui.desk_jobs import OrderedJobs
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
 from kiosk.ui.widgets.plain import plain
+from kiosk.ui.widgets.scan_input import ScanInput
 
 T = {
     "title": Text("Deur", "Door"),
@@ -47,6 +55,40 @@ T = {
     "failed": Text("Niet opgeslagen: {error}", "Not saved: {error}"),
     "waiting": Text("Bezig…", "Saving…"),
 }
+
+
+@dataclass
+class DoorScanJob:
+    """One door scan, with the mode and moment of its Enter (a later F8 must not change it)."""
+
+    code: str
+    session_id: str
+    direction: str
+    toggle: bool
+    at: dt.datetime
+    nonce: str = field(default_factory=new_nonce)
+
+    def run(self, db: sqlite_utils.Database, *, device: str) -> DoorScanResult:
+        """Write the scan through `door_scan`; the result is after COMMIT."""
+        return door_scan(db, self.code, self.session_id, now=self.at, device=device,
+                         direction="exit" if self.direction == "exit" else None, toggle=self.toggle,
+                         nonce=self.nonce)
+
+
+@dataclass
+class DoorUndoJob:
+    """Annul this door's last accepted scan (queued behind the scans before it)."""
+
+    session_id: str
+    at: dt.datetime
+    nonce: str = field(default_factory=new_nonce)
+
+    def run(self, db: sqlite_utils.Database, *, device: str) -> DoorScanResult:
+        """Append the undo through `door_undo`."""
+        return door_undo(db, now=self.at, device=device, session_id=self.session_id, nonce=self.nonce)
+
+
+DoorJob = DoorScanJob | DoorUndoJob
 
 
 class DoorScreen(Screen[None]):
@@ -70,6 +112,17 @@ class DoorScreen(Screen[None]):
             super().__init__()
             self.result = result
 
+    class ScanFailed(Message):
+        """A queued door write failed; nothing was recorded."""
+
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.jobs: OrderedJobs[DoorJob] = OrderedJobs()
+
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
         yield EventHeader(ctx.programme.event.name, T["title"](ctx.lang), ctx.clock)
@@ -80,7 +133,7 @@ class DoorScreen(Screen[None]):
             yield Static("", id="door-session")
             yield Static("", id="door-count")
             yield Static("", id="door-mode")
-            yield Input(placeholder=T["placeholder"](ctx.lang), id="door-input")
+            yield ScanInput(placeholder=T["placeholder"](ctx.lang), id="door-input", max_length=200)
             with Vertical(id="door-result"):
                 yield Static("", id="door-name", markup=False)
                 yield Static("", id="door-message", markup=False)
@@ -127,7 +180,7 @@ class DoorScreen(Screen[None]):
             Content(f"{stat.starts_at}-{stat.ends_at or ''}  {stat.title}{where}")
         )
         self._show_count()
-        self.query_one("#door-input", Input).focus()
+        self.query_one("#door-input", ScanInput).focus()
 
     @on(OptionList.OptionSelected, "#door-sessions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -172,38 +225,35 @@ class DoorScreen(Screen[None]):
         if self._watcher.changed():
             self._show_count()
 
-    @on(Input.Submitted, "#door-input")
-    def _submitted(self, event: Input.Submitted) -> None:
+    @on(ScanInput.ScanSubmitted, "#door-input")
+    def _submitted(self, event: ScanInput.ScanSubmitted) -> None:
+        """Queue one Enter's code with this moment's mode (the input has already cleared itself)."""
         code = event.value.strip()
-        event.input.clear()
         if not code or self.session_id is None:
             return
         self.query_one("#door-message", Static).update(T["waiting"](self.app.ctx.lang))
-        self._scan(code, self.session_id, self.direction, self.rescan_exits)
+        self._queue(DoorScanJob(code, self.session_id, self.direction, self.rescan_exits, self.app.ctx.clock.now()))
+
+    def _queue(self, job: DoorJob) -> None:
+        """Queue one write; start the worker when none is running."""
+        if self.jobs.put(job):
+            self._drain()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="door-scan")
-    def _scan(self, code: str, session_id: str, direction: str, rescan: bool) -> None:
-        """Write the scan in a thread with its own connection; the result comes back as a message."""
+    def _drain(self) -> None:
+        """Write queued scans one by one, in order, on this thread's own connection."""
         ctx = self.app.ctx
-        result = door_scan(
-            ctx.db(), code, session_id, now=ctx.clock.now(), device=ctx.device,
-            direction="exit" if direction == "exit" else None, toggle=rescan,
+        self.jobs.drain(
+            lambda job: job.run(ctx.db(), device=ctx.device),
+            lambda job, result: self.post_message(self.Scanned(result)),
+            lambda job, error: self.post_message(self.ScanFailed(error)),
         )
-        self.post_message(self.Scanned(result))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="door-scan")
-    def _undo(self, session_id: str) -> None:
-        """Annul this door's last scan (and the arrival or move it brought along) in a thread."""
-        ctx = self.app.ctx
-        result = door_undo(ctx.db(), now=ctx.clock.now(), device=ctx.device, session_id=session_id)
-        self.post_message(self.Scanned(result))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def on_door_screen_scan_failed(self, message: ScanFailed) -> None:
         """A failed write is shown as failed, in red, never as done."""
-        if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            text = str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
-            self._show_result("", T["failed"](self.app.ctx.lang, error=text), "red")
+        error = message.error
+        text = str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
+        self._show_result("", T["failed"](self.app.ctx.lang, error=text), "red")
 
     def on_door_screen_scanned(self, message: Scanned) -> None:
         result, lang = message.result, self.app.ctx.lang
@@ -230,12 +280,12 @@ class DoorScreen(Screen[None]):
     def action_toggle_direction(self) -> None:
         """Switch between scanning in and scanning out."""
         self.direction = "exit" if self.direction == "entry" else "entry"
-        self.query_one("#door-input", Input).focus()
+        self.query_one("#door-input", ScanInput).focus()
 
     def action_toggle_rescan(self) -> None:
         """Choose whether a second scan of someone inside marks them out."""
         self.rescan_exits = not self.rescan_exits
-        self.query_one("#door-input", Input).focus()
+        self.query_one("#door-input", ScanInput).focus()
 
     def action_choose(self) -> None:
         """Back to the list of sessions, to set this door to another one."""
@@ -245,4 +295,4 @@ class DoorScreen(Screen[None]):
     def action_undo(self) -> None:
         """Annul this door's last accepted scan (appends an undo to the log)."""
         if self.session_id is not None:
-            self._undo(self.session_id)
+            self._queue(DoorUndoJob(self.session_id, self.app.ctx.clock.now()))

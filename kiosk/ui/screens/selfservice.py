@@ -24,6 +24,7 @@ from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.store.attendees import find_by_code
 from kiosk.store.signups import RoundState, day_of, signup
 from kiosk.store.watch import ChangeWatcher
+from kiosk.ui.fault import StoreFault, fault_message
 from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.agenda import Agenda
@@ -31,6 +32,7 @@ from kiosk.ui.widgets.countdown import IdleCountdown
 from kiosk.ui.widgets.day_texts import option_views, outcome_message, promotion_notice
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import CONTRAST_THEME, bilingual
+from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.option_card import OptionCard
 from kiosk.ui.widgets.round_picker import RoundPicker
 from kiosk.ui.widgets.welcome import Welcome
@@ -149,7 +151,10 @@ class SelfServiceScreen(Screen[None]):
     @on(Welcome.CodeSubmitted)
     async def _code(self, event: Welcome.CodeSubmitted) -> None:
         event.stop()
-        person = find_by_code(self.app.ctx.db(), event.code)
+        try:
+            person = find_by_code(self.app.ctx.db(), event.code)
+        except StoreFault as error:  # the kiosk stays up and says so
+            return await self.reset(fault_message(error, self._lang))
         if person is None:
             await self.reset(W.UNKNOWN_CODE(self._lang))
         elif person.status == "cancelled":
@@ -164,7 +169,10 @@ class SelfServiceScreen(Screen[None]):
     def _load(self) -> None:
         """Read the person's rounds (one statement: counts, seats, places, closed)."""
         if self._person:
-            self._states = day_of(self.app.ctx.db(), self._person.id, now=self.app.ctx.clock.now())
+            try:
+                self._states = day_of(self.app.ctx.db(), self._person.id, now=self.app.ctx.clock.now())
+            except StoreFault:
+                pass  # keep the last states (numbers go stale); the next choice's write says what is wrong
 
     def _round_state(self, round_id: str) -> RoundState:
         return self._states.get(round_id) or RoundState(round_id, [])
@@ -182,7 +190,7 @@ class SelfServiceScreen(Screen[None]):
         text, css = message
         await self._show(
             Vertical(
-                Static(W.HELLO(self._lang, name=self._person.name), id="day-hello", markup=False),
+                Static(W.HELLO(self._lang, name=clean(self._person.name)), id="day-hello", markup=False),
                 Static(text, id="day-message", markup=False, classes=css),
                 picker,
                 Horizontal(
@@ -202,7 +210,7 @@ class SelfServiceScreen(Screen[None]):
         self._load()
         await self._show(
             Vertical(
-                Agenda(self._person.name, self.app.ctx.programme, self._states, self._lang),
+                Agenda(clean(self._person.name), self.app.ctx.programme, self._states, self._lang),
                 Horizontal(
                     Button(W.CONFIRM(self._lang), id="agenda-confirm", variant="success"),
                     Button(W.CHANGE(self._lang), id="agenda-change"),
@@ -273,7 +281,12 @@ class SelfServiceScreen(Screen[None]):
         if event.worker.group == "signup" and event.state == WorkerState.ERROR:
             self._busy, self._queued = False, []
             if self._state == "day":
-                self._say(W.FAILED(self._lang, error=str(event.worker.error)), "-error")
+                error = event.worker.error
+                # Only a store fault is worded from the error: any other exception's text may carry
+                # names or codes, and this screen faces the public (issue 10).
+                said = (fault_message(error, self._lang) if isinstance(error, StoreFault)
+                        else ("interne fout" if self._lang == "nl" else "internal error"))
+                self._say(W.FAILED(self._lang, error=said), "-error")
 
     @on(Button.Pressed)
     async def _button(self, event: Button.Pressed) -> None:

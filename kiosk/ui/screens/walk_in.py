@@ -16,9 +16,11 @@ from textual.widgets import Input, Static
 
 from kiosk.domain.outcomes import ScanResult
 from kiosk.i18n import Text
-from kiosk.store import StoreError
+from kiosk.store.db import StoreFault
 from kiosk.store.attendees import create_walk_in
 from kiosk.store.scans import new_nonce
+from kiosk.ui.fault import fault_message
+from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.qr_code import QrCode
 
 WORDS = {
@@ -32,6 +34,8 @@ WORDS = {
     "need_name": Text("Vul een naam in.", "Please enter a name."),
     "bad_email": Text("Dit e-mailadres klopt niet (laat leeg als onbekend).",
                       "This e-mail address looks wrong (leave it empty if unknown)."),
+    "controls": Text("Dit veld bevat onzichtbare stuurtekens (geplakt?); typ het opnieuw.",
+                     "This field holds invisible control characters (pasted?); please type it again."),
     "saving": Text("Bezig met opslaan…", "Saving…"),
     "done": Text("Ingecheckt. Code voor de badge:", "Checked in. Code for the badge:"),
     "close": Text("Enter of Esc = sluiten", "Enter or Esc = close"),
@@ -99,6 +103,12 @@ class WalkInScreen(ModalScreen[ScanResult | None]):
             message.update(WORDS["need_name"](self.lang))
             self.query_one("#walkin-name", Input).focus()
             return
+        # Control characters and direction overrides (ESC, NUL, U+202E) cannot be shown as typed: refuse them.
+        garbled = next((name for name in FIELDS if clean(self.value(name), 200) != self.value(name)), None)
+        if garbled:
+            message.update(WORDS["controls"](self.lang))
+            self.query_one(f"#walkin-{garbled}", Input).focus()
+            return
         email = self.value("email")
         if email and ("@" not in email or " " in email):
             message.update(WORDS["bad_email"](self.lang))
@@ -115,7 +125,10 @@ class WalkInScreen(ModalScreen[ScanResult | None]):
         try:
             result = create_walk_in(ctx.db(), name, organisation, city, email,
                                     now=ctx.clock.now(), device=ctx.device, nonce=self.nonce)
-        except (StoreError, ValueError) as error:
+        except StoreFault as error:
+            self.app.call_from_thread(self._failed, fault_message(error, self.lang))
+            return
+        except ValueError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
         self.app.call_from_thread(self._created, result)

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 
 from kiosk.domain.outcomes import LIGHT_OF_REASON, Light
 from kiosk.i18n import Text, reason_text
+from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import SYMBOL, clock_time
 
 WORDS = {
@@ -100,7 +101,7 @@ class DeskCounters(Vertical):
                 answer = f"↦ {answer}"
             if row["id"] in annulled:
                 answer = f"{answer} {WORDS['annulled'](self.lang)}"
-            who = row["name"] or row["raw_code"] or "—"
+            who = clean(row["name"] or row["raw_code"]) or "—"
             # rich Text cells: plain str cells would be parsed as markup.
             table.add_row(
                 RichText(clock_time(row["at"])[:5]),

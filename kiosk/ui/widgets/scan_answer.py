@@ -17,6 +17,7 @@ from textual.widgets import Static
 from kiosk.domain.outcomes import Light, Reason, ScanResult
 from kiosk.domain.programme import Programme
 from kiosk.i18n import Text, reason_text
+from kiosk.ui.widgets.plain import clean
 
 SYMBOL = {Light.GREEN: "✔", Light.AMBER: "!", Light.RED: "✖"}
 # The same symbols three lines high, drawn with block characters, beside the word.
@@ -148,8 +149,9 @@ class ScanAnswer(Vertical):
         self.query_one("#answer-glyph", Static).update(GLYPH.get(answer.light, ""))
         self.query_one("#answer-glyph", Static).display = answer.light is not None
         self.query_one("#answer-word", Static).update(answer.head)
-        self.query_one("#answer-name", Static).update(answer.name)
-        self.query_one("#answer-detail", Static).update(answer.detail)
+        # clean(): an ESC or a direction override in a name or a typed code must not reach the terminal.
+        self.query_one("#answer-name", Static).update(clean(answer.name, 200))
+        self.query_one("#answer-detail", Static).update(clean(answer.detail, 200))
         self.query_one("#answer-lines", Static).update("\n".join(answer.lines))
         self.query_one("#answer-count", Static).update(answer.count)
 

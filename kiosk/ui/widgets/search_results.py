@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from kiosk.i18n import Text
 from kiosk.store.attendees import SearchHit
+from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import clock_time
 
 WORDS = {
@@ -53,8 +54,8 @@ class SearchResults(OptionList):
         # Content.assemble takes plain strings as text, never as markup.
         return Content.assemble(
             ("✔ " if hit.inside else "  ", "bold $text-success"),
-            (person.name, "bold"),
-            f"  {where}" if where else "",
+            (clean(person.name, 200), "bold"),
+            f"  {clean(where, 200)}" if where else "",
             (f"  ({state})", "$text-success" if hit.inside else "$text-muted") if state else "",
         )
 
