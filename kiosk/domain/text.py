@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 # Letters that NFKD does not split into base + accent, so they must be mapped by hand.
@@ -14,7 +13,6 @@ _NO_DECOMPOSITION = str.maketrans(
         "’": "'", "‘": "'",
     }
 )
-_WORD = re.compile(r"[0-9a-z]+")
 
 
 def fold(text: str) -> str:
@@ -24,6 +22,25 @@ def fold(text: str) -> str:
     return text.casefold().translate(_NO_DECOMPOSITION)
 
 
+def _is_word_char(ch: str) -> bool:
+    """A letter, digit or private-use character: what SQLite's unicode61 tokenizer keeps in a word."""
+    category = unicodedata.category(ch)
+    return category[0] in "LN" or category == "Co"
+
+
 def words(text: str) -> list[str]:
-    """The folded words of `text`: letters and digits only ("van 't Hof" -> van, t, hof)."""
-    return _WORD.findall(fold(text))
+    """The folded words of `text`, split as the search index splits them.
+
+    Letters and digits of every script count ("van 't Hof" -> van, t, hof; "Олена" -> олена);
+    everything else separates, so a query is cut into the same words as the indexed names.
+    """
+    found, current = [], []
+    for ch in fold(text):
+        if _is_word_char(ch):
+            current.append(ch)
+        elif current:
+            found.append("".join(current))
+            current = []
+    if current:
+        found.append("".join(current))
+    return found

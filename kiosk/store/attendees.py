@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import unicodedata
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import sqlite_utils
 
 from kiosk.domain.codes import new_code, normalise_code
 from kiosk.domain.outcomes import Person, ScanResult
-from kiosk.domain.text import words
+from kiosk.domain.text import fold, words
 from kiosk.store.db import immediate
 from kiosk.store.schema import search_text
 
@@ -49,8 +50,14 @@ class SearchHit:
 
 
 def fts_query(text: str) -> str:
-    """An FTS5 query that matches every folded word of `text` as a prefix; '' when no words."""
-    return " ".join(f'"{word}"*' for word in words(text)[:8])
+    """An FTS5 query that matches every typed word of `text` as a prefix; '' when there are none.
+
+    Each space-separated chunk goes in as a quoted phrase, so SQLite's own tokenizer cuts it into
+    words exactly as it cut the indexed names ("van't" -> van t; scripts whose letters Python and
+    SQLite class differently stay consistent). Quotes are doubled; control characters dropped.
+    """
+    chunks = ["".join(ch for ch in chunk if unicodedata.category(ch) != "Cc") for chunk in fold(text).split()]
+    return " ".join('"' + chunk.replace('"', '""') + '"*' for chunk in chunks[:8] if chunk)
 
 
 def search(db: sqlite_utils.Database, text: str, limit: int = 20) -> list[SearchHit]:
@@ -60,7 +67,7 @@ def search(db: sqlite_utils.Database, text: str, limit: int = 20) -> list[Search
         return []
     # Ranking scores every match; a one- or two-letter prefix matches half the roster, so short
     # queries take the first matches in file order and stay fast at 100,000 attendees.
-    order = "ORDER BY f.rank" if min(len(w) for w in words(text)[:8]) >= 3 else ""
+    order = "ORDER BY f.rank" if min((len(w) for w in words(text)[:8]), default=0) >= 3 else ""
     rows = db.execute(
         f"""SELECT {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}, p.inside, p.first_entry_at
             FROM attendees_fts f
