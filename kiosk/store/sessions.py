@@ -37,13 +37,19 @@ def sync_programme(db: sqlite_utils.Database, programme: Programme) -> None:
                 session.day.isoformat() if session.day else None,
             )
         )
+    meta = {
+        "event_name": programme.event.name,
+        "event_date": programme.event.date.isoformat() if programme.event.date else "",
+        "timezone": programme.event.timezone,
+    }
+    # Read first without the write lock: a process that starts on an unchanged programme (the
+    # usual case) then takes no lock at all, wakes no other process's watcher, and can start on
+    # a file it may only read.
+    if _in_step(db.conn, rows, meta):
+        return
     with immediate(db) as conn:
-        current = conn.execute(
-            "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, closes_at, position, day"
-            " FROM sessions ORDER BY position"
-        ).fetchall()
-        if [tuple(r) for r in current] == rows:
-            return  # nothing changed: do not wake every other process's data_version watcher
+        if _in_step(conn, rows, meta):
+            return
         ids = [r[0] for r in rows]
         conn.execute(f"DELETE FROM sessions WHERE id NOT IN ({','.join('?' * len(ids))})", ids)
         conn.executemany(
@@ -56,12 +62,19 @@ def sync_programme(db: sqlite_utils.Database, programme: Programme) -> None:
                    closes_at = excluded.closes_at, position = excluded.position, day = excluded.day""",
             rows,
         )
-        meta = {
-            "event_name": programme.event.name,
-            "event_date": programme.event.date.isoformat() if programme.event.date else "",
-            "timezone": programme.event.timezone,
-        }
         conn.executemany(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             list(meta.items()),
         )
+
+
+def _in_step(conn, rows: list[tuple], meta: dict[str, str]) -> bool:
+    """True when the file already holds exactly these sessions and event facts."""
+    current = conn.execute(
+        "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, closes_at, position, day"
+        " FROM sessions ORDER BY position"
+    ).fetchall()
+    stored = dict(conn.execute(
+        f"SELECT key, value FROM meta WHERE key IN ({','.join('?' * len(meta))})", list(meta)
+    ).fetchall())
+    return [tuple(r) for r in current] == rows and stored == meta

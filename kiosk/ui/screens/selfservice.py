@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
@@ -27,8 +27,8 @@ from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.fault import StoreFault, fault_message
 from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.widgets import selfservice_words as W
-from kiosk.ui.widgets.agenda import Agenda
 from kiosk.ui.widgets.countdown import IdleCountdown
+from kiosk.ui.widgets.day_view import agenda_view, day_view
 from kiosk.ui.widgets.day_texts import option_views, outcome_message, promotion_notice
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import CONTRAST_THEME, bilingual
@@ -187,38 +187,14 @@ class SelfServiceScreen(Screen[None]):
             self._round_name(self._index), self._index, steps, self._views(),
             closed=self._round_state(self._rounds[self._index].id).closed, lang=self._lang,
         )
-        text, css = message
-        await self._show(
-            Vertical(
-                Static(W.HELLO(self._lang, name=clean(self._person.name)), id="day-hello", markup=False),
-                Static(text, id="day-message", markup=False, classes=css),
-                picker,
-                Horizontal(
-                    Button(W.BACK(self._lang), id="day-back"),
-                    Button(W.NEXT(self._lang), id="day-next"),
-                    Button(W.DONE(self._lang), id="day-done", variant="primary"),
-                    id="day-nav",
-                ),
-                id="day",
-            )
-        )
+        await self._show(day_view(clean(self._person.name), message, picker, self._lang))
         self.call_after_refresh(picker.focus_card, self._round_state(self._rounds[self._index].id).choice)
 
     async def _show_agenda(self) -> None:
         assert self._person is not None
         self._state = "agenda"
         self._load()
-        await self._show(
-            Vertical(
-                Agenda(clean(self._person.name), self.app.ctx.programme, self._states, self._lang),
-                Horizontal(
-                    Button(W.CONFIRM(self._lang), id="agenda-confirm", variant="success"),
-                    Button(W.CHANGE(self._lang), id="agenda-change"),
-                    id="agenda-nav",
-                ),
-                id="agenda-view",
-            )
-        )
+        await self._show(agenda_view(clean(self._person.name), self.app.ctx.programme, self._states, self._lang))
         self.call_after_refresh(lambda: self.query_one("#agenda-confirm", Button).focus())
 
     def _say(self, text: str, css: str) -> None:

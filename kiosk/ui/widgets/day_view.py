@@ -1,0 +1,42 @@
+"""The self-service kiosk's two person views: one round of their day, and their agenda."""
+
+from __future__ import annotations
+
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Static
+
+from kiosk.domain.programme import Programme
+from kiosk.store.signups import RoundState
+from kiosk.ui.widgets import selfservice_words as W
+from kiosk.ui.widgets.agenda import Agenda
+from kiosk.ui.widgets.round_picker import RoundPicker
+
+
+def day_view(name: str, message: tuple[str, str], picker: RoundPicker, lang: str) -> Vertical:
+    """Greeting, a message line, one round's cards, and Back / Next / Done buttons."""
+    text, css = message
+    return Vertical(
+        Static(W.HELLO(lang, name=name), id="day-hello", markup=False),
+        Static(text, id="day-message", markup=False, classes=css),
+        picker,
+        Horizontal(
+            Button(W.BACK(lang), id="day-back"),
+            Button(W.NEXT(lang), id="day-next"),
+            Button(W.DONE(lang), id="day-done", variant="primary"),
+            id="day-nav",
+        ),
+        id="day",
+    )
+
+
+def agenda_view(name: str, programme: Programme, states: dict[str, RoundState], lang: str) -> Vertical:
+    """Their day as a short agenda, with Confirm and Change buttons."""
+    return Vertical(
+        Agenda(name, programme, states, lang),
+        Horizontal(
+            Button(W.CONFIRM(lang), id="agenda-confirm", variant="success"),
+            Button(W.CHANGE(lang), id="agenda-change"),
+            id="agenda-nav",
+        ),
+        id="agenda-view",
+    )
