@@ -8,7 +8,7 @@ import time
 import pytest
 from textual.widgets import Input, Static
 
-from conftest import EVENT_DAY, at
+from conftest import EVENT_DAY
 from kiosk.clock import Clock
 from kiosk.domain.pin import LOCK_SECONDS, REDACTED, PinOutcome, StaffPin
 from kiosk.store.attendees import RosterRow, find_by_code, upsert_attendees
@@ -195,8 +195,8 @@ async def test_idle_reset_with_countdown_clears_the_person(settings, people, mon
         assert await _until(pilot, lambda: countdown.has_class("-shown"), 6)
         assert "terug naar het begin" in str(countdown.render())
         assert "Anna de Vries" in texts(app)  # still theirs while the countdown runs
-        assert await _until(pilot, lambda: "Anna de Vries" not in texts(app), 6)
-        assert app.screen.query("#welcome-code") and not app.screen.query("#day")
+        assert await _until(pilot, lambda: bool(app.screen.query("#welcome-code")), 6)
+        assert "Anna de Vries" not in texts(app) and not app.screen.query("#day")
         assert not countdown.has_class("-shown")
 
 

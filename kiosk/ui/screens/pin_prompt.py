@@ -18,6 +18,7 @@ DEFAULT_WARNING = Text(
     "Warning: the default PIN is in use. Set KIOSK_STAFF_PIN.",
 )
 WRONG = Text("Onjuiste PIN. Nog {n} poging(en).", "Wrong PIN. {n} attempt(s) left.")
+CHOOSE = Text("PIN juist: kies waarheen.", "PIN correct: choose where to go.")
 LOCKED = Text("Te vaak een onjuiste PIN: vergrendeld, nog {n} s.", "Too many wrong PINs: locked for {n} s.")
 EMPTY = Text("Typ eerst de PIN.", "Type the PIN first.")
 CHOICES = [
@@ -45,6 +46,8 @@ class PinPrompt(ModalScreen[str | None]):
         super().__init__(id="pin-prompt")
         self.lang = lang
         self._was_locked = False
+        # Set once Enter accepted the PIN, so the role buttons need no second check.
+        self._verified = False
 
     def compose(self) -> ComposeResult:
         lang = self.lang
@@ -87,29 +90,38 @@ class PinPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#pin-input")
     def _pin_entered(self, event: Input.Submitted) -> None:
-        """Enter after the PIN moves on to the role buttons (Desk first)."""
+        """Enter checks the PIN at once: wrong stays in the field, right moves on to the roles."""
         event.stop()
-        self.query_one("#pin-desk", Button).focus()
+        if self._check():
+            self._verified = True
+            self._say(CHOOSE(self.lang))
+            self.query_one("#pin-desk", Button).focus()
 
     @on(Button.Pressed, ".pin-choice")
     def _choice(self, event: Button.Pressed) -> None:
         event.stop()
         choice = (event.button.id or "").removeprefix("pin-")
+        if self._verified or self._check():
+            self.dismiss(choice)
+
+    def _check(self) -> bool:
+        """Check and clear the typed PIN; say what is wrong and keep the focus in the field."""
         field = self.query_one("#pin-input", Input)
         attempt, field.value = field.value, ""  # the typed PIN leaves the screen at once
         if not attempt.strip():
             self._say(EMPTY(self.lang), error=True)
             field.focus()
-            return
+            return False
         result = self.app.staff_pin.check(attempt)
         del attempt
         if result.ok:
-            self.dismiss(choice)
-        elif result.outcome is PinOutcome.LOCKED:
+            return True
+        if result.outcome is PinOutcome.LOCKED:
             self._show_lock()
         else:
             self._say(WRONG(self.lang, n=result.attempts_left), error=True)
             field.focus()
+        return False
 
     @on(Button.Pressed, "#pin-cancel")
     def _cancel_pressed(self, event: Button.Pressed) -> None:
