@@ -6,7 +6,6 @@ every few milliseconds), so the polling cost is in the floor too and the ratio i
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 import time

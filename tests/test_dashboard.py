@@ -15,7 +15,7 @@ from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.door import door_scan
 from kiosk.store.scans import record_scan, undo_scan
 from kiosk.store.signups import signup
-from kiosk.store.stats import LiveStats, arrivals_per_bucket, expected_load, occupancy, venue_counts
+from kiosk.store.stats import LiveStats, arrivals_per_bucket, expected_load, presence_counts, venue_counts
 from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.alerts import AlertsList
 from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
@@ -54,10 +54,10 @@ def test_occupancy_from_entry_exit_sequences(db, people):
     door_scan(db, anna, room, now=at("11:31"), device="d", direction="entry")
     door_scan(db, anna, room, now=at("11:32"), device="e", direction="entry")  # double entry: counted once
     door_scan(db, hof, room, now=at("11:33"), device="d")
-    assert occupancy(db, {room})[room] == (2, 2)
+    assert presence_counts(db, {room})[room] == (2, 2)
     door_scan(db, hof, "r1-woningvoorraad", now=at("11:40"), device="f")  # a move
-    assert occupancy(db)[room] == (1, 2)
-    assert occupancy(db)["r1-woningvoorraad"] == (1, 1)
+    assert presence_counts(db)[room] == (1, 2)
+    assert presence_counts(db)["r1-woningvoorraad"] == (1, 1)
     assert venue_counts(db)[:2] == (2, 2)
 
 

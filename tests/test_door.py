@@ -17,7 +17,7 @@ from kiosk.store import StoreError
 from kiosk.store.door import door_scan, door_undo
 from kiosk.store.presence import rebuild_presence
 from kiosk.store.scans import record_scan, undo_scan
-from kiosk.store.stats import occupancy
+from kiosk.store.stats import presence_counts
 from kiosk.ui.launch import build_app
 from tests.conftest import EVENT_DAY, at
 
@@ -26,7 +26,7 @@ ROOM_A, ROOM_B = "r1-slim-met-stroom", "r1-woningvoorraad"
 
 def inside(db, list_: str) -> int:
     """How many are inside a list now, from the derived state."""
-    return occupancy(db, {list_}).get(list_, (0, 0))[0]
+    return presence_counts(db, {list_}).get(list_, (0, 0))[0]
 
 
 def lists_of(db, code: str) -> set[str]:

@@ -12,6 +12,9 @@ IMMEDIATE, a folder renamed away, garbage over the file's header.
 What must hold each time: the desk says so in words, stays usable, never shows a check-in as done
 that was not written (red "NIET OPGESLAGEN", the scan not in the log), and the next scan works once
 the fault is gone; the CLI prints one sentence and exits 2.
+
+This file: the sentences, the store and the command line. The desk screen under the same faults
+is tests/test_faults_desk.py; the helpers that make the faults are tests/fault_making.py.
 """
 
 from __future__ import annotations
@@ -23,121 +26,16 @@ import pytest
 from click.testing import CliRunner
 
 import kiosk.store.db as store_db
-import kiosk.ui.context as ui_context
 from kiosk.cli import main
-from kiosk.clock import Clock
-from kiosk.config import Settings
-from kiosk.domain.loader import load_programme
 from kiosk.store import StoreError, connect, open_store
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.db import check_integrity, explain
 from kiosk.store.scans import record_scan
 from kiosk.store.sessions import sync_programme
 from kiosk.ui.fault import fault_message
-from kiosk.ui.launch import build_app
-from kiosk.ui.widgets.scan_answer import ScanAnswer
 
-from conftest import EVENT_DAY, PROGRAMME_PATH, at
-
-SIZE = (80, 24)
-NO_LIMIT = 1_073_741_823
-FILLERS = 400
-
-
-class Faults:
-    """Applies a simulated fault to every connection the app opens (and to those it opens later)."""
-
-    def __init__(self) -> None:
-        self.read_only = False
-        self.page_limit: int | None = None
-        self.connections: list[sqlite3.Connection] = []
-
-    def connect(self, path, **kwargs):
-        """Stands in for kiosk.ui.context.connect: the real one, then the fault of the moment."""
-        db = connect(path, **kwargs)
-        self.connections.append(db.conn)
-        self._apply(db.conn)
-        return db
-
-    def _apply(self, conn: sqlite3.Connection) -> None:
-        conn.execute(f"PRAGMA query_only = {'ON' if self.read_only else 'OFF'}")
-        conn.execute(f"PRAGMA max_page_count = {self.page_limit or NO_LIMIT}")
-
-    def set(self, *, read_only: bool = False, page_limit: int | None = None) -> None:
-        """Switch the fault on (or off, with no arguments) for every connection at once."""
-        self.read_only, self.page_limit = read_only, page_limit
-        for conn in self.connections:
-            self._apply(conn)
-
-
-@pytest.fixture
-def faults(monkeypatch) -> Faults:
-    """Every connection the UI opens goes through Faults.connect."""
-    f = Faults()
-    monkeypatch.setattr(ui_context, "connect", f.connect)
-    return f
-
-
-def fillers(db, count: int = FILLERS) -> None:
-    """People to check in until the disk is full."""
-    upsert_attendees(db, [RosterRow(f"Vul Persoon {i}", code=f"F{i:04}") for i in range(count)], at("09:00").isoformat())
-
-
-def logged(db_path: Path, code: str) -> int:
-    """How many scans of `code` the file holds (read on a fresh connection)."""
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM scans WHERE raw_code = ?", (code,)).fetchone()[0]
-    finally:
-        conn.close()
-
-
-def fill_until_full(db, limit: int) -> str:
-    """Check fillers in on a connection held at `limit` pages until one fails; returns that code."""
-    db.execute(f"PRAGMA max_page_count = {limit}")
-    try:
-        for i in range(FILLERS):
-            code = f"F{i:04}"
-            try:
-                record_scan(db, code, now=at("10:00"), device="filler")
-            except StoreError as error:
-                assert error.kind == "full", error
-                return code
-    finally:
-        db.execute(f"PRAGMA max_page_count = {NO_LIMIT}")
-    raise AssertionError("the disk never filled up")
-
-
-async def settle(app, pilot) -> None:
-    """Let queued writes finish and the screen catch up."""
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not getattr(getattr(app.screen, "jobs", None), "busy", False):
-            break
-    await pilot.pause()
-
-
-async def scan(app, pilot, code: str) -> ScanAnswer:
-    """Type a code and Enter at the desk; returns the answer widget once the write came back."""
-    await pilot.press(*code, "enter")
-    await settle(app, pilot)
-    return app.screen.query_one(ScanAnswer)
-
-
-def assert_not_saved(answer: ScanAnswer, sentence: str) -> None:
-    """Red, NOT SAVED, the fault's sentence: never a green welcome."""
-    assert answer.has_class("-red") and not answer.has_class("-green"), answer.text
-    assert "NIET OPGESLAGEN" in answer.text and sentence in answer.text, answer.text
-    assert "WELKOM" not in answer.text
-
-
-def assert_welcome(answer: ScanAnswer) -> None:
-    assert answer.has_class("-green") and "WELKOM" in answer.text, answer.text
-
-
-def desk(settings):
-    return build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
+from conftest import at
+from fault_making import damage_header, damage_page, fill_until_full, fillers, logged
 
 
 # ---- the words ------------------------------------------------------------------------------
@@ -221,28 +119,6 @@ def test_store_missing_folder_is_not_created(tmp_path):
     assert not (tmp_path / "no").exists()
 
 
-def damage_header(path: Path) -> bytes:
-    """Checkpoint, keep the file's bytes, write garbage over its header; returns the good bytes."""
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    good = path.read_bytes()
-    with open(path, "r+b") as handle:
-        handle.write(b"this is not a database at all!!" * 4)
-    return good
-
-
-def damage_page(path: Path, page: int) -> None:
-    """Garbage over one page (1-based) after a checkpoint."""
-    conn = sqlite3.connect(path)
-    size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    with open(path, "r+b") as handle:
-        handle.seek(size * (page - 1) + 8)
-        handle.write(b"\xa5" * (size - 16))
-
-
 def test_store_damaged_header_and_page_are_said_as_damaged(db_path, db, people):
     db.close()
     damage_page(db_path, 4)  # the attendees table's first page
@@ -253,94 +129,6 @@ def test_store_damaged_header_and_page_are_said_as_damaged(db_path, db, people):
     with pytest.raises(StoreError) as caught:
         connect(db_path)
     assert caught.value.kind == "damaged"
-
-
-# ---- the desk screen --------------------------------------------------------------------------
-
-
-async def test_desk_read_only_shows_not_saved_then_works_again(settings, db_path, people, faults):
-    app = desk(settings)
-    async with app.run_test(size=SIZE) as pilot:
-        faults.set(read_only=True)
-        assert_not_saved(await scan(app, pilot, "ANNA44"), "alleen-lezen")
-        assert logged(db_path, "ANNA44") == 0
-        assert app.focused is app.screen.query_one("#desk-input")
-        faults.set()
-        assert_welcome(await scan(app, pilot, "ANNA44"))
-    assert logged(db_path, "ANNA44") == 1
-
-
-async def test_desk_full_disk_shows_not_saved_then_works_again(settings, db_path, db, people, faults):
-    fillers(db)
-    limit = db.execute("PRAGMA page_count").fetchone()[0]
-    fill_until_full(db, limit)
-    app = desk(settings)
-    async with app.run_test(size=SIZE) as pilot:
-        faults.set(page_limit=limit)
-        # Check fillers in until the disk is full: the one that fails is shown red and not logged.
-        for i in range(FILLERS):
-            code = f"F{i:04}"
-            if logged(db_path, code):
-                continue
-            answer = await scan(app, pilot, code)
-            if not answer.has_class("-green"):
-                break
-        else:
-            raise AssertionError("the disk never filled up")
-        assert_not_saved(answer, "schijf is vol")
-        assert logged(db_path, code) == 0
-        faults.set()
-        assert_welcome(await scan(app, pilot, code))
-    assert logged(db_path, code) == 1
-
-
-async def test_desk_locked_too_long_says_busy_then_works(settings, db_path, people, monkeypatch):
-    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 150)
-    app = desk(settings)
-    holder = connect(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        holder.execute("BEGIN IMMEDIATE")
-        try:
-            assert_not_saved(await scan(app, pilot, "ANNA44"), "bezet")
-        finally:
-            holder.execute("ROLLBACK")
-        assert logged(db_path, "ANNA44") == 0
-        assert_welcome(await scan(app, pilot, "ANNA44"))
-    assert logged(db_path, "ANNA44") == 1
-
-
-async def test_desk_damaged_file_says_damaged_keeps_running_then_works(settings, db_path, people):
-    app = desk(settings)
-    async with app.run_test(size=SIZE) as pilot:
-        good = damage_header(db_path)
-        assert_not_saved(await scan(app, pilot, "ANNA44"), "beschadigd")
-        await pilot.press(*"anna")  # searching on a damaged file must not crash the desk either
-        await pilot.pause()
-        await pilot.press("escape")
-        db_path.write_bytes(good)
-        assert logged(db_path, "ANNA44") == 0
-        assert_welcome(await scan(app, pilot, "ANNA44"))
-    assert logged(db_path, "ANNA44") == 1
-
-
-async def test_desk_folder_gone_says_so_then_works_when_back(tmp_path, programme):
-    folder = tmp_path / "event"
-    folder.mkdir()
-    path = folder / "kiosk.db"
-    db = open_store(path)
-    sync_programme(db, programme)
-    upsert_attendees(db, [RosterRow("Anna de Vries", code="ANNA44"), RosterRow("Bob", code="BOB555")],
-                     at("09:00").isoformat())
-    db.close()
-    settings = Settings(db_path=path, programme_path=PROGRAMME_PATH, lang="nl", staff_pin="1234", device="desk-test")
-    app = desk(settings)
-    async with app.run_test(size=SIZE) as pilot:
-        assert_welcome(await scan(app, pilot, "BOB555"))  # the worker's connection is open now
-        folder.rename(tmp_path / "unplugged")
-        assert_not_saved(await scan(app, pilot, "ANNA44"), "niet te openen")
-        (tmp_path / "unplugged").rename(folder)
-        assert_welcome(await scan(app, pilot, "ANNA44"))
-    assert logged(path, "ANNA44") == 1
 
 
 # ---- the command line ---------------------------------------------------------------------------

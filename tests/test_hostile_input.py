@@ -24,7 +24,7 @@ from kiosk.cli import main
 from kiosk.clock import Clock
 from kiosk.domain.codes import normalise_code
 from kiosk.domain.loader import ProgrammeError, load_programme, parse_programme
-from kiosk.domain.text import fold, words
+from kiosk.domain.text import words
 from kiosk.interop.roster_csv import RosterFileError, parse_roster
 from kiosk.store.attendees import create_walk_in, find_by_code, search
 from kiosk.store.scans import record_scan
@@ -177,7 +177,8 @@ def test_cli_checkin_and_signup_with_hostile_arguments(db_path, db, people, code
     if normalise_code(code) in {c.upper() for c in people.values()}:
         return
     before = snapshot(db)
-    for args in (["checkin", code], ["signup", code, session], ["signup", "ANNA44", session]):
+    # `--` ends the options, as a script passing arbitrary text must write it ("-0" is an option otherwise).
+    for args in (["checkin", "--", code], ["signup", "--", code, session], ["signup", "--", "ANNA44", session]):
         result = CliRunner().invoke(main, ["--db", str(db_path), *args])
         assert result.exit_code == 1, (args, result.output)  # refused, with its reason; no traceback
         assert "refused" in result.output and "Traceback" not in result.output

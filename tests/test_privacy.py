@@ -18,7 +18,8 @@ from kiosk.store import open_store
 from kiosk.store.attendees import count_expected, find_by_code, search
 from kiosk.store.privacy import ANON_PREFIX, forget_person, person_data, purge, purge_plan
 from kiosk.store.scans import count_arrivals, record_scan, undo_scan
-from kiosk.store.signups import cancel, session_counts, signup
+from kiosk.store.occupancy import occupancy
+from kiosk.store.signups import cancel, signup
 from tests.conftest import EVENT_DAY, at
 
 # What must not survive a purge, as stored (UTF-8) and as the search index folds it.
@@ -72,7 +73,7 @@ def numbers(db) -> dict:
         ).fetchall(),
         "per_city": conn.execute("SELECT city, COUNT(*) FROM attendees GROUP BY city ORDER BY city").fetchall(),
         "per_5_minutes": sorted(per_5_minutes.items()),
-        "session_counts": session_counts(db),
+        "occupancy": occupancy(db),
         "arrivals": count_arrivals(db),
         "expected": count_expected(db),
         # Counts per organisation go with the organisations' names (purged); every other count stays.

@@ -8,7 +8,6 @@ the scan log, and `PRAGMA integrity_check` says ok.
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess

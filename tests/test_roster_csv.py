@@ -295,6 +295,15 @@ def test_a_generated_code_never_takes_a_code_a_later_row_brings(db, now):
     assert codes["Bram"] == taken and codes["Anna"] != taken
 
 
+def test_two_rows_bringing_one_new_code_are_a_conflict_not_a_database_error(db, now):
+    from kiosk.store.attendees import RosterConflict, RosterRow
+
+    with pytest.raises(RosterConflict) as caught:
+        import_roster(db, [RosterRow("Anna", code="NEW111"), RosterRow("Bram", code="new111")], now.isoformat())
+    assert caught.value.problems == [(1, "has the same code as row 1", 0)]
+    assert list_attendees(db) == []
+
+
 def test_stdin_import(db_path):
     result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH),
                                        "import", "attendees", "-"], input="naam;stad\nAnna;Ede\n")

@@ -12,10 +12,29 @@ from kiosk.cli.common import Env
 from kiosk.config import Settings
 
 ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
+# True once this module is loaded and until the subcommand modules are imported (see KioskGroup).
+_unregistered = False
 
 
 class KioskGroup(click.Group):
-    """The command group; a database fault no subcommand caught ends in one sentence and exit 2."""
+    """The command group; a database fault no subcommand caught ends in one sentence and exit 2.
+
+    The subcommands' modules (and what they import: CSV, QR codes, page renderers) are imported
+    only when the command table is first looked at, so `kiosk --role desk` starts without them.
+    """
+
+    @property
+    def commands(self) -> dict[str, click.Command]:
+        """The subcommands, registering them on first use."""
+        global _unregistered
+        if _unregistered:
+            _unregistered = False
+            _register()
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
 
     def invoke(self, ctx: click.Context):
         """Run the subcommand; a StoreError or sqlite3 error becomes a plain sentence, not a traceback."""
@@ -69,9 +88,14 @@ def export_group() -> None:
 
 
 def _register() -> None:
-    """Attach each module's subcommands; one module per area keeps this file small."""
+    """Attach each module's subcommands; one module per area keeps this file small.
+
+    Called by `KioskGroup.commands` on first use, never at import time.
+    """
     from kiosk.cli import attendees, checkin, privacy, programme, reports, schedule, signup  # noqa: F401
     from kiosk.cli import backup  # noqa: F401
 
 
-_register()
+
+# From here on the first look at the command table imports the subcommand modules.
+_unregistered = True

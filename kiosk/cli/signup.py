@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 
+from collections.abc import Callable
+
 from kiosk.cli import main
 from kiosk.cli.common import Env, fail, pass_env
-from kiosk.domain.outcomes import SignupStatus
+from kiosk.domain.outcomes import SignupResult, SignupStatus
 from kiosk.store import StoreError
 from kiosk.store.signups import cancel, signup
 
@@ -19,7 +21,12 @@ EXIT_CODES = {
 }
 
 
-def _report(result) -> None:
+def _run(env: Env, change: Callable[..., SignupResult], code: str, session_id: str) -> None:
+    """Make the sign-up or cancel, print what it came to, and exit with its code."""
+    try:
+        result = change(env.db(), code, session_id, now=env.now(), device=env.settings.device)
+    except StoreError as error:
+        fail(str(error))
     line = result.status.value
     if result.reason:
         line += f": {result.reason}"
@@ -43,12 +50,7 @@ def signup_command(env: Env, code: str, session_id: str) -> None:
     Exit 0 confirmed, 3 waitlisted, 1 refused (the reason is printed), 2 error.
     Example: kiosk signup M4RT9Z lunch-vaartocht
     """
-    db = env.db()
-    try:
-        result = signup(db, code, session_id, now=env.now(), device=env.settings.device)
-    except StoreError as error:
-        fail(str(error))
-    _report(result)
+    _run(env, signup, code, session_id)
 
 
 @main.command("cancel")
@@ -61,9 +63,4 @@ def cancel_command(env: Env, code: str, session_id: str) -> None:
     Exit 0 cancelled, 1 refused (the reason is printed), 2 error.
     Example: kiosk cancel M4RT9Z lunch-vaartocht
     """
-    db = env.db()
-    try:
-        result = cancel(db, code, session_id, now=env.now(), device=env.settings.device)
-    except StoreError as error:
-        fail(str(error))
-    _report(result)
+    _run(env, cancel, code, session_id)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
 
-from kiosk.domain.text import words
+from kiosk.domain.text import ascii_words
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -69,7 +69,7 @@ class Event(Strict):
     @property
     def slug(self) -> str:
         """The acronym, else the name folded to `a-z0-9_` (e.g. `g40_bestuurlijke_netwerkdag`)."""
-        return "_".join(words(self.acronym or self.name)) or "event"
+        return "_".join(ascii_words(self.acronym or self.name)) or "event"
 
 
 class Room(Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters that NFKD does not split into base + accent, so they must be mapped by hand.
@@ -44,3 +45,11 @@ def words(text: str) -> list[str]:
     if current:
         found.append("".join(current))
     return found
+
+
+def ascii_words(text: str) -> list[str]:
+    """The folded words of `text` in `a-z0-9` only, for ids and file names ("Grote Zaal!" -> grote, zaal).
+
+    Letters that fold to nothing Latin (Cyrillic, Hebrew, ...) are left out: ids must match `^[a-z0-9-]+$`.
+    """
+    return re.findall(r"[0-9a-z]+", fold(text))

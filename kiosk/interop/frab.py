@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.domain.loader import parse_programme
 from kiosk.domain.programme import Kind, Programme
-from kiosk.domain.text import words
+from kiosk.domain.text import ascii_words, words
 from kiosk.interop.frab_formats import PI_TARGET, ScheduleError, from_json, from_xml
 
 __all__ = ["EXTENSION", "PI_TARGET", "ImportResult", "ScheduleError", "build", "derive", "from_json", "from_xml",
@@ -82,7 +82,7 @@ def parse_schedule(text: str, *, source: str = "") -> ImportResult:
 
 def ident(text: str) -> str:
     """An id for the programme (`a-z0-9-`) from any text: "Grote Zaal!" -> "grote-zaal"."""
-    return "-".join(words(text))
+    return "-".join(ascii_words(text))
 
 
 # --- building the programme -------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import unicodedata
 import sqlite3
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,8 +16,15 @@ from kiosk.domain.outcomes import Person, ScanResult
 from kiosk.domain.text import fold, words
 from kiosk.store.db import immediate
 from kiosk.store.schema import search_text
+from kiosk.store.tallies import tally
 
 PERSON_COLUMNS = "id, code, name, organisation, city, email, status, source"
+# The one way an attendee row is written and rewritten (imports, upserts, walk-ins).
+INSERT_ATTENDEE = """INSERT INTO attendees (code, name, organisation, city, email, status, source,
+                                          search_text, created_at, updated_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+UPDATE_ATTENDEE = """UPDATE attendees SET name = ?, organisation = ?, city = ?, email = ?, status = ?,
+                         search_text = ?, updated_at = ? WHERE id = ?"""
 
 
 def person_from_row(row: tuple) -> Person:
@@ -31,12 +38,6 @@ def find_by_code(conn: sqlite3.Connection | sqlite_utils.Database, raw: str) -> 
     row = conn.execute(
         f"SELECT {PERSON_COLUMNS} FROM attendees WHERE code = ? COLLATE NOCASE", (normalise_code(raw),)
     ).fetchone()
-    return person_from_row(row) if row else None
-
-
-def get_person(db: sqlite_utils.Database, attendee_id: int) -> Person | None:
-    """The attendee with this id, or None."""
-    row = db.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (attendee_id,)).fetchone()
     return person_from_row(row) if row else None
 
 
@@ -118,58 +119,19 @@ def upsert_attendees(
     rng: random.Random | None = None,
     on_progress=None,
 ) -> UpsertCounts:
-    """Add or update attendees in one transaction: all rows or none.
+    """Add or update attendees in one transaction, all rows or none: `import_roster` on any iterable.
 
     A row with a code updates the attendee with that code; a row without one matches an existing
-    attendee by e-mail (else by name and organisation) so that importing the same file twice
-    changes nothing, and otherwise gets a generated code.
+    attendee by e-mail (else by name and organisation), so importing the same rows twice changes
+    nothing; otherwise it gets a generated code.
     """
-    counts = UpsertCounts()
-    with immediate(db) as conn:
-        for row in rows:
-            existing = _match(conn, row)
-            values = (row.name, row.organisation, row.city, row.email, row.status)
-            if existing is None:
-                code = normalise_code(row.code) if row.code else unique_code(conn, rng)
-                conn.execute(
-                    """INSERT INTO attendees (code, name, organisation, city, email, status, source,
-                                              search_text, created_at, updated_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (code, *values, source, search_text(row.name, row.organisation, row.city), now, now),
-                )
-                counts.added += 1
-            elif existing[1:] == values:
-                counts.unchanged += 1
-            else:
-                conn.execute(
-                    """UPDATE attendees SET name = ?, organisation = ?, city = ?, email = ?, status = ?,
-                           search_text = ?, updated_at = ? WHERE id = ?""",
-                    (*values, search_text(row.name, row.organisation, row.city), now, existing[0]),
-                )
-                counts.updated += 1
-            if on_progress:
-                on_progress(1)
-    return counts
-
-
-def _match(conn: sqlite3.Connection, row: RosterRow) -> tuple | None:
-    """The existing attendee a roster row refers to: (id, name, organisation, city, email, status)."""
-    select = "SELECT id, name, organisation, city, email, status FROM attendees WHERE "
-    if row.code:
-        return conn.execute(select + "code = ? COLLATE NOCASE", (normalise_code(row.code),)).fetchone()
-    if row.email:
-        found = conn.execute(select + "email = ? COLLATE NOCASE AND email != ''", (row.email,)).fetchone()
-        if found:
-            return found
-    return conn.execute(select + "name = ? AND organisation = ?", (row.name, row.organisation)).fetchone()
+    return import_roster(db, list(rows), now, source=source, rng=rng, on_progress=on_progress)
 
 
 def count_expected(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     """How many registered (not cancelled) attendees there are."""
-    conn = getattr(db, "conn", db)
     # Kept by triggers (schema v3), so this costs one index look-up at any roster size.
-    row = conn.execute("SELECT value FROM tallies WHERE key = 'expected'").fetchone()
-    return row[0] if row else 0
+    return tally(db, "expected")
 
 
 def list_attendees(db: sqlite_utils.Database) -> list[Person]:
@@ -205,11 +167,11 @@ def import_roster(
 ) -> UpsertCounts:
     """Add or update a whole roster in one transaction, fast enough for 100,000 rows: all or none.
 
-    Like `upsert_attendees`, but the existing attendees are read once into memory and the writes
-    go in batches, instead of a look-up per row. Matching: a row with a code is the attendee with
-    that code; without one, the attendee with its e-mail (when only this row carries that e-mail
-    and only one attendee has it), else the one with its name and organisation. Two rows that land
-    on one attendee, or a row that fits several, raise RosterConflict and nothing is written.
+    The existing attendees are read once into memory and the writes go in batches, instead of a
+    look-up per row. Matching: a row with a code is the attendee with that code; without one, the
+    attendee with its e-mail (when only this row carries that e-mail and only one attendee has it),
+    else the one with its name and organisation. Two rows that land on one attendee (or bring one
+    new code), or a row that fits several, raise RosterConflict and nothing is written.
     `dry_run` computes the counts and rolls back. `on_progress(n)` is called as rows are done.
     """
     counts = UpsertCounts()
@@ -231,6 +193,7 @@ def import_roster(
             # be the code a later row brings.
             codes = set(by_code) | {normalise_code(row.code) for row in rows if row.code}
             claimed: dict[int, int] = {}
+            new_codes: dict[str, int] = {}
             conflicts: list[tuple[int, str, int | None]] = []
             inserts, updates = [], []
             for index, row in enumerate(rows):
@@ -242,8 +205,15 @@ def import_roster(
                     continue
                 values = (row.name, row.organisation, row.city, row.email, row.status)
                 text = search_text(row.name, row.organisation, row.city)
+                if match is None and row.code and normalise_code(row.code) in new_codes:
+                    # Two rows bring one new code: say so rather than fail on the unique index.
+                    other = new_codes[normalise_code(row.code)]
+                    conflicts.append((index, f"has the same code as row {other + 1}", other))
+                    continue
                 if match is None:
                     code = normalise_code(row.code) if row.code else _fresh_code(codes, rng)
+                    if row.code:
+                        new_codes[code] = index
                     codes.add(code.upper())
                     inserts.append((code, *values, source, text, now, now))
                     counts.added += 1
@@ -295,20 +265,11 @@ def _write_batches(conn: sqlite3.Connection, inserts: list, updates: list, on_pr
     if on_progress and unchanged:
         on_progress(unchanged)
     for start in range(0, len(inserts), batch):
-        conn.executemany(
-            """INSERT INTO attendees (code, name, organisation, city, email, status, source,
-                                      search_text, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            inserts[start:start + batch],
-        )
+        conn.executemany(INSERT_ATTENDEE, inserts[start:start + batch])
         if on_progress:
             on_progress(len(inserts[start:start + batch]))
     for start in range(0, len(updates), batch):
-        conn.executemany(
-            """UPDATE attendees SET name = ?, organisation = ?, city = ?, email = ?, status = ?,
-                   search_text = ?, updated_at = ? WHERE id = ?""",
-            updates[start:start + batch],
-        )
+        conn.executemany(UPDATE_ATTENDEE, updates[start:start + batch])
         if on_progress:
             on_progress(len(updates[start:start + batch]))
 
@@ -363,10 +324,9 @@ def create_walk_in(
         code = unique_code(conn, rng)
         organisation, city, email = organisation.strip(), city.strip(), email.strip()
         cursor = conn.execute(
-            """INSERT INTO attendees (code, name, organisation, city, email, status, source,
-                                      search_text, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, 'registered', 'walk_in', ?, ?, ?)""",
-            (code, name, organisation, city, email, search_text(name, organisation, city), stamp(now), stamp(now)),
+            INSERT_ATTENDEE,
+            (code, name, organisation, city, email, "registered", "walk_in", search_text(name, organisation, city),
+             stamp(now), stamp(now)),
         )
         row = conn.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (cursor.lastrowid,)).fetchone()
         person = person_from_row(row)

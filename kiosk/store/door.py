@@ -78,7 +78,9 @@ def door_scan(
                 _append(conn, f"{nonce}:moved:{other}", now, device, other, "exit", person.code, person, Reason.MOVED)
                 moved_from = other
         if reason is Reason.BOUNCE:
-            wanted = _last_direction(conn, person, session_id, device) or wanted
+            # A bounce repeats the scan it bounced off, in that scan's direction.
+            last = _last_scan(conn, person, session_id, device)
+            wanted = last[1] if last else wanted
         scan_id = _append(conn, nonce, now, device, session_id, wanted, raw_code, person, reason)
         result = _result(conn, scan_id)
         door = _door_result(conn, result, session_id)
@@ -112,14 +114,12 @@ def _entries(conn: sqlite3.Connection, attendee_id: int, list_: str) -> int:
     return row[0] if row else 0
 
 
-def _last_direction(conn: sqlite3.Connection, person: Person | None, list_: str, device: str) -> str | None:
-    if person is None:
-        return None
-    row = conn.execute(
-        "SELECT direction FROM scans WHERE attendee_id = ? AND list = ? AND device = ? ORDER BY id DESC LIMIT 1",
+def _last_scan(conn: sqlite3.Connection, person: Person, list_: str, device: str) -> tuple[str, str] | None:
+    """(time, direction) of this device's last scan of this person on this list, or None."""
+    return conn.execute(
+        "SELECT at, direction FROM scans WHERE attendee_id = ? AND list = ? AND device = ? ORDER BY id DESC LIMIT 1",
         (person.id, list_, device),
     ).fetchone()
-    return row[0] if row else None
 
 
 def _bounce(
@@ -132,10 +132,7 @@ def _bounce(
     """
     if person is None or person.status == "cancelled":
         return None
-    row = conn.execute(
-        "SELECT at FROM scans WHERE attendee_id = ? AND list = ? AND device = ? ORDER BY id DESC LIMIT 1",
-        (person.id, list_, device),
-    ).fetchone()
+    row = _last_scan(conn, person, list_, device)
     if row and (now - dt.datetime.fromisoformat(row[0])).total_seconds() < BOUNCE_SECONDS:
         return Reason.BOUNCE
     return None

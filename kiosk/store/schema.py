@@ -6,6 +6,7 @@ README.md documents each column. Add a migration at the end; never edit one that
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 import sqlite_utils
@@ -115,7 +116,7 @@ def search_text(name: str, organisation: str, city: str) -> str:
     return fold(f"{name} {organisation} {city}")
 
 
-def _v2_fill(conn) -> None:
+def _v2_fill(conn: sqlite3.Connection) -> None:
     """Fill the new derived columns and tables from what a v1 file already holds."""
     from kiosk.store.presence import rebuild_presence
 
@@ -147,8 +148,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
     """Run the migrations that this file has not had yet, each in its own transaction."""
     # Without the write lock first: an up-to-date file (every start but the first) needs none.
-    if db.execute("PRAGMA user_version").fetchone()[0] >= target:
-        return db.execute("PRAGMA user_version").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version >= target:
+        return version
     while True:
         with immediate(db) as conn:
             # Read the version inside the lock, so two processes never run one migration twice.
@@ -165,8 +167,6 @@ def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
 
 def _statements(script: str) -> list[str]:
     """Split a migration script into statements (executescript would COMMIT our transaction)."""
-    import sqlite3
-
     statements, current = [], ""
     for line in script.splitlines(keepends=True):
         current += line

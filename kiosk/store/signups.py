@@ -228,17 +228,6 @@ def choices_of(db: sqlite_utils.Database, attendee_id: int) -> dict[str, str]:
     return dict(rows)
 
 
-def session_counts(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, tuple[int, int]]:
-    """Per session: (confirmed, waitlisted)."""
-    conn = getattr(db, "conn", db)
-    counts: dict[str, list[int]] = {}
-    for session_id, status, n in conn.execute(
-        "SELECT session_id, status, COUNT(*) FROM signups WHERE status != 'cancelled' GROUP BY session_id, status"
-    ):
-        counts.setdefault(session_id, [0, 0])[0 if status == "confirmed" else 1] = n
-    return {k: (v[0], v[1]) for k, v in counts.items()}
-
-
 @dataclass
 class OptionState:
     """One session of a choice round as the kiosk shows it to one person."""

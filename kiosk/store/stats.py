@@ -82,14 +82,16 @@ def load_sessions(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, S
     return {r[0]: SessionStat(*r[:8], bool(r[8])) for r in rows}
 
 
-def occupancy(db: sqlite_utils.Database | sqlite3.Connection, lists: set[str] | None = None) -> dict[str, tuple[int, int]]:
+def presence_counts(db: sqlite_utils.Database | sqlite3.Connection, lists: set[str] | None = None) -> dict[str, tuple[int, int]]:
     """Per list: (inside now, people who came in at least once); all lists, or only `lists`.
 
     Read from `tallies` (kept by triggers on `presence`): primary-key look-ups, whatever the log's size.
     """
     conn = _conn(db)
     if lists is None:
-        rows = conn.execute("SELECT key, value FROM tallies WHERE key >= 'arrived:' AND key < 'insidf'").fetchall()
+        # Two key ranges; the rows of other kinds between them (arrived_city:, expected:...) stay unread.
+        rows = [(f"inside:{k}", v) for k, v in tally_prefix(conn, "inside:").items()]
+        rows += [(f"arrived:{k}", v) for k, v in tally_prefix(conn, "arrived:").items()]
     else:
         keys = [f"{kind}:{list_}" for list_ in sorted(lists) for kind in ("inside", "arrived")]
         rows = conn.execute(f"SELECT key, value FROM tallies WHERE key IN ({','.join('?' * len(keys))})", keys).fetchall()
@@ -227,7 +229,7 @@ class LiveStats:
         return touched
 
     def _occupancy(self, db: sqlite_utils.Database, lists: set[str] | None) -> None:
-        counts = occupancy(db, lists)
+        counts = presence_counts(db, lists)
         for sid, stat in self.sessions.items():
             if lists is None or sid in lists:
                 stat.inside, stat.entered = counts.get(sid, (0, 0))

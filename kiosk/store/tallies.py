@@ -52,7 +52,6 @@ END;
 """
 
 
-
 # Add `delta` to a key, creating it: the one statement every trigger below is made of.
 def _bump(key: str, delta: str) -> str:
     return (f"INSERT INTO tallies (key, value) VALUES ({key}, {delta}) "
@@ -130,7 +129,7 @@ def recount_tallies(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM tallies")
     arrived = "FROM presence p JOIN attendees a ON a.id = p.attendee_id WHERE p.list = 'venue' AND p.first_entry_at IS NOT NULL"
     conn.execute(
-        f"""INSERT INTO tallies (key, value)
+        """INSERT INTO tallies (key, value)
             SELECT 'expected', COUNT(*) FROM attendees WHERE status = 'registered'
             UNION ALL SELECT 'arrived:' || list, SUM(first_entry_at IS NOT NULL) FROM presence GROUP BY list
             UNION ALL SELECT 'inside:' || list, SUM(inside) FROM presence GROUP BY list"""
@@ -149,6 +148,13 @@ def recount_tallies(conn: sqlite3.Connection) -> None:
             UNION ALL SELECT 'expected_org:' || organisation, COUNT(*) FROM attendees WHERE status = 'registered'
                 GROUP BY organisation"""
     )
+
+
+def tally(conn: sqlite3.Connection, key: str) -> int:
+    """One running count (0 when no write has made it yet)."""
+    conn = getattr(conn, "conn", conn)
+    row = conn.execute("SELECT value FROM tallies WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else 0
 
 
 def tally_prefix(conn: sqlite3.Connection, prefix: str) -> dict[str, int]:

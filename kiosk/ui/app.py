@@ -7,16 +7,20 @@ is kept only as a salted hash (kiosk.domain.pin).
 
 from __future__ import annotations
 
+import gc
 import os
+import threading
 import time
 from pathlib import Path
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from kiosk.config import DEFAULT_STAFF_PIN
 from kiosk.domain.pin import REDACTED, StaffPin
+from kiosk.store.db import StoreError
 from kiosk.ui.context import UiContext
 
 ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
@@ -57,13 +61,26 @@ class KioskApp(App[None]):
     # Each mode builds its screen on first use, so a desk never imports the dashboard's code.
     MODES = {role: (lambda role=role: _screen(role)()) for role in ROLES}
 
-    def __init__(self, ctx: UiContext) -> None:
+    def __init__(self, ctx: UiContext, integrity=None) -> None:
+        """`integrity`: the start-up file check running on its thread (launch.IntegrityCheck), if any."""
+        # The starting role is Textual's default mode, its screen made by get_default_screen; the
+        # other roles are modes made on first use. Switching to the role's mode from a blank default
+        # screen in on_mount re-parsed the whole stylesheet twice (and a third time later, its
+        # cache lost) before the first screen showed: about 30 ms of a desk's start-up.
+        self.DEFAULT_MODE = ctx.role
+        self.MODES = {role: make for role, make in KioskApp.MODES.items() if role != ctx.role}
         super().__init__()
         self.ctx = ctx
+        self._first_role = ctx.role
         # Hash the PIN and drop the clear text: from here on only the salted hash exists.
         self.pin_is_default: bool = not ctx.settings.staff_pin or ctx.settings.staff_pin == REDACTED
         clear = DEFAULT_STAFF_PIN if self.pin_is_default else ctx.settings.staff_pin
-        self.staff_pin = StaffPin(clear or DEFAULT_STAFF_PIN, is_default=self.pin_is_default, now=ctx.clock.now)
+        # scrypt takes ~35 ms on purpose; it runs on a thread (it releases the GIL) while the first
+        # screen is built, and `staff_pin` waits for it, so no PIN is ever checked before it is ready.
+        self._staff_pin: StaffPin | None = None
+        self._pin_hashed = threading.Thread(
+            target=self._hash_pin, args=(clear or DEFAULT_STAFF_PIN, ctx.clock.now), name="staff-pin", daemon=True)
+        self._pin_hashed.start()
         if not self.pin_is_default:
             ctx.settings.staff_pin = REDACTED
         os.environ.pop("KIOSK_STAFF_PIN", None)  # child processes must not inherit it either
@@ -72,6 +89,51 @@ class KioskApp(App[None]):
         self.last_input: float = time.monotonic()
         self._locked = False
         self.locked = ctx.role == "selfservice"
+        self.integrity = integrity
+        # What the start-up check found wrong with the file; set, the app only lets staff stop it.
+        self.damaged: StoreError | None = None
+
+    def on_mount(self) -> None:
+        # The first screen exists now: its role becomes a mode like the others, for the F-keys.
+        self.add_mode(self._first_role, KioskApp.MODES[self._first_role])
+        self.call_after_refresh(self._started)
+
+    def _started(self) -> None:
+        """The first screen is up: check the file, and collect garbage again (paused by launch)."""
+        if self.integrity is not None:
+            self.integrity.start()
+            self.run_worker(self._await_integrity, thread=True, exit_on_error=False, name="integrity")
+        if not gc.isenabled():
+            # What start-up made lives as long as the app: keep it out of every later collection.
+            gc.freeze()
+            gc.enable()
+
+    def _await_integrity(self) -> None:
+        """On a thread: wait for the file check; a damaged file blocks the app with its own screen."""
+        error = self.integrity.error()
+        if error is not None:
+            self.call_from_thread(self._show_damaged, error)
+
+    def _show_damaged(self, error: StoreError) -> None:
+        from kiosk.ui.fault import fault_message
+        from kiosk.ui.screens.damaged import DamagedScreen
+
+        self.damaged = error
+        self.push_screen(DamagedScreen(fault_message(error, self.ctx.lang), self.ctx.lang))
+
+    def get_default_screen(self) -> Screen:
+        """The starting role's screen (the default mode's; see __init__)."""
+        return _screen(self._first_role)()
+
+    def _hash_pin(self, clear: str, now) -> None:
+        self._staff_pin = StaffPin(clear, is_default=self.pin_is_default, now=now)
+
+    @property
+    def staff_pin(self) -> StaffPin:
+        """The staff PIN as a salted hash (waits for the hashing started in __init__, once)."""
+        self._pin_hashed.join()
+        assert self._staff_pin is not None
+        return self._staff_pin
 
     @property
     def locked(self) -> bool:
@@ -84,9 +146,6 @@ class KioskApp(App[None]):
         # A locked kiosk allows no text selection (nothing to copy off someone's screen).
         self.ALLOW_SELECT = not value
         self.refresh_bindings()
-
-    def on_mount(self) -> None:
-        self.switch_mode(self.ctx.role)
 
     async def on_event(self, event: events.Event) -> None:
         """Note the time of every key press and click, then handle the event as usual."""
@@ -114,9 +173,10 @@ class KioskApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit, unless this is the locked kiosk (which leaves through the staff PIN)."""
-        if self.locked:
-            return
-        self.exit()
+        if self.damaged is not None:
+            self.exit(return_code=2)
+        elif not self.locked:
+            self.exit()
 
     def _fatal_error(self) -> None:
         """Exit after an unhandled exception with a traceback that shows no local variables.
@@ -141,4 +201,6 @@ class KioskApp(App[None]):
         """
         if self.locked and action not in LOCKED_ALLOWED:
             return False
+        if self.damaged is not None and action != "quit":
+            return False  # a damaged file: no switching roles, only stopping
         return True

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kiosk.i18n import Text
+from kiosk.ui.widgets.plain import clean
 
 WORDS = {
     "yes": Text("Ja (J)", "Yes (Y)"),
@@ -37,7 +38,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
-            yield Static(self.question, id="confirm-question", markup=False)
+            # The question names a person: no markup, and no control character reaches the terminal.
+            yield Static(clean(self.question, 400), id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):
                 for button in (Button(WORDS["yes"](self.lang), id="confirm-yes", variant="warning"),
                                Button(WORDS["no"](self.lang), id="confirm-no")):

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Static
 
 from kiosk.domain.outcomes import Light, Reason, ScanResult
 from kiosk.i18n import Text, reason_text
@@ -26,13 +26,13 @@ from kiosk.store.scans import arrivals_since, count_arrivals, recent_scans
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import Job, OrderedJobs, ScanJob, UndoJob
 from kiosk.ui.fault import fault_message
-from kiosk.ui.screens.confirm import ConfirmScreen
-from kiosk.ui.screens.walk_in import WalkInScreen
+from kiosk.ui.paint import paint_now
 from kiosk.ui.widgets.desk_counters import Counts, DeskCounters, RecentScans, ten_minutes_before
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.scan_answer import WORDS as ANSWER_WORDS, ScanAnswer, clock_time
 from kiosk.ui.widgets.scan_input import ScanInput
 from kiosk.ui.widgets.search_results import SearchResults
+from kiosk.ui.widgets.steady_footer import SteadyFooter
 
 # How long an answer stays before the screen returns to "scan a badge" (unless the next scan comes).
 ANSWER_SECONDS = 8.0
@@ -109,13 +109,14 @@ class DeskScreen(Screen[None]):
         yield EventHeader(ctx.programme.event.name, WORDS["title"](self.lang, device=ctx.device), ctx.clock)
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-main"):
-                yield ScanInput(placeholder=WORDS["placeholder"](self.lang), id="desk-input", max_length=200)
+                yield ScanInput(placeholder=WORDS["placeholder"](self.lang), id="desk-input", max_length=200,
+                                on_text=self._typed, on_submit=self._submitted)
                 yield Static("", id="desk-mode", markup=False)
                 yield SearchResults(self.lang, id="desk-results")
                 yield ScanAnswer(self.lang, id="desk-answer")
                 yield Static("", id="desk-quiet", markup=False)
             yield DeskCounters(self.lang, id="desk-side")
-        yield Footer()
+        yield SteadyFooter()
 
     # ---- life cycle -------------------------------------------------------------------------
 
@@ -125,15 +126,16 @@ class DeskScreen(Screen[None]):
             self.watcher = ChangeWatcher(self.ctx.settings.db_path)
         except StoreFault as error:
             # Without a watcher the counters refresh after this desk's own scans only.
-            self.query_one("#desk-quiet", Static).update(fault_message(error, self.lang))
+            self._say(fault_message(error, self.lang))
         self.set_interval(POLL_SECONDS, self._poll)
-        self.refresh_counters()
+        # The counters are read on ScreenResume, which follows the mount.
         self.focus_input()
 
     def on_screen_resume(self) -> None:
         """Back from a dialog or another role: the input gets focus again, numbers are fresh."""
         self.focus_input()
-        self.refresh_counters()
+        # Read once the screen is painted: the input is ready a few milliseconds sooner.
+        self.call_after_refresh(self.refresh_counters)
 
     def on_unmount(self) -> None:
         if self.watcher:
@@ -169,22 +171,25 @@ class DeskScreen(Screen[None]):
 
     # ---- typing and searching ---------------------------------------------------------------
 
-    @on(Input.Changed, "#desk-input")
-    def _typed(self, event: Input.Changed) -> None:
-        """Search after each keystroke; skip changes already overtaken by newer keys (scanner bursts)."""
-        if event.value != event.input.value:
-            return
-        self.show_search(event.value)
+    def _typed(self, text: str) -> None:
+        """Search after each keystroke (ScanInput skips changes already overtaken by newer keys)."""
+        self.show_search(text)
+        paint_now(self)
+
+    def _say(self, text: str) -> None:
+        """The quiet line under the answer; one line high, so a new text needs no new layout."""
+        quiet = self.query_one("#desk-quiet", Static)
+        if str(quiet.content) != text:
+            quiet.update(text, layout=False)
 
     def show_search(self, text: str) -> None:
         """Show the people matching `text`, or the answer area when the input is empty."""
         results = self.query_one(SearchResults)
-        hint = self.query_one("#desk-quiet", Static)
         if not text.strip():
             self.results_for = ""
             results.display = False
             self.query_one(ScanAnswer).display = True
-            hint.update("")
+            self._say("")
             return
         try:
             hits = search(self.ctx.db(), text, limit=20)
@@ -192,18 +197,18 @@ class DeskScreen(Screen[None]):
             # Searching failed (a damaged file, a missing folder): say so; Enter still tries it as a code.
             results.display = False
             self.query_one(ScanAnswer).display = True
-            hint.update(fault_message(error, self.lang))
+            self._say(fault_message(error, self.lang))
             return
         results.show_hits(hits)
         self.results_for = text
         results.display = bool(hits)
         self.query_one(ScanAnswer).display = not hits
         if len(hits) > 1 and text == self.asked_for:
-            hint.update(WORDS["choose"](self.lang, count=len(hits)))
+            self._say(WORDS["choose"](self.lang, count=len(hits)))
         elif len(hits) > 1:
-            hint.update(WORDS["hits"](self.lang, count=len(hits)))
+            self._say(WORDS["hits"](self.lang, count=len(hits)))
         else:
-            hint.update(WORDS["one_hit"](self.lang) if hits else WORDS["no_hits"](self.lang))
+            self._say(WORDS["one_hit"](self.lang) if hits else WORDS["no_hits"](self.lang))
 
     def action_move(self, delta: int) -> None:
         """Arrow keys move the highlight in the search results."""
@@ -215,9 +220,11 @@ class DeskScreen(Screen[None]):
         self.exit_mode = False
         self.show_search("")
 
-    @on(ScanInput.ScanSubmitted)
     def _submitted(self, event: ScanInput.ScanSubmitted) -> None:
-        """Decide code or name for one Enter, and queue the scan; never guess between several people."""
+        """Decide code or name for one Enter, and queue the scan; never guess between several people.
+
+        Called by the input itself (`on_submit`), in order with its changes.
+        """
         text = event.value.strip()
         if not text:
             return
@@ -239,6 +246,7 @@ class DeskScreen(Screen[None]):
         self.exit_mode = False
         self.queue(ScanJob(chosen or text, direction, at=self.ctx.clock.now()))
         self.show_search(event.control.value)
+        paint_now(self)
 
     def _ask_to_choose(self, event: ScanInput.ScanSubmitted, hits: list) -> None:
         """Several people match: put the text back (unless more is being typed) and ask to pick."""
@@ -248,6 +256,7 @@ class DeskScreen(Screen[None]):
             scan_input.cursor_position = len(event.value)
         self.asked_for = event.value
         self.show_search(event.value)
+        paint_now(self)
 
     # ---- the write queue --------------------------------------------------------------------
 
@@ -274,6 +283,7 @@ class DeskScreen(Screen[None]):
     def _job_done(self, message: JobDone) -> None:
         """Show what a committed write came to."""
         self.show_result(message.result)
+        paint_now(self)
 
     @on(JobFailed)
     def _job_failed(self, message: JobFailed) -> None:
@@ -284,23 +294,24 @@ class DeskScreen(Screen[None]):
         answer.show_failure(message.message)
         self._ring(Light.RED)
         self._restart_answer_timer()
+        paint_now(self)
 
     def show_result(self, result: ScanResult) -> None:
         """The big answer for a scan; a bounce is only mentioned quietly under the last answer."""
-        quiet = self.query_one("#desk-quiet", Static)
         if result.reason is Reason.BOUNCE:
             who = result.person.name if result.person else result.raw_code
-            quiet.update(ANSWER_WORDS["bounce"](self.lang, who=who))
+            self._say(ANSWER_WORDS["bounce"](self.lang, who=who))
             return
         if not self.query_one(ScanInput).value:
             self.query_one(SearchResults).display = False
-            quiet.update("")
+            self._say("")
         answer = self.query_one(ScanAnswer)
         answer.display = not self.query_one(SearchResults).display
         answer.show_result(result, self.ctx.programme)
         self._ring(result.light)
         self._restart_answer_timer()
-        self.refresh_counters()
+        # The side panel a frame later: the answer is what the queue waits for.
+        self.call_after_refresh(self.refresh_counters)
 
     def _restart_answer_timer(self) -> None:
         if self._answer_timer is not None:
@@ -309,7 +320,7 @@ class DeskScreen(Screen[None]):
 
     def _answer_expired(self) -> None:
         self.query_one(ScanAnswer).clear()
-        self.query_one("#desk-quiet", Static).update("")
+        self._say("")
 
     def _ring(self, light: Light) -> None:
         """The optional bell: one ring for green, two for amber, three for red."""
@@ -340,6 +351,8 @@ class DeskScreen(Screen[None]):
 
     def action_walk_in(self) -> None:
         """Open the walk-in form; its result is shown like any check-in."""
+        from kiosk.ui.screens.walk_in import WalkInScreen  # not needed before the first walk-in
+
         self.app.push_screen(WalkInScreen(self.lang), callback=self._walked_in)
 
     def _walked_in(self, result: ScanResult | None) -> None:
@@ -350,19 +363,19 @@ class DeskScreen(Screen[None]):
     def action_pick_recent(self) -> None:
         """Enter the list of last scans to pick one to undo."""
         if self.query_one(DeskCounters).enter_list():
-            self.query_one("#desk-quiet", Static).update(WORDS["pick_recent"](self.lang))
+            self._say(WORDS["pick_recent"](self.lang))
         else:
             self.notify(WORDS["nothing_recent"](self.lang), timeout=3)
 
     @on(RecentScans.Left)
     def _left_list(self) -> None:
-        self.query_one("#desk-quiet", Static).update("")
+        self._say("")
         self.focus_input()
 
     @on(DataTable.RowSelected, "#counters-recent")
     def _recent_chosen(self, event: DataTable.RowSelected) -> None:
         """Confirm, then undo the chosen scan."""
-        self.query_one("#desk-quiet", Static).update("")
+        self._say("")
         counters = self.query_one(DeskCounters)
         scan_id = int(event.row_key.value)
         row = counters.rows.get(scan_id)
@@ -378,5 +391,7 @@ class DeskScreen(Screen[None]):
             if yes:
                 self.queue(UndoJob(scan_id, at=self.ctx.clock.now()))
             self.focus_input()
+
+        from kiosk.ui.screens.confirm import ConfirmScreen  # not needed before the first undo pick
 
         self.app.push_screen(ConfirmScreen(question, self.lang), callback=answered)

@@ -30,7 +30,7 @@ from kiosk.i18n import Text, reason_text
 from kiosk.store import StoreError
 from kiosk.store.door import DoorScanResult, door_scan, door_undo
 from kiosk.store.scans import new_nonce
-from kiosk.store.stats import load_sessions, occupancy, slots
+from kiosk.store.stats import load_sessions, presence_counts, slots
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import OrderedJobs
 from kiosk.ui.widgets.event_header import EventHeader
@@ -192,7 +192,7 @@ class DoorScreen(Screen[None]):
             return
         stat = self._sessions[self.session_id]
         if inside is None:
-            inside = occupancy(self.app.ctx.db(), {self.session_id}).get(self.session_id, (0, 0))[0]
+            inside = presence_counts(self.app.ctx.db(), {self.session_id}).get(self.session_id, (0, 0))[0]
         lang = self.app.ctx.lang
         fill = fill_state(inside, stat.capacity)
         if stat.capacity is None:

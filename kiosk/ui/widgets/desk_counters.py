@@ -67,6 +67,7 @@ class DeskCounters(Vertical):
         super().__init__(**kwargs)
         self.lang = lang
         self.rows: dict[int, dict] = {}
+        self._shown: Counts | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="counters-arrived", markup=False)
@@ -77,12 +78,16 @@ class DeskCounters(Vertical):
     def on_mount(self) -> None:
         table = self.query_one(RecentScans)
         # Widths fit the 34-column side panel: HH:MM, the name, a symbol and the answer's word.
-        table.add_column(WORDS["time"](self.lang), key="time", width=5)
-        table.add_column(WORDS["who"](self.lang), key="who", width=11)
-        table.add_column(WORDS["answer"](self.lang), key="answer", width=9)
+        # rich Text labels: a str label is parsed as markup (and costs a first-use regex build).
+        table.add_column(RichText(WORDS["time"](self.lang)), key="time", width=5)
+        table.add_column(RichText(WORDS["who"](self.lang)), key="who", width=11)
+        table.add_column(RichText(WORDS["answer"](self.lang)), key="answer", width=9)
 
     def show(self, counts: Counts) -> None:
-        """Fill in fresh numbers and rows."""
+        """Fill in fresh numbers and rows (nothing to do when they are the ones shown)."""
+        if counts == self._shown:
+            return
+        self._shown = counts
         self.query_one("#counters-arrived", Static).update(
             WORDS["arrived"](self.lang, arrived=counts.arrived, expected=counts.expected))
         self.query_one("#counters-recently", Static).update(

@@ -6,14 +6,34 @@ would merge or cut such bursts: Enter is a *binding*, run only when the key has 
 the App, behind the characters of the next code already queued there; and clearing the field when
 the screen gets around to `Input.Submitted` would wipe characters typed since. This input handles
 Enter itself, in its own key queue in step with the characters, takes its value and clears itself
-in that same step, and posts `ScanSubmitted` with the exact text of that one burst.
+in that same step, and posts `ScanSubmitted` with the exact text of that one burst. The other
+keys the Input binds (Backspace, Delete, arrows, Home, End, ...) had the same problem: four
+Backspaces and "ba" sent in one burst to "her" gave "h" (the letters went in first, then the four
+deletions ran), so this input runs those bindings itself too, in order with the letters.
+
+A screen that answers every keystroke (the desk) may pass `on_text` and `on_submit`: the input then
+hands its changes and submissions over itself, in its own queue and order, instead of letting
+the messages bubble up through each container to the screen. Each of those hops is a turn of the
+event loop, and the screen's repaint for the typed letter went out in between, so the matching
+names came one frame (17 ms) or two later than the letter.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
+
+# The Input's own key bindings (key -> action), run by ScanInput in step with the typed letters.
+OWN_KEYS: dict[str, str] = {
+    key.strip(): binding.action
+    for binding in Input.BINDINGS
+    if isinstance(binding, Binding)
+    for key in binding.key.split(",")
+}
 
 
 class ScanInput(Input):
@@ -32,12 +52,46 @@ class ScanInput(Input):
             """The input that sent this."""
             return self.scan_input
 
+    def __init__(
+        self,
+        *args: object,
+        on_text: Callable[[str], None] | None = None,
+        on_submit: Callable[["ScanInput.ScanSubmitted"], None] | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_text = on_text
+        self._on_submit = on_submit
+
+    def _on_input_changed(self, event: Input.Changed) -> None:
+        """With `on_text`: hand over the text, unless newer keys already changed it (a scanner burst)."""
+        if self._on_text is None or event.input is not self:
+            return
+        event.stop()
+        if event.value == self.value:
+            self._on_text(event.value)
+
+    def _on_scan_input_scan_submitted(self, event: "ScanInput.ScanSubmitted") -> None:
+        """With `on_submit`: hand over the submission, in order with the changes around it."""
+        if self._on_submit is None or event.control is not self:
+            return
+        event.stop()
+        self._on_submit(event)
+
     async def _on_key(self, event: events.Key) -> None:
         """Enter submits right here, in order with the characters around it (see the module doc)."""
         if event.key == "enter":
             event.stop()
             event.prevent_default()
             await self.action_submit()
+            return
+        action = None if event.is_printable else OWN_KEYS.get(event.key)
+        if action is not None:
+            # Backspace and the like: now, before the letters queued behind them (see the module doc).
+            event.stop()
+            event.prevent_default()
+            self._restart_blink()
+            await self.run_action(action)
             return
         await super()._on_key(event)
 
