@@ -13,9 +13,10 @@ import uuid
 import sqlite_utils
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
-from kiosk.store.attendees import PERSON_COLUMNS, count_expected, find_by_code, person_from_row
+from kiosk.store.attendees import PERSON_COLUMNS, find_by_code, person_from_row
 from kiosk.store.db import immediate
 from kiosk.store.presence import recompute_presence
+from kiosk.store.tallies import tally
 
 VENUE = "venue"
 # A scanner that reads one badge twice does so within this window; said quietly, not as an error.
@@ -53,22 +54,6 @@ def record_scan(
         scan_id = _append(conn, nonce, now, device, list_, direction, raw_code, person, reason)
         result = _result(conn, scan_id)
     return result
-
-
-def append_scan(
-    conn: sqlite3.Connection,
-    *,
-    now: dt.datetime,
-    device: str,
-    list_: str,
-    direction: str,
-    person: Person,
-    reason: Reason,
-    nonce: str | None = None,
-    annuls: int | None = None,
-) -> int:
-    """Append one scan inside the caller's transaction and update derived state (door moves, undo)."""
-    return _append(conn, nonce or new_nonce(), now, device, list_, direction, person.code, person, reason, annuls)
 
 
 def _judge(
@@ -173,13 +158,6 @@ def _result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
 def count_arrivals(conn: sqlite3.Connection | sqlite_utils.Database) -> int:
     """How many people have arrived at the venue (each counted once, undone arrivals not)."""
     return tally(conn, f"arrived:{VENUE}")
-
-
-def tally(conn: sqlite3.Connection | sqlite_utils.Database, key: str) -> int:
-    """A running count kept by triggers (see the `tallies` table in schema.py)."""
-    conn = getattr(conn, "conn", conn)
-    row = conn.execute("SELECT value FROM tallies WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else 0
 
 
 def undo_scan(

@@ -29,6 +29,7 @@ from kiosk.ui.fault import fault_message
 from kiosk.ui.paint import paint_now
 from kiosk.ui.widgets.desk_counters import Counts, DeskCounters, RecentScans, ten_minutes_before
 from kiosk.ui.widgets.event_header import EventHeader
+from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import WORDS as ANSWER_WORDS, ScanAnswer, clock_time
 from kiosk.ui.widgets.scan_input import ScanInput
 from kiosk.ui.widgets.search_results import SearchResults
@@ -300,7 +301,8 @@ class DeskScreen(Screen[None]):
         """The big answer for a scan; a bounce is only mentioned quietly under the last answer."""
         if result.reason is Reason.BOUNCE:
             who = result.person.name if result.person else result.raw_code
-            self._say(ANSWER_WORDS["bounce"](self.lang, who=who))
+            # Control characters and direction overrides must not reach the terminal (as in the answer).
+            self._say(ANSWER_WORDS["bounce"](self.lang, who=clean(who)))
             return
         if not self.query_one(ScanInput).value:
             self.query_one(SearchResults).display = False
