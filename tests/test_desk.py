@@ -18,6 +18,8 @@ from kiosk.ui.widgets.search_results import SearchResults
 
 from conftest import EVENT_DAY, at
 
+from desk_pilot import settle
+
 SIZE = (80, 24)
 
 
@@ -25,16 +27,6 @@ SIZE = (80, 24)
 def app(settings, people):
     """The desk at 11:45 on the event day, on a database holding the `people` roster."""
     return build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
-
-
-async def settle(app, pilot) -> None:
-    """Let queued writes finish and the screen catch up."""
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not getattr(getattr(app.screen, "jobs", None), "busy", False):
-            break
-    await pilot.pause()
 
 
 async def scan(app, pilot, text: str) -> str:
