@@ -25,6 +25,7 @@ from kiosk.store.attendees import find_by_code
 from kiosk.store.signups import RoundState, day_of, signup
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.fault import StoreFault, fault_message
+from kiosk.ui.screens.agenda_qr import AgendaQr
 from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.countdown import IdleCountdown
@@ -276,6 +277,7 @@ class SelfServiceScreen(Screen[None]):
             "welcome-lang": self.action_toggle_lang, "welcome-contrast": self.action_toggle_contrast,
             "day-back": self.action_previous_round, "day-next": self.action_next_round,
             "day-done": self.action_done, "agenda-confirm": self.action_done, "agenda-change": self.action_change,
+            "agenda-qr": self.action_agenda_qr,
         }
         action = actions.get(event.button.id or "")
         if action:
@@ -305,6 +307,11 @@ class SelfServiceScreen(Screen[None]):
             await self._show_agenda()
         elif self._state == "agenda":
             await self.reset()
+
+    def action_agenda_qr(self) -> None:
+        """Their confirmed sessions as an iCalendar QR code, for a phone."""
+        if self._person is not None and self._state == "agenda":
+            self.app.push_screen(AgendaQr.for_person(self.app.ctx, self._person.id, self._lang))
 
     async def action_change(self) -> None:
         """From the agenda back to the rounds, at the first."""

@@ -36,6 +36,7 @@ def agenda_view(name: str, programme: Programme, states: dict[str, RoundState], 
         Horizontal(
             Button(W.CONFIRM(lang), id="agenda-confirm", variant="success"),
             Button(W.CHANGE(lang), id="agenda-change"),
+            Button(W.QR(lang), id="agenda-qr"),
             id="agenda-nav",
         ),
         id="agenda-view",

@@ -1,0 +1,65 @@
+"""The self-service agenda offers the person's day as a QR code that a phone reads as a calendar."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from kiosk.clock import Clock
+from kiosk.store.signups import signup
+from kiosk.ui.launch import build_app
+from kiosk.ui.screens.agenda_qr import AgendaQr
+from kiosk.ui.widgets.qr_code import QrCode
+
+from conftest import EVENT_DAY, at
+
+
+async def _agenda_qr(settings, size):
+    app = build_app(settings, role="selfservice", clock=Clock.fixed("09:30", event_date=EVENT_DAY))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press(*"ANNA44", "enter")
+        await pilot.pause()
+        await pilot.press("f10")  # to the agenda
+        await pilot.pause()
+        await pilot.click("#agenda-qr")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AgendaQr)
+        texts = " ".join(str(w.render()) for w in screen.query("Static"))
+        codes = list(screen.query(QrCode))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, AgendaQr)  # Close returns to the agenda, still locked
+        assert app.locked
+        return screen.ics, texts, codes
+
+
+async def test_large_screen_shows_the_agenda_qr(settings, people, db):
+    signup(db, "ANNA44", "r1-slim-met-stroom", now=at("09:00"))
+    signup(db, "ANNA44", "pijler-fysiek", now=at("09:00"))
+    ics, texts, codes = await _agenda_qr(settings, (200, 90))
+    assert "BEGIN:VCALENDAR" in ics and ics.count("BEGIN:VEVENT") == 2
+    assert "Slim met Stroom" in ics and "Anna" not in ics  # the person's own day, without their name
+    assert codes and "telefoon" in texts
+
+
+async def test_small_screen_says_so_instead_of_a_broken_code(settings, people, db):
+    signup(db, "ANNA44", "r1-slim-met-stroom", now=at("09:00"))
+    _, texts, codes = await _agenda_qr(settings, (80, 24))
+    assert not codes and "te klein" in texts
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbarimg (Debian zbar-tools) is not installed")
+def test_the_agenda_qr_decodes_to_the_calendar(tmp_path, programme):
+    import segno
+
+    from kiosk.interop.ics import agenda_ics
+
+    ics = agenda_ics(programme, ["r1-slim-met-stroom", "pijler-fysiek"], brief=True, now=at("09:30"), on=EVENT_DAY)
+    path = tmp_path / "agenda.png"
+    segno.make_qr(ics).save(path, scale=4)
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", str(path)], capture_output=True, text=True).stdout
+    assert out.strip().replace("\r\n", "\n") == ics.strip().replace("\r\n", "\n")
