@@ -148,6 +148,21 @@ async def test_exit_key_checks_the_next_scan_out(app, db, people):
     assert [(row[1], row[2]) for row in log(db)] == [("ok", "entry"), ("exit", "exit")]
 
 
+async def test_arrows_and_enter_in_one_burst_pick_the_person_the_arrows_reached(app, db, people):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"gem")
+        await pilot.pause()
+        hits = [hit.person for hit in app.screen.query_one(SearchResults).hits]
+        assert len(hits) == 4
+        driver = app._driver
+        for key in ("down", "down", "enter"):  # queued at once, as keys typed fast arrive
+            driver.send_message(events.Key(key, None))
+        await pilot.pause()
+        await settle(app, pilot)
+        assert hits[1].name in answer(app)
+    assert [row[0] for row in log(db)] == [hits[1].code]
+
+
 async def test_search_folds_accents_and_picks_with_arrows(app, db, people):
     record_scan(db, "HOF222", now=at("09:00"), device="desk-2")
     async with app.run_test(size=SIZE) as pilot:

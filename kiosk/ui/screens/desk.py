@@ -111,7 +111,7 @@ class DeskScreen(Screen[None]):
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-main"):
                 yield ScanInput(placeholder=WORDS["placeholder"](self.lang), id="desk-input", max_length=200,
-                                on_text=self._typed, on_submit=self._submitted)
+                                on_text=self._typed, on_submit=self._submitted, on_move=self.action_move)
                 yield Static("", id="desk-mode", markup=False)
                 yield SearchResults(self.lang, id="desk-results")
                 yield ScanAnswer(self.lang, id="desk-answer")

@@ -57,11 +57,15 @@ class ScanInput(Input):
         *args: object,
         on_text: Callable[[str], None] | None = None,
         on_submit: Callable[["ScanInput.ScanSubmitted"], None] | None = None,
+        on_move: Callable[[int], None] | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._on_text = on_text
         self._on_submit = on_submit
+        # Up/Down pick among search results: run in order with Enter, or "down, enter" typed
+        # quickly would check in the person highlighted *before* the arrow.
+        self._on_move = on_move
 
     def _on_input_changed(self, event: Input.Changed) -> None:
         """With `on_text`: hand over the text, unless newer keys already changed it (a scanner burst)."""
@@ -84,6 +88,11 @@ class ScanInput(Input):
             event.stop()
             event.prevent_default()
             await self.action_submit()
+            return
+        if self._on_move is not None and event.key in ("up", "down"):
+            event.stop()
+            event.prevent_default()
+            self._on_move(1 if event.key == "down" else -1)
             return
         action = None if event.is_printable else OWN_KEYS.get(event.key)
         if action is not None:
