@@ -26,7 +26,8 @@ from kiosk.domain.codes import normalise_code
 from kiosk.domain.loader import ProgrammeError, load_programme, parse_programme
 from kiosk.domain.text import words
 from kiosk.interop.roster_csv import RosterFileError, parse_roster
-from kiosk.store.attendees import create_walk_in, find_by_code, search
+from kiosk.store.attendees import find_by_code, search
+from kiosk.store.scans import create_walk_in
 from kiosk.store.scans import record_scan
 from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.plain import clean

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import sqlite3
 import unicodedata
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from kiosk.domain.codes import new_code, normalise_code
-from kiosk.domain.outcomes import Person, ScanResult
+from kiosk.domain.outcomes import Person
 from kiosk.domain.text import fold, words
 from kiosk.store.db import immediate
 from kiosk.store.schema import search_text
@@ -290,46 +289,3 @@ def count_attendees(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     """How many attendees the file holds, cancelled ones included."""
     conn = getattr(db, "conn", db)
     return conn.execute("SELECT COUNT(*) FROM attendees").fetchone()[0]
-
-
-def create_walk_in(
-    db: sqlite_utils.Database,
-    name: str,
-    organisation: str = "",
-    city: str = "",
-    email: str = "",
-    *,
-    now: dt.datetime,
-    device: str,
-    nonce: str | None = None,
-    rng: random.Random | None = None,
-) -> ScanResult:
-    """Add a walk-in with a generated code and check them in, in one transaction.
-
-    Either both the attendee and their arrival scan are written, or neither is. Returns the
-    arrival's ScanResult (reason OK); the new code is `result.person.code`. A `nonce` sent twice
-    (a double Enter, a retry) returns the first walk-in's result and adds no second person.
-    """
-    # scans imports this module; importing it here keeps one check-in code path without a cycle.
-    from kiosk.store.scans import VENUE, _append, _judge, _replay, _result, new_nonce, stamp
-
-    name = " ".join(name.split())
-    if not name:
-        raise ValueError("a walk-in needs a name")
-    nonce = nonce or new_nonce()
-    with immediate(db) as conn:
-        replay = _replay(conn, nonce)
-        if replay:
-            return replay
-        code = unique_code(conn, rng)
-        organisation, city, email = organisation.strip(), city.strip(), email.strip()
-        cursor = conn.execute(
-            INSERT_ATTENDEE,
-            (code, name, organisation, city, email, "registered", "walk_in", search_text(name, organisation, city),
-             stamp(now), stamp(now)),
-        )
-        row = conn.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (cursor.lastrowid,)).fetchone()
-        person = person_from_row(row)
-        reason = _judge(conn, person, "entry", VENUE, device, now)
-        scan_id = _append(conn, nonce, now, device, VENUE, "entry", code, person, reason)
-        return _result(conn, scan_id)

@@ -1,4 +1,4 @@
-"""The scan log: check-in, check-out, undo. Every scan is appended, accepted or refused.
+"""The scan log: check-in, check-out, undo, walk-ins. Every scan is appended, accepted or refused.
 
 One code path for the desk screen, the door, the CLI and the benchmarks: `record_scan`.
 Each call is one `BEGIN IMMEDIATE` transaction: look-up, rules, append, derived state, commit.
@@ -7,15 +7,17 @@ Each call is one `BEGIN IMMEDIATE` transaction: look-up, rules, append, derived 
 from __future__ import annotations
 
 import datetime as dt
+import random
 import sqlite3
 import uuid
 
 import sqlite_utils
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
-from kiosk.store.attendees import PERSON_COLUMNS, find_by_code, person_from_row
+from kiosk.store.attendees import INSERT_ATTENDEE, PERSON_COLUMNS, find_by_code, person_from_row, unique_code
 from kiosk.store.db import immediate
 from kiosk.store.presence import recompute_presence
+from kiosk.store.schema import search_text
 from kiosk.store.tallies import tally
 
 VENUE = "venue"
@@ -227,3 +229,43 @@ def arrivals_since(db: sqlite_utils.Database, since: dt.datetime) -> int:
     return db.execute(
         "SELECT COUNT(*) FROM presence WHERE list = ? AND first_entry_at >= ?", (VENUE, stamp(since))
     ).fetchone()[0]
+
+
+def create_walk_in(
+    db: sqlite_utils.Database,
+    name: str,
+    organisation: str = "",
+    city: str = "",
+    email: str = "",
+    *,
+    now: dt.datetime,
+    device: str,
+    nonce: str | None = None,
+    rng: random.Random | None = None,
+) -> ScanResult:
+    """Add a walk-in with a generated code and check them in, in one transaction.
+
+    Either both the attendee and their arrival scan are written, or neither is. Returns the
+    arrival's ScanResult (reason OK); the new code is `result.person.code`. A `nonce` sent twice
+    (a double Enter, a retry) returns the first walk-in's result and adds no second person.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("a walk-in needs a name")
+    nonce = nonce or new_nonce()
+    with immediate(db) as conn:
+        replay = _replay(conn, nonce)
+        if replay:
+            return replay
+        code = unique_code(conn, rng)
+        organisation, city, email = organisation.strip(), city.strip(), email.strip()
+        cursor = conn.execute(
+            INSERT_ATTENDEE,
+            (code, name, organisation, city, email, "registered", "walk_in", search_text(name, organisation, city),
+             stamp(now), stamp(now)),
+        )
+        row = conn.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        person = person_from_row(row)
+        reason = _judge(conn, person, "entry", VENUE, device, now)
+        scan_id = _append(conn, nonce, now, device, VENUE, "entry", code, person, reason)
+        return _result(conn, scan_id)

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 from kiosk.domain.outcomes import ScanResult
 from kiosk.i18n import Text
 from kiosk.store.db import StoreFault
-from kiosk.store.attendees import create_walk_in
+from kiosk.store.scans import create_walk_in
 from kiosk.store.scans import new_nonce
 from kiosk.ui.fault import fault_message
 from kiosk.ui.widgets.plain import clean
