@@ -35,7 +35,7 @@ def build(path: Path, attendees: int = 100_000, scans: int = 500_000, seed: int 
     sync_programme(db, programme)
     given, surnames = GIVEN + MORE_GIVEN, SURNAMES + MORE_SURNAMES
     now = "2026-11-29T08:00:00.000+01:00"
-    conn = db.conn
+    conn = db
     conn.execute("BEGIN IMMEDIATE")
     rows = []
     for i in range(attendees):

@@ -91,8 +91,8 @@ def test_move_between_rooms(db, people):
     ).fetchone()
     assert exit_row == ("exit", "moved", "door-b")
     # The log replayed from scratch gives the same state.
-    with db.conn:
-        rebuild_presence(db.conn)
+    with db:
+        rebuild_presence(db)
     assert lists_of(db, code) == {"venue", ROOM_B}
 
 

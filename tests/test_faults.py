@@ -80,7 +80,7 @@ def test_store_full_disk_refuses_and_writes_nothing(db, people):
     fillers(db)
     limit = db.execute("PRAGMA page_count").fetchone()[0]
     failed = fill_until_full(db, limit)
-    assert logged(Path(db.conn.execute("PRAGMA database_list").fetchone()[2]), failed) == 0
+    assert logged(Path(db.execute("PRAGMA database_list").fetchone()[2]), failed) == 0
     record_scan(db, failed, now=at("10:01"), device="filler")  # space again: it works
 
 

@@ -39,8 +39,8 @@ class Faults:
     def connect(self, path, **kwargs):
         """Stands in for kiosk.ui.context.connect: the real one, then the fault of the moment."""
         db = connect(path, **kwargs)
-        self.connections.append(db.conn)
-        self._apply(db.conn)
+        self.connections.append(db)
+        self._apply(db)
         return db
 
     def _apply(self, conn: sqlite3.Connection) -> None:

@@ -54,7 +54,7 @@ def event(db, people):
 
 def numbers(db) -> dict:
     """The day's numbers recounted with our own SQL: what `kiosk report` and the dashboard show."""
-    conn = getattr(db, "conn", db)
+    conn = db
     arrivals = [r[0] for r in conn.execute(
         "SELECT first_entry_at FROM presence WHERE list = 'venue' AND first_entry_at IS NOT NULL")]
     per_5_minutes = Counter(f"{a[11:13]}:{int(a[14:16]) // 5 * 5:02d}" for a in arrivals)
@@ -145,7 +145,7 @@ def test_purge_with_another_reader_open_says_the_file_is_not_clean_yet(db, db_pa
 
 
 def test_dry_run_and_not_yet_due_change_nothing(db, db_path, event):
-    dump = list(db.conn.iterdump())
+    dump = list(db.iterdump())
     out = run(db_path, "purge", "--dry-run")
     assert out.exit_code == 0
     assert "Would remove:" in out.output and "names of 6 attendees" in out.output
@@ -154,7 +154,7 @@ def test_dry_run_and_not_yet_due_change_nothing(db, db_path, event):
     assert early.exit_code == 0 and "Nothing is removed yet" in early.output
     refused = run(db_path, "purge", input="n\n")
     assert refused.exit_code == 1 and "This removes:" in refused.output and "Stays:" in refused.output
-    assert list(db.conn.iterdump()) == dump
+    assert list(db.iterdump()) == dump
 
 
 def test_keep_days_counts_from_the_last_activity(db, event):

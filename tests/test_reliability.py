@@ -111,10 +111,10 @@ def _check_file(db_path: Path, acks: list[list[str]]) -> None:
         assert actual in allowed, (code, session, status, actual)
     before = db.execute("SELECT * FROM presence ORDER BY attendee_id, list").fetchall()
     db.execute("BEGIN IMMEDIATE")
-    rebuild_presence(db.conn)
+    rebuild_presence(db)
     recount = db.execute("SELECT * FROM presence ORDER BY attendee_id, list").fetchall()
     tallies = dict(db.execute("SELECT key, value FROM tallies").fetchall())
-    recount_tallies(db.conn)
+    recount_tallies(db)
     recounted = dict(db.execute("SELECT key, value FROM tallies").fetchall())
     db.execute("ROLLBACK")
     assert before == recount

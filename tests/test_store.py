@@ -50,7 +50,7 @@ def test_a_version_1_file_migrates_with_search_and_presence(db_path):
                 (n, f"n{n}", f"2026-11-29T09:{n:02}:00.000+01:00", direction, attendee, accepted,
                  "undo" if annuls else ("ok" if accepted else "already_in"), annuls),
             )
-    assert "presence" not in old.table_names()
+    assert not old.execute("SELECT 1 FROM sqlite_master WHERE name = 'presence'").fetchall()
     old.close()
 
     db = open_store(db_path)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 import click
-import sqlite_utils
+import sqlite3
 
 from kiosk.config import Settings
 from kiosk.domain.loader import ProgrammeError, load_programme
@@ -29,7 +29,7 @@ class Env:
 
     settings: Settings
     _programme: Programme | None = field(default=None, repr=False)
-    _db: sqlite_utils.Database | None = field(default=None, repr=False)
+    _db: sqlite3.Connection | None = field(default=None, repr=False)
 
     def programme(self) -> Programme:
         """The validated programme, or exit 2 listing every problem."""
@@ -42,7 +42,7 @@ class Env:
                 sys.exit(2)
         return self._programme
 
-    def db(self) -> sqlite_utils.Database:
+    def db(self) -> sqlite3.Connection:
         """The store, migrated and in step with the programme, or exit 2 with a plain sentence."""
         if self._db is None:
             programme = self.programme()

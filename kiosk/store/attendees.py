@@ -8,7 +8,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import sqlite_utils
 
 from kiosk.domain.codes import new_code, normalise_code
 from kiosk.domain.outcomes import Person
@@ -31,9 +30,8 @@ def person_from_row(row: tuple) -> Person:
     return Person(**dict(zip(PERSON_COLUMNS.split(", "), row)))
 
 
-def find_by_code(conn: sqlite3.Connection | sqlite_utils.Database, raw: str) -> Person | None:
+def find_by_code(conn: sqlite3.Connection, raw: str) -> Person | None:
     """The attendee whose code this is (case-insensitive, spaces ignored), or None."""
-    conn = getattr(conn, "conn", conn)
     row = conn.execute(
         f"SELECT {PERSON_COLUMNS} FROM attendees WHERE code = ? COLLATE NOCASE", (normalise_code(raw),)
     ).fetchone()
@@ -60,7 +58,7 @@ def fts_query(text: str) -> str:
     return " ".join('"' + chunk.replace('"', '""') + '"*' for chunk in chunks[:8] if chunk)
 
 
-def search(db: sqlite_utils.Database, text: str, limit: int = 20) -> list[SearchHit]:
+def search(db: sqlite3.Connection, text: str, limit: int = 20) -> list[SearchHit]:
     """Attendees whose name, organisation or city have words starting with each typed word."""
     query = fts_query(text)
     if not query:
@@ -111,7 +109,7 @@ class UpsertCounts:
 
 
 def upsert_attendees(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     rows: Iterable[RosterRow],
     now: str,
     source: str = "import",
@@ -127,13 +125,13 @@ def upsert_attendees(
     return import_roster(db, list(rows), now, source=source, rng=rng, on_progress=on_progress)
 
 
-def count_expected(db: sqlite_utils.Database | sqlite3.Connection) -> int:
+def count_expected(db: sqlite3.Connection) -> int:
     """How many registered (not cancelled) attendees there are."""
     # Kept by triggers (schema v3), so this costs one index look-up at any roster size.
     return tally(db, "expected")
 
 
-def list_attendees(db: sqlite_utils.Database) -> list[Person]:
+def list_attendees(db: sqlite3.Connection) -> list[Person]:
     """Every attendee, by name."""
     rows = db.execute(f"SELECT {PERSON_COLUMNS} FROM attendees ORDER BY name COLLATE NOCASE, id").fetchall()
     return [person_from_row(r) for r in rows]
@@ -156,7 +154,7 @@ class _DryRun(Exception):
 
 
 def import_roster(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     rows: list[RosterRow],
     now: str,
     source: str = "import",
@@ -273,7 +271,7 @@ def _write_batches(conn: sqlite3.Connection, inserts: list, updates: list, on_pr
             on_progress(len(updates[start:start + batch]))
 
 
-def attendee_records(db: sqlite_utils.Database) -> list[dict]:
+def attendee_records(db: sqlite3.Connection) -> list[dict]:
     """Every attendee for an export, by name: their fields plus when they first arrived, if at all."""
     rows = db.execute(
         """SELECT a.code, a.name, a.organisation, a.city, a.email, a.status, a.source,
@@ -285,7 +283,6 @@ def attendee_records(db: sqlite_utils.Database) -> list[dict]:
     return [dict(zip(keys, row)) | {"inside": bool(row[8])} for row in rows]
 
 
-def count_attendees(db: sqlite_utils.Database | sqlite3.Connection) -> int:
+def count_attendees(conn: sqlite3.Connection) -> int:
     """How many attendees the file holds, cancelled ones included."""
-    conn = getattr(db, "conn", db)
     return conn.execute("SELECT COUNT(*) FROM attendees").fetchone()[0]

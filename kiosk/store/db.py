@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -71,7 +70,7 @@ def explain(error: BaseException) -> StoreError:
     return StoreError(MESSAGES[kind], detail=str(error), kind=kind)
 
 
-def connect(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     """Open the database file with the storage rules applied; one per process and per thread."""
     path = Path(path)
     if not create and not path.exists():
@@ -96,6 +95,8 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
             raise StoreError("The database cannot switch to WAL mode.", detail=mode)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # As sqlite-utils sets it, with which organisers open this file: triggers behave alike there.
+        conn.execute("PRAGMA recursive_triggers = ON")
     except sqlite3.Error as error:
         raise explain(error) from error
     except OSError as error:
@@ -105,16 +106,15 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
             detail=str(error),
             kind="missing",
         ) from error
-    return sqlite_utils.Database(conn)
+    return conn
 
 
 @contextmanager
-def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """Run the block in `BEGIN IMMEDIATE ... COMMIT`; roll back and raise StoreError on failure.
 
     Only when this block exits normally has the change been written (COMMIT returned).
     """
-    conn = db.conn
     try:
         _begin_immediate(conn)
     except sqlite3.Error as error:
@@ -173,7 +173,7 @@ def _still_there(conn: sqlite3.Connection) -> None:
         )
 
 
-def check_integrity(db: sqlite_utils.Database) -> None:
+def check_integrity(db: sqlite3.Connection) -> None:
     """Raise StoreError (damaged) unless `PRAGMA quick_check` finds the file sound.
 
     Run once when a kiosk starts, so a damaged file is reported before the first person is
@@ -188,7 +188,7 @@ def check_integrity(db: sqlite_utils.Database) -> None:
         raise StoreError(MESSAGES["damaged"], detail=str(rows[0][0]) if rows else "", kind="damaged")
 
 
-def open_store(path: str | Path) -> sqlite_utils.Database:
+def open_store(path: str | Path) -> sqlite3.Connection:
     """Connect and bring the schema up to date: what every process does first."""
     from kiosk.store.schema import migrate
 

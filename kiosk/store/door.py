@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-import sqlite_utils
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
 from kiosk.store.attendees import find_by_code
@@ -38,7 +37,7 @@ class DoorScanResult(ScanResult):
 
 
 def door_scan(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     raw_code: str,
     session_id: str,
     *,
@@ -139,7 +138,7 @@ def _bounce(
 
 
 def door_undo(
-    db: sqlite_utils.Database, *, now: dt.datetime, device: str, session_id: str, nonce: str | None = None
+    db: sqlite3.Connection, *, now: dt.datetime, device: str, session_id: str, nonce: str | None = None
 ) -> DoorScanResult:
     """Annul this door's last accepted scan and the venue arrival or move-out it brought along.
 

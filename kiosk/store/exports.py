@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-import sqlite_utils
+import sqlite3
 
 from kiosk.store.scans import VENUE
 
@@ -28,7 +28,7 @@ ATTENDANCE_COLUMNS = [
 ]
 
 
-def iter_scans(db: sqlite_utils.Database, batch: int = 5000) -> Iterator[dict]:
+def iter_scans(db: sqlite3.Connection, batch: int = 5000) -> Iterator[dict]:
     """Every scan, accepted or refused, in log order; `annulled_by` is the undo that annulled it."""
     last = 0
     while True:
@@ -49,7 +49,7 @@ def iter_scans(db: sqlite_utils.Database, batch: int = 5000) -> Iterator[dict]:
         last = rows[-1][0]
 
 
-def iter_signups(db: sqlite_utils.Database) -> Iterator[dict]:
+def iter_signups(db: sqlite3.Connection) -> Iterator[dict]:
     """Every sign-up (confirmed, waitlisted and cancelled), oldest first."""
     rows = db.execute(
         """SELECT s.id, a.code, a.name, a.organisation, s.session_id, x.title, s.round, s.status,
@@ -61,7 +61,7 @@ def iter_signups(db: sqlite_utils.Database) -> Iterator[dict]:
         yield dict(zip(SIGNUP_COLUMNS, row))
 
 
-def iter_attendance(db: sqlite_utils.Database) -> Iterator[dict]:
+def iter_attendance(db: sqlite3.Connection) -> Iterator[dict]:
     """Per attendee: a `venue` row (arrived or not), then a row per session they signed up for or entered."""
     titles = dict(db.execute("SELECT id, title FROM sessions").fetchall())
     signups: dict[int, dict[str, str]] = {}
@@ -110,7 +110,7 @@ class SessionReport:
         return asdict(self)
 
 
-def session_report(db: sqlite_utils.Database) -> list[SessionReport]:
+def session_report(db: sqlite3.Connection) -> list[SessionReport]:
     """Per session: signed up, attended (entered at its door at least once), no-shows, peak inside."""
     sessions = db.execute(
         "SELECT id, title, starts_at, ends_at, capacity FROM sessions ORDER BY position"
@@ -142,7 +142,7 @@ def session_report(db: sqlite_utils.Database) -> list[SessionReport]:
     ]
 
 
-def peak_inside(db: sqlite_utils.Database) -> dict[str, int]:
+def peak_inside(db: sqlite3.Connection) -> dict[str, int]:
     """Per session list: the most people inside at once, replaying its effective scans in log order.
 
     One pass over the log in id order; the annulled ids come first from the small undo index, so

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-import sqlite_utils
 
 from kiosk.store.tallies import tally_prefix
 
@@ -26,9 +25,8 @@ class Occupancy:
 EMPTY = Occupancy()
 
 
-def occupancy(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, Occupancy]:
+def occupancy(conn: sqlite3.Connection) -> dict[str, Occupancy]:
     """Per session id: confirmed, waitlisted, and inside now (door scans on the session's list)."""
-    conn = getattr(db, "conn", db)
     confirmed, waitlisted = tally_prefix(conn, "confirmed:"), tally_prefix(conn, "waitlisted:")
     inside = tally_prefix(conn, "inside:")
     # A list is 'venue' for the front door and a session id for a room's door.

@@ -21,7 +21,6 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
 
 from kiosk.domain.codes import normalise_code
 from kiosk.domain.outcomes import Person
@@ -146,14 +145,13 @@ def last_activity(conn: sqlite3.Connection, tz: dt.tzinfo | None) -> dt.datetime
 
 
 def purge_plan(
-    db: sqlite_utils.Database | sqlite3.Connection, keep_days: int, now: dt.datetime, *, clear_city: bool = False
+    conn: sqlite3.Connection, keep_days: int, now: dt.datetime, *, clear_city: bool = False
 ) -> PurgePlan:
     """Describe what `purge` would remove and keep; reads only.
 
     `keep_days`: personal data is kept until that many days after the last activity (the end of
     the event day, or the last scan, sign-up or change if later); before then nothing is due.
     """
-    conn = getattr(db, "conn", db)
     last = last_activity(conn, now.tzinfo)
     keep_until = last + dt.timedelta(days=keep_days) if last else None
     plan = PurgePlan(keep_days, clear_city, due=keep_until is None or now >= keep_until,
@@ -183,7 +181,7 @@ def _needs_purge(clear_city: bool) -> str:
 
 
 def purge(
-    db: sqlite_utils.Database, *, keep_days: int = 0, now: dt.datetime, clear_city: bool = False
+    db: sqlite3.Connection, *, keep_days: int = 0, now: dt.datetime, clear_city: bool = False
 ) -> PurgeResult:
     """Remove every attendee's personal data while keeping every count; then clean the file.
 
@@ -231,13 +229,12 @@ def _rebuild_search(conn: sqlite3.Connection) -> None:
         conn.execute("ANALYZE")
 
 
-def wipe_free_space(db: sqlite_utils.Database | sqlite3.Connection) -> bool:
+def wipe_free_space(conn: sqlite3.Connection) -> bool:
     """VACUUM the file and empty the `-wal` file; True when both fully succeeded.
 
     VACUUM cannot run inside a transaction. The checkpoint cannot finish while another process
     still reads an older snapshot; then the old frames stay in the `-wal` file until it can.
     """
-    conn = getattr(db, "conn", db)
     try:
         conn.execute("VACUUM")
         # Other kiosks read in short transactions; waiting the full busy timeout adds nothing.
@@ -251,7 +248,7 @@ def wipe_free_space(db: sqlite_utils.Database | sqlite3.Connection) -> bool:
     return busy == 0
 
 
-def forget_person(db: sqlite_utils.Database, code: str, now: dt.datetime) -> ForgetResult | None:
+def forget_person(db: sqlite3.Connection, code: str, now: dt.datetime) -> ForgetResult | None:
     """Blank one attendee's personal data, as a purge does, keeping their row so counts stay; None if unknown.
 
     Scans of theirs lose their text, and so do unmatched scans whose text was their code, name or
@@ -297,13 +294,12 @@ def _loose_scan_ids(conn: sqlite3.Connection, person: Person) -> list[int]:
     return found
 
 
-def person_data(db: sqlite_utils.Database | sqlite3.Connection, code: str) -> dict | None:
+def person_data(conn: sqlite3.Connection, code: str) -> dict | None:
     """Everything the file holds about the person with this code (GDPR access request); None if unknown.
 
     The attendee row (every column), their sign-ups (with the session's title), their scans and
     any unmatched scans whose text was their code or name, and the derived presence rows.
     """
-    conn = getattr(db, "conn", db)
     person = find_by_code(conn, code)
     if person is None:
         return None
@@ -333,16 +329,15 @@ def _rows(conn: sqlite3.Connection, sql: str, params: tuple) -> list[dict]:
     return [dict(zip(keys, row)) for row in cursor.fetchall()]
 
 
-def database_files(db: sqlite_utils.Database | sqlite3.Connection) -> list[Path]:
+def database_files(conn: sqlite3.Connection) -> list[Path]:
     """The main database file and its `-wal` and `-shm` companions that exist now."""
-    conn = getattr(db, "conn", db)
     main = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
     if not main:
         return []
     return [Path(main + suffix) for suffix in ("", "-wal", "-shm") if os.path.exists(main + suffix)]
 
 
-def narrow_modes(db: sqlite_utils.Database | sqlite3.Connection) -> list[Path]:
+def narrow_modes(db: sqlite3.Connection) -> list[Path]:
     """Make the database files readable by their owner only; returns the files that were wider.
 
     New files are created 0600 (and SQLite gives `-wal` and `-shm` the main file's mode), but a

@@ -11,7 +11,6 @@ import random
 import sqlite3
 import uuid
 
-import sqlite_utils
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
 from kiosk.store.attendees import INSERT_ATTENDEE, PERSON_COLUMNS, find_by_code, person_from_row, unique_code
@@ -36,7 +35,7 @@ def new_nonce() -> str:
 
 
 def record_scan(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     raw_code: str,
     *,
     now: dt.datetime,
@@ -157,13 +156,13 @@ def _result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
     )
 
 
-def count_arrivals(conn: sqlite3.Connection | sqlite_utils.Database) -> int:
+def count_arrivals(conn: sqlite3.Connection) -> int:
     """How many people have arrived at the venue (each counted once, undone arrivals not)."""
     return tally(conn, f"arrived:{VENUE}")
 
 
 def undo_scan(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     *,
     now: dt.datetime,
     device: str,
@@ -210,7 +209,7 @@ def _undoable(conn: sqlite3.Connection, device: str, scan_id: int | None) -> tup
     return row
 
 
-def recent_scans(db: sqlite_utils.Database, *, device: str | None = None, limit: int = 10) -> list[dict]:
+def recent_scans(db: sqlite3.Connection, *, device: str | None = None, limit: int = 10) -> list[dict]:
     """The last scans (of one device, or all), newest first, with the person's name."""
     where, params = ("WHERE s.device = ?", (device, limit)) if device else ("", (limit,))
     rows = db.execute(
@@ -224,7 +223,7 @@ def recent_scans(db: sqlite_utils.Database, *, device: str | None = None, limit:
     return [dict(zip(keys, r)) for r in rows]
 
 
-def arrivals_since(db: sqlite_utils.Database, since: dt.datetime) -> int:
+def arrivals_since(db: sqlite3.Connection, since: dt.datetime) -> int:
     """How many first arrivals at the venue happened at or after `since`."""
     return db.execute(
         "SELECT COUNT(*) FROM presence WHERE list = ? AND first_entry_at >= ?", (VENUE, stamp(since))
@@ -232,7 +231,7 @@ def arrivals_since(db: sqlite_utils.Database, since: dt.datetime) -> int:
 
 
 def create_walk_in(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     name: str,
     organisation: str = "",
     city: str = "",

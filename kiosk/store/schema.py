@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-import sqlite_utils
 
 from kiosk.domain.text import fold
 from kiosk.store.db import immediate
@@ -145,7 +144,7 @@ MIGRATIONS: list[tuple[str, Callable | None]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
+def migrate(db: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Run the migrations that this file has not had yet, each in its own transaction."""
     # Without the write lock first: an up-to-date file (every start but the first) needs none.
     version = db.execute("PRAGMA user_version").fetchone()[0]

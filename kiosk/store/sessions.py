@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlite_utils
+import sqlite3
 
 from kiosk.domain.programme import Programme
 from kiosk.store.db import immediate
 
 
-def sync_programme(db: sqlite_utils.Database, programme: Programme) -> None:
+def sync_programme(db: sqlite3.Connection, programme: Programme) -> None:
     """Write the programme's sessions and event facts into the `sessions` and `meta` tables."""
     rows = []
     for position, session in enumerate(programme.sessions):
@@ -45,7 +45,7 @@ def sync_programme(db: sqlite_utils.Database, programme: Programme) -> None:
     # Read first without the write lock: a process that starts on an unchanged programme (the
     # usual case) then takes no lock at all, wakes no other process's watcher, and can start on
     # a file it may only read.
-    if _in_step(db.conn, rows, meta):
+    if _in_step(db, rows, meta):
         return
     with immediate(db) as conn:
         if _in_step(conn, rows, meta):

@@ -10,7 +10,6 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-import sqlite_utils
 
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.domain.rules import choosing_closed, clashes
@@ -62,7 +61,7 @@ def _active(conn: sqlite3.Connection, attendee_id: int) -> list[tuple[int, str, 
 
 
 def signup(
-    db: sqlite_utils.Database, code: str, session_id: str, *, now: dt.datetime, device: str = ""
+    db: sqlite3.Connection, code: str, session_id: str, *, now: dt.datetime, device: str = ""
 ) -> SignupResult:
     """Choose a session for the person with this code; full sessions put them on the waitlist."""
     with immediate(db) as conn:
@@ -94,7 +93,7 @@ def signup(
         )
 
 
-def cancel(db: sqlite_utils.Database, code: str, session_id: str, *, now: dt.datetime, device: str = "") -> SignupResult:
+def cancel(db: sqlite3.Connection, code: str, session_id: str, *, now: dt.datetime, device: str = "") -> SignupResult:
     """Give up a seat (or a waitlist place); the first on the waitlist gets the seat."""
     with immediate(db) as conn:
         person = find_by_code(conn, code)
@@ -220,7 +219,7 @@ def _waitlist_position(conn: sqlite3.Connection, attendee_id: int, session_id: s
     return row[0]
 
 
-def choices_of(db: sqlite_utils.Database, attendee_id: int) -> dict[str, str]:
+def choices_of(db: sqlite3.Connection, attendee_id: int) -> dict[str, str]:
     """A person's active sign-ups: session id -> 'confirmed' or 'waitlisted'."""
     rows = db.execute(
         "SELECT session_id, status FROM signups WHERE attendee_id = ? AND status != 'cancelled'", (attendee_id,)
@@ -303,13 +302,12 @@ ORDER BY s.position
 
 
 def day_of(
-    db: sqlite_utils.Database | sqlite3.Connection, attendee_id: int | None, *, now: dt.datetime
+    conn: sqlite3.Connection, attendee_id: int | None, *, now: dt.datetime
 ) -> dict[str, RoundState]:
     """Per choice round (in programme order): options, seats, this person's choice and places, closed.
 
     `attendee_id` None gives the rounds as anyone sees them (no choices).
     """
-    conn = getattr(db, "conn", db)
     rounds: dict[str, RoundState] = {}
     for row in conn.execute(_DAY_SQL, (attendee_id if attendee_id is not None else -1,)):
         (sid, title, kind, round_, starts, ends, capacity, closes, confirmed, waiting, mine, place, promoted,

@@ -12,7 +12,6 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
 
-import sqlite_utils
 
 from kiosk.domain.rules import Fill, fill_state
 from kiosk.store.tallies import tally_prefix
@@ -23,10 +22,6 @@ BUCKET_MINUTES = 5
 DOORS_OPEN_MINUTES = 15
 # The sessions that start within this long after the next start belong to the next slot (lunch walks at 12:45).
 NEXT_SLOT_SPAN_MINUTES = 30
-
-
-def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
-    return getattr(db, "conn", db)
 
 
 def minutes(hhmm: str) -> int:
@@ -74,20 +69,20 @@ class Alert:
     starts_at: str = ""
 
 
-def load_sessions(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, SessionStat]:
+def load_sessions(db: sqlite3.Connection) -> dict[str, SessionStat]:
     """Every session of the programme, in programme order, without counts."""
-    rows = _conn(db).execute(
+    rows = db.execute(
         "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup FROM sessions ORDER BY position"
     ).fetchall()
     return {r[0]: SessionStat(*r[:8], bool(r[8])) for r in rows}
 
 
-def presence_counts(db: sqlite_utils.Database | sqlite3.Connection, lists: set[str] | None = None) -> dict[str, tuple[int, int]]:
+def presence_counts(db: sqlite3.Connection, lists: set[str] | None = None) -> dict[str, tuple[int, int]]:
     """Per list: (inside now, people who came in at least once); all lists, or only `lists`.
 
     Read from `tallies` (kept by triggers on `presence`): primary-key look-ups, whatever the log's size.
     """
-    conn = _conn(db)
+    conn = db
     if lists is None:
         # Two key ranges; the rows of other kinds between them (arrived_city:, expected:...) stay unread.
         rows = [(f"inside:{k}", v) for k, v in tally_prefix(conn, "inside:").items()]
@@ -103,52 +98,52 @@ def presence_counts(db: sqlite_utils.Database | sqlite3.Connection, lists: set[s
     return {k: (v[0], v[1]) for k, v in found.items()}
 
 
-def signup_counts(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, tuple[int, int]]:
+def signup_counts(db: sqlite3.Connection) -> dict[str, tuple[int, int]]:
     """Per session: (confirmed, waitlisted), from the tallies the sign-up triggers keep."""
-    conn = _conn(db)
+    conn = db
     confirmed, waitlisted = tally_prefix(conn, "confirmed:"), tally_prefix(conn, "waitlisted:")
     return {sid: (confirmed.get(sid, 0), waitlisted.get(sid, 0)) for sid in confirmed.keys() | waitlisted.keys()}
 
 
-def arrivals_per_bucket(db: sqlite_utils.Database | sqlite3.Connection, bucket: int = BUCKET_MINUTES) -> dict[int, int]:
+def arrivals_per_bucket(db: sqlite3.Connection, bucket: int = BUCKET_MINUTES) -> dict[int, int]:
     """First arrivals at the venue per `bucket` minutes: {minute of day the bucket starts: count}.
 
     The tallies hold 5-minute buckets; wider buckets are sums of them.
     """
     counts: dict[int, int] = {}
-    for minute, n in tally_prefix(_conn(db), "arrived5:venue:").items():
+    for minute, n in tally_prefix(db, "arrived5:venue:").items():
         start = int(minute) // bucket * bucket
         counts[start] = counts.get(start, 0) + n
     return dict(sorted(counts.items()))
 
 
-def venue_counts(db: sqlite_utils.Database | sqlite3.Connection) -> tuple[int, int, int]:
+def venue_counts(db: sqlite3.Connection) -> tuple[int, int, int]:
     """(arrived, inside the venue now, expected: registered attendees), from the tallies."""
     tallies = dict(
-        _conn(db).execute(
+        db.execute(
             "SELECT key, value FROM tallies WHERE key IN ('arrived:venue', 'inside:venue', 'expected')"
         ).fetchall()
     )
     return tallies.get("arrived:venue", 0), tallies.get("inside:venue", 0), tallies.get("expected", 0)
 
 
-def arrivals_by(db: sqlite_utils.Database | sqlite3.Connection, field_: str = "city", limit: int = 12) -> list[tuple[str, int, int]]:
+def arrivals_by(db: sqlite3.Connection, field_: str = "city", limit: int = 12) -> list[tuple[str, int, int]]:
     """(city or organisation, arrived, expected), most arrivals first, from the tallies."""
     if field_ not in ("city", "organisation"):
         raise ValueError(field_)
     short = "city" if field_ == "city" else "org"
-    conn = _conn(db)
+    conn = db
     arrived, expected = tally_prefix(conn, f"arrived_{short}:"), tally_prefix(conn, f"expected_{short}:")
     rows = [(name, arrived.get(name, 0), expected.get(name, 0)) for name in arrived.keys() | expected.keys()]
     rows.sort(key=lambda r: (-r[1], -r[2], r[0]))
     return rows[:limit]
 
 
-def expected_load(db: sqlite_utils.Database | sqlite3.Connection, session_ids: list[str]) -> dict[str, tuple[int, int]]:
+def expected_load(db: sqlite3.Connection, session_ids: list[str]) -> dict[str, tuple[int, int]]:
     """Per session: (confirmed sign-ups, of whom on site now): the load the next slot can expect."""
     if not session_ids:
         return {}
-    rows = _conn(db).execute(
+    rows = db.execute(
         f"""SELECT s.session_id, COUNT(*), COALESCE(SUM(p.inside), 0) FROM signups s
             LEFT JOIN presence p ON p.attendee_id = s.attendee_id AND p.list = ?
             WHERE s.status = 'confirmed' AND s.session_id IN ({','.join('?' * len(session_ids))})
@@ -199,7 +194,7 @@ class LiveStats:
     last_scan_id: int = 0
     recent_limit: int = 12
 
-    def full(self, db: sqlite_utils.Database) -> None:
+    def full(self, db: sqlite3.Connection) -> None:
         """Read everything (at start, and now and then as a safety net for imports and repairs)."""
         self.last_scan_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM scans").fetchone()[0]
         self.sessions = load_sessions(db)
@@ -208,7 +203,7 @@ class LiveStats:
         self._signups(db)
         self.recent = recent_scans(db, limit=self.recent_limit)
 
-    def refresh(self, db: sqlite_utils.Database) -> set[str]:
+    def refresh(self, db: sqlite3.Connection) -> set[str]:
         """Re-query what changed since the last look; returns the lists that new scans touched."""
         if not self.sessions:
             self.full(db)
@@ -228,19 +223,19 @@ class LiveStats:
         self._signups(db)
         return touched
 
-    def _occupancy(self, db: sqlite_utils.Database, lists: set[str] | None) -> None:
+    def _occupancy(self, db: sqlite3.Connection, lists: set[str] | None) -> None:
         counts = presence_counts(db, lists)
         for sid, stat in self.sessions.items():
             if lists is None or sid in lists:
                 stat.inside, stat.entered = counts.get(sid, (0, 0))
 
-    def _venue(self, db: sqlite_utils.Database) -> None:
+    def _venue(self, db: sqlite3.Connection) -> None:
         self.arrivals = arrivals_per_bucket(db)
         self.arrived, self.inside_venue, self.expected = venue_counts(db)
         self.by_city = arrivals_by(db, "city")
         self.by_organisation = arrivals_by(db, "organisation")
 
-    def _signups(self, db: sqlite_utils.Database) -> None:
+    def _signups(self, db: sqlite3.Connection) -> None:
         counts = signup_counts(db)
         for sid, stat in self.sessions.items():
             stat.confirmed, stat.waitlisted = counts.get(sid, (0, 0))

@@ -152,7 +152,6 @@ def recount_tallies(conn: sqlite3.Connection) -> None:
 
 def tally(conn: sqlite3.Connection, key: str) -> int:
     """One running count (0 when no write has made it yet)."""
-    conn = getattr(conn, "conn", conn)
     row = conn.execute("SELECT value FROM tallies WHERE key = ?", (key,)).fetchone()
     return row[0] if row else 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-import sqlite_utils
+import sqlite3
 
 from kiosk.clock import Clock
 from kiosk.config import Settings
@@ -35,7 +35,7 @@ class UiContext:
         """This desk's or door's name in the scan log."""
         return self.settings.device
 
-    def db(self) -> sqlite_utils.Database:
+    def db(self) -> sqlite3.Connection:
         """A connection for the calling thread (workers must not share the UI thread's)."""
         db = getattr(self._local, "db", None)
         if db is None:

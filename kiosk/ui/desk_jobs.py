@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-import sqlite_utils
+import sqlite3
 
 from kiosk.domain.outcomes import ScanResult
 from kiosk.store.scans import new_nonce, record_scan, undo_scan
@@ -31,7 +31,7 @@ class ScanJob:
     at: dt.datetime | None = None
     nonce: str = field(default_factory=new_nonce)
 
-    def run(self, db: sqlite_utils.Database, *, now: dt.datetime, device: str) -> ScanResult:
+    def run(self, db: sqlite3.Connection, *, now: dt.datetime, device: str) -> ScanResult:
         """Record the scan (at the moment Enter was pressed, when known); the result is after COMMIT."""
         return record_scan(db, self.code, now=self.at or now, device=device, direction=self.direction,
                            nonce=self.nonce)
@@ -45,7 +45,7 @@ class UndoJob:
     at: dt.datetime | None = None
     nonce: str = field(default_factory=new_nonce)
 
-    def run(self, db: sqlite_utils.Database, *, now: dt.datetime, device: str) -> ScanResult:
+    def run(self, db: sqlite3.Connection, *, now: dt.datetime, device: str) -> ScanResult:
         """Append the undo; returns its result (UNDO or NOTHING_TO_UNDO)."""
         return undo_scan(db, now=self.at or now, device=device, scan_id=self.scan_id, nonce=self.nonce)
 

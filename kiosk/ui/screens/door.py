@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import sqlite_utils
+import sqlite3
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -68,7 +68,7 @@ class DoorScanJob:
     at: dt.datetime
     nonce: str = field(default_factory=new_nonce)
 
-    def run(self, db: sqlite_utils.Database, *, device: str) -> DoorScanResult:
+    def run(self, db: sqlite3.Connection, *, device: str) -> DoorScanResult:
         """Write the scan through `door_scan`; the result is after COMMIT."""
         return door_scan(db, self.code, self.session_id, now=self.at, device=device,
                          direction="exit" if self.direction == "exit" else None, toggle=self.toggle,
@@ -83,7 +83,7 @@ class DoorUndoJob:
     at: dt.datetime
     nonce: str = field(default_factory=new_nonce)
 
-    def run(self, db: sqlite_utils.Database, *, device: str) -> DoorScanResult:
+    def run(self, db: sqlite3.Connection, *, device: str) -> DoorScanResult:
         """Append the undo through `door_undo`."""
         return door_undo(db, now=self.at, device=device, session_id=self.session_id, nonce=self.nonce)
 
