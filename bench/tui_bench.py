@@ -45,22 +45,38 @@ def _python_pid(term: Terminal) -> int:
     return pid
 
 
-def startup(db: Path, runs: int = 5) -> list[Result]:
-    """`kiosk --role desk` to the input ready, against the bare app; and the desk's peak memory."""
-    desk, bare = [], []
+def startup(db: Path, runs: int = 7) -> list[Result]:
+    """`kiosk --role desk` to the input ready, against the bare app, interleaved.
+
+    The measured case is a desk (re)started on the programme file it last ran with, the usual
+    one. After an edit of the programme file the desk validates it before the first screen; that
+    start is measured too and reported for information.
+    """
+    desk, bare, changed = [], [], []
+    store = connect(db)
+
+    def forget_digest() -> None:
+        store.execute("DELETE FROM meta WHERE key = 'programme_digest'")
+
     for i in range(runs):
-        for samples, make in ((bare, lambda: _bare("bench-bare")), (desk, lambda: _desk(db, "bench-desk"))):
-            term = make()
+        for samples, before in ((bare, None), (desk, None), (changed, forget_digest)):
+            if before:
+                before()
+            term = _bare("bench-bare") if samples is bare else _desk(db, "bench-desk")
             start = term.started
             term.wait_for(READY, timeout=30)
             samples.append(time.perf_counter() - start)
             term.stop()
+    store.close()
     d_med, d_p95, d_max = summary(desk)
     b_med, _, _ = summary(bare)
+    c_med, c_p95, c_max = summary(changed)
     ratio = d_med / b_med
     return [
         Result("startup.bare_app", round(b_med, 1), "ms", "floor", True, b_med),
         Result("startup.desk_vs_bare", round(ratio, 2), "x floor", "<= 1.5", ratio <= 1.5, d_med, d_p95, d_max),
+        Result("startup.desk_after_programme_edit_vs_bare", round(c_med / b_med, 2), "x floor", "info", True,
+               c_med, c_p95, c_max),
     ]
 
 
@@ -116,7 +132,9 @@ def key_to_screen(db_path: Path, runs: int = 30) -> list[Result]:
     desk_key = []
     rng = random.Random(3)
     letters = "abdeghjklmnoprstvw"
-    while len(desk_key) < runs:
+    for _ in range(runs * 200):
+        if len(desk_key) == runs:
+            break
         prefix = rng.choice(letters) + rng.choice("aeiou")
         before = {h.person.name for h in search(db, prefix, limit=20)}
         letter = rng.choice("nrstl")
@@ -135,6 +153,8 @@ def key_to_screen(db_path: Path, runs: int = 30) -> list[Result]:
         desk.type(letter)
         desk.wait_for(target)
         desk_key.append(time.perf_counter() - start)
+    if len(desk_key) < runs:
+        raise RuntimeError("too few names whose search list changes with one more letter")
     pid = _python_pid(desk)
     peak_kb = int(next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
                        if line.startswith("VmHWM")).split()[1])

@@ -11,6 +11,7 @@ import pytest
 from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.domain.loader import load_programme
+from kiosk.domain.source import ProgrammeSource
 from kiosk.store import open_store
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.sessions import sync_programme
@@ -44,9 +45,9 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def db(db_path, programme):
-    """A migrated database with the programme's sessions in it."""
+    """A migrated database with the programme's sessions in it, synced as a kiosk process syncs it."""
     database = open_store(db_path)
-    sync_programme(database, programme)
+    sync_programme(database, programme, ProgrammeSource.read(PROGRAMME_PATH).digest)
     yield database
     database.close()
 

@@ -10,7 +10,6 @@ from textual import events
 from textual.widgets import Input, Static
 
 import kiosk.ui.screens.door as door_screen
-
 from kiosk.clock import Clock
 from kiosk.domain.outcomes import Reason
 from kiosk.store import StoreError

@@ -10,6 +10,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from conftest import EVENT_DAY, PROGRAMME_PATH, at
+from desk_pilot import settle
+from fault_making import FILLERS, NO_LIMIT, damage_header, fill_until_full, fillers, logged
 
 import kiosk.store.db as store_db
 import kiosk.ui.context as ui_context
@@ -20,10 +23,6 @@ from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.sessions import sync_programme
 from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.scan_answer import ScanAnswer
-
-from conftest import EVENT_DAY, PROGRAMME_PATH, at
-from desk_pilot import settle
-from fault_making import FILLERS, NO_LIMIT, damage_header, fill_until_full, fillers, logged
 
 SIZE = (80, 24)
 

@@ -16,9 +16,11 @@ import json
 import tomllib
 
 import pytest
-
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from conftest import EVENT_DAY, PROGRAMME_PATH, at
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from kiosk.cli import main
 from kiosk.clock import Clock
@@ -27,14 +29,11 @@ from kiosk.domain.loader import ProgrammeError, load_programme, parse_programme
 from kiosk.domain.text import words
 from kiosk.interop.roster_csv import RosterFileError, parse_roster
 from kiosk.store.attendees import find_by_code, search
-from kiosk.store.scans import create_walk_in
-from kiosk.store.scans import record_scan
+from kiosk.store.scans import create_walk_in, record_scan
 from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import ScanAnswer
 from kiosk.ui.widgets.search_results import SearchResults
-
-from conftest import EVENT_DAY, PROGRAMME_PATH, at
 
 SAMPLES = [
     "[bold]", "[@click=app.quit]x[/]", "[link=https://x]y[/link]", "[/]", "[b]Bold[/b]",

@@ -16,9 +16,9 @@ from kiosk.domain.outcomes import Reason
 from kiosk.interop.private_file import PERSONAL_DATA_NOTICE, is_private, open_private, personal_path
 from kiosk.store import open_store
 from kiosk.store.attendees import count_expected, find_by_code, search
+from kiosk.store.occupancy import occupancy
 from kiosk.store.privacy import ANON_PREFIX, forget_person, person_data, purge, purge_plan
 from kiosk.store.scans import count_arrivals, record_scan, undo_scan
-from kiosk.store.occupancy import occupancy
 from kiosk.store.signups import cancel, signup
 from tests.conftest import EVENT_DAY, at
 

@@ -16,14 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
+from kiosk.interop.demo import demo_rng, demo_roster
 from kiosk.store import connect, open_store
 from kiosk.store.attendees import upsert_attendees
 from kiosk.store.presence import rebuild_presence
 from kiosk.store.schema import recount_tallies
-from kiosk.interop.demo import demo_rng, demo_roster
-
-from conftest import ROOT
 
 WORKERS = 8
 
@@ -171,9 +170,10 @@ def test_writers_killed_mid_storm_long(db, db_path, tmp_path):
     for seed in range(5):
         path = tmp_path / f"crash{seed}.db"
         store = open_store(path)
+        from conftest import PROGRAMME_PATH
+
         from kiosk.domain.loader import load_programme
         from kiosk.store.sessions import sync_programme
-        from conftest import PROGRAMME_PATH
 
         sync_programme(store, load_programme(PROGRAMME_PATH))
         sub = tmp_path / f"c{seed}"

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
-import sqlite3
 
 from kiosk.config import Settings
-from kiosk.domain.loader import ProgrammeError, load_programme
-from kiosk.domain.programme import Programme
+from kiosk.domain.source import DeferredProgramme, EventFacts, ProgrammeError, ProgrammeSource
 from kiosk.store import open_store
 from kiosk.store.db import StoreFault, explain
-from kiosk.store.sessions import sync_programme
+from kiosk.store.sessions import stored_event, sync_programme
+
+if TYPE_CHECKING:
+    from kiosk.domain.programme import Programme
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -23,40 +25,68 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
+def fail_programme(error: ProgrammeError) -> NoReturn:
+    """List every problem of the programme file on stderr and exit 2."""
+    for problem in error.problems:
+        click.echo(problem, err=True)
+    sys.exit(2)
+
+
 @dataclass
 class Env:
     """The command line's view of the event: settings, plus the programme and store on demand."""
 
     settings: Settings
-    _programme: Programme | None = field(default=None, repr=False)
+    _deferred: DeferredProgramme | None = field(default=None, repr=False)
+    _event: EventFacts | None = field(default=None, repr=False)
     _db: sqlite3.Connection | None = field(default=None, repr=False)
+
+    def deferred(self) -> DeferredProgramme:
+        """The programme file, read (exit 2 when it cannot be) but not necessarily validated yet."""
+        if self._deferred is None:
+            try:
+                self._deferred = DeferredProgramme(ProgrammeSource.read(self.settings.programme_path))
+            except ProgrammeError as error:
+                fail_programme(error)
+        return self._deferred
 
     def programme(self) -> Programme:
         """The validated programme, or exit 2 listing every problem."""
-        if self._programme is None:
-            try:
-                self._programme = load_programme(self.settings.programme_path)
-            except ProgrammeError as error:
-                for problem in error.problems:
-                    click.echo(problem, err=True)
-                sys.exit(2)
-        return self._programme
+        try:
+            return self.deferred().get()
+        except ProgrammeError as error:
+            fail_programme(error)
 
-    def db(self) -> sqlite3.Connection:
-        """The store, migrated and in step with the programme, or exit 2 with a plain sentence."""
+    def db(self, *, defer_programme: bool = False) -> sqlite3.Connection:
+        """The store, migrated and in step with the programme, or exit 2 with a plain sentence.
+
+        `defer_programme` (the app's start): a file whose digest the store already holds was
+        validated and synced by an earlier start; its facts come from the store, and validating
+        and syncing it again is left to the app, after its first screen.
+        """
         if self._db is None:
-            programme = self.programme()
+            source = self.deferred().source
             try:
-                self._db = open_store(self.settings.db_path)
-                sync_programme(self._db, programme)
+                db = open_store(self.settings.db_path)
+                self._event = stored_event(db, source.digest) if defer_programme else None
+                if self._event is None:
+                    sync_programme(db, self.programme(), source.digest)
+                    self._event = self.deferred().event()
+                self._db = db
             except StoreFault as error:
                 # A damaged page may surface as a bare sqlite3 error while reading: same sentence.
                 fail(f"{explain(error)} ({self.settings.db_path})")
         return self._db
 
+    def event(self) -> EventFacts:
+        """The event's name, date and time zone (from the store when it is in step with the file)."""
+        self.db()
+        assert self._event is not None
+        return self._event
+
     def now(self):
         """The current moment on the event's clock."""
-        event = self.programme().event
+        event = self.event()
         return self.settings.clock(event.date, event.timezone).now()
 
 

@@ -9,16 +9,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kiosk.domain.programme import Event, Programme, Room, Round, Session
+from kiosk.domain.source import ProgrammeError, ProgrammeSource
+
+__all__ = ["ProgrammeError", "load_programme", "parse_programme", "parse_source"]
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class ProgrammeError(Exception):
-    """A programme file that cannot be used; `problems` holds one printable line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def _where(prefix: str, loc: tuple[Any, ...]) -> str:
@@ -97,16 +92,14 @@ def _cross_check(rooms: list[Room | None], rounds: list[Round | None], sessions:
 
 def load_programme(path: str | Path) -> Programme:
     """Read and validate a programme TOML file, or raise ProgrammeError listing every problem."""
-    path = Path(path)
-    name = path.name
+    return parse_source(ProgrammeSource.read(path))
+
+
+def parse_source(source: ProgrammeSource) -> Programme:
+    """Validate a programme file already read, or raise ProgrammeError listing every problem."""
+    name = source.path.name
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ProgrammeError([f"{name}: no such file ({path})"]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProgrammeError([f"{name}: cannot be read: {error}"]) from None
-    try:
-        raw = tomllib.loads(text)
+        raw = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as error:
         raise ProgrammeError([f"{name}: not valid TOML: {error}"]) from None
     programme, problems = parse_programme(raw)

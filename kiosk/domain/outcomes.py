@@ -1,10 +1,13 @@
-"""The answers of the store's rules: what a scan or a sign-up came to, in words the UI can show."""
+"""The answers of the store's rules: what a scan or a sign-up came to, in words the UI can show.
+
+Plain dataclasses, not pydantic models: they are built by our own SQL from our own rows (nothing
+to validate), once per scan on the desk's hot path, and the desk starts without importing pydantic.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
-
-from pydantic import BaseModel
 
 
 class Light(StrEnum):
@@ -46,7 +49,8 @@ LIGHT_OF_REASON = {
 }
 
 
-class Person(BaseModel):
+@dataclass(kw_only=True)
+class Person:
     """An attendee as the screens show them."""
 
     id: int
@@ -59,7 +63,8 @@ class Person(BaseModel):
     source: str = "import"
 
 
-class ScanResult(BaseModel):
+@dataclass(kw_only=True)
+class ScanResult:
     """What one scan came to, after its transaction committed."""
 
     scan_id: int
@@ -75,7 +80,7 @@ class ScanResult(BaseModel):
     first_entry_device: str | None = None
     arrivals: int = 0
     expected: int = 0
-    sessions: list[str] = []
+    sessions: list[str] = field(default_factory=list)
     replayed: bool = False
 
     @property
@@ -94,7 +99,8 @@ class SignupStatus(StrEnum):
     REFUSED = "refused"
 
 
-class SignupResult(BaseModel):
+@dataclass(kw_only=True)
+class SignupResult:
     """What a sign-up or cancel came to, after its transaction committed."""
 
     status: SignupStatus
@@ -103,4 +109,4 @@ class SignupResult(BaseModel):
     moved_from: str | None = None
     conflict_with: str | None = None
     waitlist_position: int | None = None
-    promoted: list[int] = []
+    promoted: list[int] = field(default_factory=list)

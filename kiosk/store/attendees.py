@@ -8,7 +8,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-
 from kiosk.domain.codes import new_code, normalise_code
 from kiosk.domain.outcomes import Person
 from kiosk.domain.text import fold, words

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import random
-import time
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
 
 BUSY_TIMEOUT_MS = 10_000
 

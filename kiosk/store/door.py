@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-
+from dataclasses import dataclass, fields
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
 from kiosk.store.attendees import find_by_code
@@ -26,6 +26,7 @@ from kiosk.store.presence import recompute_presence
 from kiosk.store.scans import BOUNCE_SECONDS, VENUE, _append, _judge, _replay, _result, _undoable, new_nonce, stamp
 
 
+@dataclass(kw_only=True)
 class DoorScanResult(ScanResult):
     """A ScanResult for a door, plus what the door did around it and the room's count after it."""
 
@@ -94,7 +95,7 @@ def _door_result(conn: sqlite3.Connection, result: ScanResult, session_id: str) 
     ).fetchone()[0]
     row = conn.execute("SELECT capacity FROM sessions WHERE id = ?", (session_id,)).fetchone()
     return DoorScanResult(
-        **result.model_dump(), session_id=session_id, inside=inside, capacity=row[0] if row else None
+        **{f.name: getattr(result, f.name) for f in fields(result)}, session_id=session_id, inside=inside, capacity=row[0] if row else None
     )
 
 

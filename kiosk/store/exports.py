@@ -7,10 +7,9 @@ effective scans once, in log order, to find the most people inside at any moment
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-
-import sqlite3
 
 from kiosk.store.scans import VENUE
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-
 from kiosk.store.tallies import tally_prefix
 
 

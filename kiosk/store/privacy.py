@@ -21,14 +21,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from kiosk.domain.codes import normalise_code
 from kiosk.domain.outcomes import Person
 from kiosk.domain.text import words
 from kiosk.store.attendees import find_by_code
-from kiosk.store.tallies import recount_tallies
 from kiosk.store.db import BUSY_TIMEOUT_MS, explain, immediate
 from kiosk.store.scans import stamp
+from kiosk.store.tallies import recount_tallies
 
 ANON_PREFIX = "anon "
 # How long the final checkpoint waits for other processes' reads to end before giving up.

@@ -11,7 +11,6 @@ import random
 import sqlite3
 import uuid
 
-
 from kiosk.domain.outcomes import Person, Reason, ScanResult
 from kiosk.store.attendees import INSERT_ATTENDEE, PERSON_COLUMNS, find_by_code, person_from_row, unique_code
 from kiosk.store.db import immediate

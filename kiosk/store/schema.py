@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-
 from kiosk.domain.text import fold
 from kiosk.store.db import immediate
 from kiosk.store.tallies import V3, V5, recount_tallies

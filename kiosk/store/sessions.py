@@ -11,15 +11,22 @@ session's `closes_at` carries its date too (`YYYY-MM-DD HH:MM`), so the closing 
 from __future__ import annotations
 
 import datetime as dt
-
 import sqlite3
+from typing import TYPE_CHECKING
 
-from kiosk.domain.programme import Programme
+from kiosk.domain.source import EventFacts
 from kiosk.store.db import immediate
 
+if TYPE_CHECKING:
+    from kiosk.domain.programme import Programme
 
-def sync_programme(db: sqlite3.Connection, programme: Programme) -> None:
-    """Write the programme's sessions and event facts into the `sessions` and `meta` tables."""
+
+def sync_programme(db: sqlite3.Connection, programme: Programme, digest: str = "") -> None:
+    """Write the programme's sessions and event facts into the `sessions` and `meta` tables.
+
+    `digest`: the SHA-256 of the programme file, kept in `meta.programme_digest` so that the next
+    process started on the same file can show its first screen before validating it again.
+    """
     rows = []
     for position, session in enumerate(programme.sessions):
         round_ = programme.round(session.round)
@@ -42,6 +49,8 @@ def sync_programme(db: sqlite3.Connection, programme: Programme) -> None:
         "event_date": programme.event.date.isoformat() if programme.event.date else "",
         "timezone": programme.event.timezone,
     }
+    if digest:
+        meta["programme_digest"] = digest
     # Read first without the write lock: a process that starts on an unchanged programme (the
     # usual case) then takes no lock at all, wakes no other process's watcher, and can start on
     # a file it may only read.
@@ -78,3 +87,14 @@ def _in_step(conn, rows: list[tuple], meta: dict[str, str]) -> bool:
         f"SELECT key, value FROM meta WHERE key IN ({','.join('?' * len(meta))})", list(meta)
     ).fetchall())
     return [tuple(r) for r in current] == rows and stored == meta
+
+
+def stored_event(db: sqlite3.Connection, digest: str) -> EventFacts | None:
+    """The event's facts as last synced, when that was from a file with this digest; else None."""
+    stored = dict(db.execute(
+        "SELECT key, value FROM meta WHERE key IN ('event_name', 'event_date', 'timezone', 'programme_digest')"
+    ).fetchall())
+    if stored.get("programme_digest") != digest or "event_name" not in stored:
+        return None
+    date = stored.get("event_date") or None
+    return EventFacts(stored["event_name"], dt.date.fromisoformat(date) if date else None, stored["timezone"])

@@ -10,7 +10,6 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.domain.rules import choosing_closed, clashes
 from kiosk.store.attendees import find_by_code

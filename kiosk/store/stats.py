@@ -12,10 +12,9 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
 
-
 from kiosk.domain.rules import Fill, fill_state
-from kiosk.store.tallies import tally_prefix
 from kiosk.store.scans import VENUE, recent_scans
+from kiosk.store.tallies import tally_prefix
 
 BUCKET_MINUTES = 5
 # Doors open this long before a session; door scans earlier than that suggest a door set to the wrong session.

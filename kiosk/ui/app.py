@@ -11,7 +11,6 @@ import gc
 import os
 import threading
 import time
-from pathlib import Path
 
 from textual import events
 from textual.app import App
@@ -20,11 +19,11 @@ from textual.screen import Screen
 
 from kiosk.config import DEFAULT_STAFF_PIN
 from kiosk.domain.pin import REDACTED, StaffPin
-from kiosk.store.db import StoreError
+from kiosk.store.db import StoreError, StoreFault
 from kiosk.ui.context import UiContext
+from kiosk.ui.stylesheets import SHARED, role_styles
 
 ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
-STYLES = Path(__file__).resolve().parent.parent.parent / "styles.tcss"
 # App actions that stay allowed while locked: moving the focus does no harm.
 LOCKED_ALLOWED = frozenset({"focus_next", "focus_previous", "bell"})
 
@@ -46,7 +45,7 @@ def _screen(role: str):
 class KioskApp(App[None]):
     """One process of the kiosk, started in one role; staff can switch roles by F-key."""
 
-    CSS_PATH = STYLES
+    CSS_PATH = SHARED
     TITLE = "Netwerkdag kiosk"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
@@ -69,7 +68,9 @@ class KioskApp(App[None]):
         # cache lost) before the first screen showed: about 30 ms of a desk's start-up.
         self.DEFAULT_MODE = ctx.role
         self.MODES = {role: make for role, make in KioskApp.MODES.items() if role != ctx.role}
-        super().__init__()
+        # The first screen's styling is read with the app's: Textual reads a screen's CSS_PATH only
+        # for screens of a mode or pushed ones, not for the default screen.
+        super().__init__(css_path=[SHARED, role_styles(ctx.role)])
         self.ctx = ctx
         self._first_role = ctx.role
         # Hash the PIN and drop the clear text: from here on only the salted hash exists.
@@ -99,7 +100,10 @@ class KioskApp(App[None]):
         self.call_after_refresh(self._started)
 
     def _started(self) -> None:
-        """The first screen is up: check the file, and collect garbage again (paused by launch)."""
+        """The first screen is up: check the file, validate the programme if the start deferred it,
+        and collect garbage again (paused by launch)."""
+        if not self.ctx.deferred.ready:
+            self.run_worker(self._validate_programme, thread=True, exit_on_error=False, name="programme")
         if self.integrity is not None:
             self.integrity.start()
             self.run_worker(self._await_integrity, thread=True, exit_on_error=False, name="integrity")
@@ -107,6 +111,29 @@ class KioskApp(App[None]):
             # What start-up made lives as long as the app: keep it out of every later collection.
             gc.freeze()
             gc.enable()
+
+    def _validate_programme(self) -> None:
+        """On a thread: validate the programme file the first screen was painted without, and
+        bring the store in step with it (it already is, unless someone edited the sessions table).
+
+        The same bytes passed before, so this fails only after a change of the kiosk's own rules;
+        then the app stops with the problems listed, as a start on that file would have.
+        """
+        from kiosk.domain.source import ProgrammeError
+        from kiosk.store.sessions import sync_programme
+
+        try:
+            programme = self.ctx.programme
+            sync_programme(self.ctx.db(), programme, self.ctx.deferred.source.digest)
+        except ProgrammeError as error:
+            self.call_from_thread(self.exit, return_code=2, message="\n".join(error.problems))
+        except StoreFault as error:
+            # Only reached when the sessions table differs from the file and cannot be written:
+            # say so, as every other write failure is said.
+            from kiosk.ui.fault import fault_message
+
+            message = fault_message(error, self.ctx.lang)
+            self.call_from_thread(self.notify, message, severity="error", timeout=30)
 
     def _await_integrity(self) -> None:
         """On a thread: wait for the file check; a damaged file blocks the app with its own screen."""

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import dataclass, field
-
-import sqlite3
+from typing import TYPE_CHECKING
 
 from kiosk.clock import Clock
 from kiosk.config import Settings
-from kiosk.domain.programme import Programme
+from kiosk.domain.source import DeferredProgramme, EventFacts
 from kiosk.store.db import connect
+
+if TYPE_CHECKING:
+    from kiosk.domain.programme import Programme
 
 
 @dataclass
@@ -18,12 +21,18 @@ class UiContext:
     """Shared by the app and its screens; `db()` gives each thread its own connection."""
 
     settings: Settings
-    programme: Programme
+    deferred: DeferredProgramme
+    event: EventFacts
     clock: Clock
     role: str = "programme"
     door_session: str | None = None
     public: bool = False
     _local: threading.local = field(default_factory=threading.local, repr=False)
+
+    @property
+    def programme(self) -> Programme:
+        """The validated programme (validated on first use when the start deferred it)."""
+        return self.deferred.get()
 
     @property
     def lang(self) -> str:

@@ -10,13 +10,12 @@ No Textual here: the screen starts the worker, this module only orders and runs 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
-
-import sqlite3
 
 from kiosk.domain.outcomes import ScanResult
 from kiosk.store.scans import new_nonce, record_scan, undo_scan

@@ -64,16 +64,17 @@ def build_app(
 ):
     """The app for these settings, with the store migrated and in step with the programme.
 
-    `env`: the command line's, when it has already loaded the programme and opened the store.
+    `env`: the command line's, when it has already opened the store; the programme may then still
+    be unvalidated (see kiosk.domain.source), which the app does right after its first screen.
     """
     from kiosk.ui.app import KioskApp
     from kiosk.ui.context import UiContext
 
     env = env or Env(settings)
-    programme = env.programme()
     env.db()
-    clock = clock or settings.clock(programme.event.date, programme.event.timezone)
-    ctx = UiContext(settings, programme, clock, role=role, door_session=session_id, public=public)
+    event = env.event()
+    clock = clock or settings.clock(event.date, event.timezone)
+    ctx = UiContext(settings, env.deferred(), event, clock, role=role, door_session=session_id, public=public)
     return KioskApp(ctx, integrity=integrity)
 
 
@@ -87,7 +88,7 @@ def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None
     # styles, widgets): collecting them over and over while they are made only costs time.
     gc.disable()
     try:
-        db = env.db()
+        db = env.db(defer_programme=True)
         integrity = IntegrityCheck(env.settings.db_path)
         _seed_demo_if_empty(env, db)
         if role == "selfservice" or not (sys.stdin.isatty() and sys.stdout.isatty()):

@@ -25,6 +25,7 @@ from kiosk.ui.widgets.city_counts import CityCounts
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.occupancy_table import HEAD_NEXT, HEAD_RUNNING, OccupancyTable, next_line, running_line
 from kiosk.ui.widgets.scan_feed import ScanFeed
+from kiosk.ui.stylesheets import role_styles
 
 POLL_SECONDS = 0.3
 # A full re-read now and then catches what no scan announces (an import, a repair of `presence`).
@@ -48,6 +49,8 @@ T = {
 class DashboardScreen(Screen[None]):
     """Everything an organiser walking the venue wants to know, refreshed within a second."""
 
+    CSS_PATH = role_styles("dashboard")
+
     BINDINGS = [
         Binding("f9", "toggle_group", "Stad/Org"),
         Binding("f10", "refresh_all", "Ververs/Refresh"),
@@ -59,7 +62,7 @@ class DashboardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
         lang = ctx.lang
-        yield EventHeader(ctx.programme.event.name, T["public" if ctx.public else "title"](lang), ctx.clock)
+        yield EventHeader(ctx.event.name, T["public" if ctx.public else "title"](lang), ctx.clock)
         with VerticalScroll(id="dash-body"):
             with Horizontal(id="dash-columns"):
                 with Vertical(id="dash-left", classes="dash-column"):

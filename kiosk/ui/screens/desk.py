@@ -34,6 +34,7 @@ from kiosk.ui.widgets.scan_answer import WORDS as ANSWER_WORDS, ScanAnswer, cloc
 from kiosk.ui.widgets.scan_input import ScanInput
 from kiosk.ui.widgets.search_results import SearchResults
 from kiosk.ui.widgets.steady_footer import SteadyFooter
+from kiosk.ui.stylesheets import role_styles
 
 # How long an answer stays before the screen returns to "scan a badge" (unless the next scan comes).
 ANSWER_SECONDS = 8.0
@@ -63,6 +64,8 @@ WORDS = {
 
 class DeskScreen(Screen[None]):
     """Check people in at the entrance: one input, one big answer, counters beside it."""
+
+    CSS_PATH = role_styles("desk")
 
     BINDINGS = [
         Binding("down", "move(1)", "↓"),
@@ -107,7 +110,7 @@ class DeskScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         ctx = self.ctx
-        yield EventHeader(ctx.programme.event.name, WORDS["title"](self.lang, device=ctx.device), ctx.clock)
+        yield EventHeader(ctx.event.name, WORDS["title"](self.lang, device=ctx.device), ctx.clock)
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-main"):
                 yield ScanInput(placeholder=WORDS["placeholder"](self.lang), id="desk-input", max_length=200,

@@ -11,9 +11,9 @@ other doors and desks are noticed through the ChangeWatcher.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass, field
 
-import sqlite3
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -37,6 +37,7 @@ from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
 from kiosk.ui.widgets.plain import plain
 from kiosk.ui.widgets.scan_input import ScanInput
+from kiosk.ui.stylesheets import role_styles
 
 T = {
     "title": Text("Deur", "Door"),
@@ -94,6 +95,8 @@ DoorJob = DoorScanJob | DoorUndoJob
 class DoorScreen(Screen[None]):
     """Scans at one session's door: entry, exit, moves, and the room's count against capacity."""
 
+    CSS_PATH = role_styles("door")
+
     BINDINGS = [
         Binding("f7", "choose", "Sessie/Session"),
         Binding("f8", "toggle_direction", "In/Uit"),
@@ -125,7 +128,7 @@ class DoorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
-        yield EventHeader(ctx.programme.event.name, T["title"](ctx.lang), ctx.clock)
+        yield EventHeader(ctx.event.name, T["title"](ctx.lang), ctx.clock)
         with Vertical(id="door-chooser"):
             yield Static(T["choose"](ctx.lang), id="door-choose-title")
             yield OptionList(id="door-sessions")

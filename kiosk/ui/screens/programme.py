@@ -29,6 +29,7 @@ from kiosk.ui.widgets.grid_search import GridSearch
 from kiosk.ui.widgets.localize import localize_bindings
 from kiosk.ui.widgets.schedule_grid import ScheduleGrid
 from kiosk.ui.widgets.session_detail import SessionDetail
+from kiosk.ui.stylesheets import role_styles
 
 NARROW = 120
 POLL_SECONDS = 0.3
@@ -38,6 +39,8 @@ NOW_SECONDS = 1.0
 
 class ProgrammeScreen(Screen[None]):
     """Schedule grid (a tab per day) plus detail pane; follows the clock and other processes' writes."""
+
+    CSS_PATH = role_styles("programme")
 
     BINDINGS = [
         Binding("tab", "toggle_pane", "detail"),
@@ -70,7 +73,7 @@ class ProgrammeScreen(Screen[None]):
         programme, lang = ctx.programme, ctx.lang
         self.days = programme.days()
         localize_bindings(self, lang)
-        yield EventHeader(programme.event.name, words.TITLE(lang), ctx.clock)
+        yield EventHeader(ctx.event.name, words.TITLE(lang), ctx.clock)
         with Container(id="programme-body"):
             with Vertical(id="programme-main"):
                 if self.several_days:

@@ -37,10 +37,13 @@ from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.option_card import OptionCard
 from kiosk.ui.widgets.round_picker import RoundPicker
 from kiosk.ui.widgets.welcome import Welcome
+from kiosk.ui.stylesheets import role_styles
 
 
 class SelfServiceScreen(Screen[None]):
     """Welcome → the person's rounds → their agenda → welcome; staff leave with Ctrl+S and the PIN."""
+
+    CSS_PATH = role_styles("selfservice")
 
     inherit_bindings = False
     # Class attributes so tests can shorten them.
@@ -86,7 +89,7 @@ class SelfServiceScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
         self._lang = ctx.lang
-        yield EventHeader(ctx.programme.event.name, W.TITLE(self._lang), ctx.clock)
+        yield EventHeader(ctx.event.name, W.TITLE(self._lang), ctx.clock)
         yield Container(id="ss-body")
         yield IdleCountdown()
         yield Footer()

@@ -20,7 +20,7 @@ def qr_lines(data: str, border: int = 2) -> list[str]:
 
 
 class QrCode(Static):
-    """Shows `data` as a QR code; styled dark-on-light in styles.tcss so phones and scanners read it."""
+    """Shows `data` as a QR code; styled dark-on-light in styles/app.tcss so phones and scanners read it."""
 
     def __init__(self, data: str, **kwargs: object) -> None:
         super().__init__("\n".join(qr_lines(data)), markup=False, **kwargs)

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from kiosk.domain.outcomes import Light, Reason, ScanResult
-from kiosk.domain.programme import Programme
 from kiosk.i18n import Text, reason_text
 from kiosk.ui.widgets.plain import clean
+
+if TYPE_CHECKING:
+    from kiosk.domain.programme import Programme
 
 SYMBOL = {Light.GREEN: "✔", Light.AMBER: "!", Light.RED: "✖"}
 # The same symbols three lines high, drawn with block characters, beside the word.
