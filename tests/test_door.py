@@ -201,6 +201,16 @@ async def test_door_screen_chooses_session_when_none_given(settings, db, people)
         assert "Slim met Stroom" in title
 
 
+async def test_door_chooser_starts_on_the_running_session_with_one_enter(settings, db, people):
+    app = build_app(settings, role="door", clock=Clock.fixed("11:40", event_date=EVENT_DAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # nothing touched before: the first, running session is highlighted
+        await pilot.pause()
+        assert app.screen.query_one("#door-input", Input).has_focus
+        assert "Elke Regio Telt!" in str(app.screen.query_one("#door-session", Static).render())
+
+
 async def test_door_screen_raw_scanner_bursts_land_whole_and_in_order(settings, db, people, monkeypatch):
     """Codes + Enter queued all at once while writes are slow: each scan whole, in order."""
     real = door_screen.door_scan

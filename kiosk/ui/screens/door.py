@@ -169,6 +169,8 @@ class DoorScreen(Screen[None]):
         options.add_options(
             [Option(Content(f"{s.starts_at}-{s.ends_at or '':5}  {s.title}"), id=s.id) for s in order]
         )
+        # The likely door is first and highlighted, so door staff press Enter once to start scanning.
+        options.highlighted = 0 if order else None
 
     def watch_session_id(self, session_id: str | None) -> None:
         """Show the chooser until a session is chosen, then the scanning part with the input focused."""
