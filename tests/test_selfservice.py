@@ -264,6 +264,12 @@ async def test_full_vaartocht_offers_the_waitlist_and_promotion_shows_next_scan(
         await scan(pilot, code)
         message = app.screen.query_one("#day-message", Static)
         assert message.has_class("-notice") and "Vaartocht over de Zaan" in str(message.render())
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await pilot.pause()
+        await scan(pilot, code)  # news once: the next scan shows their day without it
+        message = app.screen.query_one("#day-message", Static)
+        assert not message.has_class("-notice") and "plaats vrij" not in str(message.render())
     assert active(db, code) == {VAARTOCHT: "confirmed"}
 
 

@@ -137,8 +137,18 @@ ALTER TABLE sessions ADD COLUMN day TEXT;
 """
 
 
+# v6: a seat that came from the waitlist, and whether the person has been told. Before v6 the
+# promotion was read from `device = 'waitlist'`, which made the self-service kiosk repeat "a seat
+# came free" at every scan; seats promoted before v6 count as told (the news was shown already).
+V6_PROMOTION = """
+ALTER TABLE signups ADD COLUMN promoted_at TEXT;
+ALTER TABLE signups ADD COLUMN told_at TEXT;
+UPDATE signups SET promoted_at = updated_at, told_at = updated_at WHERE status = 'confirmed' AND device = 'waitlist';
+"""
+
+
 MIGRATIONS: list[tuple[str, Callable | None]] = [
-    (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies),
+    (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies), (V6_PROMOTION, None),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -170,10 +170,11 @@ def _confirm(
             )
             moved_from = other[1]
     if waitlisted:
+        # promoted_at: the self-service kiosk tells them once, at their next scan (`told_at`).
         conn.execute(
-            """UPDATE signups SET status = 'confirmed', updated_at = ?, device = ?
+            """UPDATE signups SET status = 'confirmed', updated_at = ?, device = ?, promoted_at = ?, told_at = NULL
                WHERE attendee_id = ? AND session_id = ? AND status = 'waitlisted'""",
-            (stamp(now), device, attendee_id, session.id),
+            (stamp(now), device, stamp(now), attendee_id, session.id),
         )
     else:
         _insert(conn, attendee_id, session, "confirmed", now, device)
@@ -241,7 +242,7 @@ class OptionState:
     closed: bool
     mine: str | None = None
     place: int | None = None
-    promoted: bool = False
+    promoted: bool = False  # their seat came from the waitlist, and they have not been told yet
 
     @property
     def seats_left(self) -> int | None:
@@ -278,7 +279,7 @@ class RoundState:
 
     @property
     def promoted(self) -> OptionState | None:
-        """Their seat, when it came to them from the waitlist."""
+        """Their seat, when it came to them from the waitlist and they have not been told yet."""
         return next((o for o in self.options if o.mine == "confirmed" and o.promoted), None)
 
 
@@ -291,7 +292,7 @@ SELECT s.id, s.title, s.kind, s.round, s.starts_at, s.ends_at, s.capacity, s.clo
        CASE WHEN m.status = 'waitlisted' THEN
            (SELECT COUNT(*) FROM signups w2 WHERE w2.session_id = s.id AND w2.status = 'waitlisted' AND w2.id <= m.id)
        END,
-       m.status = 'confirmed' AND m.device = 'waitlist',
+       m.status = 'confirmed' AND m.promoted_at IS NOT NULL AND m.told_at IS NULL,
        (SELECT value FROM meta WHERE key = 'event_date')
 FROM sessions s
 LEFT JOIN signups m ON m.session_id = s.id AND m.attendee_id = ? AND m.status != 'cancelled'
@@ -318,3 +319,13 @@ def day_of(
         )
         rounds.setdefault(round_, RoundState(round_, [])).options.append(option)
     return rounds
+
+
+def mark_promotions_told(db: sqlite3.Connection, attendee_id: int, now: dt.datetime) -> int:
+    """Record that the person has seen the news of their seats from the waitlist; returns how many."""
+    with immediate(db) as conn:
+        return conn.execute(
+            """UPDATE signups SET told_at = ? WHERE attendee_id = ? AND status = 'confirmed'
+               AND promoted_at IS NOT NULL AND told_at IS NULL""",
+            (stamp(now), attendee_id),
+        ).rowcount

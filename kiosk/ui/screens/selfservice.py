@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.store.attendees import find_by_code
-from kiosk.store.signups import RoundState, day_of, signup
+from kiosk.store.signups import RoundState, day_of, mark_promotions_told, signup
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.fault import StoreFault, fault_message
 from kiosk.ui.screens.agenda_qr import AgendaQr
@@ -168,7 +168,18 @@ class SelfServiceScreen(Screen[None]):
             self._load()
             open_rounds = [i for i, r in enumerate(self._rounds) if not self._round_state(r.id).closed]
             self._index = open_rounds[0] if open_rounds else 0
-            await self._show_day(promotion_notice(self.app.ctx.programme, self._states, self._lang))
+            notice = promotion_notice(self.app.ctx.programme, self._states, self._lang)
+            if notice[0]:
+                self._told(person.id)
+            await self._show_day(notice)
+
+    @work(thread=True, exit_on_error=False, group="told")
+    def _told(self, attendee_id: int) -> None:
+        """The news of a seat from the waitlist is shown once; the next scan does not repeat it."""
+        try:
+            mark_promotions_told(self.app.ctx.db(), attendee_id, self.app.ctx.clock.now())
+        except StoreFault:
+            pass  # then it is shown again at the next scan: harmless, and nothing for an attendee to fix
 
     def _load(self) -> None:
         """Read the person's rounds (one statement: counts, seats, places, closed)."""
