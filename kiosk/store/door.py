@@ -23,7 +23,17 @@ from kiosk.domain.outcomes import Person, Reason, ScanResult
 from kiosk.store.attendees import find_by_code
 from kiosk.store.db import StoreError, immediate
 from kiosk.store.presence import recompute_presence
-from kiosk.store.scans import BOUNCE_SECONDS, VENUE, _append, _judge, _replay, _result, _undoable, new_nonce, stamp
+from kiosk.store.scans import (
+    BOUNCE_SECONDS,
+    VENUE,
+    append_scan,
+    judge_scan,
+    new_nonce,
+    replayed_scan,
+    scan_result,
+    stamp,
+    undoable_scan,
+)
 
 
 @dataclass(kw_only=True)
@@ -57,7 +67,7 @@ def door_scan(
         raise ValueError(f"direction must be None, 'entry' or 'exit', not {direction!r}")
     nonce = nonce or new_nonce()
     with immediate(db) as conn:
-        replay = _replay(conn, nonce)
+        replay = replayed_scan(conn, nonce)
         if replay:
             return _door_result(conn, replay, session_id)
         capacity_row = conn.execute("SELECT capacity FROM sessions WHERE id = ?", (session_id,)).fetchone()
@@ -66,23 +76,23 @@ def door_scan(
         person = find_by_code(conn, raw_code)
         where = _inside_lists(conn, person)
         wanted = direction or ("exit" if toggle and session_id in where else "entry")
-        reason = _bounce(conn, person, session_id, device, now) or _judge(conn, person, wanted, session_id, device, now)
+        reason = _bounce(conn, person, session_id, device, now) or judge_scan(conn, person, wanted, session_id, device, now)
         moved_from, arrival = None, False
         if reason in (Reason.OK, Reason.REENTRY) and person is not None:
             if VENUE not in where:
                 arrival = True
                 venue_reason = Reason.REENTRY if _entries(conn, person.id, VENUE) else Reason.OK
-                _append(conn, f"{nonce}:venue", now, device, VENUE, "entry", person.code, person, venue_reason)
+                append_scan(conn, f"{nonce}:venue", now, device, VENUE, "entry", person.code, person, venue_reason)
             for other in sorted(where - {VENUE, session_id}):
                 # Out of the other room first, so its count drops in the same commit.
-                _append(conn, f"{nonce}:moved:{other}", now, device, other, "exit", person.code, person, Reason.MOVED)
+                append_scan(conn, f"{nonce}:moved:{other}", now, device, other, "exit", person.code, person, Reason.MOVED)
                 moved_from = other
         if reason is Reason.BOUNCE:
             # A bounce repeats the scan it bounced off, in that scan's direction.
             last = _last_scan(conn, person, session_id, device)
             wanted = last[1] if last else wanted
-        scan_id = _append(conn, nonce, now, device, session_id, wanted, raw_code, person, reason)
-        result = _result(conn, scan_id)
+        scan_id = append_scan(conn, nonce, now, device, session_id, wanted, raw_code, person, reason)
+        result = scan_result(conn, scan_id)
         door = _door_result(conn, result, session_id)
         door.moved_from, door.venue_arrival = moved_from, arrival
     return door
@@ -147,17 +157,17 @@ def door_undo(
     """
     nonce = nonce or new_nonce()
     with immediate(db) as conn:
-        replay = _replay(conn, nonce)
+        replay = replayed_scan(conn, nonce)
         if replay:
             return _door_result(conn, replay, session_id)
-        target = _undoable(conn, device, None)
+        target = undoable_scan(conn, device, None)
         if target is None:
             cursor = conn.execute(
                 """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason)
                    VALUES (?, ?, ?, ?, 'entry', '', NULL, 0, ?)""",
                 (nonce, stamp(now), device, session_id, Reason.NOTHING_TO_UNDO.value),
             )
-            return _door_result(conn, _result(conn, cursor.lastrowid), session_id)
+            return _door_result(conn, scan_result(conn, cursor.lastrowid), session_id)
         target_nonce = conn.execute("SELECT nonce FROM scans WHERE id = ?", (target[0],)).fetchone()[0]
         companions = conn.execute(
             """SELECT id, list, direction, attendee_id, raw_code FROM scans
@@ -179,5 +189,5 @@ def door_undo(
             recompute_presence(conn, attendee_id, list_)
             if number == 0:
                 last_id = cursor.lastrowid
-        return _door_result(conn, _result(conn, last_id), session_id)
+        return _door_result(conn, scan_result(conn, last_id), session_id)
 

@@ -2,6 +2,10 @@
 
 One code path for the desk screen, the door, the CLI and the benchmarks: `record_scan`.
 Each call is one `BEGIN IMMEDIATE` transaction: look-up, rules, append, derived state, commit.
+
+The steps of that transaction (`replayed_scan`, `judge_scan`, `append_scan`, `scan_result`,
+`undoable_scan`) are public for the door (store/door.py), which composes them into its own
+transaction; each must be called on the connection `immediate()` yielded, inside its block.
 """
 
 from __future__ import annotations
@@ -46,20 +50,20 @@ def record_scan(
     """Scan a code in or out of the venue (or a session list) and return what it came to."""
     nonce = nonce or new_nonce()
     with immediate(db) as conn:
-        replay = _replay(conn, nonce)
+        replay = replayed_scan(conn, nonce)
         if replay:
             return replay
         person = find_by_code(conn, raw_code)
-        reason = _judge(conn, person, direction, list_, device, now)
-        scan_id = _append(conn, nonce, now, device, list_, direction, raw_code, person, reason)
-        result = _result(conn, scan_id)
+        reason = judge_scan(conn, person, direction, list_, device, now)
+        scan_id = append_scan(conn, nonce, now, device, list_, direction, raw_code, person, reason)
+        result = scan_result(conn, scan_id)
     return result
 
 
-def _judge(
+def judge_scan(
     conn: sqlite3.Connection, person: Person | None, direction: str, list_: str, device: str, now: dt.datetime
 ) -> Reason:
-    """The rules of a scan, read inside the write lock."""
+    """The rules of a scan: what it comes to for this person, list and direction (inside the write lock)."""
     if person is None:
         return Reason.UNKNOWN_CODE
     if person.status == "cancelled":
@@ -80,7 +84,7 @@ def _judge(
     return Reason.REENTRY if entries else Reason.OK
 
 
-def _append(
+def append_scan(
     conn: sqlite3.Connection,
     nonce: str,
     now: dt.datetime,
@@ -92,6 +96,7 @@ def _append(
     reason: Reason,
     annuls: int | None = None,
 ) -> int:
+    """Append one scan to the log, bring presence in step when it was accepted; returns its id."""
     accepted = reason in (Reason.OK, Reason.REENTRY, Reason.EXIT, Reason.UNDO, Reason.MOVED)
     cursor = conn.execute(
         """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
@@ -104,17 +109,17 @@ def _append(
     return cursor.lastrowid
 
 
-def _replay(conn: sqlite3.Connection, nonce: str) -> ScanResult | None:
+def replayed_scan(conn: sqlite3.Connection, nonce: str) -> ScanResult | None:
     """The result of a scan already recorded under this nonce, or None."""
     row = conn.execute("SELECT id FROM scans WHERE nonce = ?", (nonce,)).fetchone()
     if not row:
         return None
-    result = _result(conn, row[0])
+    result = scan_result(conn, row[0])
     result.replayed = True
     return result
 
 
-def _result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
+def scan_result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
     """Describe a logged scan with the person, their first entry, their sessions and the counts.
 
     One statement: this runs inside every check-in's write lock, so it is kept to one round trip.
@@ -174,17 +179,17 @@ def undo_scan(
     """
     nonce = nonce or new_nonce()
     with immediate(db) as conn:
-        replay = _replay(conn, nonce)
+        replay = replayed_scan(conn, nonce)
         if replay:
             return replay
-        target = _undoable(conn, device, scan_id)
+        target = undoable_scan(conn, device, scan_id)
         if target is None:
             cursor = conn.execute(
                 """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason)
                    VALUES (?, ?, ?, 'venue', 'entry', '', NULL, 0, ?)""",
                 (nonce, stamp(now), device, Reason.NOTHING_TO_UNDO.value),
             )
-            return _result(conn, cursor.lastrowid)
+            return scan_result(conn, cursor.lastrowid)
         target_id, list_, direction, attendee_id, raw_code = target
         cursor = conn.execute(
             """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
@@ -192,10 +197,10 @@ def undo_scan(
             (nonce, stamp(now), device, list_, direction, raw_code, attendee_id, Reason.UNDO.value, target_id),
         )
         recompute_presence(conn, attendee_id, list_)
-        return _result(conn, cursor.lastrowid)
+        return scan_result(conn, cursor.lastrowid)
 
 
-def _undoable(conn: sqlite3.Connection, device: str, scan_id: int | None) -> tuple | None:
+def undoable_scan(conn: sqlite3.Connection, device: str, scan_id: int | None) -> tuple | None:
     """The scan an undo would annul: accepted, not an undo itself, not annulled yet."""
     where = "id = ?" if scan_id is not None else "device = ?"
     row = conn.execute(
@@ -252,7 +257,7 @@ def create_walk_in(
         raise ValueError("a walk-in needs a name")
     nonce = nonce or new_nonce()
     with immediate(db) as conn:
-        replay = _replay(conn, nonce)
+        replay = replayed_scan(conn, nonce)
         if replay:
             return replay
         code = unique_code(conn, rng)
@@ -264,6 +269,6 @@ def create_walk_in(
         )
         row = conn.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (cursor.lastrowid,)).fetchone()
         person = person_from_row(row)
-        reason = _judge(conn, person, "entry", VENUE, device, now)
-        scan_id = _append(conn, nonce, now, device, VENUE, "entry", code, person, reason)
-        return _result(conn, scan_id)
+        reason = judge_scan(conn, person, "entry", VENUE, device, now)
+        scan_id = append_scan(conn, nonce, now, device, VENUE, "entry", code, person, reason)
+        return scan_result(conn, scan_id)
