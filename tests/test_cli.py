@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 import subprocess
 import sys
@@ -73,6 +75,20 @@ def test_programme_check_lists_every_problem_without_a_traceback(tmp_path, db_pa
     assert paths == {"event.colour", "sessions[0].end", "sessions[1].kind", "sessions[1].start", "sessions[2].round"}
     assert "bad.toml: sessions[0].end: 11:00 is before its start 11:30" in lines
     assert "bad.toml: sessions[2].round: 'ronde-9' is not one of the rounds" in lines
+    assert "Traceback" not in result.output
+
+
+def test_programme_check_refuses_control_characters_in_text(tmp_path, db_path):
+    shipped = (Path(__file__).resolve().parent.parent / "data" / "programme.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "ctl.toml"
+    # A terminal escape pasted into a title, and a title written over two lines.
+    text = shipped.replace('title = "Lunch"', 'title = "Lunch\\u001b[2J"', 1)
+    text = text.replace('title = "Opening"', 'title = """Opening\nen welkom"""', 1)
+    bad.write_text(text, encoding="utf-8")
+    result = run(db_path, "programme", "check", str(bad))
+    assert result.exit_code == 2, result.output
+    assert "contains a control character (U+001B)" in result.stderr
+    assert "contains a line break (U+000A)" in result.stderr
     assert "Traceback" not in result.output
 
 

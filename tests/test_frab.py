@@ -20,7 +20,8 @@ from tests.conftest import EVENT_DAY, PROGRAMME_PATH, SHARED
 SPECS = SHARED / "specs"
 PRETALX = SPECS / "examples" / "pretalx-democon.json"
 needs_specs = pytest.mark.skipif(not SPECS.is_dir(), reason="../shared/specs is not beside the project")
-HOSTILE = "[@click=app.quit]x[/] \x1b[31mrood\x1b[0m ?> <b>&amp; \"q\" ; , \\ \u202eאבג\u202c 🎉 \r\nregel\x00"
+# Everything a writer must escape; control characters cannot be in a programme (see the import test).
+HOSTILE = "[@click=app.quit]x[/] ?> <b>&amp; \"q\" ; , \\ \u202eאבג\u202c 🎉 ]]> regel"
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +165,23 @@ def test_missing_and_unknown_fields_warn_but_do_not_crash():
     assert [s.title for s in programme.sessions] == ["Fine", "Bad length", "(untitled)"]
     assert programme.session("fine").speakers[0].name == "Old Style"
     assert programme.rooms[0].capacity is None and programme.event.timezone == "Europe/Amsterdam"
+
+
+def test_control_characters_from_another_system_are_cleaned_not_refused():
+    data = {"schedule": {"version": "1", "conference": {
+        "acronym": "ctl", "title": "Dag\x1b[2J", "time_zone_name": "Europe/Amsterdam",
+        "days": [{"index": 1, "date": "2026-05-01", "rooms": {"Zaal\tA": [
+            {"guid": "1", "title": "Eerste\r\nregel\x00\x07", "date": "2026-05-01T10:00:00+02:00",
+             "duration": "00:45", "type": "Talk", "abstract": "Alinea een\r\n\r\nAlinea\ttwee\x1b[31m",
+             "persons": [{"name": "Ayşe\x1bÇelik", "biography": "Regel\nregel"}]},
+        ]}}],
+    }}}
+    programme = parse_schedule(json.dumps(data)).programme
+    session = programme.sessions[0]
+    assert programme.event.name == "Dag[2J" and programme.rooms[0].name == "Zaal A"
+    assert session.title == "Eerste regel"
+    assert session.description == "Alinea een\n\nAlinea\ttwee[31m"
+    assert (session.speakers[0].name, session.speakers[0].about) == ("AyşeÇelik", "Regel\nregel")
 
 
 def test_a_file_that_is_no_schedule_is_one_clear_error(tmp_path):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
 
 from kiosk.domain.text import ascii_words
 
@@ -29,6 +31,21 @@ TimeOfDay = Annotated[
     BeforeValidator(_parse_hhmm),
     PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
 ]
+
+
+def _controls(text: str, allowed: str = "") -> str:
+    """Refuse control characters: they would move the cursor or ring the bell on every kiosk screen."""
+    bad = next((ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed), None)
+    if bad is not None:
+        where = "a line break" if bad in "\r\n" else "a tab" if bad == "\t" else "a control character"
+        raise ValueError(f"contains {where} (U+{ord(bad):04X}); write it as plain text on one line"
+                         if not allowed else f"contains a control character (U+{ord(bad):04X})")
+    return text
+
+
+# A name, title or note: one line of plain text. Prose (descriptions) may have line breaks and tabs.
+Line = Annotated[str, AfterValidator(_controls)]
+Prose = Annotated[str, AfterValidator(lambda text: _controls(text, allowed="\n\t"))]
 
 
 class Kind(StrEnum):
@@ -55,16 +72,16 @@ class Strict(BaseModel):
 class Event(Strict):
     """The event itself; `date` is None while the organiser has not filled it in."""
 
-    name: str = Field(min_length=1)
-    subtitle: str = ""
+    name: Line = Field(min_length=1)
+    subtitle: Line = ""
     date: dt.date | None = None
-    venue: str = ""
-    city: str = ""
+    venue: Line = ""
+    city: Line = ""
     timezone: str = "Europe/Amsterdam"
-    organiser: str = ""
-    source: str = ""
+    organiser: Line = ""
+    source: Line = ""
     # Short lowercase name for file names and calendar UIDs (frab's `acronym`); "" derives it from the name.
-    acronym: str = ""
+    acronym: Line = ""
 
     @property
     def slug(self) -> str:
@@ -76,7 +93,7 @@ class Room(Strict):
     """A room of the venue; `capacity` None means unknown, which the rules read as no limit."""
 
     id: str = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1)
+    name: Line = Field(min_length=1)
     capacity: int | None = Field(default=None, ge=0)
 
 
@@ -84,8 +101,8 @@ class Round(Strict):
     """A block of parallel sessions of which an attendee picks one (when `choice` is true)."""
 
     id: str = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1)
-    name_en: str = ""
+    name: Line = Field(min_length=1)
+    name_en: Line = ""
     choice: bool = True
     optional: bool = True
     # Choosing closes this many minutes before the round's first session starts (0: at the start).
@@ -95,18 +112,18 @@ class Round(Strict):
 class Speaker(Strict):
     """A person on the programme, with their part in the item and their own description."""
 
-    name: str = Field(min_length=1)
-    role: str = "speaker"
-    about: str = ""
+    name: Line = Field(min_length=1)
+    role: Line = "speaker"
+    about: Prose = ""
 
 
 class Session(Strict):
     """One item of the programme: a plenary, a break, a choice session, an activity, ..."""
 
     id: str = Field(pattern=ID_PATTERN)
-    title: str = Field(min_length=1)
-    short_title: str = ""
-    subtitle: str = ""
+    title: Line = Field(min_length=1)
+    short_title: Line = ""
+    subtitle: Line = ""
     kind: Kind
     round: str | None = None
     start: TimeOfDay
@@ -114,15 +131,15 @@ class Session(Strict):
     room: str | None = None
     capacity: int | None = Field(default=None, ge=0)
     speakers: list[Speaker] = []
-    description: str = ""
-    notes: list[str] = []
+    description: Prose = ""
+    notes: list[Line] = []
     in_grid: bool = True
     signup: bool = False
     # Several days: the date of this item; None means the event's own date (a one-day event).
     day: dt.date | None = None
     # From frab/pretalx schedules: the thematic track and the spoken language ("" when not known).
-    track: str = ""
-    language: str = ""
+    track: Line = ""
+    language: Line = ""
 
     @field_validator("round", "room", mode="before")
     @classmethod

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,10 +90,23 @@ def ident(text: str) -> str:
 
 
 def _clean(value: Any) -> str:
-    """A text value as a string: None and non-strings become "" or their text, whitespace trimmed."""
+    """A name or title as one line of plain text: None becomes "", line breaks and tabs a space,
+    other control characters (terminal escapes, NUL) are dropped; whitespace trimmed.
+
+    Schedules come from other systems; the programme model refuses control characters (they would
+    move the cursor on every kiosk screen), so they are cleaned here instead of refusing the import.
+    """
+    return _clean_prose(value, keep="").strip()
+
+
+def _clean_prose(value: Any, keep: str = "\n\t") -> str:
+    """A description as text: line breaks (as \\n) and tabs kept, other control characters dropped."""
     if value is None:
         return ""
-    return str(value).strip()
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch if ch in keep or unicodedata.category(ch) != "Cc" else (" " if ch in "\n\t" else "")
+                   for ch in text)
+    return text.strip()
 
 
 def _parse_moment(value: Any) -> dt.datetime | None:
@@ -292,7 +306,7 @@ def _session(item: dict[str, Any], day_date: dt.date | None, room: str | None, a
     for key in ("subtitle", "track", "language"):
         if _clean(item.get(key)):
             session[key] = _clean(item.get(key))
-    texts = [_clean(item.get("abstract")), _clean(item.get("description"))]
+    texts = [_clean_prose(item.get("abstract")), _clean_prose(item.get("description"))]
     description = "\n\n".join(dict.fromkeys(t for t in texts if t))
     if description:
         session["description"] = description
@@ -306,8 +320,8 @@ def _session(item: dict[str, Any], day_date: dt.date | None, room: str | None, a
             notes.add(f"event {label!r}: a person without a name, left out")
             continue
         speaker = {"name": name}
-        if _clean(person.get("biography")):
-            speaker["about"] = _clean(person.get("biography"))
+        if _clean_prose(person.get("biography")):
+            speaker["about"] = _clean_prose(person.get("biography"))
         speakers.append(speaker)
     if speakers:
         session["speakers"] = speakers
