@@ -14,18 +14,18 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 
+from conftest import EVENT_DAY
+from desk_pilot import settle
+from fault_making import damage_page
 from textual import events
+from textual.widgets._footer import FooterKey
 
 from kiosk.clock import Clock
 from kiosk.ui.launch import IntegrityCheck, build_app
 from kiosk.ui.screens.damaged import DamagedScreen
 from kiosk.ui.widgets.steady_footer import SteadyFooter
-from textual.widgets._footer import FooterKey
-
-from conftest import EVENT_DAY
-from desk_pilot import settle
-from fault_making import damage_page
 
 SIZE = (80, 24)
 
@@ -97,6 +97,28 @@ async def test_a_damaged_file_found_after_start_blocks_the_desk_and_stops_with_s
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 2
+    assert sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 0
+
+
+class SlowCheck(IntegrityCheck):
+    """The start-up check on a large file: it takes a while to find the damage."""
+
+    def _run(self, db_path) -> None:
+        time.sleep(0.5)
+        super()._run(db_path)
+
+
+async def test_a_scan_made_before_the_file_check_ends_waits_for_it_and_is_not_written(
+        settings, db_path, people, tmp_path):
+    app = desk(settings, integrity=SlowCheck(damaged_copy(db_path, tmp_path)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"ANNA44", "enter")  # at once, while the check is still reading
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, DamagedScreen):
+                break
+        assert isinstance(app.screen, DamagedScreen)
+        await app.workers.wait_for_complete()
     assert sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 0
 
 

@@ -135,6 +135,14 @@ class KioskApp(App[None]):
             message = fault_message(error, self.ctx.lang)
             self.call_from_thread(self.notify, message, severity="error", timeout=30)
 
+    def checked_file(self) -> StoreError | None:
+        """Wait for the start-up file check (call from a worker thread); what is wrong, or None.
+
+        Every write waits for it, so a badge scanned in the first moments after a start is never
+        written into a damaged file (the check takes about 0.4 s at 100,000 attendees, once).
+        """
+        return self.integrity.error() if self.integrity is not None else None
+
     def _await_integrity(self) -> None:
         """On a thread: wait for the file check; a damaged file blocks the app with its own screen."""
         error = self.integrity.error()

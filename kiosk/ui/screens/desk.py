@@ -273,8 +273,11 @@ class DeskScreen(Screen[None]):
     def _drain(self) -> None:
         """Run queued writes one by one, in order, each on this thread's own connection."""
         ctx = self.ctx
+        damaged = self.app.checked_file()
         while (job := self.jobs.take()) is not None:
             try:
+                if damaged is not None:
+                    raise damaged
                 result = job.run(ctx.db(), now=ctx.clock.now(), device=ctx.device)
             except StoreFault as error:
                 self.post_message(self.JobFailed(job, fault_message(error, self.lang)))

@@ -248,8 +248,15 @@ class DoorScreen(Screen[None]):
     def _drain(self) -> None:
         """Write queued scans one by one, in order, on this thread's own connection."""
         ctx = self.app.ctx
+        damaged = self.app.checked_file()  # never write into a file the start-up check finds damaged
+
+        def run(job: DoorJob):
+            if damaged is not None:
+                raise damaged
+            return job.run(ctx.db(), device=ctx.device)
+
         self.jobs.drain(
-            lambda job: job.run(ctx.db(), device=ctx.device),
+            run,
             lambda job, result: self.post_message(self.Scanned(result)),
             lambda job, error: self.post_message(self.ScanFailed(error)),
         )

@@ -123,6 +123,8 @@ class WalkInScreen(ModalScreen[ScanResult | None]):
         """Write the attendee and their arrival in one transaction, off the UI thread."""
         ctx = self.app.ctx
         try:
+            if (damaged := self.app.checked_file()) is not None:
+                raise damaged
             result = create_walk_in(ctx.db(), name, organisation, city, email,
                                     now=ctx.clock.now(), device=ctx.device, nonce=self.nonce)
         except StoreFault as error:
