@@ -83,6 +83,7 @@ async def test_a_failed_sign_up_shows_no_text_of_the_error(settings, zoe, monkey
         await pilot.pause()
         assert "Qwertyuiop" in "\n".join(str(w.render()) for w in app.screen.query(Static))  # her day is shown
         await pilot.press("1")
+        await pilot.pause(0.15)  # a single key acts once no scanner burst follows it
         await app.workers.wait_for_complete()
         await pilot.pause()
         message = str(app.screen.query_one("#day-message", Static).render())

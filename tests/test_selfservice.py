@@ -6,6 +6,7 @@ import datetime as dt
 import time
 
 import pytest
+from textual import events
 from textual.widgets import Input, Static
 
 from conftest import EVENT_DAY
@@ -13,6 +14,7 @@ from kiosk.clock import Clock
 from kiosk.domain.pin import LOCK_SECONDS, REDACTED, PinOutcome, StaffPin
 from kiosk.store.attendees import RosterRow, find_by_code, upsert_attendees
 from kiosk.store.signups import cancel, signup
+from kiosk.ui.key_burst import BURST_SECONDS
 from kiosk.ui.launch import build_app
 from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.screens.selfservice import SelfServiceScreen
@@ -47,6 +49,7 @@ async def scan(pilot, code: str) -> None:
 async def choose(pilot, key: str) -> None:
     """Press a choice key and wait for the worker's committed answer."""
     await pilot.press(key)
+    await pilot.pause(BURST_SECONDS * 3)  # a person's single key acts once no scanner burst follows it
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -303,3 +306,28 @@ async def test_unknown_code_language_and_contrast(settings, people):
         await pilot.press("escape")  # the next person gets the defaults again
         await pilot.pause()
         assert app.theme != "kiosk-contrast" and "Scan uw badge of typ uw code" in texts(app)
+
+
+def burst(app, text: str) -> None:
+    """A barcode scanner: every character and Enter delivered at once."""
+    for key in [*text, "enter"]:
+        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_the_next_badge_scanned_into_an_open_day_opens_that_day_and_chooses_nothing(settings, people, db):
+    app = kiosk(settings)
+    first, second = people["Anna de Vries"], people["Søren Ødegaard"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, first)
+        assert "Anna de Vries" in texts(app)
+        burst(app, second)  # Anna walked away without Esc; the next person scans their badge
+        await pilot.pause(0.2)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Søren Ødegaard" in texts(app) and "Anna de Vries" not in texts(app)
+        burst(app, "2DPTVQ")  # a code that starts with a digit, unknown: back to the welcome, saying so
+        await pilot.pause(0.2)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Deze code kennen we niet" in texts(app)
+    assert active(db, first) == {} and active(db, second) == {}

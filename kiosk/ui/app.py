@@ -186,6 +186,11 @@ class KioskApp(App[None]):
         """Note the time of every key press and click, then handle the event as usual."""
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
             self.last_input = time.monotonic()
+            # The self-service screen tells a scanner's burst from a person's key before any
+            # binding or focused widget sees it (kiosk/ui/key_burst.py).
+            take_key = getattr(self.screen, "take_key", None)
+            if isinstance(event, events.Key) and take_key is not None and take_key(event):
+                return
         await super().on_event(event)
 
     def action_switch_role(self, role: str) -> None:
