@@ -64,6 +64,14 @@ def roster(tmp_path, db_path):
     return db_path
 
 
+@pytest.mark.parametrize("args", [("--role", "selfservice"), ("--role", "dashboard", "--public"),
+                                  ("serve", "--role", "selfservice", "--port", "1")])
+def test_a_screen_for_the_public_will_not_start_with_the_default_pin(db_path, args):
+    result = run(db_path, *args, env={**ENV, "KIOSK_STAFF_PIN": ""})
+    assert result.exit_code == 2 and "KIOSK_STAFF_PIN" in result.stderr and "0000" in result.stderr
+    assert not db_path.exists()  # refused before anything was opened or created
+
+
 def test_programme_check_lists_every_problem_without_a_traceback(tmp_path, db_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(BAD_PROGRAMME, encoding="utf-8")

@@ -150,6 +150,24 @@ async def test_public_dashboard_shows_no_names(settings, db, people):
         assert "Søren" not in text and "Ødegaard" not in text
 
 
+async def test_public_dashboard_is_locked_and_left_with_the_staff_pin(settings, db, people):
+    from textual.widgets import Footer
+
+    app = dashboard(settings, "09:30", public=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        footer = " ".join(str(k.render()) for k in app.screen.query_one(Footer).query("FooterKey"))
+        assert "Balie" not in footer and "Stop" not in footer and "Personeel" in footer
+        await pilot.press("f3", "f2", "ctrl+q", "ctrl+c")  # no desk with names, no shell
+        await pilot.pause()
+        assert app.is_running and app.current_mode == "dashboard" and app.locked
+        await pilot.press("ctrl+s", *"1234", "enter")
+        await pilot.pause()
+        await pilot.click("#pin-desk")
+        await pilot.pause()
+        assert app.current_mode == "desk" and not app.locked
+
+
 async def test_dashboard_sees_another_connection_within_a_second(settings, db, people):
     app = dashboard(settings, "11:45")
     async with app.run_test(size=(80, 24)) as pilot:

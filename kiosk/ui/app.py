@@ -18,12 +18,19 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from kiosk.config import DEFAULT_STAFF_PIN
+from kiosk.i18n import Text
 from kiosk.domain.pin import REDACTED, StaffPin
 from kiosk.store.db import StoreError, StoreFault
 from kiosk.ui.context import UiContext
 from kiosk.ui.stylesheets import SHARED, role_styles
 
 ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
+# Said to the staff member who hands a terminal to the public with the well-known PIN (F6); never
+# inside the PIN prompt, where any passer-by would read that 0000 opens it.
+DEFAULT_PIN_WARNING = Text(
+    "Let op: deze kiosk gebruikt de standaard-PIN. Stel KIOSK_STAFF_PIN in en start opnieuw.",
+    "Warning: this kiosk uses the default PIN. Set KIOSK_STAFF_PIN and start it again.",
+)
 # App actions that stay allowed while locked: moving the focus does no harm.
 LOCKED_ALLOWED = frozenset({"focus_next", "focus_previous", "bell"})
 
@@ -89,7 +96,8 @@ class KioskApp(App[None]):
         # Monotonic time of the last key or click anywhere: the self-service idle reset reads it.
         self.last_input: float = time.monotonic()
         self._locked = False
-        self.locked = ctx.role == "selfservice"
+        # The screens the public can touch: the self-service kiosk and the counts-only dashboard.
+        self.locked = ctx.role == "selfservice" or (ctx.role == "dashboard" and ctx.public)
         self.integrity = integrity
         # What the start-up check found wrong with the file; set, the app only lets staff stop it.
         self.damaged: StoreError | None = None
@@ -201,6 +209,8 @@ class KioskApp(App[None]):
         if role == "selfservice":
             # Handing the terminal to attendees locks it again.
             self.locked = True
+            if self.pin_is_default:
+                self.notify(DEFAULT_PIN_WARNING(self.ctx.lang), severity="warning", timeout=8)
         self.switch_mode(role)
 
     def unlock(self, choice: str) -> None:

@@ -78,12 +78,20 @@ def build_app(
     return KioskApp(ctx, integrity=integrity)
 
 
+def refuse_public_screen_with_default_pin(settings: Settings, role: str, public: bool) -> None:
+    """Exit 2 before a screen for the public starts with the staff PIN every README reader knows."""
+    if (role == "selfservice" or (role == "dashboard" and public)) and settings.pin_is_default:
+        fail("A screen for the public needs its own staff PIN: set KIOSK_STAFF_PIN (for example "
+             "KIOSK_STAFF_PIN=4821 kiosk --role selfservice); with the default 0000 anyone could leave it.")
+
+
 def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None:
     """Start the app in `role`; a new, empty database first gets the demo roster.
 
     A damaged file is said before the first person is scanned: on a terminal by a screen that
     blocks the app as soon as the background check finds it, without one as a sentence (exit 2).
     """
+    refuse_public_screen_with_default_pin(env.settings, role, public)
     # Start-up makes hundreds of thousands of objects that live as long as the app (classes,
     # styles, widgets): collecting them over and over while they are made only costs time.
     gc.disable()

@@ -54,6 +54,8 @@ class DashboardScreen(Screen[None]):
     BINDINGS = [
         Binding("f9", "toggle_group", "Stad/Org"),
         Binding("f10", "refresh_all", "Ververs/Refresh"),
+        # The public (locked) dashboard: staff leave it with the PIN, as at the self-service kiosk.
+        Binding("ctrl+s", "staff", "Personeel/Staff"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
@@ -101,6 +103,21 @@ class DashboardScreen(Screen[None]):
         if self._watcher.changed():
             self.stats.refresh(self.app.ctx.db())
             self._draw()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The staff key only where there is something to unlock."""
+        return self.app.locked if action == "staff" else True
+
+    def action_staff(self) -> None:
+        """Open the PIN prompt; a correct PIN unlocks into the chosen role (or quits)."""
+        from kiosk.ui.screens.pin_prompt import PinPrompt
+
+        if self.app.screen is self:
+            self.app.push_screen(PinPrompt(self.app.ctx.lang), self._after_pin)
+
+    def _after_pin(self, choice: str | None) -> None:
+        if choice:
+            self.app.unlock(choice)
 
     def action_refresh_all(self) -> None:
         """Read every figure again."""

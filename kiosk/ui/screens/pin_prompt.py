@@ -13,10 +13,6 @@ from kiosk.domain.pin import PinOutcome
 from kiosk.i18n import Text
 
 TITLE = Text("Personeel: voer de PIN in en kies waarheen", "Staff: enter the PIN and choose where to go")
-DEFAULT_WARNING = Text(
-    "Let op: de standaard-PIN is in gebruik. Stel KIOSK_STAFF_PIN in.",
-    "Warning: the default PIN is in use. Set KIOSK_STAFF_PIN.",
-)
 WRONG = Text("Onjuiste PIN. Nog {n} poging(en).", "Wrong PIN. {n} attempt(s) left.")
 CHOOSE = Text("PIN juist: kies waarheen.", "PIN correct: choose where to go.")
 LOCKED = Text("Te vaak een onjuiste PIN: vergrendeld, nog {n} s.", "Too many wrong PINs: locked for {n} s.")
@@ -53,8 +49,6 @@ class PinPrompt(ModalScreen[str | None]):
         lang = self.lang
         with Vertical(id="pin-box"):
             yield Static(TITLE(lang), id="pin-title", markup=False)
-            if self.app.pin_is_default:
-                yield Static(DEFAULT_WARNING(lang), id="pin-default", markup=False)
             yield Input(password=True, id="pin-input", max_length=32, placeholder="PIN")
             yield Static("", id="pin-message", markup=False)
             with Grid(id="pin-choices"):
