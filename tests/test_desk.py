@@ -111,6 +111,14 @@ async def test_raw_scanner_bursts_while_writes_are_slow_are_never_merged_or_cut(
     assert [row[0] for row in log(db)] == codes
 
 
+async def test_undo_names_the_time_of_the_check_in_it_annulled(app, db, people):
+    record_scan(db, "ANNA44", now=at("09:05:07"), device="desk-test")  # this desk, earlier
+    async with app.run_test(size=SIZE) as pilot:  # the desk's clock says 11:45
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert "Check-in van 09:05:07 geannuleerd" in answer(app) and "Anna de Vries" in answer(app)
+
+
 async def test_undo_last_and_undo_a_chosen_one_after_confirming(app, db, people):
     async with app.run_test(size=SIZE) as pilot:
         await scan(app, pilot, "CELIK1")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 import kiosk.ui.screens.door as door_screen
 from kiosk.clock import Clock
@@ -18,7 +18,7 @@ from kiosk.store.presence import rebuild_presence
 from kiosk.store.scans import record_scan, undo_scan
 from kiosk.store.stats import presence_counts
 from kiosk.ui.launch import build_app
-from tests.conftest import EVENT_DAY, at
+from tests.conftest import EVENT_DAY, PROGRAMME_PATH, at
 
 ROOM_A, ROOM_B = "r1-slim-met-stroom", "r1-woningvoorraad"
 
@@ -242,3 +242,98 @@ async def test_door_screen_raw_scanner_bursts_land_whole_and_in_order(settings, 
     assert [row[0] for row in rows] == codes
     assert [row[1] for row in rows] == ["ok", "ok", "unknown_code", "ok", "ok", "cancelled", "ok"]
     assert inside(db, "lunch-vaartocht") == 5
+
+
+def door_app(settings, session_id: str | None = "lunch-vaartocht"):
+    return build_app(settings, role="door", session_id=session_id, clock=Clock.fixed("12:40", event_date=EVENT_DAY))
+
+
+def door_answer(app) -> tuple[str, str]:
+    """The answer box: its text and its light (green/amber/red)."""
+    box = app.screen.query_one("#door-result")
+    light = next((c.removeprefix("light-") for c in box.classes if c.startswith("light-")), "")
+    text = str(app.screen.query_one("#door-name", Static).render()) + "\n" + str(
+        app.screen.query_one("#door-message", Static).render())
+    return text, light
+
+
+async def door_scan_keys(app, pilot, code: str) -> None:
+    await pilot.press(*code, "enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_door_answer_says_who_is_signed_up_and_ambers_the_rest_of_a_capped_session(settings, db, people):
+    from kiosk.store.signups import signup
+
+    signup(db, "CELIK1", "lunch-vaartocht", now=at("10:00"))
+    app = door_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await door_scan_keys(app, pilot, "CELIK1")
+        text, light = door_answer(app)
+        assert "Aangemeld voor deze sessie" in text and light == "green"
+        await door_scan_keys(app, pilot, "ANNA44")
+        text, light = door_answer(app)
+        assert "Niet aangemeld voor deze sessie" in text and light == "amber"
+
+
+async def test_door_answer_is_amber_with_full_when_the_room_is_over_capacity(settings, db, people):
+    from kiosk.store.signups import signup
+
+    for code in ("CELIK1", "ANNA44"):
+        signup(db, code, "lunch-vaartocht", now=at("10:00"))
+    app = door_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # The room turns out smaller than the boat's seats (the file edited on the day).
+        db.execute("UPDATE sessions SET capacity = 1 WHERE id = 'lunch-vaartocht'")
+        await door_scan_keys(app, pilot, "CELIK1")
+        assert door_answer(app)[1] == "green"
+        await door_scan_keys(app, pilot, "ANNA44")  # signed up, but the room holds one
+        text, light = door_answer(app)
+        assert "VOL: 2 binnen, 1 plaatsen" in text and light == "amber"
+
+
+async def test_a_badge_scanned_after_a_stray_f7_is_scanned_at_the_door_s_session(settings, db, people):
+    app = door_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await door_scan_keys(app, pilot, "CELIK1")
+        await pilot.press("f7")  # next to F8: pressed by mistake
+        await pilot.pause()
+        options = app.screen.query_one("#door-sessions", OptionList)
+        assert options.get_option_at_index(options.highlighted).id == "lunch-vaartocht"
+        assert door_answer(app)[0].strip() == ""  # the last person's answer went with the session
+        for key in [*"ANNA44", "enter"]:  # the scanner: all at once
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.session_id == "lunch-vaartocht" and "Anna de Vries" in door_answer(app)[0]
+        await pilot.press("f7", "escape")  # and Esc goes back without choosing
+        await pilot.pause()
+        assert app.screen.session_id == "lunch-vaartocht"
+    assert inside(db, "lunch-vaartocht") == 2
+
+
+async def test_door_undo_says_what_it_undid_and_when(settings, db, people):
+    door_scan(db, "ANNA44", "lunch-vaartocht", now=at("12:31:05"), device="door-test")
+    settings.device = "door-test"
+    app = door_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Ongedaan: binnenkomst van 12:31:05" in door_answer(app)[0]
+
+
+def test_a_door_for_a_session_that_does_not_exist_says_so(db_path, programme):
+    from click.testing import CliRunner
+
+    from kiosk.cli import main
+
+    result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), "--role", "door",
+                                       "--session", "r1-slim"], env={"KIOSK_NOW": "12:00"})
+    assert result.exit_code == 2 and "no session 'r1-slim'" in result.stderr

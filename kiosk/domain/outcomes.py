@@ -82,6 +82,9 @@ class ScanResult:
     expected: int = 0
     sessions: list[str] = field(default_factory=list)
     replayed: bool = False
+    # For an undo: when the scan it annulled was made, and its direction (so staff can check it).
+    undone_at: str | None = None
+    undone_direction: str | None = None
 
     @property
     def light(self) -> Light:

@@ -45,6 +45,16 @@ class DoorScanResult(ScanResult):
     venue_arrival: bool = False
     inside: int = 0
     capacity: int | None = None
+    # Whether the session is chosen at the kiosk, and the person's place in it: `confirmed`,
+    # `waitlisted` (with `waitlist_place`) or None (not signed up).
+    signup_session: bool = False
+    signup_status: str | None = None
+    waitlist_place: int | None = None
+
+    @property
+    def over_capacity(self) -> bool:
+        """More people inside than the room's capacity."""
+        return self.capacity is not None and self.inside > self.capacity
 
 
 def door_scan(
@@ -99,13 +109,26 @@ def door_scan(
 
 
 def _door_result(conn: sqlite3.Connection, result: ScanResult, session_id: str) -> DoorScanResult:
-    """The scan's result with the room's capacity and how many are inside now."""
+    """The scan's result with the room's capacity, how many are inside now, and the person's sign-up."""
     inside = conn.execute(
         "SELECT COUNT(*) FROM presence WHERE list = ? AND inside = 1", (session_id,)
     ).fetchone()[0]
-    row = conn.execute("SELECT capacity FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    capacity, signup_session = conn.execute(
+        "SELECT capacity, signup FROM sessions WHERE id = ?", (session_id,)
+    ).fetchone() or (None, 0)
+    status, place = None, None
+    if result.person is not None:
+        mine = conn.execute(
+            """SELECT m.status, (SELECT COUNT(*) FROM signups w WHERE w.session_id = m.session_id
+                                 AND w.status = 'waitlisted' AND w.id <= m.id)
+               FROM signups m WHERE m.attendee_id = ? AND m.session_id = ? AND m.status != 'cancelled'""",
+            (result.person.id, session_id),
+        ).fetchone()
+        if mine:
+            status, place = mine[0], (mine[1] if mine[0] == "waitlisted" else None)
     return DoorScanResult(
-        **{f.name: getattr(result, f.name) for f in fields(result)}, session_id=session_id, inside=inside, capacity=row[0] if row else None
+        **{f.name: getattr(result, f.name) for f in fields(result)}, session_id=session_id, inside=inside,
+        capacity=capacity, signup_session=bool(signup_session), signup_status=status, waitlist_place=place,
     )
 
 

@@ -133,15 +133,18 @@ def scan_result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
                         SELECT g.session_id FROM signups g LEFT JOIN sessions x ON x.id = g.session_id
                         WHERE g.attendee_id = s.attendee_id AND g.status = 'confirmed'
                         ORDER BY x.starts_at, g.id)),
+                   u.at, u.direction,
                    {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}
             FROM scans s
             LEFT JOIN attendees a ON a.id = s.attendee_id
             LEFT JOIN presence p ON p.attendee_id = s.attendee_id AND p.list = s.list
+            LEFT JOIN scans u ON u.id = s.annuls
             WHERE s.id = ?""",
         (scan_id,),
     ).fetchone()
     at, device, list_, direction, raw_code, accepted, reason, first_at, first_device, arrived, expected, sessions = row[:12]
-    person = person_from_row(row[12:]) if row[12] is not None else None
+    undone_at, undone_direction = row[12:14]
+    person = person_from_row(row[14:]) if row[14] is not None else None
     return ScanResult(
         scan_id=scan_id,
         accepted=bool(accepted),
@@ -157,6 +160,8 @@ def scan_result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
         arrivals=arrived or 0,
         expected=expected or 0,
         sessions=sessions.split() if sessions else [],
+        undone_at=undone_at,
+        undone_direction=undone_direction,
     )
 
 

@@ -98,6 +98,10 @@ def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None
     try:
         db = env.db(defer_programme=True)
         integrity = IntegrityCheck(env.settings.db_path)
+        if session_id and not db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone():
+            # A typo would otherwise land in the chooser without a word, at a door in a hurry.
+            gc.enable()
+            fail(f"There is no session {session_id!r} in the programme; `kiosk programme show` lists the ids.")
         _seed_demo_if_empty(env, db)
         if role == "selfservice" or not (sys.stdin.isatty() and sys.stdout.isatty()):
             # Wait for the check and say it in words: without a terminal there is no screen to

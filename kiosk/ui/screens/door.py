@@ -14,7 +14,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,13 +26,15 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.domain.rules import Fill, fill_state
-from kiosk.i18n import Text, reason_text
+from kiosk.i18n import Text
 from kiosk.store import StoreError
 from kiosk.store.door import DoorScanResult, door_scan, door_undo
 from kiosk.store.scans import new_nonce
 from kiosk.store.stats import load_sessions, presence_counts, slots
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import OrderedJobs
+from kiosk.ui.key_burst import KeyBurst
+from kiosk.ui.widgets.door_answer import describe
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
 from kiosk.ui.widgets.plain import plain
@@ -40,7 +42,10 @@ from kiosk.ui.widgets.scan_input import ScanInput
 from kiosk.ui.stylesheets import role_styles
 
 T = {
-    "title": Text("Deur", "Door"),
+    "title": Text("Deur {device}", "Door {device}"),
+    "back": Text("Terug/Back", "Terug/Back"),
+    "choose_first": Text("Kies eerst de sessie bij deze deur; de scan is niet vastgelegd.",
+                         "Choose this door's session first; the scan was not recorded."),
     "choose": Text("Kies de sessie bij deze deur", "Choose the session at this door"),
     "inside": Text("Binnen {inside} / {capacity}  {word}", "Inside {inside} / {capacity}  {word}"),
     "inside_open": Text("Binnen {inside}  (geen limiet)", "Inside {inside}  (no limit)"),
@@ -49,10 +54,6 @@ T = {
     "rescan_on": Text("tweede scan = uit", "second scan = out"),
     "rescan_off": Text("tweede scan = al binnen", "second scan = already in"),
     "placeholder": Text("Scan een badge of typ een code", "Scan a badge or type a code"),
-    "moved": Text("Verplaatst vanuit {title}", "Moved from {title}"),
-    "arrived": Text("Ook aangemeld bij de ingang", "Also checked in at the venue"),
-    "in": Text("Binnen", "In"),
-    "out": Text("Naar buiten", "Out"),
     "failed": Text("Niet opgeslagen: {error}", "Not saved: {error}"),
     "waiting": Text("Bezig…", "Saving…"),
 }
@@ -99,6 +100,7 @@ class DoorScreen(Screen[None]):
 
     BINDINGS = [
         Binding("f7", "choose", "Sessie/Session"),
+        Binding("escape", "back", "Terug/Back"),
         Binding("f8", "toggle_direction", "In/Uit"),
         Binding("f9", "toggle_rescan", "2e scan/2nd scan"),
         Binding("ctrl+z", "undo", "Herstel/Undo"),
@@ -125,10 +127,12 @@ class DoorScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.jobs: OrderedJobs[DoorJob] = OrderedJobs()
+        self._return_to: str | None = None  # the session before F7, for Esc and a stray scan
+        self._burst = KeyBurst()
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
-        yield EventHeader(ctx.event.name, T["title"](ctx.lang), ctx.clock)
+        yield EventHeader(ctx.event.name, T["title"](ctx.lang, device=ctx.device), ctx.clock)
         with Vertical(id="door-chooser"):
             yield Static(T["choose"](ctx.lang), id="door-choose-title")
             yield OptionList(id="door-sessions")
@@ -176,6 +180,8 @@ class DoorScreen(Screen[None]):
         """Show the chooser until a session is chosen, then the scanning part with the input focused."""
         self.query_one("#door-chooser").display = session_id is None
         self.query_one("#door-main").display = session_id is not None
+        self.refresh_bindings()  # Esc (back) belongs to the chooser
+        self._show_result("", "", "")  # the last person's answer belonged to the session left
         if session_id is None:
             return
         self.app.ctx.door_session = session_id
@@ -268,19 +274,15 @@ class DoorScreen(Screen[None]):
         self._show_result("", T["failed"](self.app.ctx.lang, error=text), "red")
 
     def on_door_screen_scanned(self, message: Scanned) -> None:
-        result, lang = message.result, self.app.ctx.lang
-        name = result.person.name if result.person else result.raw_code
-        lines = [reason_text(result.reason.value, lang)]
-        if result.accepted and result.reason.value in ("ok", "reentry", "exit"):
-            lines[0] = T["in" if result.direction == "entry" else "out"](lang) + " · " + lines[0]
-        if result.moved_from:
-            moved = self._sessions.get(result.moved_from)
-            lines.append(T["moved"](lang, title=moved.title if moved else result.moved_from))
-        if result.venue_arrival:
-            lines.append(T["arrived"](lang))
-        self._show_result(name, "\n".join(lines), result.light.value)
+        result = message.result
+        answer = describe(result, self.app.ctx.lang, self._title_of)
+        self._show_result(answer.name, "\n".join(answer.lines), answer.light)
         if result.session_id == self.session_id:
             self._show_count(result.inside)
+
+    def _title_of(self, session_id: str) -> str:
+        stat = self._sessions.get(session_id)
+        return stat.title if stat else session_id
 
     def _show_result(self, name: str, message: str, light: str) -> None:
         self.query_one("#door-name", Static).update(plain(name))
@@ -300,9 +302,49 @@ class DoorScreen(Screen[None]):
         self.query_one("#door-input", ScanInput).focus()
 
     def action_choose(self) -> None:
-        """Back to the list of sessions, to set this door to another one."""
+        """Back to the list of sessions, to set this door to another one (Esc returns to this one)."""
+        if self.session_id is None:
+            return
+        self._return_to = self.session_id
         self.session_id = None
-        self.query_one("#door-sessions", OptionList).focus()
+        options = self.query_one("#door-sessions", OptionList)
+        index = next((i for i in range(options.option_count) if options.get_option_at_index(i).id == self._return_to), 0)
+        options.highlighted = index
+        options.focus()
+
+    def action_back(self) -> None:
+        """Esc in the chooser: back to the session this door was on."""
+        if self.session_id is None and self._return_to is not None:
+            self.session_id = self._return_to
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc (back) only while choosing, and only when there is a session to go back to."""
+        if action == "back":
+            return self.session_id is None and self._return_to is not None
+        return True
+
+    def take_key(self, event: events.Key) -> bool:
+        """While the chooser is open, a scanner's burst is a scan, not a choice of session.
+
+        F7 sits next to F8: a badge scanned after a stray F7 would otherwise pick the top session
+        with its Enter and lose the scan. It is scanned at the session the door was on, which the
+        door returns to; without one, it is refused in words (kiosk/ui/key_burst.py tells them apart).
+        """
+        if self.session_id is not None or self.app.screen is not self:
+            return False
+        if event.key == "enter":
+            if (code := self._burst.enter(event.time)) is None:
+                return False
+            if self._return_to is None:
+                self.notify(T["choose_first"](self.app.ctx.lang), severity="warning")
+                return True
+            self.session_id = self._return_to
+            self._queue(DoorScanJob(code, self.session_id, self.direction, self.rescan_exits, self.app.ctx.clock.now()))
+            return True
+        if event.is_printable and event.character and event.character.isalnum():
+            self._burst.key(event.character, event.time)
+            return True
+        return False
 
     def action_undo(self) -> None:
         """Annul this door's last accepted scan (appends an undo to the log)."""

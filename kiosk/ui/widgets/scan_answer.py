@@ -43,8 +43,10 @@ WORDS = {
     "cancelled_next": Text("Registratie is geannuleerd: stuur door naar de organisatie · walk-in: F7",
                            "Registration was cancelled: send them to the organisers · walk-in: F7"),
     "not_inside_next": Text("Niets veranderd: deze persoon was niet binnen", "Nothing changed: this person was not inside"),
-    "undo_done": Text("Scan van {time} geannuleerd (het log bewaart beide)",
-                      "Scan of {time} annulled (the log keeps both)"),
+    "undo_entry": Text("Check-in van {time} geannuleerd (het log bewaart beide)",
+                       "Check-in of {time} annulled (the log keeps both)"),
+    "undo_exit": Text("Check-out van {time} geannuleerd (het log bewaart beide)",
+                      "Check-out of {time} annulled (the log keeps both)"),
     "exit_done": Text("Tot ziens", "Goodbye"),
     "failed": Text("NIET OPGESLAGEN", "NOT SAVED"),
     "failed_next": Text("Er is niets vastgelegd. Probeer opnieuw.", "Nothing was recorded. Try again."),
@@ -96,7 +98,9 @@ def describe(result: ScanResult, lang: str, programme: Programme) -> Answer:
     elif result.reason is Reason.EXIT:
         lines = [WORDS["exit_done"](lang)]
     elif result.reason is Reason.UNDO:
-        lines = [WORDS["undo_done"](lang, time=clock_time(result.at))]
+        # The time of the scan that was annulled, so staff can check it was the right one.
+        undone = "undo_exit" if result.undone_direction == "exit" else "undo_entry"
+        lines = [WORDS[undone](lang, time=clock_time(result.undone_at or result.at))]
     return Answer(light, head, name, detail, lines, count)
 
 

@@ -1,0 +1,73 @@
+"""What the door says about one scan: whose it was, what it did, and whether they belong in the room.
+
+Pure words, no widgets: the door screen shows the name, the lines and the light this returns.
+Door staff decide at a glance, so what matters for letting someone in is in the answer itself,
+not only in the count above it: a person not signed up for a capped session, a waitlist place,
+a room over capacity turn the answer amber with a line saying why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.i18n import Text, reason_text
+from kiosk.store.door import DoorScanResult
+from kiosk.ui.widgets.scan_answer import clock_time
+
+WORDS = {
+    "in": Text("Binnen", "In"),
+    "out": Text("De zaal uit", "Left the room"),
+    "moved": Text("Verplaatst vanuit {title}", "Moved from {title}"),
+    "arrived": Text("Ook ingecheckt bij de ingang", "Also checked in at the venue"),
+    "undo_entry": Text("Ongedaan: binnenkomst van {time}", "Undone: entry of {time}"),
+    "undo_exit": Text("Ongedaan: vertrek van {time}", "Undone: leaving of {time}"),
+    "signed_up": Text("✔ Aangemeld voor deze sessie", "✔ Signed up for this session"),
+    "waitlisted": Text("! Op de wachtlijst (plaats {place}), geen plaats", "! On the waitlist (place {place}), no seat"),
+    "not_signed_up": Text("! Niet aangemeld voor deze sessie", "! Not signed up for this session"),
+    "over": Text("! VOL: {inside} binnen, {capacity} plaatsen", "! FULL: {inside} inside, {capacity} seats"),
+}
+
+
+@dataclass
+class DoorAnswer:
+    """The answer box's content: a name, one line per fact, and green, amber or red."""
+
+    name: str
+    lines: list[str]
+    light: str
+
+
+def describe(result: DoorScanResult, lang: str, title_of: Callable[[str], str]) -> DoorAnswer:
+    """Put a door scan's result into words; `title_of` gives a session's title by id."""
+    reason = result.reason.value
+    light = result.light.value
+    if reason == "undo":
+        undone = "undo_exit" if result.undone_direction == "exit" else "undo_entry"
+        lines = [WORDS[undone](lang, time=clock_time(result.undone_at or result.at))]
+    elif result.accepted and reason in ("ok", "reentry"):
+        lines = [f"{WORDS['in'](lang)} · {reason_text(reason, lang)}"]
+    elif result.accepted and reason == "exit":
+        lines = [WORDS["out"](lang)]
+    else:
+        lines = [reason_text(reason, lang)]
+    if result.moved_from:
+        lines.append(WORDS["moved"](lang, title=title_of(result.moved_from)))
+    if result.venue_arrival:
+        lines.append(WORDS["arrived"](lang))
+    came_in = result.accepted and result.direction == "entry" and reason in ("ok", "reentry")
+    if came_in and result.signup_session:
+        capped = result.capacity is not None
+        if result.signup_status == "confirmed":
+            lines.append(WORDS["signed_up"](lang))
+        elif result.signup_status == "waitlisted":
+            lines.append(WORDS["waitlisted"](lang, place=result.waitlist_place))
+            light = "amber" if capped else light
+        else:
+            lines.append(WORDS["not_signed_up"](lang))
+            light = "amber" if capped else light
+    if came_in and result.over_capacity:
+        lines.append(WORDS["over"](lang, inside=result.inside, capacity=result.capacity))
+        light = "amber"
+    name = result.person.name if result.person else result.raw_code
+    return DoorAnswer(name, lines, light)
