@@ -49,7 +49,7 @@ async def test_green_shows_name_place_sessions_and_count(app, db, people):
     async with app.run_test(size=SIZE) as pilot:
         shown = await scan(app, pilot, "celik1")
         assert "✔  WELKOM" in shown and "Ayşe Çelik" in shown and "Gemeente Zaanstad · Zaanstad" in shown
-        assert "Slim met Stroom" in shown and "Binnen: 1 / 5" in shown
+        assert "Slim met Stroom" in shown and "Aangekomen: 1 / 5" in shown
         assert app.screen.query_one(ScanAnswer).has_class("-green")
         assert app.focused is app.screen.query_one("#desk-input")
     assert log(db) == [("celik1", "ok", "entry", "desk-test")]
@@ -138,7 +138,7 @@ async def test_undo_last_and_undo_a_chosen_one_after_confirming(app, db, people)
         await settle(app, pilot)
         assert app.screen.__class__.__name__ == "DeskScreen"
         assert app.focused is app.screen.query_one("#desk-input")
-        assert "Ayşe Çelik" in answer(app) and "Binnen: 0 / 5" in answer(app)
+        assert "Ayşe Çelik" in answer(app) and "Aangekomen: 0 / 5" in answer(app)
     assert [row[1] for row in log(db)] == ["ok", "ok", "undo", "undo"]
     assert db.execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 4  # nothing deleted
 
@@ -208,12 +208,44 @@ async def test_walk_in_creates_checks_in_and_shows_code_and_qr(app, db, people):
         assert len(code) == 6 and "█" in str(qr.render())
         await pilot.press("enter")
         await settle(app, pilot)
-        assert "Gast" in answer(app) and "Binnen: 1 / 6" in answer(app)
+        assert "Gast" in answer(app) and "Aangekomen: 1 / 6" in answer(app)
         assert app.focused is app.screen.query_one("#desk-input")
     row = db.execute("SELECT id, name, source FROM attendees WHERE code = ?", (code,)).fetchone()
     assert row[1:] == ("Gast", "walk_in")
     assert db.execute("SELECT organisation FROM attendees WHERE code = ?", (code,)).fetchone() == ("Ede",)
     assert db.execute("SELECT reason FROM scans WHERE attendee_id = ?", (row[0],)).fetchall() == [("ok",)]
+
+
+async def test_a_walk_in_that_fails_unexpectedly_says_so_and_can_be_left(app, db, people, monkeypatch):
+    import kiosk.ui.screens.walk_in as walk_in
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(walk_in, "create_walk_in", broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press(*"Gast", "enter", *"Ede", "enter", "enter", "enter")
+        await settle(app, pilot)
+        assert "Niet opgeslagen" in str(app.screen.query_one("#walkin-message").render())
+        await pilot.press("escape")  # not stuck "saving"
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#desk-input")
+    assert db.execute("SELECT COUNT(*) FROM attendees WHERE name = 'Gast'").fetchone()[0] == 0
+
+
+async def test_a_search_with_more_names_than_fit_says_type_on(app, db, people):
+    from kiosk.store.attendees import RosterRow, upsert_attendees
+
+    upsert_attendees(db, [RosterRow(f"Jansen {i}", "Gemeente Zaanstad", "Zaandam") for i in range(25)], "2026-11-29")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"jansen")
+        await settle(app, pilot)
+        assert "Meer dan 20 gevonden: typ verder" in str(app.screen.query_one("#desk-quiet").render())
+        await pilot.press(*" 2")
+        await settle(app, pilot)
+        assert "Meer dan" not in str(app.screen.query_one("#desk-quiet").render())
 
 
 async def test_the_whole_desk_flow_at_80x24(app, db, people):
@@ -227,11 +259,11 @@ async def test_the_whole_desk_flow_at_80x24(app, db, people):
         await pilot.press("enter")
         await settle(app, pilot)
         counters = app.screen.query_one(DeskCounters)
-        assert "Binnen 2 / 5" in str(counters.query_one("#counters-arrived").render())
+        assert "Aangekomen 2 / 5" in str(counters.query_one("#counters-arrived").render())
         assert "Laatste 10 min: 2" in str(counters.query_one("#counters-recently").render())
         assert len(counters.rows) == 3
         record_scan(db, "HOF222", now=at("11:44"), device="desk-2")  # another desk writes
         await pilot.pause(0.6)
-        assert "Binnen 3 / 5" in str(counters.query_one("#counters-arrived").render())
+        assert "Aangekomen 3 / 5" in str(counters.query_one("#counters-arrived").render())
         assert app.focused is app.screen.query_one("#desk-input")
     assert [row[1] for row in log(db)] == ["ok", "unknown_code", "ok", "ok"]

@@ -41,6 +41,8 @@ ANSWER_SECONDS = 8.0
 # How often to ask SQLite whether another process wrote (microseconds a call).
 POLL_SECONDS = 0.4
 BELLS = {Light.GREEN: 1, Light.AMBER: 2, Light.RED: 3}
+# Names listed while searching; a longer list says "more than 20: type on" instead of all of them.
+SEARCH_ROWS = 20
 
 WORDS = {
     "title": Text("Balie {device}", "Desk {device}"),
@@ -49,6 +51,7 @@ WORDS = {
                       "↦ CHECK-OUT: the next scan or pick checks out (F8 = back to check-in)"),
     "hits": Text("{count} gevonden · ↑/↓ en Enter = inchecken", "{count} found · ↑/↓ and Enter = check in"),
     "one_hit": Text("1 gevonden · Enter = inchecken", "1 found · Enter = check in"),
+    "many_hits": Text("Meer dan {count} gevonden: typ verder", "More than {count} found: type on"),
     "no_hits": Text("Geen naam gevonden · Enter = als code controleren",
                     "No name found · Enter = check as a code"),
     "choose": Text("{count} mensen gevonden: kies met ↑/↓ en Enter", "{count} people found: pick with ↑/↓ and Enter"),
@@ -196,19 +199,24 @@ class DeskScreen(Screen[None]):
             self._say("")
             return
         try:
-            hits = search(self.ctx.db(), text, limit=20)
+            # One more than is shown, to know whether there are more than fit ("20+ ... type on").
+            hits = search(self.ctx.db(), text, limit=SEARCH_ROWS + 1)
         except StoreFault as error:
             # Searching failed (a damaged file, a missing folder): say so; Enter still tries it as a code.
             results.display = False
             self.query_one(ScanAnswer).display = True
             self._say(fault_message(error, self.lang))
             return
+        more = len(hits) > SEARCH_ROWS
+        hits = hits[:SEARCH_ROWS]
         results.show_hits(hits)
         self.results_for = text
         results.display = bool(hits)
         self.query_one(ScanAnswer).display = not hits
         if len(hits) > 1 and text == self.asked_for:
             self._say(WORDS["choose"](self.lang, count=len(hits)))
+        elif more:
+            self._say(WORDS["many_hits"](self.lang, count=len(hits)))
         elif len(hits) > 1:
             self._say(WORDS["hits"](self.lang, count=len(hits)))
         else:
@@ -237,7 +245,7 @@ class DeskScreen(Screen[None]):
         chosen = results.chosen_code() if self.results_for == event.value else None
         try:
             db = self.ctx.db()
-            hits = search(db, text, limit=20) if chosen is None and find_by_code(db, text) is None else []
+            hits = search(db, text, limit=SEARCH_ROWS) if chosen is None and find_by_code(db, text) is None else []
         except StoreFault:
             # The look-up failed: queue the text as a code; the write says what is wrong (or works).
             hits = []

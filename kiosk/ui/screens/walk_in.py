@@ -37,6 +37,8 @@ WORDS = {
     "controls": Text("Dit veld bevat onzichtbare stuurtekens (geplakt?); typ het opnieuw.",
                      "This field holds invisible control characters (pasted?); please type it again."),
     "saving": Text("Bezig met opslaan…", "Saving…"),
+    "not_saved": Text("Niet opgeslagen: er ging iets mis. Probeer opnieuw of gebruik een andere balie.",
+                      "Not saved: something went wrong. Try again or use another desk."),
     "done": Text("Ingecheckt. Code voor de badge:", "Checked in. Code for the badge:"),
     "close": Text("Enter of Esc = sluiten", "Enter or Esc = close"),
 }
@@ -132,6 +134,9 @@ class WalkInScreen(ModalScreen[ScanResult | None]):
             return
         except ValueError as error:
             self.app.call_from_thread(self._failed, str(error))
+            return
+        except Exception as error:  # a bug must not leave the dialog "saving" for good, Esc dead
+            self.app.call_from_thread(self._failed, f"{WORDS['not_saved'](self.lang)} ({type(error).__name__})")
             return
         self.app.call_from_thread(self._created, result)
 

@@ -22,7 +22,7 @@ from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import SYMBOL, clock_time
 
 WORDS = {
-    "arrived": Text("Binnen {arrived} / {expected}", "Arrived {arrived} / {expected}"),
+    "arrived": Text("Aangekomen {arrived} / {expected}", "Arrived {arrived} / {expected}"),
     "recently": Text("Laatste 10 min: {count}", "Last 10 min: {count}"),
     "recent_title": Text("Laatste scans hier", "Last scans here"),
     "time": Text("Tijd", "Time"),

@@ -34,7 +34,7 @@ WORDS = {
     "idle": Text("Scan een badge of typ een naam", "Scan a badge or type a name"),
     "idle_hint": Text("Enter = inchecken · F7 = walk-in · Ctrl+Z = ongedaan maken",
                       "Enter = check in · F7 = walk-in · Ctrl+Z = undo"),
-    "arrived": Text("Binnen: {arrived} / {expected}", "Arrived: {arrived} / {expected}"),
+    "arrived": Text("Aangekomen: {arrived} / {expected}", "Arrived: {arrived} / {expected}"),
     "first": Text("Eerste check-in {time} bij {desk}", "First checked in at {time} at {desk}"),
     "sessions": Text("Sessies:", "Sessions:"),
     "no_sessions": Text("Geen sessies gekozen", "No sessions chosen"),
