@@ -77,7 +77,9 @@ def test_scans_export_holds_every_scan_csv_and_json(day, db_path, tmp_path):
     assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
     with out.open(encoding="utf-8", newline="") as handle:
         plain = list(csv.DictReader(handle))
-    assert len(plain) == total and any(r["name"] == HOSTILE for r in plain)
+    # Defused for spreadsheets in every CSV (the JSON above keeps the name as it is).
+    assert len(plain) == total and any(r["name"] == "'" + HOSTILE for r in plain)
+    assert not any(r["name"].startswith("=") for r in plain)
 
 
 def test_excel_nl_csv_reads_back(day, db_path, tmp_path):
@@ -101,6 +103,12 @@ def test_attendance_export_and_formula_guard(day, db_path, tmp_path):
     soren = [r for r in rows if r["name"] == "Søren Ødegaard"]
     # Søren: signed up for SLIM; his WONING entry (and the arrival it made) was undone, so no row for it.
     assert {(r["list"], r["signup"], r["attended"]) for r in soren} == {("venue", "", "0"), (SLIM, "confirmed", "0")}
+    # A comma CSV (what English Excel opens on a double-click) is defused the same way.
+    comma = tmp_path / "persoonsgegevens-attendance-plain.csv"
+    run(db_path, "export", "attendance", "-o", str(comma))
+    with comma.open(encoding="utf-8", newline="") as handle:
+        plain = list(csv.DictReader(handle))
+    assert any(r["name"] == "'" + HOSTILE for r in plain) and not any(r["name"].startswith("=") for r in plain)
     data = json.loads(run(db_path, "export", "attendance", "--format", "json"))
     celik = {r["list"]: r for r in data if r["attendee_code"] == "CELIK1"}
     assert celik[SLIM]["attended"] is True and celik[SLIM]["signup"] == ""

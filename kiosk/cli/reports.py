@@ -79,7 +79,8 @@ def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO[str],
     writer.writerow(columns)
     for row in rows:
         values = [_csv_value(row[c]) for c in columns]
-        writer.writerow([_excel_cell(v) for v in values] if excel_nl else values)
+        # Defused in every CSV, not only for Dutch Excel: any spreadsheet runs `=...` when opened.
+        writer.writerow([_excel_cell(v) for v in values])
         count += 1
     return count
 
