@@ -18,9 +18,23 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
 DEFAULT_DB = DATA_DIR / "kiosk.db"
 DEFAULT_PROGRAMME = DATA_DIR / "programme.toml"
-# Used when KIOSK_STAFF_PIN is unset; the staff screens warn while it is in use.
+# Used when KIOSK_STAFF_PIN is unset (staff screens only: a screen for the public refuses it).
 DEFAULT_STAFF_PIN = "0000"
 LANGUAGES = ("nl", "en")
+
+
+def default_device() -> str:
+    """This host and the terminal it runs in (`vm-pts3`), else the process (`vm-4711`).
+
+    Stable across a restart in the same terminal, so a desk restarted after a crash still lists
+    and undoes its own scans; distinct per terminal, so two desks on one host never undo each
+    other's. `--device` / `KIOSK_DEVICE` name it for good (desk-1, door-vaartocht).
+    """
+    host = socket.gethostname()
+    try:
+        return f"{host}-{os.ttyname(0).removeprefix('/dev/').replace('/', '')}"
+    except OSError:  # not a terminal (a script, a test, a browser tab without a tty)
+        return f"{host}-{os.getpid()}"
 
 
 @dataclass
@@ -33,7 +47,7 @@ class Settings:
     now: str | None = None
     now_frozen: bool = False
     staff_pin: str | None = None
-    device: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+    device: str = field(default_factory=default_device)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import json
@@ -204,3 +205,18 @@ def test_help_has_examples_and_pipes_stay_quiet(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "demo: 300 added, 0 updated, 0 unchanged\n" and proc.stderr == ""
+
+
+def test_the_default_device_is_the_host_and_terminal_so_a_restarted_desk_keeps_its_scans(monkeypatch):
+    import socket
+
+    from kiosk.config import default_device
+
+    monkeypatch.setattr("os.ttyname", lambda fd: "/dev/pts/3")
+    assert default_device() == f"{socket.gethostname()}-pts3"
+
+    def no_tty(fd):
+        raise OSError("not a tty")
+
+    monkeypatch.setattr("os.ttyname", no_tty)
+    assert default_device() == f"{socket.gethostname()}-{os.getpid()}"
