@@ -51,6 +51,20 @@ def test_lunch_walk_overlaps_the_ambassador_talk(db, people, now):
     assert signup(db, code, "gesprek-ambassadeur", now=now).status is SignupStatus.CONFIRMED
 
 
+def test_taking_a_seat_that_clashes_with_a_waitlist_place_leaves_that_waitlist(db, crowd, now):
+    for code in crowd[:15]:
+        signup(db, code, VAARTOCHT, now=now)
+    waiting = crowd[15]
+    signup(db, waiting, "lunch-theater", now=now)
+    assert signup(db, waiting, VAARTOCHT, now=now).status is SignupStatus.WAITLISTED  # lunch in the theatre meanwhile
+    talk = signup(db, waiting, "gesprek-ambassadeur", now=now)  # 13:00-14:00: overlaps the boat
+    assert talk.status is SignupStatus.CONFIRMED and talk.left_waitlists == [VAARTOCHT]
+    cancel(db, crowd[0], VAARTOCHT, now=now)  # the seat goes to someone who can take it
+    person = find_by_code(db, waiting)
+    assert day_of(db, person.id, now=now)["lunch"].waiting == []
+    assert waiting not in confirmed_in(db, VAARTOCHT)
+
+
 def test_veiligheid_runs_through_the_break_but_not_into_the_pillars(db, people, now):
     code = people["Pieter van 't Hof"]
     assert signup(db, code, "r2-veiligheid", now=now).status is SignupStatus.CONFIRMED

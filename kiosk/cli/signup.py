@@ -36,6 +36,10 @@ def _run(env: Env, change: Callable[..., SignupResult], code: str, session_id: s
         line += f" (moved from {result.moved_from})"
     if result.waitlist_position:
         line += f" (place {result.waitlist_position} on the waitlist)"
+    if result.left_waitlists:
+        line += f" (left the waitlist of {', '.join(result.left_waitlists)}: it clashes)"
+    if result.promoted:
+        line += f" (the freed seat went to {len(result.promoted)} from the waitlist)"
     click.echo(line)
     raise SystemExit(EXIT_CODES[result.status])
 

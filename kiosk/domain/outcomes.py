@@ -113,3 +113,5 @@ class SignupResult:
     conflict_with: str | None = None
     waitlist_position: int | None = None
     promoted: list[int] = field(default_factory=list)
+    # Waitlists in other rounds the person left because the seat they took clashes with them.
+    left_waitlists: list[str] = field(default_factory=list)

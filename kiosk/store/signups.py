@@ -87,8 +87,10 @@ def signup(
             )
         moved_from = _confirm(conn, person.id, session, now, device, waitlisted=session_id in mine)
         promoted = _promote(conn, moved_from, now) if moved_from else []
+        left = _leave_clashing_waitlists(conn, session, active, now, device)
         return SignupResult(
-            status=SignupStatus.CONFIRMED, session_id=session_id, moved_from=moved_from, promoted=promoted
+            status=SignupStatus.CONFIRMED, session_id=session_id, moved_from=moved_from, promoted=promoted,
+            left_waitlists=left,
         )
 
 
@@ -142,6 +144,23 @@ def _conflict(conn: sqlite3.Connection, session: SessionRow, active: list) -> st
         if clashes(session.kind, session.starts_at, session.ends_at, other.kind, other.starts_at, other.ends_at):
             return other_id
     return None
+
+
+def _leave_clashing_waitlists(conn: sqlite3.Connection, session: SessionRow, active: list, now, device: str) -> list[str]:
+    """Take the person off waitlists in other rounds that clash with the seat they just took.
+
+    A seat from such a waitlist could never be given to them (it would clash), yet they would
+    keep seeing "place 1" while others took it: their newest choice wins, and they are told.
+    """
+    left = []
+    for signup_id, other_id, status, round_ in active:
+        if status != "waitlisted" or other_id == session.id or (round_ and round_ == session.round):
+            continue
+        if _conflict(conn, session, [(signup_id, other_id, "confirmed", round_)]):
+            conn.execute("UPDATE signups SET status = 'cancelled', updated_at = ?, device = ? WHERE id = ?",
+                         (stamp(now), device, signup_id))
+            left.append(other_id)
+    return left
 
 
 def _insert(conn: sqlite3.Connection, attendee_id: int, session: SessionRow, status: str, now, device: str) -> None:

@@ -55,8 +55,13 @@ def outcome_message(programme: Programme, result: SignupResult, lang: str) -> tu
     title = label(programme, result.session_id)
     if result.status is SignupStatus.CONFIRMED:
         if result.moved_from:
-            return W.MOVED(lang, title=title, old=label(programme, result.moved_from)), "-ok"
-        return W.CONFIRMED(lang, title=title), "-ok"
+            text = W.MOVED(lang, title=title, old=label(programme, result.moved_from))
+        else:
+            text = W.CONFIRMED(lang, title=title)
+        if result.left_waitlists:
+            left = ", ".join(label(programme, sid) for sid in result.left_waitlists)
+            return f"{text} {W.LEFT_WAITLIST(lang, titles=left)}", "-warn"
+        return text, "-ok"
     if result.status is SignupStatus.UNCHANGED:
         return W.ALREADY(lang), "-ok"
     if result.status is SignupStatus.WAITLISTED:

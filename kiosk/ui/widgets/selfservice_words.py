@@ -35,6 +35,8 @@ OVERLAPS = Text("Overlapt met {title}", "Overlaps with {title}")
 RUNS_THROUGH = Text("loopt door tot {end} (door de koffiepauze heen)", "runs until {end} (through the coffee break)")
 CONFIRMED = Text("Ingeschreven: {title}", "Signed up: {title}")
 MOVED = Text("Ingeschreven: {title} (in plaats van {old})", "Signed up: {title} (instead of {old})")
+LEFT_WAITLIST = Text("U staat niet meer op de wachtlijst van {titles}: dat overlapt.",
+                     "You are off the waitlist of {titles}: it overlaps.")
 WAITLISTED = Text(
     "{title} is vol. U staat op de wachtlijst, plaats {n}. Kies gerust ook een andere als reserve.",
     "{title} is full. You are on the waitlist, place {n}. You may pick another one as a fallback.",
