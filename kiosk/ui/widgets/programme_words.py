@@ -44,6 +44,10 @@ FILL: dict[Fill, tuple[str, Text]] = {
     Fill.OVER: ("●", Text("overvol", "overbooked")),
 }
 
+# A session without a seat limit: how many signed up (a fill word like "free" would read as seats).
+SIGNED_UP = Text("{n} aangemeld", "{n} signed up")
+SIGNED_UP_SHORT = Text("{n} aangem.", "{n} signed")
+
 KIND: dict[Kind, Text] = {
     Kind.WALK_IN: Text("Inloop", "Walk-in"),
     Kind.OPENING: Text("Opening", "Opening"),

@@ -145,7 +145,13 @@ class SessionCell(Widget):
         symbol, word = words.FILL[fill]
         capacity = self.programme.capacity(self.cell.session)
         taken = self.occupancy.confirmed
-        count = f"{taken}/{capacity}" if capacity is not None else str(taken)
+        if capacity is None:
+            # No limit: "vrij 1" would read as one seat left; say how many signed up instead.
+            options = [f"{symbol} {words.SIGNED_UP(self.lang, n=taken)}",
+                       f"{symbol} {words.SIGNED_UP_SHORT(self.lang, n=taken)}"]
+            text = next((option for option in options if len(option) <= width), f"{symbol} {taken}")
+            return Content.styled(text, "$text-" + FILL_COLOUR[fill]).truncate(width, ellipsis=True)
+        count = f"{taken}/{capacity}"
         waiting = f" +{self.occupancy.waitlisted}" if self.occupancy.waitlisted else ""
         word_text = word(self.lang)
         # Longest first; the symbol always stays, so the state reads without colour.
