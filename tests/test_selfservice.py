@@ -335,3 +335,22 @@ async def test_the_next_badge_scanned_into_an_open_day_opens_that_day_and_choose
         await pilot.pause()
         assert "Deze code kennen we niet" in texts(app)
     assert active(db, first) == {} and active(db, second) == {}
+
+
+async def test_choosing_ones_own_seat_twice_gives_it_up_and_the_waitlist_moves(settings, people, crowd, db, now):
+    for other in crowd:
+        signup(db, other, VAARTOCHT, now=now)
+    waiting = people["Anna de Vries"]
+    signup(db, waiting, VAARTOCHT, now=now)  # first on the waitlist
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, crowd[0])
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await choose(pilot, "5")  # the boat: already theirs
+        message = str(app.screen.query_one("#day-message", Static).render())
+        assert "Dit is al uw keuze" in message and "Lunch" in texts(app)  # still on the lunch round
+        await choose(pilot, "5")  # again: give it up
+        assert "Afgemeld voor Vaartocht over de Zaan" in str(app.screen.query_one("#day-message", Static).render())
+    assert active(db, crowd[0]) == {}
+    assert active(db, waiting) == {VAARTOCHT: "confirmed"}

@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.store.attendees import find_by_code
-from kiosk.store.signups import RoundState, day_of, mark_promotions_told, signup
+from kiosk.store.signups import RoundState, cancel, day_of, mark_promotions_told, signup
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.fault import StoreFault, fault_message
 from kiosk.ui.key_burst import BURST_SECONDS, ENTER_SECONDS, KeyBurst
@@ -59,7 +59,7 @@ class SelfServiceScreen(Screen[None]):
         *bilingual("f10", "done", "Klaar", "Done"),
         *bilingual("f2", "toggle_lang", "English", "Nederlands"),
         *bilingual("f3", "toggle_contrast", "Contrast", "Contrast"),
-        *bilingual("escape", "home", "Stoppen", "Stop", show=False),
+        *bilingual("escape", "home", "Stoppen", "Stop"),
         *bilingual("ctrl+s", "staff", "Personeel", "Staff"),
         Binding("tab", "app.focus_next", "Volgende knop/Next button", show=False),
         Binding("shift+tab", "app.focus_previous", "Vorige knop/Previous button", show=False),
@@ -82,6 +82,7 @@ class SelfServiceScreen(Screen[None]):
         self._index = 0
         self._busy = False
         self._queued: list[int] = []
+        self._give_up: str | None = None  # the session whose card, chosen again, gives the place up
         self._lang = "nl"
         self._watcher: ChangeWatcher | None = None
         self._burst = KeyBurst()
@@ -140,7 +141,7 @@ class SelfServiceScreen(Screen[None]):
         """Forget the person: close prompts, clear every widget, default language and theme, welcome."""
         self._visit += 1  # results of the previous person's writes are dropped when they arrive
         self._person, self._states, self._index = None, {}, 0
-        self._busy, self._queued = False, []
+        self._busy, self._queued, self._give_up = False, [], None
         while self.app.screen is not self and self in self.app.screen_stack:
             await self.app.pop_screen()
         self._lang = self.app.ctx.lang
@@ -244,13 +245,16 @@ class SelfServiceScreen(Screen[None]):
         if self._person is None:
             return
         self._busy = True
-        self._signup_worker(self._visit, self._person.code, session_id)
+        # The same card again, right after "this is already your choice": give the place up.
+        give_up, self._give_up = self._give_up == session_id, None
+        self._signup_worker(self._visit, self._person.code, session_id, give_up)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="signup")
-    def _signup_worker(self, visit: int, code: str, session_id: str) -> None:
-        """The one sign-up code path (store.signup, BEGIN IMMEDIATE), on the worker's own connection."""
+    def _signup_worker(self, visit: int, code: str, session_id: str, give_up: bool = False) -> None:
+        """The one sign-up (or cancel) code path (BEGIN IMMEDIATE), on the worker's own connection."""
         ctx = self.app.ctx
-        result = signup(ctx.db(), code, session_id, now=ctx.clock.now(), device=ctx.device)
+        write = cancel if give_up else signup
+        result = write(ctx.db(), code, session_id, now=ctx.clock.now(), device=ctx.device)
         self.post_message(self.SignupDone(visit, result))
 
     @on(SignupDone)
@@ -261,7 +265,9 @@ class SelfServiceScreen(Screen[None]):
         result = message.result
         self._load()
         text, css = outcome_message(self.app.ctx.programme, result, self._lang)
-        if result.status in (SignupStatus.CONFIRMED, SignupStatus.UNCHANGED):
+        if result.status is SignupStatus.UNCHANGED:
+            self._give_up = result.session_id  # stay on this round: choosing it again gives it up
+        if result.status is SignupStatus.CONFIRMED:
             if self._index + 1 < len(self._rounds):
                 self._index += 1
                 await self._show_day((text, css))
@@ -309,6 +315,7 @@ class SelfServiceScreen(Screen[None]):
 
     async def action_next_round(self, lang: str = "") -> None:
         """Skip to the next round; after the last, the agenda."""
+        self._give_up = None  # giving up a place is asked for on its own round only
         if self._index + 1 < len(self._rounds):
             self._index += 1
             await self._show_day()
@@ -317,6 +324,7 @@ class SelfServiceScreen(Screen[None]):
 
     async def action_previous_round(self, lang: str = "") -> None:
         """Back one round."""
+        self._give_up = None
         if self._index > 0:
             self._index -= 1
             await self._show_day()

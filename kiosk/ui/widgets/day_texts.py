@@ -64,6 +64,8 @@ def outcome_message(programme: Programme, result: SignupResult, lang: str) -> tu
         return text, "-ok"
     if result.status is SignupStatus.UNCHANGED:
         return W.ALREADY(lang), "-ok"
+    if result.status is SignupStatus.CANCELLED:
+        return W.GAVE_UP(lang, title=title), "-ok"
     if result.status is SignupStatus.WAITLISTED:
         return W.WAITLISTED(lang, title=title, n=result.waitlist_position), "-warn"
     if result.reason == "overlap" and result.conflict_with:

@@ -41,7 +41,9 @@ WAITLISTED = Text(
     "{title} is vol. U staat op de wachtlijst, plaats {n}. Kies gerust ook een andere als reserve.",
     "{title} is full. You are on the waitlist, place {n}. You may pick another one as a fallback.",
 )
-ALREADY = Text("Dit is al uw keuze.", "This is already your choice.")
+ALREADY = Text("Dit is al uw keuze. Kies het nogmaals om u af te melden.",
+               "This is already your choice. Choose it again to give up your place.")
+GAVE_UP = Text("Afgemeld voor {title}: uw plaats is vrijgegeven.", "You gave up {title}: your place is free for others.")
 REFUSED_OVERLAP = Text(
     "Niet ingeschreven: {title} overlapt met {other} ({time}). Kies eerst iets anders in die ronde.",
     "Not signed up: {title} overlaps with {other} ({time}). Change that choice first.",
