@@ -148,6 +148,8 @@ async def test_public_dashboard_shows_no_names(settings, db, people):
         text = screen_text(app)
         assert "Aangekomen 1 / 5" in text
         assert "Søren" not in text and "Ødegaard" not in text
+        # Every city expects one person here: no city is named, lest it say who came.
+        assert "Haarlem" not in text and "overige (5 kleine groepen)" in text
 
 
 async def test_public_dashboard_is_locked_and_left_with_the_staff_pin(settings, db, people):
@@ -197,3 +199,13 @@ async def test_dashboard_sees_a_checkin_from_another_process(settings, db, peopl
         await pilot.pause(0.8)
         assert "Aangekomen 1 / 5" in str(chart.query_one("#arrivals-total").render())
         assert "desk-other" in screen_text(app) and "Anna de Vries" in screen_text(app)
+
+
+async def test_a_fully_booked_session_coming_next_reads_full_before_its_people_arrive(settings, db, crowd):
+    for code in crowd[:15]:
+        signup(db, code, BOAT, now=at("10:00"))
+    app = dashboard(settings, "12:20")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        boat = next(line for line in screen_text(app).splitlines() if "Vaartocht" in line and "12:45" in line)
+        assert "vol" in boat and "ruimte" not in boat

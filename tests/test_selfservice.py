@@ -280,6 +280,15 @@ async def test_full_vaartocht_offers_the_waitlist_and_promotion_shows_next_scan(
     assert active(db, code) == {VAARTOCHT: "confirmed"}
 
 
+async def test_when_every_round_has_closed_the_day_opens_on_the_agenda(settings, people, db):
+    app = kiosk(settings, "16:00")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, people["Anna de Vries"])
+        shown = texts(app)
+        assert "11:30-12:30" in shown and "Keuzesessies - Ronde 1: geen keuze" in shown
+        assert not app.screen.query(OptionCard)
+
+
 async def test_closed_round_says_so(settings, people, db):
     app = kiosk(settings, "11:45")
     code = people["Anna de Vries"]

@@ -21,7 +21,7 @@ from kiosk.store.stats import LiveStats, expected_load, minutes
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.widgets.alerts import AlertsList
 from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
-from kiosk.ui.widgets.city_counts import CityCounts
+from kiosk.ui.widgets.city_counts import PUBLIC_SMALLEST_GROUP, CityCounts
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.occupancy_table import HEAD_NEXT, HEAD_RUNNING, OccupancyTable, next_line, running_line
 from kiosk.ui.widgets.scan_feed import ScanFeed
@@ -156,6 +156,7 @@ class DashboardScreen(Screen[None]):
         )
         by_city = self.group == "city"
         self.query_one("#dash-group-title", Static).update(Content(T["by_city" if by_city else "by_organisation"](lang)))
-        self.query_one(CityCounts).show(stats.by_city if by_city else stats.by_organisation, lang)
+        self.query_one(CityCounts).show(stats.by_city if by_city else stats.by_organisation, lang,
+                                        smallest=PUBLIC_SMALLEST_GROUP if ctx.public else 1)
         if not ctx.public:
             self.query_one(ScanFeed).show(stats.recent, lang)

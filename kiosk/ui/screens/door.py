@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -40,6 +41,9 @@ from kiosk.ui.widgets.fill import fill_word
 from kiosk.ui.widgets.plain import plain
 from kiosk.ui.widgets.scan_input import ScanInput
 from kiosk.ui.stylesheets import role_styles
+
+# How long an answer stays up (as at the desk).
+ANSWER_SECONDS = 8.0
 
 T = {
     "title": Text("Deur {device}", "Door {device}"),
@@ -128,6 +132,7 @@ class DoorScreen(Screen[None]):
         super().__init__()
         self.jobs: OrderedJobs[DoorJob] = OrderedJobs()
         self._return_to: str | None = None  # the session before F7, for Esc and a stray scan
+        self._answer_timer: Timer | None = None
         self._burst = KeyBurst()
 
     def compose(self) -> ComposeResult:
@@ -290,6 +295,11 @@ class DoorScreen(Screen[None]):
         box = self.query_one("#door-result")
         for colour in ("green", "amber", "red"):
             box.set_class(colour == light, f"light-{colour}")
+        if self._answer_timer is not None:
+            self._answer_timer.stop()
+        # Cleared after a while, as at the desk: a badge that did not read must not leave the last
+        # person's "Welkom" up for the next one.
+        self._answer_timer = self.set_timer(ANSWER_SECONDS, lambda: self._show_result("", "", "")) if name else None
 
     def action_toggle_direction(self) -> None:
         """Switch between scanning in and scanning out."""

@@ -175,10 +175,13 @@ class SelfServiceScreen(Screen[None]):
             self._load()
             open_rounds = [i for i, r in enumerate(self._rounds) if not self._round_state(r.id).closed]
             self._index = open_rounds[0] if open_rounds else 0
-            notice = promotion_notice(self.app.ctx.programme, self._states, self._lang)
-            if notice[0]:
-                self._told(person.id)
-            await self._show_day(notice)
+            if open_rounds:
+                notice = promotion_notice(self.app.ctx.programme, self._states, self._lang)
+                if notice[0]:
+                    self._told(person.id)
+                await self._show_day(notice)
+            else:
+                await self._show_agenda()  # nothing left to choose: their day is what they came for
 
     @work(thread=True, exit_on_error=False, group="told")
     def _told(self, attendee_id: int) -> None:

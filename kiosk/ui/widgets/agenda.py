@@ -26,7 +26,10 @@ def agenda_lines(programme: Programme, rounds: dict[str, RoundState], lang: str)
         key = start.strftime("%H:%M") if start else "99:99"
         chosen = [o for o in (state.options if state else []) if o.mine]
         if not chosen:
-            lines.append((key, key + "-", f"{name}: {W.NO_CHOICE(lang)}", "agenda-none"))
+            # The round's own span (11:30-12:30), not an open end that reads like the closing's.
+            ends = [s.end for s in programme.round_sessions(round_.id) if s.end is not None]
+            span = f"{key}-{max(ends).strftime('%H:%M')}" if ends and start else key
+            lines.append((key, span, f"{name}: {W.NO_CHOICE(lang)}", "agenda-none"))
         for option in chosen:
             session = programme.session(option.session_id)
             label = session.label if session else option.title

@@ -8,6 +8,9 @@ from kiosk.i18n import Text
 from kiosk.ui.widgets.plain import clean
 
 UNKNOWN = Text("(onbekend)", "(unknown)")
+OTHERS = Text("overige ({n} kleine groepen)", "others ({n} small groups)")
+# On the public dashboard, groups expecting fewer people than this are only counted together.
+PUBLIC_SMALLEST_GROUP = 5
 
 
 class CityCounts(Static):
@@ -16,8 +19,17 @@ class CityCounts(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
 
-    def show(self, rows: list[tuple[str, int, int]], lang: str) -> None:
-        """Replace the lines."""
+    def show(self, rows: list[tuple[str, int, int]], lang: str, *, smallest: int = 1) -> None:
+        """Replace the lines; groups of fewer than `smallest` expected are summed into one line.
+
+        The public dashboard passes a threshold: "Gemeente X  1 / 1" on a foyer screen says that
+        one known person (a mayor who came alone) has arrived.
+        """
+        if smallest > 1:
+            small = [r for r in rows if r[2] < smallest]
+            rows = [r for r in rows if r[2] >= smallest]
+            if small:
+                rows.append((OTHERS(lang, n=len(small)), sum(r[1] for r in small), sum(r[2] for r in small)))
         width = max((len(clean(name, 28)) for name, _, _ in rows), default=10)
         lines = [
             f"{clean(name, 28) or UNKNOWN(lang):<{width}}  {arrived:>4} / {expected:<4}"

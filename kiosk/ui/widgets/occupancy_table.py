@@ -29,12 +29,17 @@ def running_line(stat: SessionStat, lang: str) -> tuple[str, Fill]:
 
 
 def next_line(stat: SessionStat, signed: int, on_site: int, lang: str) -> tuple[str, Fill]:
-    """Of those signed up, how many are on site now: the load the room can expect."""
-    fill = fill_state(on_site, stat.capacity)
+    """Of those signed up, how many are on site now; bar and word show the seats taken.
+
+    The bar once showed only those on site: a boat fully booked (15/15) read "ruimte" (room)
+    before its people had arrived, beside an alert that it was full.
+    """
+    load = signed if stat.signup else on_site
+    fill = fill_state(load, stat.capacity)
     cap = "-" if stat.capacity is None else str(stat.capacity)
     shown = str(signed) if stat.signup else "-"
     on = str(on_site) if stat.signup else "-"
-    text = (f"{on:>12} {shown:>10} {cap:>4}  {fill_bar(on_site, stat.capacity)} "
+    text = (f"{on:>12} {shown:>10} {cap:>4}  {fill_bar(load, stat.capacity)} "
             f"{fill_word(fill, stat.capacity, lang):<13} {stat.starts_at} {stat.title}")
     return text, fill
 

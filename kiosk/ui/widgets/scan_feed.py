@@ -10,6 +10,7 @@ from kiosk.ui.widgets.lines import line_widgets
 from kiosk.ui.widgets.plain import clean
 
 NO_SCANS = Text("Nog geen scans", "No scans yet")
+VENUE = Text("ingang", "venue")
 ARROWS = {"entry": "→", "exit": "←"}
 
 
@@ -18,8 +19,9 @@ def scan_line(scan: dict, lang: str) -> str:
     time = (scan["at"] or "")[11:19]
     who = clean(scan["name"] or scan["raw_code"] or "", 40)
     mark = "✓" if scan["accepted"] else "✗"
+    where = VENUE(lang) if scan["list"] == "venue" else clean(scan["list"], 22)
     return (f"{time} {clean(scan['device'], 14):<14} {ARROWS.get(scan['direction'], '?')} "
-            f"{clean(scan['list'], 22):<22} {mark} {who}  · {reason_text(scan['reason'], lang)}")
+            f"{where:<22} {mark} {who}  · {reason_text(scan['reason'], lang)}")
 
 
 class ScanFeed(Vertical):
