@@ -216,6 +216,24 @@ async def test_walk_in_creates_checks_in_and_shows_code_and_qr(app, db, people):
     assert db.execute("SELECT reason FROM scans WHERE attendee_id = ?", (row[0],)).fetchall() == [("ok",)]
 
 
+async def test_walk_in_warns_of_a_badge_code_and_of_someone_registered_already(app, db, people):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press(*"ANNA44", "ctrl+s")  # the badge scanned into the form
+        await settle(app, pilot)
+        assert "badgecode van Anna de Vries" in str(app.screen.query_one("#walkin-message").render())
+        app.screen.query_one("#walkin-name").value = "anna de vries"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Er staat al een Anna de Vries ingeschreven (Gemeente Breda, Breda)" in str(
+            app.screen.query_one("#walkin-message").render())
+        await pilot.press("ctrl+s")  # staff know better: another Anna de Vries
+        await settle(app, pilot)
+        assert len(str(app.screen.query_one("#walkin-code").render()).strip()) == 6
+    assert db.execute("SELECT COUNT(*) FROM attendees WHERE name = 'anna de vries'").fetchone()[0] == 1
+
+
 async def test_a_walk_in_that_fails_unexpectedly_says_so_and_can_be_left(app, db, people, monkeypatch):
     import kiosk.ui.screens.walk_in as walk_in
 

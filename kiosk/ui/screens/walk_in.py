@@ -16,9 +16,10 @@ from textual.widgets import Input, Static
 
 from kiosk.domain.outcomes import ScanResult
 from kiosk.i18n import Text
+from kiosk.domain.text import fold
+from kiosk.store.attendees import find_by_code, search
 from kiosk.store.db import StoreFault
-from kiosk.store.scans import create_walk_in
-from kiosk.store.scans import new_nonce
+from kiosk.store.scans import create_walk_in, new_nonce
 from kiosk.ui.fault import fault_message
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.qr_code import QrCode
@@ -37,6 +38,12 @@ WORDS = {
     "controls": Text("Dit veld bevat onzichtbare stuurtekens (geplakt?); typ het opnieuw.",
                      "This field holds invisible control characters (pasted?); please type it again."),
     "saving": Text("Bezig met opslaan…", "Saving…"),
+    "is_a_code": Text("Dat is de badgecode van {name}: Esc, en scan de badge bij de balie.",
+                      "That is the badge code of {name}: Esc, and scan the badge at the desk."),
+    "same_name": Text("Er staat al een {name} ingeschreven ({where}). Esc = zoek die persoon; "
+                      "Ctrl+S = toch een nieuwe deelnemer.",
+                      "{name} is registered already ({where}). Esc = look that person up; "
+                      "Ctrl+S = a new attendee all the same."),
     "not_saved": Text("Niet opgeslagen: er ging iets mis. Probeer opnieuw of gebruik een andere balie.",
                       "Not saved: something went wrong. Try again or use another desk."),
     "done": Text("Ingecheckt. Code voor de badge:", "Checked in. Code for the badge:"),
@@ -60,6 +67,8 @@ class WalkInScreen(ModalScreen[ScanResult | None]):
         # One nonce per form: pressing save twice (or a retry after a time-out) adds one person.
         self.nonce = new_nonce()
         self.saving = False
+        # A name the desk was warned about and saved all the same (the second Ctrl+S).
+        self._confirmed_name: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="walkin-dialog"):
@@ -116,9 +125,36 @@ class WalkInScreen(ModalScreen[ScanResult | None]):
             message.update(WORDS["bad_email"](self.lang))
             self.query_one("#walkin-email", Input).focus()
             return
+        if (warning := self._already_known()) is not None:
+            message.update(warning)
+            return
         self.saving = True
         message.update(WORDS["saving"](self.lang))
         self._create(*(self.value(name) for name in FIELDS))
+
+    def _already_known(self) -> str | None:
+        """Why this may be someone the file already holds (once per name), else None.
+
+        A badge scanned into the form puts a code in the name field; a registered guest who forgot
+        their badge is a search away. Either as a walk-in makes a second person who counts twice.
+        """
+        name = self.value("name")
+        try:
+            db = self.app.ctx.db()
+            owner = find_by_code(db, name)
+            if owner is not None:
+                return WORDS["is_a_code"](self.lang, name=clean(owner.name, 60))
+            if self._confirmed_name == fold(name):
+                return None
+            same = [h.person for h in search(db, name, limit=20) if fold(h.person.name) == fold(name)]
+        except StoreFault:
+            return None  # the write will say what is wrong with the file
+        if not same:
+            return None
+        self._confirmed_name = fold(name)
+        known = same[0]
+        where = ", ".join(part for part in (known.organisation, known.city) if part)
+        return WORDS["same_name"](self.lang, name=clean(known.name, 60), where=clean(where, 60), n=len(same))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _create(self, name: str, organisation: str, city: str, email: str) -> None:
