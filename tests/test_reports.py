@@ -42,7 +42,9 @@ def day(db, people, now):
 
 def run(db_path, *args: str) -> str:
     """Run the kiosk command on this database and return its stdout (exit 0 asserted)."""
-    result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), *args])
+    # After the day (17:00): every session has been held, so no-shows are counted.
+    result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), *args],
+                                env={"KIOSK_NOW": "17:00"})
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -57,12 +59,19 @@ def test_report_numbers(day):
 
 def test_report_command_table_and_json(day, db_path):
     table = run(db_path, "report")
-    slim = next(line for line in table.splitlines() if line.startswith(SLIM))
+    slim = next(line for line in table.splitlines() if line.startswith("Slim met Stroom"))  # titles, not ids
     assert slim.split()[-5:] == ["3", "0", "3", "1", "3"]
     data = json.loads(run(db_path, "report", "--format", "json"))
     assert {"session_id": SLIM, "signed_up": 3, "attended": 3, "no_shows": 1, "peak_inside": 3}.items() <= next(
         d for d in data if d["session_id"] == SLIM
     ).items()
+
+
+def test_report_before_a_session_counts_no_no_shows_for_it(day, db_path):
+    result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), "report"],
+                                env={"KIOSK_NOW": "10:00"})
+    slim = next(line for line in result.stdout.splitlines() if line.startswith("Slim met Stroom"))
+    assert slim.split()[-2] == "-" and "has not started yet" in result.stdout
 
 
 def test_scans_export_holds_every_scan_csv_and_json(day, db_path, tmp_path):

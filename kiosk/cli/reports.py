@@ -128,7 +128,7 @@ for _what in EXPORTS:
 
 
 REPORT_COLUMNS = [
-    ("session_id", "session"), ("starts_at", "start"), ("capacity", "cap"), ("signed_up", "signed up"),
+    ("title", "session"), ("starts_at", "start"), ("capacity", "cap"), ("signed_up", "signed up"),
     ("waitlisted", "waitlist"), ("attended", "attended"), ("no_shows", "no-shows"), ("peak_inside", "peak inside"),
 ]
 
@@ -145,7 +145,7 @@ def report(env: Env, fmt: str, excel_nl: bool) -> None:
     Example: kiosk report --format csv --excel-nl > report.csv
     """
     try:
-        lines = session_report(env.db())
+        lines = session_report(env.db(), now=env.now())
     except StoreError as error:
         fail(str(error))
     if fmt != "table":
@@ -156,6 +156,7 @@ def report(env: Env, fmt: str, excel_nl: bool) -> None:
     table = [[label for _, label in REPORT_COLUMNS]]
     for line in lines:
         values = line.as_dict()
+        values["title"] = values["title"] if len(values["title"]) <= 40 else values["title"][:39] + "…"
         table.append(["-" if values[key] is None else str(values[key]) for key, _ in REPORT_COLUMNS])
     widths = [max(len(row[i]) for row in table) for i in range(len(REPORT_COLUMNS))]
     for number, row in enumerate(table):
@@ -163,6 +164,8 @@ def report(env: Env, fmt: str, excel_nl: bool) -> None:
         click.echo("  ".join(cells).rstrip())
         if number == 0:
             click.echo("  ".join("-" * width for width in widths))
-    totals = [sum(getattr(line, key) for line in lines) for key in ("signed_up", "attended", "no_shows")]
+    totals = [sum(getattr(line, key) or 0 for line in lines) for key in ("signed_up", "attended", "no_shows")]
     click.echo(f"\n{len(lines)} sessions; signed up {totals[0]}, attended {totals[1]}, no-shows {totals[2]}")
+    if any(line.no_shows is None for line in lines):
+        click.echo("no-shows '-': the session has not started yet")
     sys.stdout.flush()

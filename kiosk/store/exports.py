@@ -7,6 +7,7 @@ effective scans once, in log order, to find the most people inside at any moment
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -101,7 +102,7 @@ class SessionReport:
     signed_up: int
     waitlisted: int
     attended: int
-    no_shows: int
+    no_shows: int | None  # None: the session has not started yet
     peak_inside: int
 
     def as_dict(self) -> dict:
@@ -109,11 +110,18 @@ class SessionReport:
         return asdict(self)
 
 
-def session_report(db: sqlite3.Connection) -> list[SessionReport]:
-    """Per session: signed up, attended (entered at its door at least once), no-shows, peak inside."""
-    sessions = db.execute(
-        "SELECT id, title, starts_at, ends_at, capacity FROM sessions ORDER BY position"
+def session_report(db: sqlite3.Connection, now: dt.datetime | None = None) -> list[SessionReport]:
+    """Per session: signed up, attended (entered at its door at least once), no-shows, peak inside.
+
+    With `now`, a session that has not started yet has `no_shows` None: nobody can have missed it.
+    """
+    event_date = (db.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0]
+    rows = db.execute(
+        "SELECT id, title, starts_at, ends_at, capacity, COALESCE(day, ?) FROM sessions ORDER BY position",
+        (event_date,),
     ).fetchall()
+    upcoming = {row[0] for row in rows if now is not None and not _started(row[5], row[2], now)}
+    sessions = [row[:5] for row in rows]
     signed = {
         (sid, status): n
         for sid, status, n in db.execute(
@@ -135,7 +143,7 @@ def session_report(db: sqlite3.Connection) -> list[SessionReport]:
     return [
         SessionReport(
             sid, title, start, end, capacity, signed.get((sid, "confirmed"), 0), signed.get((sid, "waitlisted"), 0),
-            attended.get(sid, 0), no_shows.get(sid, 0), peaks.get(sid, 0),
+            attended.get(sid, 0), None if sid in upcoming else no_shows.get(sid, 0), peaks.get(sid, 0),
         )
         for sid, title, start, end, capacity in sessions
     ]
@@ -165,3 +173,9 @@ def peak_inside(db: sqlite3.Connection) -> dict[str, int]:
         else:
             people.discard(attendee_id)
     return peak
+
+
+def _started(day: str, starts_at: str, now: dt.datetime) -> bool:
+    """Whether a session on `day` (YYYY-MM-DD, "" for today) at HH:MM has begun by `now`."""
+    date = dt.date.fromisoformat(day) if day else now.date()
+    return (date, starts_at) <= (now.date(), now.strftime("%H:%M"))
