@@ -152,6 +152,9 @@ def test_dry_run_and_not_yet_due_change_nothing(db, db_path, event):
     assert "Stays:" in out.output and "Dry run: nothing was changed." in out.output
     early = run(db_path, "purge", "--keep-days", "30", "--yes")
     assert early.exit_code == 0 and "Nothing is removed yet" in early.output
+    preview = run(db_path, "purge", "--keep-days", "30", "--dry-run")  # not due, yet it shows what will go
+    assert "Nothing is removed yet" in preview.output and "Once due, a purge would remove:" in preview.output
+    assert "names of 6 attendees" in preview.output and "Dry run: nothing was changed." in preview.output
     refused = run(db_path, "purge", input="n\n")
     assert refused.exit_code == 1 and "This removes:" in refused.output and "Stays:" in refused.output
     assert list(db.iterdump()) == dump

@@ -59,6 +59,16 @@ def purge_command(env: Env, keep_days: int, dry_run: bool, yes: bool, clear_city
             f"Nothing is removed yet: personal data is kept until {plan.keep_until:%Y-%m-%d %H:%M} "
             f"({keep_days} days after the last activity, {last})."
         )
+        if not dry_run:
+            return
+        # A dry run still shows what a purge will remove once it is due: what the organiser asked.
+        click.echo("Once due, a purge would remove:")
+        for line in plan.goes():
+            click.echo(f"  - {line}")
+        click.echo("Stays:")
+        for line in plan.stays():
+            click.echo(f"  - {line}")
+        click.echo("Dry run: nothing was changed.")
         return
     if plan.nothing_to_remove:
         click.echo("No personal data left to remove; cleaning the file.")

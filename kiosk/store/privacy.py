@@ -70,7 +70,7 @@ class PurgePlan:
             f"organisations of {self.organisations} attendees",
             f"check-in codes of {self.codes} attendees (replaced by 'anon <number>')",
             f"the name search index of {self.attendees} attendees",
-            f"the scanned or typed text of {self.scan_texts} scans",
+            f"the scanned or typed text of {self.scan_texts} scan{'' if self.scan_texts == 1 else 's'}",
         ]
         if self.clear_city:
             lines.insert(3, f"cities of {self.cities} attendees")
