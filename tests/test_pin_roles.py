@@ -96,3 +96,7 @@ async def test_five_wrong_pins_lock_the_prompt(settings, people, role):
         assert app.screen.query_one("#pin-input", Input).disabled
         assert app.screen.query_one(f"#pin-{role}").disabled
         assert app.locked and app.current_mode == "selfservice"
+        await pilot.press(*"1234", "enter")  # the right PIN, in vain: the prompt stays and says why
+        await pilot.pause()
+        assert isinstance(app.screen, PinPrompt)
+        assert "vergrendeld" in str(app.screen.query_one("#pin-message", Static).render())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -76,6 +76,17 @@ class PinPrompt(ModalScreen[str | None]):
             self._say("")
             self.query_one("#pin-input", Input).focus()
         self._was_locked = locked
+
+    def take_key(self, event: events.Key) -> bool:
+        """While locked out, Enter (a PIN typed in vain, then Enter) says the lock again.
+
+        The focus is on Cancel then (the field is disabled), so Enter would close the prompt
+        without a word, and staff would think the PIN was wrong once more.
+        """
+        if event.key == "enter" and self.app.staff_pin.locked_seconds() > 0:
+            self._show_lock()
+            return True
+        return False
 
     def _say(self, message: str, *, error: bool = False) -> None:
         label = self.query_one("#pin-message", Static)
