@@ -61,7 +61,8 @@ WORDS = {
     "pick_recent": Text("Kies een scan met ↑/↓ en Enter om die ongedaan te maken · Esc = terug",
                         "Pick a scan with ↑/↓ and Enter to undo it · Esc = back"),
     "cannot_undo": Text("Deze scan kan niet ongedaan worden gemaakt", "This scan cannot be undone"),
-    "confirm_undo": Text("{what} van {who} om {time} ongedaan maken?", "Undo the {what} of {who} at {time}?"),
+    "confirm_undo": Text("Scan ‘{what}’ van {who} om {time} ongedaan maken?",
+                         "Undo the scan ‘{what}’ of {who} at {time}?"),
 }
 
 
@@ -400,7 +401,7 @@ class DeskScreen(Screen[None]):
         if not row or not row["accepted"] or row["annuls"] or scan_id in annulled or not row["name"]:
             self.notify(WORDS["cannot_undo"](self.lang), severity="warning", timeout=3)
             return
-        question = WORDS["confirm_undo"](self.lang, what=reason_text(row["reason"], self.lang).lower(),
+        question = WORDS["confirm_undo"](self.lang, what=reason_text(row["reason"], self.lang),
                                          who=row["name"], time=clock_time(row["at"]))
 
         def answered(yes: bool | None) -> None:

@@ -68,6 +68,7 @@ class DeskCounters(Vertical):
         self.lang = lang
         self.rows: dict[int, dict] = {}
         self._shown: Counts | None = None
+        self._widths: tuple[int, int] = (0, 0)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="counters-arrived", markup=False)
@@ -76,12 +77,28 @@ class DeskCounters(Vertical):
         yield RecentScans(id="counters-recent", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
+        self._columns(11, 9)
+
+    def _columns(self, who: int, answer: int) -> None:
+        """(Re)make the columns: HH:MM, the name, a symbol and the answer's word."""
         table = self.query_one(RecentScans)
-        # Widths fit the 34-column side panel: HH:MM, the name, a symbol and the answer's word.
+        table.clear(columns=True)
         # rich Text labels: a str label is parsed as markup (and costs a first-use regex build).
         table.add_column(RichText(WORDS["time"](self.lang)), key="time", width=5)
-        table.add_column(RichText(WORDS["who"](self.lang)), key="who", width=11)
-        table.add_column(RichText(WORDS["answer"](self.lang)), key="answer", width=9)
+        table.add_column(RichText(WORDS["who"](self.lang)), key="who", width=who)
+        table.add_column(RichText(WORDS["answer"](self.lang)), key="answer", width=answer)
+        self._widths = (who, answer)
+
+    def on_resize(self) -> None:
+        """A wider panel (a large terminal) gives names and answers their room instead of '…'."""
+        # The panel's width less the time column, three cells' padding and the scroll bar.
+        room = max(self.content_size.width - 5 - 6 - 1, 20)
+        answer = max(9, min(22, room * 9 // 20))
+        if (room - answer, answer) != self._widths:
+            self._columns(room - answer, answer)
+            shown, self._shown = self._shown, None
+            if shown is not None:
+                self.show(shown)
 
     def show(self, counts: Counts) -> None:
         """Fill in fresh numbers and rows (nothing to do when they are the ones shown)."""
