@@ -34,7 +34,7 @@ from kiosk.store.scans import new_nonce
 from kiosk.store.stats import load_sessions, presence_counts, slots
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import OrderedJobs
-from kiosk.ui.key_burst import KeyBurst
+from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.widgets.door_answer import describe
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
@@ -133,7 +133,8 @@ class DoorScreen(Screen[None]):
         self.jobs: OrderedJobs[DoorJob] = OrderedJobs()
         self._return_to: str | None = None  # the session before F7, for Esc and a stray scan
         self._answer_timer: Timer | None = None
-        self._burst = KeyBurst()
+        # Letters and digits mean nothing in the chooser: not handed back (replay=False).
+        self._scanner = ScannerKeys(self, self._scanned_while_choosing, replay=False)
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
@@ -338,23 +339,18 @@ class DoorScreen(Screen[None]):
 
         F7 sits next to F8: a badge scanned after a stray F7 would otherwise pick the top session
         with its Enter and lose the scan. It is scanned at the session the door was on, which the
-        door returns to; without one, it is refused in words (kiosk/ui/key_burst.py tells them apart).
+        door returns to; without one, it is refused in words.
         """
         if self.session_id is not None or self.app.screen is not self:
             return False
-        if event.key == "enter":
-            if (code := self._burst.enter(event.time)) is None:
-                return False
-            if self._return_to is None:
-                self.notify(T["choose_first"](self.app.ctx.lang), severity="warning")
-                return True
-            self.session_id = self._return_to
-            self._queue(DoorScanJob(code, self.session_id, self.direction, self.rescan_exits, self.app.ctx.clock.now()))
-            return True
-        if event.is_printable and event.character and event.character.isalnum():
-            self._burst.key(event.character, event.time)
-            return True
-        return False
+        return self._scanner.take(event)
+
+    def _scanned_while_choosing(self, code: str) -> None:
+        if self._return_to is None:
+            self.notify(T["choose_first"](self.app.ctx.lang), severity="warning")
+            return
+        self.session_id = self._return_to
+        self._queue(DoorScanJob(code, self.session_id, self.direction, self.rescan_exits, self.app.ctx.clock.now()))
 
     def action_undo(self) -> None:
         """Annul this door's last accepted scan (appends an undo to the log)."""

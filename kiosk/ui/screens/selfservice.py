@@ -25,7 +25,7 @@ from kiosk.store.attendees import find_by_code
 from kiosk.store.signups import RoundState, cancel, day_of, mark_promotions_told, signup
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.fault import StoreFault, fault_message
-from kiosk.ui.key_burst import BURST_SECONDS, ENTER_SECONDS, KeyBurst
+from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.screens.agenda_qr import AgendaQr
 from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.widgets import selfservice_words as W
@@ -85,7 +85,7 @@ class SelfServiceScreen(Screen[None]):
         self._give_up: str | None = None  # the session whose card, chosen again, gives the place up
         self._lang = "nl"
         self._watcher: ChangeWatcher | None = None
-        self._burst = KeyBurst()
+        self._scanner = ScannerKeys(self, lambda code: self.run_worker(self._next_badge(code), group="next-badge"))
 
     # ---- building ----------------------------------------------------------------------------
 
@@ -399,35 +399,12 @@ class SelfServiceScreen(Screen[None]):
     def take_key(self, event: events.Key) -> bool:
         """Called by the app before a key is dispatched; True when this screen took it.
 
-        On the day and agenda screens letters and digits wait BURST_SECONDS: a burst ending in
-        Enter is the next attendee's badge (this person's day closes, theirs opens); a single key
-        is then handed on as the person pressed it.
+        On the day and agenda screens a scanner's burst is the next attendee's badge: this
+        person's day closes and theirs opens. A person's single key acts as pressed (a moment later).
         """
-        if self._state == "welcome" or self.app.screen is not self or getattr(event, "replayed", False):
+        if self._state == "welcome" or self.app.screen is not self:
             return False
-        now = event.time  # when the key arrived, not when handled: a busy app must not split a burst
-        if event.key == "enter":
-            if (code := self._burst.enter(now)) is None:
-                return False
-            self.run_worker(self._next_badge(code), group="next-badge")
-            return True
-        if event.is_printable and event.character and event.character.isalnum():
-            self._burst.key(event.character, now)
-            if len(self._burst.text) == 1:  # the first key of a burst: look again once it may be over
-                self.set_timer(BURST_SECONDS * 1.5, self._settle_burst)
-            return True
-        return False
-
-    def _settle_burst(self) -> None:
-        """A person's single key: hand it on to the bindings and the focused card as if just pressed."""
-        key = self._burst.settled(time.monotonic())
-        if self._burst.pending:  # a scanned code waiting for its Enter: look again when that may be late
-            self.set_timer(ENTER_SECONDS, self._settle_burst)
-        if key is not None:
-            replay = events.Key(key, key)
-            replay.set_sender(self.app)  # as the driver sends keys: the app then bubbles it to the bindings
-            replay.replayed = True  # type: ignore[attr-defined]  # not taken again by take_key
-            self.app.post_message(replay)
+        return self._scanner.take(event)
 
     async def _next_badge(self, code: str) -> None:
         await self.reset()
