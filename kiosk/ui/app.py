@@ -18,11 +18,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from kiosk.config import DEFAULT_STAFF_PIN
-from kiosk.i18n import Text
 from kiosk.domain.pin import REDACTED, StaffPin
+from kiosk.i18n import Text
 from kiosk.store.db import StoreError, StoreFault
 from kiosk.ui.context import UiContext
 from kiosk.ui.stylesheets import SHARED, role_styles
+from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 
 ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
 # Said to the staff member who hands a terminal to the public with the well-known PIN (F6); never
@@ -56,11 +57,11 @@ class KioskApp(App[None]):
     TITLE = "Netwerkdag kiosk"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("f2", "switch_role('programme')", "Programma/Programme"),
-        Binding("f3", "switch_role('desk')", "Balie/Desk"),
-        Binding("f4", "switch_role('door')", "Deur/Door"),
-        Binding("f5", "switch_role('dashboard')", "Dashboard"),
-        Binding("f6", "switch_role('selfservice')", "Zelfservice/Self-service"),
+        *bilingual("f2", "switch_role('programme')", "Programma", "Programme"),
+        *bilingual("f3", "switch_role('desk')", "Balie", "Desk"),
+        *bilingual("f4", "switch_role('door')", "Deur", "Door"),
+        *bilingual("f5", "switch_role('dashboard')", "Dashboard", "Dashboard"),
+        *bilingual("f6", "switch_role('selfservice')", "Zelfservice", "Self-service"),
         Binding("ctrl+q", "quit", "Stop", priority=True),
     ]
 
@@ -201,7 +202,7 @@ class KioskApp(App[None]):
                 return
         await super().on_event(event)
 
-    def action_switch_role(self, role: str) -> None:
+    def action_switch_role(self, role: str, lang: str = "") -> None:
         """Go to another role's screen (staff only: refused while the kiosk is locked)."""
         if self.locked:
             return
@@ -251,6 +252,8 @@ class KioskApp(App[None]):
         """
         if self.locked and action not in LOCKED_ALLOWED:
             return False
+        if hasattr(self, "ctx") and not in_language(parameters, self.ctx.lang):
+            return False  # the other language's twin of a key (kiosk_look.bilingual)
         if self.damaged is not None and action != "quit":
             return False  # a damaged file: no switching roles, only stopping
         return True

@@ -9,7 +9,6 @@ rehearsal) decides which slot is running; the screen redraws each second for tha
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
@@ -19,13 +18,14 @@ from textual.widgets import Footer, Static
 from kiosk.i18n import Text
 from kiosk.store.stats import LiveStats, expected_load, minutes
 from kiosk.store.watch import ChangeWatcher
+from kiosk.ui.stylesheets import role_styles
 from kiosk.ui.widgets.alerts import AlertsList
 from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
 from kiosk.ui.widgets.city_counts import PUBLIC_SMALLEST_GROUP, CityCounts
 from kiosk.ui.widgets.event_header import EventHeader
+from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.occupancy_table import HEAD_NEXT, HEAD_RUNNING, OccupancyTable, next_line, running_line
 from kiosk.ui.widgets.scan_feed import ScanFeed
-from kiosk.ui.stylesheets import role_styles
 
 POLL_SECONDS = 0.3
 # A full re-read now and then catches what no scan announces (an import, a repair of `presence`).
@@ -52,10 +52,10 @@ class DashboardScreen(Screen[None]):
     CSS_PATH = role_styles("dashboard")
 
     BINDINGS = [
-        Binding("f9", "toggle_group", "Stad/Org"),
-        Binding("f10", "refresh_all", "Ververs/Refresh"),
+        *bilingual("f9", "toggle_group", "Stad/Org", "City/Org"),
+        *bilingual("f10", "refresh_all", "Ververs", "Refresh"),
         # The public (locked) dashboard: staff leave it with the PIN, as at the self-service kiosk.
-        Binding("ctrl+s", "staff", "Personeel/Staff"),
+        *bilingual("ctrl+s", "staff", "Personeel", "Staff"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
@@ -105,10 +105,12 @@ class DashboardScreen(Screen[None]):
             self._draw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The staff key only where there is something to unlock."""
+        """The staff key only where there is something to unlock; each key in the screen's language."""
+        if not in_language(parameters, self.app.ctx.lang):
+            return False
         return self.app.locked if action == "staff" else True
 
-    def action_staff(self) -> None:
+    def action_staff(self, lang: str = "") -> None:
         """Open the PIN prompt; a correct PIN unlocks into the chosen role (or quits)."""
         from kiosk.ui.screens.pin_prompt import PinPrompt
 
@@ -119,12 +121,12 @@ class DashboardScreen(Screen[None]):
         if choice:
             self.app.unlock(choice)
 
-    def action_refresh_all(self) -> None:
+    def action_refresh_all(self, lang: str = "") -> None:
         """Read every figure again."""
         self.stats.full(self.app.ctx.db())
         self._draw()
 
-    def action_toggle_group(self) -> None:
+    def action_toggle_group(self, lang: str = "") -> None:
         """Arrivals per city, or per organisation."""
         self.group = "organisation" if self.group == "city" else "city"
 

@@ -20,21 +20,23 @@ from textual.widgets import DataTable, Static
 
 from kiosk.domain.outcomes import Light, Reason, ScanResult
 from kiosk.i18n import Text, reason_text
-from kiosk.store.db import StoreFault
 from kiosk.store.attendees import count_expected, find_by_code, search
+from kiosk.store.db import StoreFault
 from kiosk.store.scans import arrivals_since, count_arrivals, recent_scans
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import Job, OrderedJobs, ScanJob, UndoJob
 from kiosk.ui.fault import fault_message
 from kiosk.ui.paint import paint_now
+from kiosk.ui.stylesheets import role_styles
 from kiosk.ui.widgets.desk_counters import Counts, DeskCounters, RecentScans, ten_minutes_before
 from kiosk.ui.widgets.event_header import EventHeader
+from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.plain import clean
-from kiosk.ui.widgets.scan_answer import WORDS as ANSWER_WORDS, ScanAnswer, clock_time
+from kiosk.ui.widgets.scan_answer import WORDS as ANSWER_WORDS
+from kiosk.ui.widgets.scan_answer import ScanAnswer, clock_time
 from kiosk.ui.widgets.scan_input import ScanInput
 from kiosk.ui.widgets.search_results import SearchResults
 from kiosk.ui.widgets.steady_footer import SteadyFooter
-from kiosk.ui.stylesheets import role_styles
 
 # How long an answer stays before the screen returns to "scan a badge" (unless the next scan comes).
 ANSWER_SECONDS = 8.0
@@ -74,12 +76,12 @@ class DeskScreen(Screen[None]):
     BINDINGS = [
         Binding("down", "move(1)", "↓"),
         Binding("up", "move(-1)", "↑"),
-        Binding("escape", "clear", "Wissen/Clear"),
-        Binding("f7", "walk_in", "Walk-in"),
-        Binding("f8", "toggle_exit", "Uitchecken/Check out"),
-        Binding("ctrl+z", "undo_last", "Ongedaan/Undo"),
-        Binding("f9", "pick_recent", "Laatste 10/Last 10"),
-        Binding("ctrl+g", "toggle_bell", "Geluid/Sound"),
+        *bilingual("escape", "clear", "Wissen", "Clear"),
+        *bilingual("f7", "walk_in", "Walk-in", "Walk-in"),
+        *bilingual("f8", "toggle_exit", "Uitchecken", "Check out"),
+        *bilingual("ctrl+z", "undo_last", "Ongedaan", "Undo"),
+        *bilingual("f9", "pick_recent", "Laatste 10", "Last 10"),
+        *bilingual("ctrl+g", "toggle_bell", "Geluid", "Sound"),
     ]
 
     exit_mode: reactive[bool] = reactive(False)
@@ -223,11 +225,15 @@ class DeskScreen(Screen[None]):
         else:
             self._say(WORDS["one_hit"](self.lang) if hits else WORDS["no_hits"](self.lang))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Each key described once, in the desk's language (kiosk_look.bilingual)."""
+        return in_language(parameters, self.lang)
+
     def action_move(self, delta: int) -> None:
         """Arrow keys move the highlight in the search results."""
         self.query_one(SearchResults).move(delta)
 
-    def action_clear(self) -> None:
+    def action_clear(self, lang: str = "") -> None:
         """Escape: empty the input and the results, leave check-out mode."""
         self.query_one(ScanInput).value = ""
         self.exit_mode = False
@@ -348,7 +354,7 @@ class DeskScreen(Screen[None]):
 
     # ---- keys ---------------------------------------------------------------------------------
 
-    def action_toggle_exit(self) -> None:
+    def action_toggle_exit(self, lang: str = "") -> None:
         """Switch the next scan or pick between check-in and check-out."""
         self.exit_mode = not self.exit_mode
 
@@ -357,16 +363,16 @@ class DeskScreen(Screen[None]):
         mode.update(WORDS["exit_mode"](self.lang) if exit_mode else "")
         mode.set_class(exit_mode, "-exit")
 
-    def action_toggle_bell(self) -> None:
+    def action_toggle_bell(self, lang: str = "") -> None:
         """Switch the terminal bell per outcome on or off (off by default)."""
         self.bell = not self.bell
         self.notify(WORDS["bell_on" if self.bell else "bell_off"](self.lang), timeout=2)
 
-    def action_undo_last(self) -> None:
+    def action_undo_last(self, lang: str = "") -> None:
         """Annul this desk's last accepted scan; the answer area confirms what was undone."""
         self.queue(UndoJob(at=self.ctx.clock.now()))
 
-    def action_walk_in(self) -> None:
+    def action_walk_in(self, lang: str = "") -> None:
         """Open the walk-in form; its result is shown like any check-in."""
         from kiosk.ui.screens.walk_in import WalkInScreen  # not needed before the first walk-in
 
@@ -377,7 +383,7 @@ class DeskScreen(Screen[None]):
             self.show_result(result)
         self.focus_input()
 
-    def action_pick_recent(self) -> None:
+    def action_pick_recent(self, lang: str = "") -> None:
         """Enter the list of last scans to pick one to undo."""
         if self.query_one(DeskCounters).enter_list():
             self._say(WORDS["pick_recent"](self.lang))

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -35,12 +34,13 @@ from kiosk.store.stats import load_sessions, presence_counts, slots
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import OrderedJobs
 from kiosk.ui.scanner_keys import ScannerKeys
+from kiosk.ui.stylesheets import role_styles
 from kiosk.ui.widgets.door_answer import describe
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
+from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.plain import plain
 from kiosk.ui.widgets.scan_input import ScanInput
-from kiosk.ui.stylesheets import role_styles
 
 # How long an answer stays up (as at the desk).
 ANSWER_SECONDS = 8.0
@@ -103,11 +103,11 @@ class DoorScreen(Screen[None]):
     CSS_PATH = role_styles("door")
 
     BINDINGS = [
-        Binding("f7", "choose", "Sessie/Session"),
-        Binding("escape", "back", "Terug/Back"),
-        Binding("f8", "toggle_direction", "In/Uit"),
-        Binding("f9", "toggle_rescan", "2e scan/2nd scan"),
-        Binding("ctrl+z", "undo", "Herstel/Undo"),
+        *bilingual("f7", "choose", "Sessie", "Session"),
+        *bilingual("escape", "back", "Terug", "Back"),
+        *bilingual("f8", "toggle_direction", "In/Uit", "In/Out"),
+        *bilingual("f9", "toggle_rescan", "2e scan", "2nd scan"),
+        *bilingual("ctrl+z", "undo", "Herstel", "Undo"),
     ]
 
     direction: reactive[str] = reactive("entry")
@@ -302,17 +302,17 @@ class DoorScreen(Screen[None]):
         # person's "Welkom" up for the next one.
         self._answer_timer = self.set_timer(ANSWER_SECONDS, lambda: self._show_result("", "", "")) if name else None
 
-    def action_toggle_direction(self) -> None:
+    def action_toggle_direction(self, lang: str = "") -> None:
         """Switch between scanning in and scanning out."""
         self.direction = "exit" if self.direction == "entry" else "entry"
         self.query_one("#door-input", ScanInput).focus()
 
-    def action_toggle_rescan(self) -> None:
+    def action_toggle_rescan(self, lang: str = "") -> None:
         """Choose whether a second scan of someone inside marks them out."""
         self.rescan_exits = not self.rescan_exits
         self.query_one("#door-input", ScanInput).focus()
 
-    def action_choose(self) -> None:
+    def action_choose(self, lang: str = "") -> None:
         """Back to the list of sessions, to set this door to another one (Esc returns to this one)."""
         if self.session_id is None:
             return
@@ -323,13 +323,15 @@ class DoorScreen(Screen[None]):
         options.highlighted = index
         options.focus()
 
-    def action_back(self) -> None:
+    def action_back(self, lang: str = "") -> None:
         """Esc in the chooser: back to the session this door was on."""
         if self.session_id is None and self._return_to is not None:
             self.session_id = self._return_to
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Esc (back) only while choosing, and only when there is a session to go back to."""
+        if not in_language(parameters, self.app.ctx.lang):
+            return False  # the other language's twin of the key
         if action == "back":
             return self.session_id is None and self._return_to is not None
         return True
@@ -352,7 +354,7 @@ class DoorScreen(Screen[None]):
         self.session_id = self._return_to
         self._queue(DoorScanJob(code, self.session_id, self.direction, self.rescan_exits, self.app.ctx.clock.now()))
 
-    def action_undo(self) -> None:
+    def action_undo(self, lang: str = "") -> None:
         """Annul this door's last accepted scan (appends an undo to the log)."""
         if self.session_id is not None:
             self._queue(DoorUndoJob(self.session_id, self.app.ctx.clock.now()))

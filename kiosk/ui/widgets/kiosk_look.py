@@ -22,3 +22,8 @@ def bilingual(key: str, action: str, nl: str, en: str, **options) -> list[Bindin
         return f"{action[:-1]}, '{lang}')" if action.endswith(")") else f"{action}('{lang}')"
 
     return [Binding(key, with_lang("nl"), nl, **options), Binding(key, with_lang("en"), en, **options)]
+
+
+def in_language(parameters: tuple[object, ...], lang: str) -> bool:
+    """False for the other language's twin of a `bilingual` binding (its last parameter says which)."""
+    return not (parameters and parameters[-1] in ("nl", "en") and parameters[-1] != lang)
