@@ -337,3 +337,14 @@ def test_a_door_for_a_session_that_does_not_exist_says_so(db_path, programme):
     result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), "--role", "door",
                                        "--session", "r1-slim"], env={"KIOSK_NOW": "12:00"})
     assert result.exit_code == 2 and "no session 'r1-slim'" in result.stderr
+
+
+def test_undo_keeps_to_its_own_list_a_desk_never_undoes_a_door_scan_of_the_same_name(db, people):
+    door_scan(db, "ANNA44", "lunch-vaartocht", now=at("12:40"), device="laptop-1")  # in the morning a door
+    desk_undo = undo_scan(db, now=at("12:41"), device="laptop-1", list_="venue")  # now a desk: Ctrl+Z
+    assert desk_undo.reason is Reason.NOTHING_TO_UNDO
+    assert inside(db, "lunch-vaartocht") == 1 and inside(db, "venue") == 1
+    door_scan(db, "CELIK1", "lunch-theater", now=at("12:42"), device="door-a")
+    undone = door_undo(db, now=at("12:43"), device="door-a", session_id="lunch-vaartocht")  # after F7 back
+    assert undone.reason is Reason.NOTHING_TO_UNDO  # the theatre scan is not this room's to undo
+    assert inside(db, "lunch-theater") == 1

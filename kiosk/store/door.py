@@ -174,7 +174,7 @@ def _bounce(
 def door_undo(
     db: sqlite3.Connection, *, now: dt.datetime, device: str, session_id: str, nonce: str | None = None
 ) -> DoorScanResult:
-    """Annul this door's last accepted scan and the venue arrival or move-out it brought along.
+    """Annul this door's last accepted scan in this session and the venue arrival or move-out it brought along.
 
     Like `undo_scan`, it appends annulling scans (reason `undo`); nothing is deleted.
     """
@@ -183,7 +183,7 @@ def door_undo(
         replay = replayed_scan(conn, nonce)
         if replay:
             return _door_result(conn, replay, session_id)
-        target = undoable_scan(conn, device, None)
+        target = undoable_scan(conn, device, None, session_id)  # this room's scans only
         if target is None:
             cursor = conn.execute(
                 """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason)

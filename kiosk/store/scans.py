@@ -177,17 +177,19 @@ def undo_scan(
     device: str,
     scan_id: int | None = None,
     nonce: str | None = None,
+    list_: str | None = None,
 ) -> ScanResult:
     """Annul a scan by appending an annulling one: the given scan, else this device's last accepted one.
 
-    Returns the annulling scan's result (reason UNDO), or NOTHING_TO_UNDO when there is none.
+    `list_`: only a scan on that list (the desk passes `venue`). Returns the annulling scan's
+    result (reason UNDO), or NOTHING_TO_UNDO when there is none.
     """
     nonce = nonce or new_nonce()
     with immediate(db) as conn:
         replay = replayed_scan(conn, nonce)
         if replay:
             return replay
-        target = undoable_scan(conn, device, scan_id)
+        target = undoable_scan(conn, device, scan_id, list_)
         if target is None:
             cursor = conn.execute(
                 """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason)
@@ -205,28 +207,53 @@ def undo_scan(
         return scan_result(conn, cursor.lastrowid)
 
 
-def undoable_scan(conn: sqlite3.Connection, device: str, scan_id: int | None) -> tuple | None:
-    """The scan an undo would annul: accepted, not an undo itself, not annulled yet."""
-    where = "id = ?" if scan_id is not None else "device = ?"
+def undoable_scan(
+    conn: sqlite3.Connection, device: str, scan_id: int | None, list_: str | None = None
+) -> tuple | None:
+    """The scan an undo would annul: accepted, not an undo itself, not annulled yet.
+
+    `scan_id`, else this device's last one; with `list_`, only on that list and never a scan
+    another scan brought along (`<nonce>:...`): the desk undoes its own check-ins, not a door's
+    room entry made under the same device name, and a door only its own room's scans.
+    """
+    if scan_id is not None:
+        where, params = "id = ?", [scan_id]
+    else:
+        where, params = "device = ?", [device]
+        if list_ is not None:
+            where += " AND list = ? AND instr(nonce, ':') = 0"
+            params.append(list_)
     row = conn.execute(
         f"""SELECT id, list, direction, attendee_id, raw_code FROM scans
             WHERE {where} AND accepted = 1 AND annuls IS NULL AND attendee_id IS NOT NULL
               AND id NOT IN (SELECT annuls FROM scans WHERE annuls IS NOT NULL)
             ORDER BY id DESC LIMIT 1""",
-        (scan_id if scan_id is not None else device,),
+        params,
     ).fetchone()
     return row
 
 
-def recent_scans(db: sqlite3.Connection, *, device: str | None = None, limit: int = 10) -> list[dict]:
-    """The last scans (of one device, or all), newest first, with the person's name."""
-    where, params = ("WHERE s.device = ?", (device, limit)) if device else ("", (limit,))
+def recent_scans(
+    db: sqlite3.Connection, *, device: str | None = None, list_: str | None = None, limit: int = 10
+) -> list[dict]:
+    """The last scans (of one device and/or one list, or all), newest first, with the person's name.
+
+    An Undo that found nothing to undo is left out: it changed nothing and would take a row.
+    """
+    where = ["s.reason != 'nothing_to_undo'"]
+    params: list[object] = []
+    if device:
+        where.append("s.device = ?")
+        params.append(device)
+    if list_:
+        where.append("s.list = ?")
+        params.append(list_)
     rows = db.execute(
         f"""SELECT s.id, s.at, s.device, s.list, s.direction, s.accepted, s.reason, s.annuls,
                    s.raw_code, a.name, a.code
             FROM scans s LEFT JOIN attendees a ON a.id = s.attendee_id
-            {where} ORDER BY s.id DESC LIMIT ?""",
-        params,
+            WHERE {' AND '.join(where)} ORDER BY s.id DESC LIMIT ?""",
+        (*params, limit),
     ).fetchall()
     keys = ["id", "at", "device", "list", "direction", "accepted", "reason", "annuls", "raw_code", "name", "code"]
     return [dict(zip(keys, r)) for r in rows]

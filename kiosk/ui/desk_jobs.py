@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from kiosk.domain.outcomes import ScanResult
-from kiosk.store.scans import new_nonce, record_scan, undo_scan
+from kiosk.store.scans import VENUE, new_nonce, record_scan, undo_scan
 
 
 @dataclass
@@ -46,7 +46,8 @@ class UndoJob:
 
     def run(self, db: sqlite3.Connection, *, now: dt.datetime, device: str) -> ScanResult:
         """Append the undo; returns its result (UNDO or NOTHING_TO_UNDO)."""
-        return undo_scan(db, now=self.at or now, device=device, scan_id=self.scan_id, nonce=self.nonce)
+        # The desk undoes check-ins and check-outs at the venue, never a door's room scan.
+        return undo_scan(db, now=self.at or now, device=device, scan_id=self.scan_id, nonce=self.nonce, list_=VENUE)
 
 
 Job = ScanJob | UndoJob

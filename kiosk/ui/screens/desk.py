@@ -22,7 +22,7 @@ from kiosk.domain.outcomes import Light, Reason, ScanResult
 from kiosk.i18n import Text, reason_text
 from kiosk.store.attendees import count_expected, find_by_code, search
 from kiosk.store.db import StoreFault
-from kiosk.store.scans import arrivals_since, count_arrivals, recent_scans
+from kiosk.store.scans import VENUE, arrivals_since, count_arrivals, recent_scans
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import Job, OrderedJobs, ScanJob, UndoJob
 from kiosk.ui.fault import fault_message
@@ -173,7 +173,7 @@ class DeskScreen(Screen[None]):
             counts = Counts(
                 arrived=count_arrivals(db), expected=count_expected(db),
                 last_ten_minutes=arrivals_since(db, ten_minutes_before(now)),
-                recent=recent_scans(db, device=self.ctx.device, limit=10),
+                recent=recent_scans(db, device=self.ctx.device, list_=VENUE, limit=10),
             )
         except StoreFault:
             return  # a database fault: keep the last figures; the answer area says what failed
