@@ -275,7 +275,10 @@ async def test_door_answer_says_who_is_signed_up_and_ambers_the_rest_of_a_capped
         assert "Aangemeld voor deze sessie" in text and light == "green"
         await door_scan_keys(app, pilot, "ANNA44")
         text, light = door_answer(app)
-        assert "Niet aangemeld voor deze sessie" in text and light == "amber"
+        assert text.splitlines()[1] == "! NIET AANGEMELD voor deze sessie" and light == "amber"  # the verdict first
+        app.ctx.clock = Clock(at("12:40") + dt.timedelta(seconds=0.5))
+        await door_scan_keys(app, pilot, "ANNA44")  # the scanner reads her badge twice
+        assert door_answer(app) == (text, light)  # the warning stays up
 
 
 async def test_door_answer_is_amber_with_full_when_the_room_is_over_capacity(settings, db, people):
@@ -292,7 +295,7 @@ async def test_door_answer_is_amber_with_full_when_the_room_is_over_capacity(set
         assert door_answer(app)[1] == "green"
         await door_scan_keys(app, pilot, "ANNA44")  # signed up, but the room holds one
         text, light = door_answer(app)
-        assert "VOL: 2 binnen, 1 plaatsen" in text and light == "amber"
+        assert "! TE VOL: 2 binnen, 1 plaatsen" in text and light == "amber"
 
 
 async def test_a_badge_scanned_after_a_stray_f7_is_scanned_at_the_door_s_session(settings, db, people):

@@ -26,6 +26,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.domain.rules import Fill, fill_state
+from kiosk.domain.outcomes import Reason
 from kiosk.i18n import Text
 from kiosk.store import StoreError
 from kiosk.store.door import DoorScanResult, door_scan, door_undo
@@ -33,13 +34,12 @@ from kiosk.store.scans import new_nonce
 from kiosk.store.stats import load_sessions, presence_counts, slots
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import OrderedJobs
-from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.stylesheets import role_styles
-from kiosk.ui.widgets.door_answer import describe
+from kiosk.ui.widgets.door_answer import bounce_line, describe
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
-from kiosk.ui.widgets.plain import plain
+from kiosk.ui.widgets.plain import clean, plain
 from kiosk.ui.widgets.scan_input import ScanInput
 
 # How long an answer stays up (as at the desk).
@@ -48,8 +48,8 @@ ANSWER_SECONDS = 8.0
 T = {
     "title": Text("Deur {device}", "Door {device}"),
     "back": Text("Terug/Back", "Terug/Back"),
-    "choose_first": Text("Kies eerst de sessie bij deze deur; de scan is niet vastgelegd.",
-                         "Choose this door's session first; the scan was not recorded."),
+    "choose_first": Text("Kies eerst de sessie bij deze deur (↑/↓ en Enter); de scan is niet vastgelegd.",
+                         "Choose this door's session first (↑/↓ and Enter); the scan was not recorded."),
     "choose": Text("Kies de sessie bij deze deur", "Choose the session at this door"),
     "inside": Text("Binnen {inside} / {capacity}  {word}", "Inside {inside} / {capacity}  {word}"),
     "inside_open": Text("Binnen {inside}  (geen limiet)", "Inside {inside}  (no limit)"),
@@ -133,8 +133,7 @@ class DoorScreen(Screen[None]):
         self.jobs: OrderedJobs[DoorJob] = OrderedJobs()
         self._return_to: str | None = None  # the session before F7, for Esc and a stray scan
         self._answer_timer: Timer | None = None
-        # Letters and digits mean nothing in the chooser: not handed back (replay=False).
-        self._scanner = ScannerKeys(self, self._scanned_while_choosing, replay=False)
+        self._shown_message = ""  # the answer's lines, put back when a bounce's "Saving…" is done
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
@@ -281,6 +280,11 @@ class DoorScreen(Screen[None]):
 
     def on_door_screen_scanned(self, message: Scanned) -> None:
         result = message.result
+        if result.reason is Reason.BOUNCE:
+            # A scanner reading a badge twice: the answer (and its warnings) stays; a quiet word.
+            self.notify(clean(bounce_line(result, self.app.ctx.lang), 80), timeout=3, markup=False)
+            self.query_one("#door-message", Static).update(Content(self._shown_message))  # not "Saving…"
+            return
         answer = describe(result, self.app.ctx.lang, self._title_of)
         self._show_result(answer.name, "\n".join(answer.lines), answer.light)
         if result.session_id == self.session_id:
@@ -291,6 +295,7 @@ class DoorScreen(Screen[None]):
         return stat.title if stat else session_id
 
     def _show_result(self, name: str, message: str, light: str) -> None:
+        self._shown_message = message
         self.query_one("#door-name", Static).update(plain(name))
         self.query_one("#door-message", Static).update(Content(message))
         box = self.query_one("#door-result")
@@ -337,22 +342,25 @@ class DoorScreen(Screen[None]):
         return True
 
     def take_key(self, event: events.Key) -> bool:
-        """While the chooser is open, a scanner's burst is a scan, not a choice of session.
+        """While the chooser is open, a letter or digit starts a code, not a choice of session.
 
-        F7 sits next to F8: a badge scanned after a stray F7 would otherwise pick the top session
-        with its Enter and lose the scan. It is scanned at the session the door was on, which the
-        door returns to; without one, it is refused in words.
+        F7 sits next to F8: a badge scanned (or a code typed) after a stray F7 would otherwise
+        pick a session with its Enter and be lost. The door goes back to its session with the
+        character in its input, so the rest of the code and its Enter land there; without a
+        session to go back to, it says to choose one first.
         """
         if self.session_id is not None or self.app.screen is not self:
             return False
-        return self._scanner.take(event)
-
-    def _scanned_while_choosing(self, code: str) -> None:
+        if not (event.is_printable and event.character and event.character.isalnum()):
+            return False
         if self._return_to is None:
             self.notify(T["choose_first"](self.app.ctx.lang), severity="warning")
-            return
+            return True
         self.session_id = self._return_to
-        self._queue(DoorScanJob(code, self.session_id, self.direction, self.rescan_exits, self.app.ctx.clock.now()))
+        field = self.query_one("#door-input", ScanInput)
+        self.app.set_focus(field)  # at once: the rest of a scanner's burst is already queued behind this key
+        field.insert_text_at_cursor(event.character)
+        return True
 
     def action_undo(self, lang: str = "") -> None:
         """Annul this door's last accepted scan (appends an undo to the log)."""

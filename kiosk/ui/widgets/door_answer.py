@@ -23,9 +23,10 @@ WORDS = {
     "undo_entry": Text("Ongedaan: binnenkomst van {time}", "Undone: entry of {time}"),
     "undo_exit": Text("Ongedaan: vertrek van {time}", "Undone: leaving of {time}"),
     "signed_up": Text("✔ Aangemeld voor deze sessie", "✔ Signed up for this session"),
-    "waitlisted": Text("! Op de wachtlijst (plaats {place}), geen plaats", "! On the waitlist (place {place}), no seat"),
-    "not_signed_up": Text("! Niet aangemeld voor deze sessie", "! Not signed up for this session"),
-    "over": Text("! VOL: {inside} binnen, {capacity} plaatsen", "! FULL: {inside} inside, {capacity} seats"),
+    "waitlisted": Text("! OP DE WACHTLIJST (plaats {place}): geen plaats", "! ON THE WAITLIST (place {place}): no seat"),
+    "not_signed_up": Text("! NIET AANGEMELD voor deze sessie", "! NOT SIGNED UP for this session"),
+    "over": Text("! TE VOL: {inside} binnen, {capacity} plaatsen", "! OVER CAPACITY: {inside} inside, {capacity} seats"),
+    "bounce": Text("Zojuist al gescand: {who} (genegeerd)", "Just scanned: {who} (ignored)"),
 }
 
 
@@ -56,18 +57,24 @@ def describe(result: DoorScanResult, lang: str, title_of: Callable[[str], str]) 
     if result.venue_arrival:
         lines.append(WORDS["arrived"](lang))
     came_in = result.accepted and result.direction == "entry" and reason in ("ok", "reentry")
+    # What decides whether they may stay goes first: staff read the first line.
+    verdict: list[str] = []
+    capped = result.capacity is not None
     if came_in and result.signup_session:
-        capped = result.capacity is not None
         if result.signup_status == "confirmed":
             lines.append(WORDS["signed_up"](lang))
         elif result.signup_status == "waitlisted":
-            lines.append(WORDS["waitlisted"](lang, place=result.waitlist_place))
-            light = "amber" if capped else light
-        else:
-            lines.append(WORDS["not_signed_up"](lang))
-            light = "amber" if capped else light
+            verdict.append(WORDS["waitlisted"](lang, place=result.waitlist_place))
+        elif capped:  # without a seat limit (the theatre lunch) anyone may come: nothing to warn of
+            verdict.append(WORDS["not_signed_up"](lang))
     if came_in and result.over_capacity:
-        lines.append(WORDS["over"](lang, inside=result.inside, capacity=result.capacity))
+        verdict.append(WORDS["over"](lang, inside=result.inside, capacity=result.capacity))
+    if verdict:
         light = "amber"
     name = result.person.name if result.person else result.raw_code
-    return DoorAnswer(name, lines, light)
+    return DoorAnswer(name, verdict + lines, light)
+
+
+def bounce_line(result: DoorScanResult, lang: str) -> str:
+    """The quiet line for a badge read twice: the answer above it stays as it was."""
+    return WORDS["bounce"](lang, who=result.person.name if result.person else result.raw_code)

@@ -60,6 +60,9 @@ class ScanInput(Input):
         on_move: Callable[[int], None] | None = None,
         **kwargs: object,
     ) -> None:
+        # Never select the text on focus: the next key of a code (or of a burst that brought
+        # the focus here) would replace what was already typed.
+        kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
         self._on_text = on_text
         self._on_submit = on_submit
