@@ -17,7 +17,7 @@ from kiosk.store.signups import cancel, signup
 from kiosk.ui.key_burst import BURST_SECONDS
 from kiosk.ui.launch import build_app
 from kiosk.ui.screens.pin_prompt import PinPrompt
-from kiosk.ui.screens.selfservice import SelfServiceScreen
+from kiosk.ui.screens.selfservice import ENTER_GUARD_SECONDS, SelfServiceScreen
 from kiosk.ui.widgets.option_card import OptionCard
 
 VAARTOCHT = "lunch-vaartocht"
@@ -229,6 +229,7 @@ async def test_choosing_through_the_day_then_confirm(settings, people, db):
         assert app.screen.query("#agenda")
         agenda = texts(app)
         assert "Slim met Stroom" in agenda and "Themagroep Veiligheid" in agenda and "Pijler Fysiek" in agenda
+        await pilot.pause(ENTER_GUARD_SECONDS)  # a look at the agenda (an Enter sooner is a chooser's)
         await pilot.press("enter")  # Confirm and finish
         await pilot.pause()
         elapsed = time.monotonic() - started
@@ -363,3 +364,20 @@ async def test_choosing_ones_own_seat_twice_gives_it_up_and_the_waitlist_moves(s
         assert "Afgemeld voor Vaartocht over de Zaan" in str(app.screen.query_one("#day-message", Static).render())
     assert active(db, crowd[0]) == {}
     assert active(db, waiting) == {VAARTOCHT: "confirmed"}
+
+
+async def test_a_digit_then_enter_chooses_once_not_also_in_the_next_round(settings, people, db):
+    app = kiosk(settings)
+    code = people["Anna de Vries"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, code)
+        await pilot.press("2", "enter")  # at once, as at a cash machine
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause(0.3)  # slower: the digit chose and moved on; now a late Enter
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert active(db, code) == {"r1-slim-met-stroom": "confirmed", "lunch-monet": "confirmed"}

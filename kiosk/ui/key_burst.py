@@ -4,7 +4,9 @@ A USB scanner is a keyboard that types a whole code and Enter within a few milli
 presses one key at a time, tens of milliseconds apart at the very least. On the self-service
 kiosk's round screens the digits choose a session and Enter chooses the focused card, and badge
 codes are made of digits and letters: without this, the next attendee's badge, scanned while the
-last one's day was still open, would choose sessions for that last attendee.
+last one's day was still open, would choose sessions for that last attendee. Two rules: digits
+that come faster than a person types are a code; and any text with a letter is a code, however
+slowly it comes (a slow scanner, or a code typed by hand), since letters choose nothing there.
 
 No Textual here: the screen feeds keys with their times and acts on what this says.
 """
@@ -13,45 +15,67 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Keys closer together than this belong to one burst. Scanners (and pasted text) deliver a code
-# within a few ms; a person's two key presses are at least ~60 ms apart.
-BURST_SECONDS = 0.04
-# The Enter that ends a scanned code may lag behind its characters (a separate write, a slow
-# link); within this time after a burst of two or more, Enter still ends that scan.
-ENTER_SECONDS = 0.5
+# Digits closer together than this belong to one burst. Scanners deliver a code within a few ms
+# (slow Bluetooth ones ~60 ms a character); a person's two presses are further apart than this.
+BURST_SECONDS = 0.1
+# Letters never choose anything on these screens, so text with a letter is a code being scanned
+# or typed, however slowly: its keys may be this far apart, and its Enter this late.
+TYPING_SECONDS = 1.5
+# Characters that may be part of a code (imported codes may hold - _ . /).
+CODE_PUNCTUATION = "-_./"
+
+
+def is_code_character(character: str) -> bool:
+    """A letter, a digit, or punctuation a badge code may hold."""
+    return len(character) == 1 and (character.isalnum() or character in CODE_PUNCTUATION)
 
 
 @dataclass
 class KeyBurst:
-    """The characters typed in the current burst, and when the last one came."""
+    """The characters typed towards a code, and when the last one came."""
 
     text: str = ""
     last: float = 0.0
 
+    @property
+    def _window(self) -> float:
+        """How long this text may wait for its next key or its Enter."""
+        return BURST_SECONDS if self.text.isdigit() and len(self.text) == 1 else TYPING_SECONDS
+
     def key(self, character: str, now: float) -> None:
-        """A printable key: part of the burst when it follows the last one closely, else a new one."""
-        if self.text and now - self.last > BURST_SECONDS:
+        """A code character: part of the text when it follows in time, else the start of a new one."""
+        if self.text and now - self.last > self._window:
             self.text = ""
         self.text += character
         self.last = now
 
     def enter(self, now: float) -> str | None:
-        """Enter: the scanned code when it ends a burst of two or more keys, else None (a person's Enter)."""
-        code, self.text = self.text, ""
-        return code if len(code) >= 2 and now - self.last <= ENTER_SECONDS else None
+        """Enter: the code when it ends two or more characters, else None (a person's Enter).
 
-    def settled(self, now: float) -> str | None:
-        """The single key a person pressed, once no burst can follow it; else None.
-
-        A burst of two or more waits ENTER_SECONDS for its Enter; without one (a scanner set up
-        without Enter, a code cut short) its characters are dropped, never acted on.
+        A single pending digit is not taken here: see `single`.
         """
-        if len(self.text) == 1 and now - self.last >= BURST_SECONDS:
+        if len(self.text) < 2:
+            return None
+        code, self.text = self.text, ""
+        return code if now - self.last <= TYPING_SECONDS else None
+
+    def single(self) -> str | None:
+        """The one digit pending, taken now (a person pressed a digit, then Enter at once)."""
+        if len(self.text) == 1 and self.text.isdigit():
             text, self.text = self.text, ""
             return text
-        if len(self.text) > 1 and now - self.last > ENTER_SECONDS:
-            self.text = ""
         return None
+
+    def settled(self, now: float) -> str | None:
+        """The single digit a person pressed, once no burst can follow it; else None.
+
+        Text with a letter, or of two characters or more, waits TYPING_SECONDS for its Enter;
+        without one (a scanner set up without Enter, a code cut short) it is dropped, never acted on.
+        """
+        if not self.text or now - self.last < self._window:
+            return None
+        text, self.text = self.text, ""
+        return text if len(text) == 1 and text.isdigit() else None
 
     @property
     def pending(self) -> bool:

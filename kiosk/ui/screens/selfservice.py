@@ -41,6 +41,11 @@ from kiosk.ui.widgets.welcome import Welcome
 from kiosk.ui.stylesheets import role_styles
 
 
+# An Enter this soon after a round (or the agenda) appeared is the tail of the key that chose
+# in the last round, not a press of what now has the focus.
+ENTER_GUARD_SECONDS = 0.8
+
+
 class SelfServiceScreen(Screen[None]):
     """Welcome → the person's rounds → their agenda → welcome; staff leave with Ctrl+S and the PIN."""
 
@@ -83,6 +88,7 @@ class SelfServiceScreen(Screen[None]):
         self._busy = False
         self._queued: list[int] = []
         self._give_up: str | None = None  # the session whose card, chosen again, gives the place up
+        self._round_shown_at = 0.0  # when a round was last put on screen (see take_key)
         self._lang = "nl"
         self._watcher: ChangeWatcher | None = None
         self._scanner = ScannerKeys(self, lambda code: self.run_worker(self._next_badge(code), group="next-badge"))
@@ -206,6 +212,7 @@ class SelfServiceScreen(Screen[None]):
         """The day state at round `_index`: greeting, message line, the round's cards, buttons."""
         assert self._person is not None
         self._state = "day"
+        self._round_shown_at = time.monotonic()
         steps = ["●" if i == self._index else ("✓" if self._round_state(r.id).choice else "○")
                  for i, r in enumerate(self._rounds)]
         picker = RoundPicker(
@@ -218,6 +225,7 @@ class SelfServiceScreen(Screen[None]):
     async def _show_agenda(self) -> None:
         assert self._person is not None
         self._state = "agenda"
+        self._round_shown_at = time.monotonic()  # the confirm button must not take a chooser's Enter
         self._load()
         await self._show(agenda_view(clean(self._person.name), self.app.ctx.programme, self._states, self._lang))
         self.call_after_refresh(lambda: self.query_one("#agenda-confirm", Button).focus())
@@ -404,6 +412,11 @@ class SelfServiceScreen(Screen[None]):
         """
         if self._state == "welcome" or self.app.screen is not self:
             return False
+        if (event.key == "enter" and not self._scanner.pending
+                and time.monotonic() - self._round_shown_at < ENTER_GUARD_SECONDS):
+            # "2", then Enter as at a cash machine: the 2 chose and moved on; this Enter must not
+            # also choose the card that happens to have the focus in the next round.
+            return True
         return self._scanner.take(event)
 
     async def _next_badge(self, code: str) -> None:

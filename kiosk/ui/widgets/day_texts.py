@@ -60,7 +60,7 @@ def outcome_message(programme: Programme, result: SignupResult, lang: str) -> tu
             text = W.CONFIRMED(lang, title=title)
         if result.left_waitlists:
             left = ", ".join(label(programme, sid) for sid in result.left_waitlists)
-            return f"{text} {W.LEFT_WAITLIST(lang, titles=left)}", "-warn"
+            return f"{text}. {W.LEFT_WAITLIST(lang, titles=left)}", "-warn"
         return text, "-ok"
     if result.status is SignupStatus.UNCHANGED:
         return W.ALREADY(lang), "-ok"
