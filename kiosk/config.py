@@ -75,6 +75,12 @@ class Settings:
         """True when no staff PIN was configured and the well-known default is in force."""
         return not self.staff_pin
 
+    @property
+    def pin_is_weak(self) -> bool:
+        """No PIN, the well-known default, or fewer than 4 characters: not fit for a public screen."""
+        pin = (self.staff_pin or "").strip()
+        return len(pin) < 4 or pin == DEFAULT_STAFF_PIN
+
     def clock(self, event_date=None, tz: str = "Europe/Amsterdam") -> Clock:
         """The clock these settings describe."""
         return Clock.from_env(self.now, self.now_frozen, event_date=event_date, tz=tz)

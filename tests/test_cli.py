@@ -67,8 +67,9 @@ def roster(tmp_path, db_path):
 
 @pytest.mark.parametrize("args", [("--role", "selfservice"), ("--role", "dashboard", "--public"),
                                   ("serve", "--role", "selfservice", "--port", "1")])
-def test_a_screen_for_the_public_will_not_start_with_the_default_pin(db_path, args):
-    result = run(db_path, *args, env={**ENV, "KIOSK_STAFF_PIN": ""})
+@pytest.mark.parametrize("pin", ["", "0000", "12"])
+def test_a_screen_for_the_public_will_not_start_with_a_guessable_pin(db_path, args, pin):
+    result = run(db_path, *args, env={**ENV, "KIOSK_STAFF_PIN": pin})
     assert result.exit_code == 2 and "KIOSK_STAFF_PIN" in result.stderr and "0000" in result.stderr
     assert not db_path.exists()  # refused before anything was opened or created
 

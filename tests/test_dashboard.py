@@ -149,7 +149,7 @@ async def test_public_dashboard_shows_no_names(settings, db, people):
         assert "Aangekomen 1 / 5" in text
         assert "Søren" not in text and "Ødegaard" not in text
         # Every city expects one person here: no city is named, lest it say who came.
-        assert "Haarlem" not in text and "overige (5 kleine groepen)" in text
+        assert "Haarlem" not in text and "overige (5)     1 / 5" in text
 
 
 async def test_public_dashboard_is_locked_and_left_with_the_staff_pin(settings, db, people):
@@ -168,6 +168,14 @@ async def test_public_dashboard_is_locked_and_left_with_the_staff_pin(settings, 
         await pilot.click("#pin-desk")
         await pilot.pause()
         assert app.current_mode == "desk" and not app.locked
+        await pilot.press("f5")  # back to the screen that looks public: it is public, locked again
+        await pilot.pause()
+        assert app.current_mode == "dashboard" and app.locked
+        await pilot.press("ctrl+s", *"1234", "enter")
+        await pilot.pause()
+        await pilot.click("#pin-dashboard")  # "Dashboard" from its own PIN menu: it stays locked
+        await pilot.pause()
+        assert app.current_mode == "dashboard" and app.locked
 
 
 async def test_dashboard_sees_another_connection_within_a_second(settings, db, people):

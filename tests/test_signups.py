@@ -132,3 +132,16 @@ def test_day_of_counts_seats_and_unlimited(db, crowd, now):
     signup(db, crowd[14], VAARTOCHT, now=now)
     boat = next(o for o in day_of(db, None, now=now)["lunch"].options if o.session_id == VAARTOCHT)
     assert boat.full and boat.seats_left == 0
+
+
+def test_a_seat_freed_after_choosing_closed_stays_free(db, crowd, now):
+    for code in crowd[:15]:
+        signup(db, code, VAARTOCHT, now=now)
+    waiting = crowd[15]
+    signup(db, waiting, "lunch-theater", now=now)  # their reserve
+    signup(db, waiting, VAARTOCHT, now=now)
+    result = cancel(db, crowd[0], VAARTOCHT, now=at("13:10"))  # tidied up after the boat left
+    assert result.promoted == []
+    person = find_by_code(db, waiting)
+    lunch = day_of(db, person.id, now=at("13:10"))["lunch"]
+    assert lunch.choice == "lunch-theater"  # their lunch is not cancelled for a boat that has gone

@@ -194,9 +194,9 @@ def serve(env: Env, role: str, session_id: str | None, public: bool, host: str, 
     """
     from textual_serve.server import Server
 
-    from kiosk.ui.launch import refuse_public_screen_with_default_pin
+    from kiosk.ui.launch import refuse_public_screen_with_weak_pin
 
-    refuse_public_screen_with_default_pin(env.settings, role, public)  # every tab would stop at once
+    refuse_public_screen_with_weak_pin(env.settings, role, public)  # every tab would stop at once
     env.db()  # the store migrated and the programme checked once, before any tab starts
     settings = env.settings
     command = [sys.executable, "-m", "kiosk", "--db", str(settings.db_path), "--programme",

@@ -210,7 +210,9 @@ def _promote(conn: sqlite3.Connection, session_id: str, now: dt.datetime) -> lis
     queue = [session_id]
     while queue:
         session = _session(conn, queue.pop(0))
-        if session is None:
+        if session is None or choosing_closed(now, session.closes_at, _event_date(conn)):
+            # Choosing has closed (the boat has left): a seat freed now stays free, and nobody on
+            # the waitlist is handed a seat they cannot use at the cost of their reserve.
             continue
         waiting = [r[0] for r in conn.execute(
             "SELECT attendee_id FROM signups WHERE session_id = ? AND status = 'waitlisted' ORDER BY id",

@@ -126,8 +126,10 @@ def venue_counts(db: sqlite3.Connection) -> tuple[int, int, int]:
     return tallies.get("arrived:venue", 0), tallies.get("inside:venue", 0), tallies.get("expected", 0)
 
 
-def arrivals_by(db: sqlite3.Connection, field_: str = "city", limit: int = 12) -> list[tuple[str, int, int]]:
-    """(city or organisation, arrived, expected), most arrivals first, from the tallies."""
+def arrivals_by(
+    db: sqlite3.Connection, field_: str = "city", limit: int | None = None
+) -> list[tuple[str, int, int]]:
+    """(city or organisation, arrived, expected), most arrivals first, from the tallies (all, or the first `limit`)."""
     if field_ not in ("city", "organisation"):
         raise ValueError(field_)
     short = "city" if field_ == "city" else "org"

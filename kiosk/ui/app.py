@@ -207,8 +207,9 @@ class KioskApp(App[None]):
         if self.locked:
             return
         self.ctx.role = role
-        if role == "selfservice":
-            # Handing the terminal to attendees locks it again.
+        if role == "selfservice" or (role == "dashboard" and self.ctx.public):
+            # Handing the terminal to the public locks it again (the public dashboard too: it
+            # looks the same locked or not, so it must never be left unlocked).
             self.locked = True
             if self.pin_is_default:
                 self.notify(DEFAULT_PIN_WARNING(self.ctx.lang), severity="warning", timeout=8)
@@ -219,6 +220,8 @@ class KioskApp(App[None]):
         self.locked = False
         if choice == "quit":
             self.exit()
+        elif choice == "dashboard" and self.ctx.public:
+            self.locked = True  # the counts-only dashboard was chosen: it stays the public one
         elif choice in ROLES and choice != "selfservice":
             self.action_switch_role(choice)
 

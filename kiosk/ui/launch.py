@@ -78,11 +78,12 @@ def build_app(
     return KioskApp(ctx, integrity=integrity)
 
 
-def refuse_public_screen_with_default_pin(settings: Settings, role: str, public: bool) -> None:
-    """Exit 2 before a screen for the public starts with the staff PIN every README reader knows."""
-    if (role == "selfservice" or (role == "dashboard" and public)) and settings.pin_is_default:
-        fail("A screen for the public needs its own staff PIN: set KIOSK_STAFF_PIN (for example "
-             "KIOSK_STAFF_PIN=4821 kiosk --role selfservice); with the default 0000 anyone could leave it.")
+def refuse_public_screen_with_weak_pin(settings: Settings, role: str, public: bool) -> None:
+    """Exit 2 before a screen for the public starts with a PIN anyone could guess (none, 0000, under 4)."""
+    if (role == "selfservice" or (role == "dashboard" and public)) and settings.pin_is_weak:
+        flags = "--role selfservice" if role == "selfservice" else "--role dashboard --public"
+        fail(f"A screen for the public needs its own staff PIN of at least 4 characters, not 0000: set "
+             f"KIOSK_STAFF_PIN (for example KIOSK_STAFF_PIN=4821 kiosk {flags}); anyone could guess the default.")
 
 
 def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None:
@@ -91,7 +92,7 @@ def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None
     A damaged file is said before the first person is scanned: on a terminal by a screen that
     blocks the app as soon as the background check finds it, without one as a sentence (exit 2).
     """
-    refuse_public_screen_with_default_pin(env.settings, role, public)
+    refuse_public_screen_with_weak_pin(env.settings, role, public)
     # Start-up makes hundreds of thousands of objects that live as long as the app (classes,
     # styles, widgets): collecting them over and over while they are made only costs time.
     gc.disable()

@@ -8,6 +8,8 @@ rehearsal) decides which slot is running; the screen redraws each second for tha
 
 from __future__ import annotations
 
+import time
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -28,6 +30,8 @@ from kiosk.ui.widgets.occupancy_table import HEAD_NEXT, HEAD_RUNNING, OccupancyT
 from kiosk.ui.widgets.scan_feed import ScanFeed
 
 POLL_SECONDS = 0.3
+# An untouched PIN prompt on the public dashboard closes after this long (as the kiosk's idle reset).
+PROMPT_IDLE_SECONDS = 45.0
 # A full re-read now and then catches what no scan announces (an import, a repair of `presence`).
 FULL_REFRESH_SECONDS = 30.0
 
@@ -92,6 +96,7 @@ class DashboardScreen(Screen[None]):
         self._first_minute = min((minutes(s.starts_at) for s in self.stats.sessions.values()), default=540) - 30
         self.set_interval(POLL_SECONDS, self._poll)
         self.set_interval(1.0, self._draw)
+        self.set_interval(1.0, self._close_idle_prompt)
         self.set_interval(FULL_REFRESH_SECONDS, self.action_refresh_all)
         self._draw()
 
@@ -120,6 +125,14 @@ class DashboardScreen(Screen[None]):
     def _after_pin(self, choice: str | None) -> None:
         if choice:
             self.app.unlock(choice)
+
+    def _close_idle_prompt(self) -> None:
+        """A PIN prompt a passer-by opened on the public dashboard closes after a while untouched."""
+        from kiosk.ui.screens.pin_prompt import PinPrompt
+
+        prompt = self.app.screen
+        if isinstance(prompt, PinPrompt) and time.monotonic() - self.app.last_input > PROMPT_IDLE_SECONDS:
+            prompt.action_cancel()
 
     def action_refresh_all(self, lang: str = "") -> None:
         """Read every figure again."""

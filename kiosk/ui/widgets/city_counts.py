@@ -8,7 +8,9 @@ from kiosk.i18n import Text
 from kiosk.ui.widgets.plain import clean
 
 UNKNOWN = Text("(onbekend)", "(unknown)")
-OTHERS = Text("overige ({n} kleine groepen)", "others ({n} small groups)")
+OTHERS = Text("overige ({n})", "others ({n})")
+# Groups named one per line, most arrivals first; the rest share one line.
+MAX_ROWS = 12
 # On the public dashboard, groups expecting fewer people than this are only counted together.
 PUBLIC_SMALLEST_GROUP = 5
 
@@ -25,11 +27,11 @@ class CityCounts(Static):
         The public dashboard passes a threshold: "Gemeente X  1 / 1" on a foyer screen says that
         one known person (a mayor who came alone) has arrived.
         """
-        if smallest > 1:
-            small = [r for r in rows if r[2] < smallest]
-            rows = [r for r in rows if r[2] >= smallest]
-            if small:
-                rows.append((OTHERS(lang, n=len(small)), sum(r[1] for r in small), sum(r[2] for r in small)))
+        named = [r for r in rows if r[2] >= smallest]
+        rest = [r for r in rows if r[2] < smallest] + named[MAX_ROWS:]
+        rows = named[:MAX_ROWS]
+        if rest:  # everything not named, summed: the totals stay true
+            rows.append((OTHERS(lang, n=len(rest)), sum(r[1] for r in rest), sum(r[2] for r in rest)))
         width = max((len(clean(name, 28)) for name, _, _ in rows), default=10)
         lines = [
             f"{clean(name, 28) or UNKNOWN(lang):<{width}}  {arrived:>4} / {expected:<4}"
