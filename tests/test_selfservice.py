@@ -381,3 +381,35 @@ async def test_a_digit_then_enter_chooses_once_not_also_in_the_next_round(settin
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert active(db, code) == {"r1-slim-met-stroom": "confirmed", "lunch-monet": "confirmed"}
+
+
+async def test_a_waitlist_place_chosen_twice_is_left(settings, people, crowd, db, now):
+    for other in crowd:
+        signup(db, other, VAARTOCHT, now=now)
+    code = people["Anna de Vries"]
+    signup(db, code, VAARTOCHT, now=now)  # on the waitlist, place 1
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, code)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await choose(pilot, "5")
+        assert "Kies het nogmaals om de wachtlijst te verlaten" in str(app.screen.query_one("#day-message").render())
+        await choose(pilot, "5")
+        assert "Afgemeld voor Vaartocht over de Zaan" in str(app.screen.query_one("#day-message").render())
+    assert active(db, code) == {}
+
+
+async def test_the_good_news_survives_a_switch_of_language(settings, people, crowd, db, now):
+    for other in crowd:
+        signup(db, other, VAARTOCHT, now=now)
+    code = people["Søren Ødegaard"]
+    signup(db, code, VAARTOCHT, now=now)
+    cancel(db, crowd[0], VAARTOCHT, now=now)  # Søren gets the seat
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, code)
+        assert "Goed nieuws" in str(app.screen.query_one("#day-message").render())
+        await pilot.press("f2")  # English first
+        await pilot.pause()
+        assert "Good news" in str(app.screen.query_one("#day-message").render())

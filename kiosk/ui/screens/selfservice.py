@@ -31,7 +31,7 @@ from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.countdown import IdleCountdown
 from kiosk.ui.widgets.day_view import agenda_view, day_view
-from kiosk.ui.widgets.day_texts import option_views, outcome_message, promotion_notice
+from kiosk.ui.widgets.day_texts import option_views, outcome_message, promoted_sessions, promotion_notice
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import CONTRAST_THEME, bilingual
 from kiosk.ui.widgets.plain import clean
@@ -89,6 +89,7 @@ class SelfServiceScreen(Screen[None]):
         self._queued: list[int] = []
         self._give_up: str | None = None  # the session whose card, chosen again, gives the place up
         self._round_shown_at = 0.0  # when a round was last put on screen (see take_key)
+        self._news: list[str] = []  # seats from the waitlist this visit told them of
         self._lang = "nl"
         self._watcher: ChangeWatcher | None = None
         self._scanner = ScannerKeys(self, lambda code: self.run_worker(self._next_badge(code), group="next-badge"))
@@ -147,7 +148,7 @@ class SelfServiceScreen(Screen[None]):
         """Forget the person: close prompts, clear every widget, default language and theme, welcome."""
         self._visit += 1  # results of the previous person's writes are dropped when they arrive
         self._person, self._states, self._index = None, {}, 0
-        self._busy, self._queued, self._give_up = False, [], None
+        self._busy, self._queued, self._give_up, self._news = False, [], None, []
         while self.app.screen is not self and self in self.app.screen_stack:
             await self.app.pop_screen()
         self._lang = self.app.ctx.lang
@@ -182,10 +183,11 @@ class SelfServiceScreen(Screen[None]):
             open_rounds = [i for i, r in enumerate(self._rounds) if not self._round_state(r.id).closed]
             self._index = open_rounds[0] if open_rounds else 0
             if open_rounds:
-                notice = promotion_notice(self.app.ctx.programme, self._states, self._lang)
-                if notice[0]:
+                # Kept for this visit: switching language shows the news again, in the new language.
+                self._news = promoted_sessions(self._states)
+                if self._news:
                     self._told(person.id)
-                await self._show_day(notice)
+                await self._show_day(promotion_notice(self.app.ctx.programme, self._news, self._lang))
             else:
                 await self._show_agenda()  # nothing left to choose: their day is what they came for
 
@@ -274,10 +276,15 @@ class SelfServiceScreen(Screen[None]):
             return  # the person has gone; show nothing of theirs
         self._busy = False
         result = message.result
+        was_waiting = any(o.session_id == result.session_id and o.mine == "waitlisted"
+                          for state in self._states.values() for o in state.options)
         self._load()
         text, css = outcome_message(self.app.ctx.programme, result, self._lang)
         if result.status is SignupStatus.UNCHANGED:
             self._give_up = result.session_id  # stay on this round: choosing it again gives it up
+        elif result.status is SignupStatus.WAITLISTED and was_waiting:
+            self._give_up = result.session_id  # their waitlist place, chosen again: offer to leave it
+            text = W.ALREADY_WAITING(self._lang, n=result.waitlist_position)
         if result.status is SignupStatus.CONFIRMED:
             if self._index + 1 < len(self._rounds):
                 self._index += 1
@@ -378,7 +385,7 @@ class SelfServiceScreen(Screen[None]):
         self._lang = "en" if self._lang == "nl" else "nl"
         self.query_one(EventHeader).set_title(W.TITLE(self._lang))
         if self._state == "day":
-            await self._show_day()
+            await self._show_day(promotion_notice(self.app.ctx.programme, self._news, self._lang))
         elif self._state == "agenda":
             await self._show_agenda()
         else:

@@ -43,10 +43,14 @@ def option_views(programme: Programme, states: dict[str, RoundState], round_id: 
     return views
 
 
-def promotion_notice(programme: Programme, states: dict[str, RoundState], lang: str) -> tuple[str, str]:
+def promoted_sessions(states: dict[str, RoundState]) -> list[str]:
+    """The sessions whose seat came to them from the waitlist and of which they were not told yet."""
+    return [o.session_id for s in states.values() if (o := s.promoted)]
+
+
+def promotion_notice(programme: Programme, session_ids: list[str], lang: str) -> tuple[str, str]:
     """The highlighted notice for seats that came to them from the waitlist, and its CSS class."""
-    lines = [W.PROMOTED(lang, title=label(programme, o.session_id, o.title))
-             for s in states.values() if (o := s.promoted)]
+    lines = [W.PROMOTED(lang, title=label(programme, sid)) for sid in session_ids]
     return (" ".join(lines), "-notice") if lines else ("", "")
 
 

@@ -43,7 +43,9 @@ WAITLISTED = Text(
 )
 ALREADY = Text("Dit is al uw keuze. Kies het nogmaals om u af te melden.",
                "This is already your choice. Choose it again to give up your place.")
-GAVE_UP = Text("Afgemeld voor {title}: uw plaats is vrijgegeven.", "You gave up {title}: your place is free for others.")
+GAVE_UP = Text("Afgemeld voor {title}.", "You gave up {title}.")
+ALREADY_WAITING = Text("U staat al op de wachtlijst (plaats {n}). Kies het nogmaals om de wachtlijst te verlaten.",
+                       "You are on the waitlist already (place {n}). Choose it again to leave the waitlist.")
 REFUSED_OVERLAP = Text(
     "Niet ingeschreven: {title} overlapt met {other} ({time}). Kies eerst iets anders in die ronde.",
     "Not signed up: {title} overlaps with {other} ({time}). Change that choice first.",
