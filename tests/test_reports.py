@@ -67,11 +67,11 @@ def test_report_command_table_and_json(day, db_path):
     ).items()
 
 
-def test_report_before_a_session_counts_no_no_shows_for_it(day, db_path):
+def test_report_before_a_session_ends_counts_no_no_shows_for_it(day, db_path):
     result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), "report"],
-                                env={"KIOSK_NOW": "10:00"})
+                                env={"KIOSK_NOW": "12:00"})  # Ronde 1 runs 11:30-12:30: people may still come
     slim = next(line for line in result.stdout.splitlines() if line.startswith("Slim met Stroom"))
-    assert slim.split()[-2] == "-" and "has not started yet" in result.stdout
+    assert slim.split()[-2] == "-" and "has not ended yet" in result.stdout
 
 
 def test_scans_export_holds_every_scan_csv_and_json(day, db_path, tmp_path):

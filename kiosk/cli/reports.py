@@ -167,5 +167,5 @@ def report(env: Env, fmt: str, excel_nl: bool) -> None:
     totals = [sum(getattr(line, key) or 0 for line in lines) for key in ("signed_up", "attended", "no_shows")]
     click.echo(f"\n{len(lines)} sessions; signed up {totals[0]}, attended {totals[1]}, no-shows {totals[2]}")
     if any(line.no_shows is None for line in lines):
-        click.echo("no-shows '-': the session has not started yet")
+        click.echo("no-shows '-': the session has not ended yet")
     sys.stdout.flush()

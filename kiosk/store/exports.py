@@ -113,14 +113,14 @@ class SessionReport:
 def session_report(db: sqlite3.Connection, now: dt.datetime | None = None) -> list[SessionReport]:
     """Per session: signed up, attended (entered at its door at least once), no-shows, peak inside.
 
-    With `now`, a session that has not started yet has `no_shows` None: nobody can have missed it.
+    With `now`, a session that has not ended yet has `no_shows` None: people may still come in.
     """
     event_date = (db.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0]
     rows = db.execute(
         "SELECT id, title, starts_at, ends_at, capacity, COALESCE(day, ?) FROM sessions ORDER BY position",
         (event_date,),
     ).fetchall()
-    upcoming = {row[0] for row in rows if now is not None and not _started(row[5], row[2], now)}
+    upcoming = {row[0] for row in rows if now is not None and not _begun(row[5], row[3] or row[2], now)}
     sessions = [row[:5] for row in rows]
     signed = {
         (sid, status): n
@@ -175,7 +175,7 @@ def peak_inside(db: sqlite3.Connection) -> dict[str, int]:
     return peak
 
 
-def _started(day: str, starts_at: str, now: dt.datetime) -> bool:
-    """Whether a session on `day` (YYYY-MM-DD, "" for today) at HH:MM has begun by `now`."""
+def _begun(day: str, hhmm: str, now: dt.datetime) -> bool:
+    """Whether `day` (YYYY-MM-DD, "" for today) at HH:MM has come by `now`."""
     date = dt.date.fromisoformat(day) if day else now.date()
-    return (date, starts_at) <= (now.date(), now.strftime("%H:%M"))
+    return (date, hhmm) <= (now.date(), now.strftime("%H:%M"))

@@ -53,7 +53,9 @@ WORDS = {
                       "↦ CHECK-OUT: the next scan or pick checks out (F8 = back to check-in)"),
     "hits": Text("{count} gevonden · ↑/↓ en Enter = inchecken", "{count} found · ↑/↓ and Enter = check in"),
     "one_hit": Text("1 gevonden · Enter = inchecken", "1 found · Enter = check in"),
-    "many_hits": Text("Meer dan {count} gevonden: typ verder", "More than {count} found: type on"),
+    "many_hits": Text("Meer dan {count} gevonden: typ verder", "More than {count} found: keep typing"),
+    "choose_more": Text("Meer dan {count} mensen gevonden: typ verder, of kies met ↑/↓ en Enter",
+                        "More than {count} people found: keep typing, or pick with ↑/↓ and Enter"),
     "no_hits": Text("Geen naam gevonden · Enter = als code controleren",
                     "No name found · Enter = check as a code"),
     "choose": Text("{count} mensen gevonden: kies met ↑/↓ en Enter", "{count} people found: pick with ↑/↓ and Enter"),
@@ -216,7 +218,9 @@ class DeskScreen(Screen[None]):
         self.results_for = text
         results.display = bool(hits)
         self.query_one(ScanAnswer).display = not hits
-        if len(hits) > 1 and text == self.asked_for:
+        if more and text == self.asked_for:
+            self._say(WORDS["choose_more"](self.lang, count=len(hits)))
+        elif len(hits) > 1 and text == self.asked_for:
             self._say(WORDS["choose"](self.lang, count=len(hits)))
         elif more:
             self._say(WORDS["many_hits"](self.lang, count=len(hits)))

@@ -93,7 +93,7 @@ class DeskCounters(Vertical):
         """A wider panel (a large terminal) gives names and answers their room instead of '…'."""
         # The panel's width less the time column, three cells' padding and the scroll bar.
         room = max(self.content_size.width - 5 - 6 - 1, 20)
-        answer = max(9, min(22, room * 9 // 20))
+        answer = max(9, min(32, room * 9 // 20))
         if (room - answer, answer) != self._widths:
             self._columns(room - answer, answer)
             shown, self._shown = self._shown, None
