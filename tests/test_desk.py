@@ -226,12 +226,30 @@ async def test_walk_in_warns_of_a_badge_code_and_of_someone_registered_already(a
         app.screen.query_one("#walkin-name").value = "anna de vries"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "Er staat al een Anna de Vries ingeschreven (Gemeente Breda, Breda)" in str(
+        assert "er staat al een Anna de Vries ingeschreven (Gemeente Breda, Breda)" in str(
             app.screen.query_one("#walkin-message").render())
         await pilot.press("ctrl+s")  # staff know better: another Anna de Vries
         await settle(app, pilot)
         assert len(str(app.screen.query_one("#walkin-code").render()).strip()) == 6
     assert db.execute("SELECT COUNT(*) FROM attendees WHERE name = 'anna de vries'").fetchone()[0] == 1
+
+
+async def test_walk_in_sees_a_code_glued_to_a_name_and_double_spaces_and_esc_looks_the_person_up(app, db, people):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        app.screen.query_one("#walkin-name").value = "Jan JansenANNA44"  # a badge scanned onto the name
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "badgecode van Anna de Vries" in str(app.screen.query_one("#walkin-message").render())
+        app.screen.query_one("#walkin-name").value = "Anna  de Vries"  # two spaces: saved as the same name
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Anna de Vries ingeschreven" in str(app.screen.query_one("#walkin-message").render())
+        await pilot.press("escape")  # look her up instead
+        await settle(app, pilot)
+        assert app.screen.query_one("#desk-input").value == "Anna de Vries"  # searched at the desk
+    assert db.execute("SELECT COUNT(*) FROM attendees WHERE source = 'walk_in'").fetchone()[0] == 0
 
 
 async def test_a_walk_in_that_fails_unexpectedly_says_so_and_can_be_left(app, db, people, monkeypatch):

@@ -382,8 +382,12 @@ class DeskScreen(Screen[None]):
 
         self.app.push_screen(WalkInScreen(self.lang), callback=self._walked_in)
 
-    def _walked_in(self, result: ScanResult | None) -> None:
-        if result is not None:
+    def _walked_in(self, result: ScanResult | str | None) -> None:
+        if isinstance(result, str):  # "already registered": Esc asked to look that person up
+            field = self.query_one(ScanInput)
+            field.value = result
+            field.cursor_position = len(result)
+        elif result is not None:
             self.show_result(result)
         self.focus_input()
 

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from kiosk.domain.outcomes import ScanResult
+from kiosk.domain.outcomes import Person, ScanResult
 from kiosk.i18n import Text
 from kiosk.domain.text import fold
 from kiosk.store.attendees import find_by_code, search
@@ -40,10 +40,10 @@ WORDS = {
     "saving": Text("Bezig met opslaan…", "Saving…"),
     "is_a_code": Text("Dat is de badgecode van {name}: Esc, en scan de badge bij de balie.",
                       "That is the badge code of {name}: Esc, and scan the badge at the desk."),
-    "same_name": Text("Er staat al een {name} ingeschreven ({where}). Esc = zoek die persoon; "
-                      "Ctrl+S = toch een nieuwe deelnemer.",
-                      "{name} is registered already ({where}). Esc = look that person up; "
-                      "Ctrl+S = a new attendee all the same."),
+    "same_name": Text("Esc = zoeken, Ctrl+S = toch nieuw: er staat al een {name} ingeschreven ({where}).",
+                      "Esc = look up, Ctrl+S = new anyway: {name} is registered already ({where})."),
+    "same_name_inside": Text("Esc = zoeken, Ctrl+S = toch nieuw: {name} ({where}) is al binnen.",
+                             "Esc = look up, Ctrl+S = new anyway: {name} ({where}) is inside already."),
     "not_saved": Text("Niet opgeslagen: er ging iets mis. Probeer opnieuw of gebruik een andere balie.",
                       "Not saved: something went wrong. Try again or use another desk."),
     "done": Text("Ingecheckt. Code voor de badge:", "Checked in. Code for the badge:"),
@@ -52,8 +52,12 @@ WORDS = {
 FIELDS = ("name", "organisation", "city", "email")
 
 
-class WalkInScreen(ModalScreen[ScanResult | None]):
-    """Collects a walk-in's details, writes them with their arrival, then shows code and QR."""
+class WalkInScreen(ModalScreen[ScanResult | str | None]):
+    """Collects a walk-in's details, writes them with their arrival, then shows code and QR.
+
+    Dismisses with the arrival's result, or with a name to look up (Esc after "already
+    registered"), or None.
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Opslaan/Save"),
@@ -69,6 +73,8 @@ class WalkInScreen(ModalScreen[ScanResult | None]):
         self.saving = False
         # A name the desk was warned about and saved all the same (the second Ctrl+S).
         self._confirmed_name: str | None = None
+        # After that warning, Esc closes with this name for the desk to search.
+        self._look_up: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="walkin-dialog"):
@@ -138,23 +144,35 @@ class WalkInScreen(ModalScreen[ScanResult | None]):
         A badge scanned into the form puts a code in the name field; a registered guest who forgot
         their badge is a search away. Either as a walk-in makes a second person who counts twice.
         """
-        name = self.value("name")
+        name = " ".join(self.value("name").split())  # as the store will save it
         try:
             db = self.app.ctx.db()
-            owner = find_by_code(db, name)
+            owner = find_by_code(db, name) or self._code_at_the_end(db)
             if owner is not None:
                 return WORDS["is_a_code"](self.lang, name=clean(owner.name, 60))
             if self._confirmed_name == fold(name):
                 return None
-            same = [h.person for h in search(db, name, limit=20) if fold(h.person.name) == fold(name)]
+            same = [h for h in search(db, name, limit=20) if fold(h.person.name) == fold(name)]
         except StoreFault:
             return None  # the write will say what is wrong with the file
         if not same:
             return None
         self._confirmed_name = fold(name)
-        known = same[0]
+        self._look_up = name  # Esc now hands the name to the desk's search
+        known = same[0].person
         where = ", ".join(part for part in (known.organisation, known.city) if part)
-        return WORDS["same_name"](self.lang, name=clean(known.name, 60), where=clean(where, 60), n=len(same))
+        words = "same_name_inside" if same[0].inside else "same_name"
+        return WORDS[words](self.lang, name=clean(known.name, 60), where=clean(where, 60))
+
+    def _code_at_the_end(self, db) -> Person | None:
+        """A badge scanned onto typed text ("Jan JansenVUECZ6"): the person whose code ends a field."""
+        for field_name in FIELDS:
+            text = self.value(field_name).replace(" ", "")
+            for length in range(4, min(len(text), 16) + 1):
+                tail = text[-length:]
+                if any(ch.isdigit() for ch in tail) and (owner := find_by_code(db, tail)) is not None:
+                    return owner
+        return None
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _create(self, name: str, organisation: str, city: str, email: str) -> None:
@@ -201,7 +219,7 @@ class WalkInScreen(ModalScreen[ScanResult | None]):
             self.action_close()
 
     def action_close(self) -> None:
-        """Close; with the arrival's result when the walk-in was saved."""
+        """Close; with the arrival's result when the walk-in was saved, or the name to look up."""
         if self.saving:
             return
-        self.dismiss(self.result)
+        self.dismiss(self.result if self.result is not None else self._look_up)
