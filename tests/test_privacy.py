@@ -169,6 +169,12 @@ def test_keep_days_counts_from_the_last_activity(db, event):
     assert purge_plan(db, 7, later).due and purge(db, keep_days=7, now=later).done
 
 
+def test_without_a_date_a_purge_is_not_due_before_the_days_last_session_ends(db, event):
+    db.execute("UPDATE meta SET value = '' WHERE key = 'event_date'")  # the shipped programme's placeholder
+    assert not purge_plan(db, 0, at("13:00")).due  # mid-day: people still to scan
+    assert purge_plan(db, 0, at("16:31")).due  # the closing (16:30) has begun
+
+
 def test_clear_city_also_removes_cities(db, event):
     assert "cities of" in "\n".join(purge_plan(db, 0, at("17:00"), clear_city=True).goes())
     purge(db, now=at("17:00"), clear_city=True)

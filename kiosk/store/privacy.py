@@ -140,6 +140,13 @@ def last_activity(conn: sqlite3.Connection, tz: dt.tzinfo | None) -> dt.datetime
         moment = _parse(value, tz)
         if moment:
             moments.append(moment)
+    has_date = bool((conn.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0])
+    end = conn.execute("SELECT MAX(COALESCE(ends_at, starts_at)) FROM sessions WHERE day IS NULL").fetchone()[0]
+    if moments and not has_date and end:
+        # No date in the programme: the day of the last write is the event day, and it lasts at
+        # least until its last session ends (so a purge in the middle of the day is not due).
+        hour, minute = map(int, end.split(":"))
+        moments.append(dt.datetime.combine(max(moments).date(), dt.time(hour, minute), tzinfo=tz))
     return max(moments) if moments else None
 
 
