@@ -133,7 +133,10 @@ class SessionCell(Widget):
         """The time where it differs from the row: `12.45` when only the start does."""
         session, lang = self.cell.session, self.lang
         if self.cell.reaches_on:
-            return hhmm(session.start, lang) + "–"  # the line "runs on until" gives the end
+            # Whole where it fits ("14.00–" alone reads as an open end); else the start, and the
+            # "↓ 15.30" line below gives the end.
+            whole = words.time_range(session, lang)
+            return whole if len(whole) <= self.content_size.width else hhmm(session.start, lang) + "–"
         if session.end is not None and session.end == self.row_end:
             start = hhmm(session.start, lang)
             return words.STARTS(lang, start=start) if self.content_size.width >= 14 else start
