@@ -284,6 +284,13 @@ async def test_a_search_with_more_names_than_fit_says_type_on(app, db, people):
         assert "Meer dan" not in str(app.screen.query_one("#desk-quiet").render())
 
 
+async def test_a_badge_scanned_onto_half_typed_search_text_checks_that_person_in(app, db, people):
+    async with app.run_test(size=SIZE) as pilot:
+        shown = await scan(app, pilot, "vanANNA44")  # staff typed "van", then the guest scanned
+        assert "WELKOM" in shown and "Anna de Vries" in shown
+    assert log(db)[-1][1] == "ok"
+
+
 async def test_the_whole_desk_flow_at_80x24(app, db, people):
     async with app.run_test(size=SIZE) as pilot:
         await scan(app, pilot, "MARKUP")

@@ -57,6 +57,20 @@ def fts_query(text: str) -> str:
     return " ".join('"' + chunk.replace('"', '""') + '"*' for chunk in chunks[:8] if chunk)
 
 
+def find_by_code_at_end(conn: sqlite3.Connection, text: str) -> Person | None:
+    """The attendee whose code ends `text`: a badge scanned onto half-typed text ("vanETUBJA").
+
+    Only endings of 4 to 16 characters holding a digit are tried (codes have digits; names and
+    words rarely end in one), longest first.
+    """
+    compact = text.replace(" ", "")
+    for length in range(min(len(compact), 16), 3, -1):
+        tail = compact[-length:]
+        if tail != compact and any(ch.isdigit() for ch in tail) and (person := find_by_code(conn, tail)):
+            return person
+    return None
+
+
 def search(db: sqlite3.Connection, text: str, limit: int = 20) -> list[SearchHit]:
     """Attendees whose name, organisation or city have words starting with each typed word."""
     query = fts_query(text)

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static
 
 from kiosk.domain.outcomes import Light, Reason, ScanResult
 from kiosk.i18n import Text, reason_text
-from kiosk.store.attendees import count_expected, find_by_code, search
+from kiosk.store.attendees import count_expected, find_by_code, find_by_code_at_end, search
 from kiosk.store.db import StoreFault
 from kiosk.store.scans import VENUE, arrivals_since, count_arrivals, recent_scans
 from kiosk.store.watch import ChangeWatcher
@@ -254,9 +254,11 @@ class DeskScreen(Screen[None]):
         direction = "exit" if self.exit_mode else "entry"
         results = self.query_one(SearchResults)
         chosen = results.chosen_code() if self.results_for == event.value else None
+        is_code = False
         try:
             db = self.ctx.db()
-            hits = search(db, text, limit=SEARCH_ROWS) if chosen is None and find_by_code(db, text) is None else []
+            is_code = find_by_code(db, text) is not None
+            hits = search(db, text, limit=SEARCH_ROWS) if chosen is None and not is_code else []
         except StoreFault:
             # The look-up failed: queue the text as a code; the write says what is wrong (or works).
             hits = []
@@ -266,6 +268,13 @@ class DeskScreen(Screen[None]):
             elif len(hits) > 1:
                 self._ask_to_choose(event, hits)
                 return
+            elif not is_code:
+                # A badge scanned onto half-typed search text ("vanETUBJA"): the badge counts.
+                try:
+                    glued = find_by_code_at_end(self.ctx.db(), text)
+                except StoreFault:
+                    glued = None
+                chosen = glued.code if glued is not None else None
         self.exit_mode = False
         self.queue(ScanJob(chosen or text, direction, at=self.ctx.clock.now()))
         self.show_search(event.control.value)

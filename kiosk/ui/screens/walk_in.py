@@ -14,10 +14,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from kiosk.domain.outcomes import Person, ScanResult
+from kiosk.domain.outcomes import ScanResult
 from kiosk.i18n import Text
 from kiosk.domain.text import fold
-from kiosk.store.attendees import find_by_code, search
+from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import StoreFault
 from kiosk.store.scans import create_walk_in, new_nonce
 from kiosk.ui.fault import fault_message
@@ -147,7 +147,9 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
         name = " ".join(self.value("name").split())  # as the store will save it
         try:
             db = self.app.ctx.db()
-            owner = find_by_code(db, name) or self._code_at_the_end(db)
+            # The whole field, or a badge scanned onto typed text ("Jan JansenVUECZ6"), in any field.
+            owner = find_by_code(db, name) or next(
+                (p for f in FIELDS if (p := find_by_code_at_end(db, self.value(f))) is not None), None)
             if owner is not None:
                 return WORDS["is_a_code"](self.lang, name=clean(owner.name, 60))
             if self._confirmed_name == fold(name):
@@ -163,16 +165,6 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
         where = ", ".join(part for part in (known.organisation, known.city) if part)
         words = "same_name_inside" if same[0].inside else "same_name"
         return WORDS[words](self.lang, name=clean(known.name, 60), where=clean(where, 60))
-
-    def _code_at_the_end(self, db) -> Person | None:
-        """A badge scanned onto typed text ("Jan JansenVUECZ6"): the person whose code ends a field."""
-        for field_name in FIELDS:
-            text = self.value(field_name).replace(" ", "")
-            for length in range(4, min(len(text), 16) + 1):
-                tail = text[-length:]
-                if any(ch.isdigit() for ch in tail) and (owner := find_by_code(db, tail)) is not None:
-                    return owner
-        return None
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _create(self, name: str, organisation: str, city: str, email: str) -> None:
