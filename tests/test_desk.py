@@ -135,12 +135,31 @@ async def test_undo_last_and_undo_a_chosen_one_after_confirming(app, db, people)
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ConfirmScreen"
         await pilot.press("j")
+        await pilot.pause(0.2)  # a person's single key answers once no scanner burst follows it
         await settle(app, pilot)
         assert app.screen.__class__.__name__ == "DeskScreen"
         assert app.focused is app.screen.query_one("#desk-input")
         assert "Ayşe Çelik" in answer(app) and "Aangekomen: 0 / 5" in answer(app)
     assert [row[1] for row in log(db)] == ["ok", "ok", "undo", "undo"]
     assert db.execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 4  # nothing deleted
+
+
+async def test_a_badge_scanned_during_the_undo_question_answers_no_and_is_checked_in(app, db, people):
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(app, pilot, "CELIK1")
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("enter")  # the question for Ayşe's check-in
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        for key in [*"hof222y", "enter"]:  # a scanner sending lower case; the y must not say yes
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert app.screen.__class__.__name__ == "DeskScreen"
+    assert [row[1] for row in log(db)] == ["ok", "unknown_code"]  # no undo; the scan written as it came
 
 
 async def test_exit_key_checks_the_next_scan_out(app, db, people):

@@ -36,11 +36,17 @@ class KeyBurst:
 
     text: str = ""
     last: float = 0.0
+    # Whether a single letter is a person's key too (a J/Y answer), not the start of a code.
+    single_letters: bool = False
+
+    def _is_key(self, text: str) -> bool:
+        """A single character a person presses on this screen."""
+        return len(text) == 1 and (text.isdigit() or (self.single_letters and text.isalpha()))
 
     @property
     def _window(self) -> float:
         """How long this text may wait for its next key or its Enter."""
-        return BURST_SECONDS if self.text.isdigit() and len(self.text) == 1 else TYPING_SECONDS
+        return BURST_SECONDS if self._is_key(self.text) else TYPING_SECONDS
 
     def key(self, character: str, now: float) -> None:
         """A code character: part of the text when it follows in time, else the start of a new one."""
@@ -75,7 +81,7 @@ class KeyBurst:
         if not self.text or now - self.last < self._window:
             return None
         text, self.text = self.text, ""
-        return text if len(text) == 1 and text.isdigit() else None
+        return text if self._is_key(text) else None
 
     @property
     def pending(self) -> bool:

@@ -22,12 +22,17 @@ from kiosk.ui.key_burst import BURST_SECONDS, TYPING_SECONDS, KeyBurst, is_code_
 class ScannerKeys:
     """Takes letters, digits and a burst's Enter for one screen; everything else passes."""
 
-    def __init__(self, screen: Screen, on_code: Callable[[str], None], *, replay: bool = True) -> None:
-        """`replay`: hand a person's single key back to the app (False: such keys mean nothing here)."""
+    def __init__(
+        self, screen: Screen, on_code: Callable[[str], None], *, replay: bool = True, single_letters: bool = False
+    ) -> None:
+        """`replay`: hand a person's single key back to the app (False: such keys mean nothing here).
+
+        `single_letters`: a lone letter is a person's key as well (a J/Y answer), not a code's start.
+        """
         self._screen = screen
         self._on_code = on_code
         self._replay = replay
-        self._burst = KeyBurst()
+        self._burst = KeyBurst(single_letters=single_letters)
 
     @property
     def pending(self) -> bool:

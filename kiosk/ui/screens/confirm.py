@@ -1,11 +1,16 @@
 """A yes/no question in a dialog: J/Y says yes, Escape or N says no.
 
 Enter is deliberately not "yes": a scanner burst (a code and Enter) that lands while the dialog
-is open must not confirm an undo.
+is open must not confirm an undo. Nor may its letters (a scanner sending lower case types j and
+y): a burst is told from a person's key (kiosk/ui/scanner_keys.py), answers "no", and the code
+goes to `on_scan` so the badge is still checked in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kiosk.i18n import Text
+from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.widgets.plain import clean
 
 WORDS = {
@@ -31,10 +37,21 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape,n", "answer(False)", "Nee/No"),
     ]
 
-    def __init__(self, question: str, lang: str) -> None:
+    def __init__(self, question: str, lang: str, on_scan: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self.question = question
         self.lang = lang
+        self._on_scan = on_scan
+        self._scanner = ScannerKeys(self, self._scanned, single_letters=True)
+
+    def take_key(self, event: events.Key) -> bool:
+        """Called by the app before a key is dispatched: a scanner's burst is not an answer."""
+        return self.app.screen is self and self._scanner.take(event)
+
+    def _scanned(self, code: str) -> None:
+        self.dismiss(False)
+        if self._on_scan is not None:
+            self._on_scan(code)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):

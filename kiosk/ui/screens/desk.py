@@ -434,4 +434,6 @@ class DeskScreen(Screen[None]):
 
         from kiosk.ui.screens.confirm import ConfirmScreen  # not needed before the first undo pick
 
-        self.app.push_screen(ConfirmScreen(question, self.lang), callback=answered)
+        # A badge scanned while the question is open answers "no" and is checked in as usual.
+        on_scan = lambda code: self.queue(ScanJob(code, "entry", at=self.ctx.clock.now()))  # noqa: E731
+        self.app.push_screen(ConfirmScreen(question, self.lang, on_scan=on_scan), callback=answered)
