@@ -271,6 +271,23 @@ async def test_walk_in_sees_a_code_glued_to_a_name_and_double_spaces_and_esc_loo
     assert db.execute("SELECT COUNT(*) FROM attendees WHERE source = 'walk_in'").fetchone()[0] == 0
 
 
+async def test_the_next_badge_scanned_while_a_walk_in_code_shows_is_checked_in(app, db, people):
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press(*"Gast", "enter", *"Ede", "enter", "enter", "enter")
+        await settle(app, pilot)
+        assert len(str(app.screen.query_one("#walkin-code").render()).strip()) == 6
+        for key in [*"ANNA44", "enter"]:  # the next guest, scanned at once
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert app.screen.__class__.__name__ == "DeskScreen" and "Anna de Vries" in answer(app)
+    assert [row[0] for row in log(db)][-1] == "ANNA44"
+
+
 async def test_a_walk_in_that_fails_unexpectedly_says_so_and_can_be_left(app, db, people, monkeypatch):
     import kiosk.ui.screens.walk_in as walk_in
 

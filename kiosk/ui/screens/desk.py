@@ -389,7 +389,8 @@ class DeskScreen(Screen[None]):
         """Open the walk-in form; its result is shown like any check-in."""
         from kiosk.ui.screens.walk_in import WalkInScreen  # not needed before the first walk-in
 
-        self.app.push_screen(WalkInScreen(self.lang), callback=self._walked_in)
+        on_scan = lambda code: self.queue(ScanJob(code, "entry", at=self.ctx.clock.now()))  # noqa: E731
+        self.app.push_screen(WalkInScreen(self.lang, on_scan=on_scan), callback=self._walked_in)
 
     def _walked_in(self, result: ScanResult | str | None) -> None:
         if isinstance(result, str):  # "already registered": Esc asked to look that person up

@@ -7,7 +7,9 @@ the green answer and count the arrival.
 
 from __future__ import annotations
 
-from textual import on, work
+from collections.abc import Callable
+
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,6 +23,7 @@ from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import StoreFault
 from kiosk.store.scans import create_walk_in, new_nonce
 from kiosk.ui.fault import fault_message
+from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.qr_code import QrCode
 
@@ -64,9 +67,13 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
         Binding("escape", "close", "Sluiten/Close"),
     ]
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, on_scan: Callable[[str], None] | None = None) -> None:
+        """`on_scan`: where a badge scanned while the new code is shown goes (the desk's queue)."""
         super().__init__()
         self.lang = lang
+        self._on_scan = on_scan
+        # Once the code is shown, the next guest's badge closes this and is checked in.
+        self._scanner = ScannerKeys(self, self._next_badge, replay=False)
         self.result: ScanResult | None = None
         # One nonce per form: pressing save twice (or a retry after a time-out) adds one person.
         self.nonce = new_nonce()
@@ -209,6 +216,15 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
         if self.result is not None and event.key == "enter":
             event.stop()
             self.action_close()
+
+    def take_key(self, event: events.Key) -> bool:
+        """Called by the app before a key is dispatched: after saving, a scanner's burst is the next badge."""
+        return self.result is not None and self.app.screen is self and self._scanner.take(event)
+
+    def _next_badge(self, code: str) -> None:
+        self.dismiss(self.result)
+        if self._on_scan is not None:
+            self._on_scan(code)
 
     def action_close(self) -> None:
         """Close; with the arrival's result when the walk-in was saved, or the name to look up."""
