@@ -63,3 +63,27 @@ def test_the_agenda_qr_decodes_to_the_calendar(tmp_path, programme):
     segno.make_qr(ics).save(path, scale=4)
     out = subprocess.run(["zbarimg", "--quiet", "--raw", str(path)], capture_output=True, text=True).stdout
     assert out.strip().replace("\r\n", "\n") == ics.strip().replace("\r\n", "\n")
+
+
+async def test_the_next_badge_scanned_while_the_qr_shows_opens_that_persons_day(settings, people, db):
+    from textual import events
+    from textual.widgets import Static
+
+    app = build_app(settings, role="selfservice", clock=Clock.fixed("09:30", event_date=EVENT_DAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"ANNA44", "enter")
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.click("#agenda-qr")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaQr)
+        for key in [*"SOREN3", "enter"]:  # the next person scans while Anna's QR dialog is up
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        assert not isinstance(app.screen, AgendaQr)
+        assert "Søren Ødegaard" in shown and "Anna de Vries" not in shown

@@ -7,7 +7,9 @@ the screen says so instead of drawing a code no phone can read.
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,6 +19,7 @@ from textual.widgets import Button, Static
 from kiosk.i18n import Text
 from kiosk.interop.ics import agenda_ics
 from kiosk.store.signups import choices_of
+from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.widgets.qr_code import QrCode, qr_lines
 
 WORDS = {
@@ -36,19 +39,31 @@ class AgendaQr(ModalScreen[None]):
     inherit_bindings = False
     BINDINGS = [Binding("escape", "close", "Sluiten/Close"), Binding("enter", "close", show=False)]
 
-    def __init__(self, ics: str | None, lang: str) -> None:
+    def __init__(self, ics: str | None, lang: str, on_scan: Callable[[str], None] | None = None) -> None:
+        """`on_scan`: where the next badge goes when it is scanned while the code is up."""
         super().__init__(id="agenda-qr")
         self.ics = ics
         self.lang = lang
+        self._on_scan = on_scan
+        self._scanner = ScannerKeys(self, self._next_badge, replay=False)
+
+    def take_key(self, event: events.Key) -> bool:
+        """Called by the app before a key is dispatched: a scanner's burst is the next attendee's badge."""
+        return self.app.screen is self and self._scanner.take(event)
+
+    def _next_badge(self, code: str) -> None:
+        self.dismiss(None)
+        if self._on_scan is not None:
+            self._on_scan(code)
 
     @classmethod
-    def for_person(cls, ctx, attendee_id: int, lang: str) -> "AgendaQr":
+    def for_person(cls, ctx, attendee_id: int, lang: str, on_scan: Callable[[str], None] | None = None) -> "AgendaQr":
         """The QR screen of one person's confirmed sessions (read now, from the store)."""
         confirmed = [sid for sid, status in choices_of(ctx.db(), attendee_id).items() if status == "confirmed"]
         now = ctx.clock.now()
         # Brief and without the name: the code stands on a public screen, and small codes scan better.
         ics = agenda_ics(ctx.programme, confirmed, brief=True, now=now, on=now.date()) if confirmed else None
-        return cls(ics, lang)
+        return cls(ics, lang, on_scan)
 
     def compose(self) -> ComposeResult:
         lang = self.lang

@@ -357,7 +357,8 @@ class SelfServiceScreen(Screen[None]):
     def action_agenda_qr(self) -> None:
         """Their confirmed sessions as an iCalendar QR code, for a phone."""
         if self._person is not None and self._state == "agenda":
-            self.app.push_screen(AgendaQr.for_person(self.app.ctx, self._person.id, self._lang))
+            on_scan = lambda code: self.run_worker(self._next_badge(code), group="next-badge")  # noqa: E731
+            self.app.push_screen(AgendaQr.for_person(self.app.ctx, self._person.id, self._lang, on_scan))
 
     async def action_change(self) -> None:
         """From the agenda back to the rounds, at the first."""
