@@ -6,7 +6,6 @@ import datetime as dt
 import time
 
 import pytest
-from textual import events
 from textual.widgets import Input, Static
 
 from conftest import EVENT_DAY
@@ -17,7 +16,8 @@ from kiosk.store.signups import cancel, signup
 from kiosk.ui.key_burst import BURST_SECONDS
 from kiosk.ui.launch import build_app
 from kiosk.ui.screens.pin_prompt import PinPrompt
-from kiosk.ui.screens.selfservice import ENTER_GUARD_SECONDS, SelfServiceScreen
+from kiosk.ui.screens.selfservice import SelfServiceScreen
+from kiosk.ui.screens.selfservice_guard import ENTER_GUARD_SECONDS
 from kiosk.ui.widgets.option_card import OptionCard
 
 VAARTOCHT = "lunch-vaartocht"
@@ -322,31 +322,6 @@ async def test_unknown_code_language_and_contrast(settings, people):
         assert app.theme != "kiosk-contrast" and "Scan uw badge of typ uw code" in texts(app)
 
 
-def burst(app, text: str) -> None:
-    """A barcode scanner: every character and Enter delivered at once."""
-    for key in [*text, "enter"]:
-        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
-
-
-async def test_the_next_badge_scanned_into_an_open_day_opens_that_day_and_chooses_nothing(settings, people, db):
-    app = kiosk(settings)
-    first, second = people["Anna de Vries"], people["Søren Ødegaard"]
-    async with app.run_test(size=(80, 24)) as pilot:
-        await scan(pilot, first)
-        assert "Anna de Vries" in texts(app)
-        burst(app, second)  # Anna walked away without Esc; the next person scans their badge
-        await pilot.pause(0.2)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "Søren Ødegaard" in texts(app) and "Anna de Vries" not in texts(app)
-        burst(app, "2DPTVQ")  # a code that starts with a digit, unknown: back to the welcome, saying so
-        await pilot.pause(0.2)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "Deze code kennen we niet" in texts(app)
-    assert active(db, first) == {} and active(db, second) == {}
-
-
 async def test_choosing_ones_own_seat_twice_gives_it_up_and_the_waitlist_moves(settings, people, crowd, db, now):
     for other in crowd:
         signup(db, other, VAARTOCHT, now=now)
@@ -364,23 +339,6 @@ async def test_choosing_ones_own_seat_twice_gives_it_up_and_the_waitlist_moves(s
         assert "Afgemeld voor Vaartocht over de Zaan" in str(app.screen.query_one("#day-message", Static).render())
     assert active(db, crowd[0]) == {}
     assert active(db, waiting) == {VAARTOCHT: "confirmed"}
-
-
-async def test_a_digit_then_enter_chooses_once_not_also_in_the_next_round(settings, people, db):
-    app = kiosk(settings)
-    code = people["Anna de Vries"]
-    async with app.run_test(size=(80, 24)) as pilot:
-        await scan(pilot, code)
-        await pilot.press("2", "enter")  # at once, as at a cash machine
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("3")
-        await pilot.pause(0.3)  # slower: the digit chose and moved on; now a late Enter
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-    assert active(db, code) == {"r1-slim-met-stroom": "confirmed", "lunch-monet": "confirmed"}
 
 
 async def test_a_waitlist_place_chosen_twice_is_left(settings, people, crowd, db, now):

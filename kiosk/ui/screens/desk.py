@@ -19,7 +19,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from kiosk.domain.outcomes import Light, Reason, ScanResult
-from kiosk.i18n import Text, reason_text
+from kiosk.i18n import reason_text
 from kiosk.store.attendees import count_expected, find_by_code, find_by_code_at_end, search
 from kiosk.store.db import StoreFault
 from kiosk.store.scans import VENUE, arrivals_since, count_arrivals, recent_scans
@@ -29,6 +29,7 @@ from kiosk.ui.fault import fault_message
 from kiosk.ui.paint import paint_now
 from kiosk.ui.stylesheets import role_styles
 from kiosk.ui.widgets.desk_counters import Counts, DeskCounters, RecentScans, ten_minutes_before
+from kiosk.ui.widgets.desk_words import WORDS
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.plain import clean
@@ -45,29 +46,6 @@ POLL_SECONDS = 0.4
 BELLS = {Light.GREEN: 1, Light.AMBER: 2, Light.RED: 3}
 # Names listed while searching; a longer list says "more than 20: type on" instead of all of them.
 SEARCH_ROWS = 20
-
-WORDS = {
-    "title": Text("Balie {device}", "Desk {device}"),
-    "placeholder": Text("Scan een badge of typ een naam…", "Scan a badge or type a name…"),
-    "exit_mode": Text("↦ UITCHECKEN: de volgende scan of keuze checkt uit (F8 = terug naar inchecken)",
-                      "↦ CHECK-OUT: the next scan or pick checks out (F8 = back to check-in)"),
-    "hits": Text("{count} gevonden · ↑/↓ en Enter = inchecken", "{count} found · ↑/↓ and Enter = check in"),
-    "one_hit": Text("1 gevonden · Enter = inchecken", "1 found · Enter = check in"),
-    "many_hits": Text("Meer dan {count} gevonden: typ verder", "More than {count} found: keep typing"),
-    "choose_more": Text("Meer dan {count} mensen gevonden: typ verder, of kies met ↑/↓ en Enter",
-                        "More than {count} people found: keep typing, or pick with ↑/↓ and Enter"),
-    "no_hits": Text("Geen naam gevonden · Enter = als code controleren",
-                    "No name found · Enter = check as a code"),
-    "choose": Text("{count} mensen gevonden: kies met ↑/↓ en Enter", "{count} people found: pick with ↑/↓ and Enter"),
-    "bell_on": Text("Geluid aan", "Sound on"),
-    "bell_off": Text("Geluid uit", "Sound off"),
-    "nothing_recent": Text("Nog geen scans aan deze balie", "No scans at this desk yet"),
-    "pick_recent": Text("Kies een scan met ↑/↓ en Enter om die ongedaan te maken · Esc = terug",
-                        "Pick a scan with ↑/↓ and Enter to undo it · Esc = back"),
-    "cannot_undo": Text("Deze scan kan niet ongedaan worden gemaakt", "This scan cannot be undone"),
-    "confirm_undo": Text("Scan ‘{what}’ van {who} om {time} ongedaan maken?",
-                         "Undo the scan ‘{what}’ of {who} at {time}?"),
-}
 
 
 class DeskScreen(Screen[None]):
@@ -389,8 +367,12 @@ class DeskScreen(Screen[None]):
         """Open the walk-in form; its result is shown like any check-in."""
         from kiosk.ui.screens.walk_in import WalkInScreen  # not needed before the first walk-in
 
-        on_scan = lambda code: self.queue(ScanJob(code, "entry", at=self.ctx.clock.now()))  # noqa: E731
-        self.app.push_screen(WalkInScreen(self.lang, on_scan=on_scan), callback=self._walked_in)
+        self.app.push_screen(WalkInScreen(self.lang, on_scan=self._scanned_in_dialog), callback=self._walked_in)
+
+    def _scanned_in_dialog(self, code: str) -> None:
+        """A badge scanned while a dialog was open (walk-in code, undo question): checked in as usual."""
+        self.queue(ScanJob(code, "exit" if self.exit_mode else "entry", at=self.ctx.clock.now()))
+        self.exit_mode = False  # as after any scan: check-out mode is for one scan
 
     def _walked_in(self, result: ScanResult | str | None) -> None:
         if isinstance(result, str):  # "already registered": Esc asked to look that person up
@@ -436,5 +418,4 @@ class DeskScreen(Screen[None]):
         from kiosk.ui.screens.confirm import ConfirmScreen  # not needed before the first undo pick
 
         # A badge scanned while the question is open answers "no" and is checked in as usual.
-        on_scan = lambda code: self.queue(ScanJob(code, "entry", at=self.ctx.clock.now()))  # noqa: E731
-        self.app.push_screen(ConfirmScreen(question, self.lang, on_scan=on_scan), callback=answered)
+        self.app.push_screen(ConfirmScreen(question, self.lang, on_scan=self._scanned_in_dialog), callback=answered)

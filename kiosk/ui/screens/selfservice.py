@@ -9,15 +9,14 @@ all of it, closes any prompt and returns to the welcome, after confirming and af
 from __future__ import annotations
 
 import time
-from typing import ClassVar
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
@@ -27,35 +26,26 @@ from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.fault import StoreFault, fault_message
 from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.screens.agenda_qr import AgendaQr
-from kiosk.ui.screens.pin_prompt import PinPrompt
+from kiosk.ui.screens.selfservice_guard import VisitGuard
+from kiosk.ui.stylesheets import role_styles
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.countdown import IdleCountdown
-from kiosk.ui.widgets.day_view import agenda_view, day_view
 from kiosk.ui.widgets.day_texts import option_views, outcome_message, promoted_sessions, promotion_notice
+from kiosk.ui.widgets.day_view import agenda_view, day_view
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import CONTRAST_THEME, bilingual
-from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.option_card import OptionCard
+from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.round_picker import RoundPicker
 from kiosk.ui.widgets.welcome import Welcome
-from kiosk.ui.stylesheets import role_styles
 
 
-# An Enter this soon after a round (or the agenda) appeared is the tail of the key that chose
-# in the last round, not a press of what now has the focus.
-ENTER_GUARD_SECONDS = 0.8
-
-
-class SelfServiceScreen(Screen[None]):
+class SelfServiceScreen(VisitGuard, Screen[None]):
     """Welcome → the person's rounds → their agenda → welcome; staff leave with Ctrl+S and the PIN."""
 
     CSS_PATH = role_styles("selfservice")
 
     inherit_bindings = False
-    # Class attributes so tests can shorten them.
-    IDLE_SECONDS: ClassVar[float] = 45.0
-    COUNTDOWN_SECONDS: ClassVar[float] = 10.0
-    TICK: ClassVar[float] = 0.5
     BINDINGS = [
         *bilingual("1", "choose(1)", "Kies", "Choose", key_display="1-9"),
         *[Binding(str(n), f"choose({n})", "Kies/Choose", show=False) for n in range(2, 10)],
@@ -397,63 +387,6 @@ class SelfServiceScreen(Screen[None]):
         on_ = self.app.theme != CONTRAST_THEME.name
         self.app.theme = CONTRAST_THEME.name if on_ else "textual-dark"
         self.set_class(on_, "-contrast")
-
-    # ---- staff -------------------------------------------------------------------------------
-
-    def action_staff(self, lang: str = "") -> None:
-        """Open the PIN prompt; a correct PIN clears this screen, then unlocks into the chosen role."""
-        if self.app.screen is self:
-            self.app.push_screen(PinPrompt(self._lang), self._after_pin)
-
-    async def _after_pin(self, choice: str | None) -> None:
-        if choice:
-            await self.reset()
-            self.app.unlock(choice)
-
-    # ---- keys: a scanner's burst is the next badge, not choices (kiosk/ui/key_burst.py) ----
-
-    def take_key(self, event: events.Key) -> bool:
-        """Called by the app before a key is dispatched; True when this screen took it.
-
-        On the day and agenda screens a scanner's burst is the next attendee's badge: this
-        person's day closes and theirs opens. A person's single key acts as pressed (a moment later).
-        """
-        if self._state == "welcome" or self.app.screen is not self:
-            return False
-        if (event.key == "enter" and not self._scanner.pending
-                and time.monotonic() - self._round_shown_at < ENTER_GUARD_SECONDS):
-            # "2", then Enter as at a cash machine: the 2 chose and moved on; this Enter must not
-            # also choose the card that happens to have the focus in the next round.
-            return True
-        return self._scanner.take(event)
-
-    async def _next_badge(self, code: str) -> None:
-        await self.reset()
-        await self._open(code)
-
-    # ---- time --------------------------------------------------------------------------------
-
-    def _active(self) -> bool:
-        """True when something is on screen that the idle reset must clear."""
-        if self._state != "welcome" or self.app.screen is not self:
-            return True
-        message = self.query("#welcome-message").results(Static)
-        field = self.query("#welcome-code").results(Input)
-        return any(m.has_class("-shown") for m in message) or any(f.value for f in field)
-
-    async def _tick_idle(self) -> None:
-        """Back to the welcome after IDLE_SECONDS without a key or click; a countdown before that."""
-        countdown = self.query_one(IdleCountdown)
-        if self.app.ctx.role != "selfservice" or not self._active():
-            countdown.hide()
-            return
-        left = self.IDLE_SECONDS - (time.monotonic() - self.app.last_input)
-        if left <= 0:
-            await self.reset()
-        elif left <= self.COUNTDOWN_SECONDS:
-            countdown.show_seconds(int(left + 0.999), self._lang)
-        else:
-            countdown.hide()
 
     def _poll_changes(self) -> None:
         """Another kiosk took a seat: refresh the numbers on the cards in place."""

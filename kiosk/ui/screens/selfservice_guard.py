@@ -1,0 +1,84 @@
+"""The self-service kiosk's guards: between one attendee's visit and the next, and for staff.
+
+Mixed into SelfServiceScreen (which holds the state they read: `_state`, `_scanner`,
+`_round_shown_at`, `_lang`, and `reset()` / `_open()`):
+- keys: a barcode scanner's burst on the day or agenda screens is the next attendee's badge, not
+  choices for the one on screen (kiosk/ui/key_burst.py, kiosk/ui/scanner_keys.py);
+- time: after IDLE_SECONDS without a key or a touch the screen clears, with a countdown first;
+- staff: Ctrl+S and the PIN are the only way out of the locked kiosk.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from textual import events
+from textual.widgets import Input, Static
+
+from kiosk.ui.screens.pin_prompt import PinPrompt
+from kiosk.ui.widgets.countdown import IdleCountdown
+
+# An Enter this soon after a round (or the agenda) appeared is the tail of the key that chose
+# in the last round, not a press of what now has the focus.
+ENTER_GUARD_SECONDS = 0.8
+
+
+class VisitGuard:
+    """The self-service screen's guards between visitors and for staff (a mixin: see the module docstring)."""
+
+    # Class attributes so tests can shorten them.
+    IDLE_SECONDS: ClassVar[float] = 45.0
+    COUNTDOWN_SECONDS: ClassVar[float] = 10.0
+    TICK: ClassVar[float] = 0.5
+
+    def take_key(self, event: events.Key) -> bool:
+        """Called by the app before a key is dispatched; True when this screen took it.
+
+        On the day and agenda screens a scanner's burst is the next attendee's badge: this
+        person's day closes and theirs opens. A person's single key acts as pressed (a moment later).
+        """
+        if self._state == "welcome" or self.app.screen is not self:
+            return False
+        if (event.key == "enter" and not self._scanner.pending
+                and time.monotonic() - self._round_shown_at < ENTER_GUARD_SECONDS):
+            # "2", then Enter as at a cash machine: the 2 chose and moved on; this Enter must not
+            # also choose the card that happens to have the focus in the next round.
+            return True
+        return self._scanner.take(event)
+
+    async def _next_badge(self, code: str) -> None:
+        await self.reset()
+        await self._open(code)
+
+    def _active(self) -> bool:
+        """True when something is on screen that the idle reset must clear."""
+        if self._state != "welcome" or self.app.screen is not self:
+            return True
+        message = self.query("#welcome-message").results(Static)
+        field = self.query("#welcome-code").results(Input)
+        return any(m.has_class("-shown") for m in message) or any(f.value for f in field)
+
+    async def _tick_idle(self) -> None:
+        """Back to the welcome after IDLE_SECONDS without a key or click; a countdown before that."""
+        countdown = self.query_one(IdleCountdown)
+        if self.app.ctx.role != "selfservice" or not self._active():
+            countdown.hide()
+            return
+        left = self.IDLE_SECONDS - (time.monotonic() - self.app.last_input)
+        if left <= 0:
+            await self.reset()
+        elif left <= self.COUNTDOWN_SECONDS:
+            countdown.show_seconds(int(left + 0.999), self._lang)
+        else:
+            countdown.hide()
+
+    def action_staff(self, lang: str = "") -> None:
+        """Open the PIN prompt; a correct PIN clears this screen, then unlocks into the chosen role."""
+        if self.app.screen is self:
+            self.app.push_screen(PinPrompt(self._lang), self._after_pin)
+
+    async def _after_pin(self, choice: str | None) -> None:
+        if choice:
+            await self.reset()
+            self.app.unlock(choice)

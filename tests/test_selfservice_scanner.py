@@ -1,0 +1,53 @@
+"""The self-service kiosk and the barcode scanner: the next badge is never taken as choices.
+
+A scanner types a code and Enter; on the round screens digits choose and Enter presses a card.
+These tests send keys as a scanner does (all at once) and as a person does (one, then another).
+"""
+
+from __future__ import annotations
+
+from textual import events
+
+from test_selfservice import active, kiosk, scan, texts
+
+
+def burst(app, text: str) -> None:
+    """A barcode scanner: every character and Enter delivered at once."""
+    for key in [*text, "enter"]:
+        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_the_next_badge_scanned_into_an_open_day_opens_that_day_and_chooses_nothing(settings, people, db):
+    app = kiosk(settings)
+    first, second = people["Anna de Vries"], people["Søren Ødegaard"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, first)
+        assert "Anna de Vries" in texts(app)
+        burst(app, second)  # Anna walked away without Esc; the next person scans their badge
+        await pilot.pause(0.2)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Søren Ødegaard" in texts(app) and "Anna de Vries" not in texts(app)
+        burst(app, "2DPTVQ")  # a code that starts with a digit, unknown: back to the welcome, saying so
+        await pilot.pause(0.2)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Deze code kennen we niet" in texts(app)
+    assert active(db, first) == {} and active(db, second) == {}
+
+
+async def test_a_digit_then_enter_chooses_once_not_also_in_the_next_round(settings, people, db):
+    app = kiosk(settings)
+    code = people["Anna de Vries"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, code)
+        await pilot.press("2", "enter")  # at once, as at a cash machine
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause(0.3)  # slower: the digit chose and moved on; now a late Enter
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert active(db, code) == {"r1-slim-met-stroom": "confirmed", "lunch-monet": "confirmed"}
