@@ -29,7 +29,7 @@ from kiosk.ui.fault import fault_message
 from kiosk.ui.paint import paint_now
 from kiosk.ui.stylesheets import role_styles
 from kiosk.ui.widgets.desk_counters import Counts, DeskCounters, RecentScans, ten_minutes_before
-from kiosk.ui.widgets.desk_words import WORDS
+from kiosk.ui.widgets.desk_words import WORDS, search_hint
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.plain import clean
@@ -177,35 +177,26 @@ class DeskScreen(Screen[None]):
         results = self.query_one(SearchResults)
         if not text.strip():
             self.results_for = ""
-            results.display = False
-            self.query_one(ScanAnswer).display = True
-            self._say("")
-            return
+            return self._answer_instead("")
         try:
             # One more than is shown, to know whether there are more than fit ("20+ ... type on").
             hits = search(self.ctx.db(), text, limit=SEARCH_ROWS + 1)
         except StoreFault as error:
             # Searching failed (a damaged file, a missing folder): say so; Enter still tries it as a code.
-            results.display = False
-            self.query_one(ScanAnswer).display = True
-            self._say(fault_message(error, self.lang))
-            return
+            return self._answer_instead(fault_message(error, self.lang))
         more = len(hits) > SEARCH_ROWS
         hits = hits[:SEARCH_ROWS]
         results.show_hits(hits)
         self.results_for = text
         results.display = bool(hits)
         self.query_one(ScanAnswer).display = not hits
-        if more and text == self.asked_for:
-            self._say(WORDS["choose_more"](self.lang, count=len(hits)))
-        elif len(hits) > 1 and text == self.asked_for:
-            self._say(WORDS["choose"](self.lang, count=len(hits)))
-        elif more:
-            self._say(WORDS["many_hits"](self.lang, count=len(hits)))
-        elif len(hits) > 1:
-            self._say(WORDS["hits"](self.lang, count=len(hits)))
-        else:
-            self._say(WORDS["one_hit"](self.lang) if hits else WORDS["no_hits"](self.lang))
+        self._say(search_hint(len(hits), more, text == self.asked_for, self.lang))
+
+    def _answer_instead(self, said: str) -> None:
+        """No list: the answer area back, and `said` on the quiet line."""
+        self.query_one(SearchResults).display = False
+        self.query_one(ScanAnswer).display = True
+        self._say(said)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Each key described once, in the desk's language (kiosk_look.bilingual)."""

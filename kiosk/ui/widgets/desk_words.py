@@ -26,3 +26,15 @@ WORDS = {
     "confirm_undo": Text("Scan ‘{what}’ van {who} om {time} ongedaan maken?",
                          "Undo the scan ‘{what}’ of {who} at {time}?"),
 }
+
+
+def search_hint(count: int, more: bool, asked: bool, lang: str) -> str:
+    """The quiet line under a search: how many were found and what Enter does.
+
+    `more`: there are more than `count`; `asked`: Enter found several and the desk asks to pick.
+    """
+    if more:
+        return WORDS["choose_more" if asked else "many_hits"](lang, count=count)
+    if count > 1:
+        return WORDS["choose" if asked else "hits"](lang, count=count)
+    return WORDS["one_hit"](lang) if count else WORDS["no_hits"](lang)
