@@ -371,3 +371,18 @@ async def test_the_good_news_survives_a_switch_of_language(settings, people, cro
         await pilot.press("f2")  # English first
         await pilot.pause()
         assert "Good news" in str(app.screen.query_one("#day-message").render())
+
+
+async def test_the_good_news_names_the_choice_the_seat_replaced(settings, people, crowd, db, now):
+    for other in crowd:
+        signup(db, other, VAARTOCHT, now=now)
+    code = people["Søren Ødegaard"]
+    signup(db, code, "lunch-monet", now=now)  # a reserve in the same round
+    signup(db, code, VAARTOCHT, now=now)  # and the boat's waitlist
+    cancel(db, crowd[0], VAARTOCHT, now=now)  # the seat goes to Søren; the walk is given up for it
+    app = kiosk(settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await scan(pilot, code)
+        notice = str(app.screen.query_one("#day-message").render())
+        assert "Vaartocht over de Zaan, in plaats van Stadswandeling Monet" in notice
+    assert active(db, code) == {VAARTOCHT: "confirmed"}

@@ -146,7 +146,9 @@ def _conflict(conn: sqlite3.Connection, session: SessionRow, active: list) -> st
     return None
 
 
-def _leave_clashing_waitlists(conn: sqlite3.Connection, session: SessionRow, active: list, now, device: str) -> list[str]:
+def _leave_clashing_waitlists(
+    conn: sqlite3.Connection, session: SessionRow, active: list, now, device: str
+) -> list[str]:
     """Take the person off waitlists in other rounds that clash with the seat they just took.
 
     A seat from such a waitlist could never be given to them (it would clash), yet they would
@@ -340,6 +342,22 @@ def day_of(
         )
         rounds.setdefault(round_, RoundState(round_, [])).options.append(option)
     return rounds
+
+
+def released_for_promotions(conn: sqlite3.Connection, attendee_id: int) -> dict[str, str]:
+    """Per seat from the waitlist not told of yet: the choice in that round it replaced, if any.
+
+    A promotion cancels the person's other seat in the round (`_confirm`), in the same moment and
+    marked `device = 'waitlist'`: so the news can say what went as well as what came.
+    """
+    rows = conn.execute(
+        """SELECT p.session_id, r.session_id FROM signups p
+           JOIN signups r ON r.attendee_id = p.attendee_id AND r.round = p.round AND r.id != p.id
+                AND r.status = 'cancelled' AND r.device = 'waitlist' AND r.updated_at = p.promoted_at
+           WHERE p.attendee_id = ? AND p.status = 'confirmed' AND p.promoted_at IS NOT NULL AND p.told_at IS NULL""",
+        (attendee_id,),
+    ).fetchall()
+    return dict(rows)
 
 
 def mark_promotions_told(db: sqlite3.Connection, attendee_id: int, now: dt.datetime) -> int:

@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.store.attendees import find_by_code
-from kiosk.store.signups import RoundState, cancel, day_of, mark_promotions_told, signup
+from kiosk.store.signups import RoundState, cancel, day_of, mark_promotions_told, released_for_promotions, signup
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.fault import StoreFault, fault_message
 from kiosk.ui.scanner_keys import ScannerKeys
@@ -80,6 +80,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         self._give_up: str | None = None  # the session whose card, chosen again, gives the place up
         self._round_shown_at = 0.0  # when a round was last put on screen (see take_key)
         self._news: list[str] = []  # seats from the waitlist this visit told them of
+        self._released: dict[str, str] = {}  # and per seat, the choice it replaced
         self._lang = "nl"
         self._watcher: ChangeWatcher | None = None
         self._scanner = ScannerKeys(self, lambda code: self.run_worker(self._next_badge(code), group="next-badge"))
@@ -175,9 +176,13 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
             if open_rounds:
                 # Kept for this visit: switching language shows the news again, in the new language.
                 self._news = promoted_sessions(self._states)
+                try:
+                    self._released = released_for_promotions(self.app.ctx.db(), person.id) if self._news else {}
+                except StoreFault:
+                    self._released = {}  # the news without what it replaced: better than none
                 if self._news:
                     self._told(person.id)
-                await self._show_day(promotion_notice(self.app.ctx.programme, self._news, self._lang))
+                await self._show_day(promotion_notice(self.app.ctx.programme, self._news, self._lang, self._released))
             else:
                 await self._show_agenda()  # nothing left to choose: their day is what they came for
 
@@ -376,7 +381,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         self._lang = "en" if self._lang == "nl" else "nl"
         self.query_one(EventHeader).set_title(W.TITLE(self._lang))
         if self._state == "day":
-            await self._show_day(promotion_notice(self.app.ctx.programme, self._news, self._lang))
+            await self._show_day(promotion_notice(self.app.ctx.programme, self._news, self._lang, self._released))
         elif self._state == "agenda":
             await self._show_agenda()
         else:

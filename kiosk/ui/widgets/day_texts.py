@@ -48,9 +48,16 @@ def promoted_sessions(states: dict[str, RoundState]) -> list[str]:
     return [o.session_id for s in states.values() if (o := s.promoted)]
 
 
-def promotion_notice(programme: Programme, session_ids: list[str], lang: str) -> tuple[str, str]:
-    """The highlighted notice for seats that came to them from the waitlist, and its CSS class."""
-    lines = [W.PROMOTED(lang, title=label(programme, sid)) for sid in session_ids]
+def promotion_notice(
+    programme: Programme, session_ids: list[str], lang: str, released: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """The highlighted notice for seats that came to them from the waitlist, and its CSS class.
+
+    `released`: per such seat, the choice it replaced in its round (named, so nobody looks for it).
+    """
+    released = released or {}
+    lines = [W.PROMOTED_INSTEAD(lang, title=label(programme, sid), old=label(programme, released[sid]))
+             if sid in released else W.PROMOTED(lang, title=label(programme, sid)) for sid in session_ids]
     return (" ".join(lines), "-notice") if lines else ("", "")
 
 

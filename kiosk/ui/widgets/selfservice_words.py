@@ -59,6 +59,10 @@ PROMOTED = Text(
     "Goed nieuws: er kwam een plaats vrij. U bent ingeschreven voor {title}.",
     "Good news: a seat came free. You are signed up for {title}.",
 )
+PROMOTED_INSTEAD = Text(
+    "Goed nieuws: er kwam een plaats vrij. U bent ingeschreven voor {title}, in plaats van {old}.",
+    "Good news: a seat came free. You are signed up for {title}, instead of {old}.",
+)
 BACK = Text("◀ Vorige", "◀ Back")
 NEXT = Text("Volgende ▶", "Next ▶")
 DONE = Text("Klaar", "Done")
