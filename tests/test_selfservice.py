@@ -376,13 +376,20 @@ async def test_the_good_news_survives_a_switch_of_language(settings, people, cro
 async def test_the_good_news_names_the_choice_the_seat_replaced(settings, people, crowd, db, now):
     for other in crowd:
         signup(db, other, VAARTOCHT, now=now)
-    code = people["Søren Ødegaard"]
+    code, other = people["Søren Ødegaard"], people["Anna de Vries"]
     signup(db, code, "lunch-monet", now=now)  # a reserve in the same round
     signup(db, code, VAARTOCHT, now=now)  # and the boat's waitlist
+    signup(db, other, VAARTOCHT, now=now)  # next in line, without a reserve
     cancel(db, crowd[0], VAARTOCHT, now=now)  # the seat goes to Søren; the walk is given up for it
+    cancel(db, crowd[1], VAARTOCHT, now=now)  # and one to Anna
     app = kiosk(settings)
     async with app.run_test(size=(120, 30)) as pilot:
         await scan(pilot, code)
         notice = str(app.screen.query_one("#day-message").render())
         assert "Vaartocht over de Zaan, in plaats van Stadswandeling Monet" in notice
+        await pilot.press("escape")
+        await pilot.pause()
+        await scan(pilot, other)  # her news names no replaced choice: not Søren's from before
+        notice = str(app.screen.query_one("#day-message").render())
+        assert "Goed nieuws" in notice and "in plaats van" not in notice
     assert active(db, code) == {VAARTOCHT: "confirmed"}

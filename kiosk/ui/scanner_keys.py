@@ -34,6 +34,18 @@ class ScannerKeys:
         self._replay = replay
         self._burst = KeyBurst(single_letters=single_letters)
 
+    @classmethod
+    def closing(
+        cls, dialog: Screen, answer: Callable[[], object], on_scan: Callable[[str], None] | None, **options: bool
+    ) -> ScannerKeys:
+        """For a dialog: a scanned code closes it with `answer()`, then goes to `on_scan` (the next badge)."""
+        def scanned(code: str) -> None:
+            dialog.dismiss(answer())
+            if on_scan is not None:
+                on_scan(code)
+
+        return cls(dialog, scanned, **options)
+
     @property
     def pending(self) -> bool:
         """True while typed characters wait to be told apart (a code may be on its way)."""

@@ -44,17 +44,11 @@ class AgendaQr(ModalScreen[None]):
         super().__init__(id="agenda-qr")
         self.ics = ics
         self.lang = lang
-        self._on_scan = on_scan
-        self._scanner = ScannerKeys(self, self._next_badge, replay=False)
+        self._scanner = ScannerKeys.closing(self, lambda: None, on_scan, replay=False)
 
     def take_key(self, event: events.Key) -> bool:
         """Called by the app before a key is dispatched: a scanner's burst is the next attendee's badge."""
         return self.app.screen is self and self._scanner.take(event)
-
-    def _next_badge(self, code: str) -> None:
-        self.dismiss(None)
-        if self._on_scan is not None:
-            self._on_scan(code)
 
     @classmethod
     def for_person(cls, ctx, attendee_id: int, lang: str, on_scan: Callable[[str], None] | None = None) -> "AgendaQr":

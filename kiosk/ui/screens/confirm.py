@@ -41,17 +41,11 @@ class ConfirmScreen(ModalScreen[bool]):
         super().__init__()
         self.question = question
         self.lang = lang
-        self._on_scan = on_scan
-        self._scanner = ScannerKeys(self, self._scanned, single_letters=True)
+        self._scanner = ScannerKeys.closing(self, lambda: False, on_scan, single_letters=True)
 
     def take_key(self, event: events.Key) -> bool:
         """Called by the app before a key is dispatched: a scanner's burst is not an answer."""
         return self.app.screen is self and self._scanner.take(event)
-
-    def _scanned(self, code: str) -> None:
-        self.dismiss(False)
-        if self._on_scan is not None:
-            self._on_scan(code)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):

@@ -9,6 +9,7 @@ all of it, closes any prompt and returns to the welcome, after confirming and af
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -139,7 +140,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         """Forget the person: close prompts, clear every widget, default language and theme, welcome."""
         self._visit += 1  # results of the previous person's writes are dropped when they arrive
         self._person, self._states, self._index = None, {}, 0
-        self._busy, self._queued, self._give_up, self._news = False, [], None, []
+        self._busy, self._queued, self._give_up, self._news, self._released = False, [], None, [], {}
         while self.app.screen is not self and self in self.app.screen_stack:
             await self.app.pop_screen()
         self._lang = self.app.ctx.lang
@@ -176,11 +177,9 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
             if open_rounds:
                 # Kept for this visit: switching language shows the news again, in the new language.
                 self._news = promoted_sessions(self._states)
-                try:
-                    self._released = released_for_promotions(self.app.ctx.db(), person.id) if self._news else {}
-                except StoreFault:
-                    self._released = {}  # the news without what it replaced: better than none
                 if self._news:
+                    with suppress(StoreFault):  # without what each seat replaced, the news still counts
+                        self._released = released_for_promotions(self.app.ctx.db(), person.id)
                     self._told(person.id)
                 await self._show_day(promotion_notice(self.app.ctx.programme, self._news, self._lang, self._released))
             else:

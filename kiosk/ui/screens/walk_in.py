@@ -71,9 +71,8 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
         """`on_scan`: where a badge scanned while the new code is shown goes (the desk's queue)."""
         super().__init__()
         self.lang = lang
-        self._on_scan = on_scan
         # Once the code is shown, the next guest's badge closes this and is checked in.
-        self._scanner = ScannerKeys(self, self._next_badge, replay=False)
+        self._scanner = ScannerKeys.closing(self, lambda: self.result, on_scan, replay=False)
         self.result: ScanResult | None = None
         # One nonce per form: pressing save twice (or a retry after a time-out) adds one person.
         self.nonce = new_nonce()
@@ -220,11 +219,6 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
     def take_key(self, event: events.Key) -> bool:
         """Called by the app before a key is dispatched: after saving, a scanner's burst is the next badge."""
         return self.result is not None and self.app.screen is self and self._scanner.take(event)
-
-    def _next_badge(self, code: str) -> None:
-        self.dismiss(self.result)
-        if self._on_scan is not None:
-            self._on_scan(code)
 
     def action_close(self) -> None:
         """Close; with the arrival's result when the walk-in was saved, or the name to look up."""
