@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from conftest import EVENT_DAY, at
 
 from kiosk.clock import Clock
@@ -130,13 +132,28 @@ async def test_full_session_reads_full_without_colour(settings, db):
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         text = _cell_text(app, "lunch-vaartocht")
-        assert "● full 15/15" in text  # the word and symbol say it without colour
+        assert "● full +1" in text  # the word and symbol say it without colour, and one waits
         cell = next(c for c in app.screen.query(SessionCell) if c.session_id == "lunch-vaartocht")
         assert cell.has_class("-fill-full")
         _grid(app).select_session("lunch-vaartocht")
         await pilot.pause()
         numbers = _text(app, "#detail-numbers")
         assert "● full" in numbers and "Waitlist 1" in numbers
+
+
+@pytest.mark.parametrize(("size", "lang", "shown"), [
+    ((80, 24), "nl", "● vol +4"), ((160, 48), "en", "● full +4"), ((250, 70), "nl", "● vol 15/15 +4"),
+])
+async def test_full_cell_shows_how_many_wait(settings, db, size, lang, shown):
+    # The rehearsal's boat: 15 seats taken and 4 on the waitlist; the cell showed "● vol 15/15".
+    rows = [RosterRow(f"Person {i}", "Org", "City", "", f"BOAT{i:02d}") for i in range(19)]
+    upsert_attendees(db, rows, "2026-01-01")
+    statuses = [signup(db, row.code, "lunch-vaartocht", now=at("11:00")).status for row in rows]
+    assert statuses.count("confirmed") == 15 and statuses.count("waitlisted") == 4
+    app = _app(settings, "11:45", lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert _cell_text(app, "lunch-vaartocht").splitlines()[-1] == shown
 
 
 async def test_search_highlights_matches_dims_the_rest_and_esc_clears(settings):

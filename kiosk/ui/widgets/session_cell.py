@@ -143,7 +143,7 @@ class SessionCell(Widget):
         return words.time_range(session, lang)
 
     def _fill_line(self, width: int) -> Content:
-        """`● vol 15/15 +2`: symbol and word for the state, then the numbers."""
+        """`● vol 15/15 +2`: symbol and word for the state, the seats, then how many wait."""
         fill = self.fill
         symbol, word = words.FILL[fill]
         capacity = self.programme.capacity(self.cell.session)
@@ -157,8 +157,13 @@ class SessionCell(Widget):
         count = f"{taken}/{capacity}"
         waiting = f" +{self.occupancy.waitlisted}" if self.occupancy.waitlisted else ""
         word_text = word(self.lang)
-        # Longest first; the symbol always stays, so the state reads without colour.
-        options = [f"{symbol} {word_text} {count}{waiting}", f"{symbol} {word_text} {count}", f"{symbol} {count}{waiting}"]
+        # Longest first; the symbol always stays, so the state reads without colour. The waiting
+        # count goes last: it is why a full cell is worth a look ("● vol 15/15" hid 4 waiting). A
+        # full room's word already says its count, so "● vol +4" comes before "● 15/15 +4".
+        options = [f"{symbol} {word_text} {count}{waiting}"]
+        if waiting and fill is Fill.FULL:
+            options.append(f"{symbol} {word_text}{waiting}")
+        options += [f"{symbol} {count}{waiting}", f"{symbol} {word_text} {count}"]
         text = next((option for option in options if len(option) <= width), f"{symbol} {count}")
         return Content.styled(text, "$text-" + FILL_COLOUR[fill]).truncate(width, ellipsis=True)
 
