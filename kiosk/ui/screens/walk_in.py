@@ -3,18 +3,27 @@
 After the store call returned, the dialog shows the new code in large type and as a QR code for a
 badge. It dismisses with the arrival's ScanResult (or None when cancelled), so the desk can show
 the green answer and count the arrival.
+
+Keys typed at scanner speed ("name, Tab, organisation, Tab, city" in one burst) are read in order.
+Textual hands each key to the field focused when the app reads it; Tab and Enter used to move the
+focus only after travelling from the field back up to the App (a binding), and `Widget.focus()`
+waits a turn more, so the keys behind them had already gone to the old field ("Wessel
+Walkin-TestpersoonGemeente Zaanstad", no city). Here Tab, Shift+Tab, Enter and Ctrl+S are
+*priority* bindings of this screen, which the App runs as it reads the key, before handing out the
+next one, and they move the focus with `Screen.set_focus` (at once). Saving waits until every field
+has handled the keys already sent to it (`_after_typing`), so the last letters are in the record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import events, on, work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from kiosk.domain.outcomes import ScanResult
 from kiosk.i18n import Text
@@ -24,6 +33,7 @@ from kiosk.store.db import StoreFault
 from kiosk.store.scans import create_walk_in, new_nonce
 from kiosk.ui.fault import fault_message
 from kiosk.ui.scanner_keys import ScannerKeys
+from kiosk.ui.widgets.form_input import FormInput
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.qr_code import QrCode
 
@@ -33,7 +43,7 @@ WORDS = {
     "organisation": Text("Organisatie", "Organisation"),
     "city": Text("Plaats", "City"),
     "email": Text("E-mail (optioneel)", "E-mail (optional)"),
-    "hint": Text("Enter = volgende veld · Ctrl+S = opslaan en inchecken · Esc = annuleren",
+    "hint": Text("Enter = volgend veld · Ctrl+S = opslaan en inchecken · Esc = annuleren",
                  "Enter = next field · Ctrl+S = save and check in · Esc = cancel"),
     "need_name": Text("Vul een naam in.", "Please enter a name."),
     "bad_email": Text("Dit e-mailadres klopt niet (laat leeg als onbekend).",
@@ -63,9 +73,14 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Opslaan/Save"),
+        # Priority: run as the App reads the key, before the keys behind it go to a field (module doc).
+        Binding("tab", "next_field", "Volgend veld/Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Vorig veld/Previous field", show=False, priority=True),
+        Binding("enter", "enter", "Volgend veld/Next field", show=False, priority=True),
+        Binding("ctrl+s", "save", "Opslaan/Save", priority=True),
         Binding("escape", "close", "Sluiten/Close"),
     ]
+    AUTO_FOCUS = "#walkin-name"
 
     def __init__(self, lang: str, on_scan: Callable[[str], None] | None = None) -> None:
         """`on_scan`: where a badge scanned while the new code is shown goes (the desk's queue)."""
@@ -87,7 +102,7 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
             yield Static(WORDS["title"](self.lang), id="walkin-title", markup=False)
             with Vertical(id="walkin-form"):
                 for name in FIELDS:
-                    yield Input(placeholder=WORDS[name](self.lang), id=f"walkin-{name}", max_length=200)
+                    yield FormInput(placeholder=WORDS[name](self.lang), id=f"walkin-{name}", max_length=200)
                 yield Static(WORDS["hint"](self.lang), id="walkin-hint", markup=False)
             yield Static("", id="walkin-message", markup=False)
             with Horizontal(id="walkin-done"):
@@ -99,43 +114,85 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#walkin-done").display = False
-        self.query_one("#walkin-name", Input).focus()
 
     def value(self, name: str) -> str:
         """The trimmed text of one field."""
-        return self.query_one(f"#walkin-{name}", Input).value.strip()
+        return self._field(name).value.strip()
 
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        """Enter moves to the next field; on the last one it saves."""
+    def _field(self, name: str) -> FormInput:
+        """One of the form's fields by name."""
+        return self.query_one(f"#walkin-{name}", FormInput)
+
+    def _move(self, step: int) -> bool:
+        """Focus the field `step` away from the focused one, now; False past the last field."""
+        focused = self.focused
+        index = FIELDS.index(focused.id.removeprefix("walkin-")) if isinstance(focused, FormInput) else -1
+        if not 0 <= index + step < len(FIELDS):
+            return False
+        # Screen.set_focus, not Widget.focus(): the latter waits a turn, and the next key would
+        # still go to this field.
+        self.set_focus(self._field(FIELDS[index + step]))
+        return True
+
+    def action_next_field(self) -> None:
+        """Tab: the next field (the last one keeps the focus)."""
+        if self.result is None:
+            self._move(1)
+
+    def action_previous_field(self) -> None:
+        """Shift+Tab: the previous field."""
+        if self.result is None:
+            self._move(-1)
+
+    def action_enter(self) -> None:
+        """Enter: the next field; on the last one, save; once saved, close."""
         if self.result is not None:
             self.action_close()
-            return
-        index = FIELDS.index(event.input.id.removeprefix("walkin-"))
-        if index + 1 < len(FIELDS):
-            self.query_one(f"#walkin-{FIELDS[index + 1]}", Input).focus()
-        else:
+        elif not self._move(1):
             self.action_save()
 
     def action_save(self) -> None:
+        """Ctrl+S: save, once the fields have handled every key typed before it."""
+        if not self.saving and self.result is None:
+            self._after_typing(self._save)
+
+    def _after_typing(self, then: Callable[[], None]) -> None:
+        """Run `then` once every field has handled the keys already sent to it.
+
+        Each field handles its keys in its own queue, so when the App reads Enter the letters
+        before it may not be in the field yet. A callback posted to each queue runs after them.
+        """
+        fields = list(self.query(FormInput))
+        waiting = len(fields)
+
+        def handled() -> None:
+            nonlocal waiting
+            waiting -= 1
+            if waiting == 0:
+                then()
+
+        for field in fields:
+            field.call_later(handled)
+
+    def _save(self) -> None:
         """Check the fields and write the walk-in (once)."""
         if self.saving or self.result is not None:
             return
         message = self.query_one("#walkin-message", Static)
         if not self.value("name"):
             message.update(WORDS["need_name"](self.lang))
-            self.query_one("#walkin-name", Input).focus()
+            self.set_focus(self._field("name"))
             return
         # Control characters and direction overrides (ESC, NUL, U+202E) cannot be shown as typed: refuse them.
         garbled = next((name for name in FIELDS if clean(self.value(name), 200) != self.value(name)), None)
         if garbled:
             message.update(WORDS["controls"](self.lang))
-            self.query_one(f"#walkin-{garbled}", Input).focus()
+            self.set_focus(self._field(garbled))
             return
         email = self.value("email")
         if email and ("@" not in email or " " in email):
             message.update(WORDS["bad_email"](self.lang))
-            self.query_one("#walkin-email", Input).focus()
+            self.set_focus(self._field("email"))
             return
         if (warning := self._already_known()) is not None:
             message.update(warning)
@@ -209,12 +266,6 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
         done.mount(QrCode(code, id="walkin-qr"), before="#walkin-badge")
         done.display = True
         self.set_focus(None)
-
-    def on_key(self, event) -> None:
-        """After saving, Enter closes the dialog too (no field has focus then)."""
-        if self.result is not None and event.key == "enter":
-            event.stop()
-            self.action_close()
 
     def take_key(self, event: events.Key) -> bool:
         """Called by the app before a key is dispatched: after saving, a scanner's burst is the next badge."""
