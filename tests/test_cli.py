@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import json
+import sqlite3
 import subprocess
 import sys
 import tomllib
@@ -163,6 +164,22 @@ def test_signup_and_cancel_exit_codes(tmp_path, db_path):
     assert run(db_path, "signup", "P016", "no-such-session").exit_code == 1
     assert run(db_path, "cancel", "P000", "lunch-vaartocht").exit_code == 0
     assert run(db_path, "cancel", "P016", "lunch-vaartocht").exit_code == 1  # never signed up
+
+
+def test_signup_and_cancel_write_the_device_they_are_given(roster):
+    # As `kiosk checkin --device`: the signups row says which kiosk or script made the change.
+    assert run(roster, "signup", "ANNA01", "lunch-vaartocht", "--device", "kiosk-foyer-2").exit_code == 0
+    assert run(roster, "signup", "BRAM02", "lunch-vaartocht").exit_code == 0  # no flag: the process's device
+    assert run(roster, "--device", "desk-7", "signup", "ANNA01", "pijler-sociaal").exit_code == 0
+    assert run(roster, "checkin", "BRAM02", "--device", "desk-3").exit_code == 0
+    db = sqlite3.connect(roster)
+    rows = db.execute("SELECT a.code, s.session_id, s.status, s.device FROM signups s "
+                      "JOIN attendees a ON a.id = s.attendee_id ORDER BY s.id").fetchall()
+    assert rows[0] == ("ANNA01", "lunch-vaartocht", "confirmed", "kiosk-foyer-2")
+    assert rows[1][3] not in ("", "kiosk-foyer-2") and rows[2][3] == "desk-7"
+    assert run(roster, "cancel", "ANNA01", "lunch-vaartocht", "--device", "desk-5").exit_code == 0
+    assert db.execute("SELECT status, device FROM signups WHERE id = 1").fetchone() == ("cancelled", "desk-5")
+    assert db.execute("SELECT device FROM scans").fetchall() == [("desk-3",)]
 
 
 def test_a_database_in_a_missing_place_is_one_sentence_on_stderr():

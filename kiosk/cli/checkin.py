@@ -14,14 +14,15 @@ from kiosk.store.scans import record_scan
 @main.command("checkin")
 @click.argument("code")
 @click.option("--exit", "is_exit", is_flag=True, help="Check out instead of in.")
-@click.option("--desk", help="The desk name written into the scan log (default: this host and process).")
+@click.option("--device", "--desk", "desk",
+              help="The desk name written into the scan log (default: kiosk --device, KIOSK_DEVICE, this host).")
 @click.option("--nonce", help="A unique id for this scan: sending the same nonce again records it once.")
 @pass_env
 def checkin(env: Env, code: str, is_exit: bool, desk: str | None, nonce: str | None) -> None:
     """Check a person in (or out with --exit) by their code.
 
     Exit 0 accepted, 1 refused (the reason is printed), 2 error.
-    Example: kiosk checkin M4RT9Z --desk desk-1
+    Example: kiosk checkin M4RT9Z --device desk-1
     """
     db = env.db()
     try:

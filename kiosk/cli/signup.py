@@ -21,10 +21,13 @@ EXIT_CODES = {
 }
 
 
-def _run(env: Env, change: Callable[..., SignupResult], code: str, session_id: str) -> None:
+DEVICE_HELP = "The name written into the sign-up's device column (default: kiosk --device, KIOSK_DEVICE, this host)."
+
+
+def _run(env: Env, change: Callable[..., SignupResult], code: str, session_id: str, device: str | None) -> None:
     """Make the sign-up or cancel, print what it came to, and exit with its code."""
     try:
-        result = change(env.db(), code, session_id, now=env.now(), device=env.settings.device)
+        result = change(env.db(), code, session_id, now=env.now(), device=device or env.settings.device)
     except StoreError as error:
         fail(str(error))
     line = result.status.value
@@ -47,24 +50,26 @@ def _run(env: Env, change: Callable[..., SignupResult], code: str, session_id: s
 @main.command("signup")
 @click.argument("code")
 @click.argument("session_id")
+@click.option("--device", help=DEVICE_HELP)
 @pass_env
-def signup_command(env: Env, code: str, session_id: str) -> None:
+def signup_command(env: Env, code: str, session_id: str, device: str | None) -> None:
     """Choose a session for an attendee; a full session puts them on its waitlist.
 
     Exit 0 confirmed, 3 waitlisted, 1 refused (the reason is printed), 2 error.
-    Example: kiosk signup M4RT9Z lunch-vaartocht
+    Example: kiosk signup M4RT9Z lunch-vaartocht --device kiosk-foyer-1
     """
-    _run(env, signup, code, session_id)
+    _run(env, signup, code, session_id, device)
 
 
 @main.command("cancel")
 @click.argument("code")
 @click.argument("session_id")
+@click.option("--device", help=DEVICE_HELP)
 @pass_env
-def cancel_command(env: Env, code: str, session_id: str) -> None:
+def cancel_command(env: Env, code: str, session_id: str, device: str | None) -> None:
     """Give up a seat or a waitlist place; the first on the waitlist gets the seat.
 
     Exit 0 cancelled, 1 refused (the reason is printed), 2 error.
-    Example: kiosk cancel M4RT9Z lunch-vaartocht
+    Example: kiosk cancel M4RT9Z lunch-vaartocht --device desk-1
     """
-    _run(env, cancel, code, session_id)
+    _run(env, cancel, code, session_id, device)
