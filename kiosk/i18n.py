@@ -48,3 +48,23 @@ def reason_text(reason: str, lang: str) -> str:
     """The words for a store reason code, falling back to the code itself."""
     text = REASONS.get(reason)
     return text(lang) if text else reason
+
+
+# On a session's list (a room's door) these reasons are about the room, not the venue: leaving a
+# session is not checking out of the day, which the desk's "Uitgecheckt" would suggest.
+ROOM_REASONS: dict[str, Text] = {
+    "exit": Text("Zaal verlaten", "Left the room"),
+    "already_in": Text("Al in de zaal", "Already inside"),
+    "not_inside": Text("Was niet in de zaal", "Was not in the room"),
+    "moved": Text("Naar een andere zaal", "Moved to another room"),
+}
+
+
+def scan_reason_text(reason: str, list_: str, lang: str) -> str:
+    """The words for a logged scan's reason on its list (`venue` or a session id).
+
+    A session's exit reads "Zaal verlaten" / "Left the room"; the venue keeps the desk's words.
+    """
+    if list_ != "venue" and reason in ROOM_REASONS:
+        return ROOM_REASONS[reason](lang)
+    return reason_text(reason, lang)

@@ -1,4 +1,4 @@
-"""Door scanning: entry, toggle exit, moves between rooms, venue arrival, and the door screen."""
+"""Door scanning: entry, already inside, exit mode, moves between rooms, venue arrival, and the door screen."""
 
 from __future__ import annotations
 
@@ -37,23 +37,32 @@ def lists_of(db, code: str) -> set[str]:
     return {r[0] for r in rows}
 
 
-def test_entry_then_toggle_exit(db, people):
+def test_entry_then_exit_in_exit_mode(db, people):
     anna = people["Anna de Vries"]
     first = door_scan(db, anna, ROOM_A, now=at("11:25"), device="door-a")
     assert first.accepted and first.reason is Reason.OK and first.direction == "entry"
     assert first.inside == 1 and first.list_id == ROOM_A
-    second = door_scan(db, anna, ROOM_A, now=at("11:40"), device="door-a")
+    second = door_scan(db, anna, ROOM_A, now=at("11:40"), device="door-a", direction="exit")
     assert second.accepted and second.reason is Reason.EXIT and second.direction == "exit"
     assert second.inside == 0
     assert inside(db, ROOM_A) == 0
 
 
-def test_no_toggle_second_scan_is_already_in(db, people):
+def test_a_second_scan_three_seconds_later_leaves_them_inside(db, people):
+    """Re-scanning someone "to be sure" past the 2 s bounce: already inside, since their entry; the count stays."""
     anna = people["Anna de Vries"]
-    door_scan(db, anna, ROOM_A, now=at("11:25"), device="door-a", toggle=False)
-    again = door_scan(db, anna, ROOM_A, now=at("11:30"), device="door-a", toggle=False)
-    assert not again.accepted and again.reason is Reason.ALREADY_IN
-    assert inside(db, ROOM_A) == 1
+    first = door_scan(db, anna, ROOM_A, now=at("11:32"), device="door-a")
+    assert first.inside == 1
+    again = door_scan(db, anna, ROOM_A, now=at("11:32") + dt.timedelta(seconds=3), device="door-a")
+    assert not again.accepted and again.reason is Reason.ALREADY_IN and again.direction == "entry"
+    assert again.inside == 1 and inside(db, ROOM_A) == 1
+    assert again.inside_since == first.at and again.inside_since.startswith("2026-11-29T11:32:00")
+    assert lists_of(db, anna) == {"venue", ROOM_A}
+    logged = db.execute("SELECT direction, accepted, reason FROM scans WHERE list = ? ORDER BY id", (ROOM_A,)).fetchall()
+    assert logged == [("entry", 1, "ok"), ("entry", 0, "already_in")]
+    # Ten minutes later, at another door of the same room: still the time she went in.
+    later = door_scan(db, anna, ROOM_A, now=at("11:42"), device="door-b")
+    assert later.reason is Reason.ALREADY_IN and later.inside_since == first.at and inside(db, ROOM_A) == 1
 
 
 def test_double_read_by_scanner_is_a_bounce_not_an_exit(db, people):

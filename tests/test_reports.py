@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from kiosk.cli import main
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.door import door_scan, door_undo
-from kiosk.store.exports import session_report
+from kiosk.store.report import session_report
 from kiosk.store.scans import record_scan
 from kiosk.store.signups import signup
 from tests.conftest import PROGRAMME_PATH, at
@@ -33,7 +33,7 @@ def day(db, people, now):
     door_scan(db, anna, SLIM, now=at("11:25"), device="door-s")
     door_scan(db, hof, SLIM, now=at("11:26"), device="door-s")       # not at the desk: venue arrival too
     door_scan(db, celik, SLIM, now=at("11:27"), device="door-s")     # came without signing up
-    door_scan(db, anna, SLIM, now=at("11:40"), device="door-s")      # second scan: out
+    door_scan(db, anna, SLIM, now=at("11:40"), device="door-s", direction="exit")  # out (F8)
     door_scan(db, celik, WONING, now=at("11:50"), device="door-w")   # a move
     door_scan(db, soren, WONING, now=at("11:55"), device="door-w")
     door_undo(db, now=at("11:56"), device="door-w", session_id=WONING)  # ... undone, arrival and all

@@ -1,9 +1,11 @@
 """Scanning people into and out of a session at the room door, in one transaction.
 
-The session's id is the scan log's `list`. A door scan reuses the desk's rules and its append
-(kiosk.store.scans), and adds three of its own, all inside the same `BEGIN IMMEDIATE`:
+The session's id is the scan log's `list`. What a door scan comes to is decided by the pure rules
+in kiosk.domain.scan_rules (`door_scan_reason`): entry, exit, already inside, or a bounce. The
+direction is the door's mode (entry, or exit after F8); a scan never turns itself into an exit,
+so someone scanned in again "to be sure" is `already_in`, stays inside, and the count stays.
+Around an accepted entry the door does two things of its own, inside the same `BEGIN IMMEDIATE`:
 
-- toggle: a scan of someone already inside this room marks them out (when `toggle` is on);
 - move: someone inside another room is scanned out there (reason `moved`) before coming in here,
   because one person is in one room at a time;
 - arrival: someone not inside the venue is checked in at the venue first (device = this door),
@@ -20,16 +22,16 @@ import sqlite3
 from dataclasses import dataclass, fields
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
+from kiosk.domain.scan_rules import DIRECTIONS, door_scan_reason, logged_direction
 from kiosk.store.attendees import find_by_code
 from kiosk.store.db import StoreError, immediate
 from kiosk.store.presence import recompute_presence
 from kiosk.store.scans import (
-    BOUNCE_SECONDS,
     VENUE,
     append_scan,
-    judge_scan,
     new_nonce,
     replayed_scan,
+    scan_facts,
     scan_result,
     stamp,
     undoable_scan,
@@ -50,6 +52,8 @@ class DoorScanResult(ScanResult):
     signup_session: bool = False
     signup_status: str | None = None
     waitlist_place: int | None = None
+    # For `already_in`: when they went into this room (the logged time of the entry that counts).
+    inside_since: str | None = None
 
     @property
     def over_capacity(self) -> bool:
@@ -64,17 +68,17 @@ def door_scan(
     *,
     now: dt.datetime,
     device: str,
-    direction: str | None = None,
-    toggle: bool = True,
+    direction: str = "entry",
     nonce: str | None = None,
 ) -> DoorScanResult:
-    """Scan a code at the door of `session_id`: entry, or exit (explicit, or by toggle).
+    """Scan a code at the door of `session_id`, in the door's direction (`entry`, or `exit`).
 
-    `direction=None` means: entry, unless `toggle` is on and the person is inside (then exit).
+    An entry scan of someone already inside is refused as `already_in` (amber, they stay
+    inside, with `inside_since`); an exit scan of someone not inside is `not_inside`.
     Raises StoreError for a session id that is not in the programme.
     """
-    if direction not in (None, "entry", "exit"):
-        raise ValueError(f"direction must be None, 'entry' or 'exit', not {direction!r}")
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be 'entry' or 'exit', not {direction!r}")
     nonce = nonce or new_nonce()
     with immediate(db) as conn:
         replay = replayed_scan(conn, nonce)
@@ -84,11 +88,11 @@ def door_scan(
         if capacity_row is None or session_id == VENUE:
             raise StoreError(f"There is no session {session_id!r} in the programme.")
         person = find_by_code(conn, raw_code)
-        where = _inside_lists(conn, person)
-        wanted = direction or ("exit" if toggle and session_id in where else "entry")
-        reason = _bounce(conn, person, session_id, device, now) or judge_scan(conn, person, wanted, session_id, device, now)
+        facts = scan_facts(conn, person, session_id, device)
+        reason = door_scan_reason(facts, direction, now)
         moved_from, arrival = None, False
         if reason in (Reason.OK, Reason.REENTRY) and person is not None:
+            where = _inside_lists(conn, person)
             if VENUE not in where:
                 arrival = True
                 venue_reason = Reason.REENTRY if _entries(conn, person.id, VENUE) else Reason.OK
@@ -97,11 +101,8 @@ def door_scan(
                 # Out of the other room first, so its count drops in the same commit.
                 append_scan(conn, f"{nonce}:moved:{other}", now, device, other, "exit", person.code, person, Reason.MOVED)
                 moved_from = other
-        if reason is Reason.BOUNCE:
-            # A bounce repeats the scan it bounced off, in that scan's direction.
-            last = _last_scan(conn, person, session_id, device)
-            wanted = last[1] if last else wanted
-        scan_id = append_scan(conn, nonce, now, device, session_id, wanted, raw_code, person, reason)
+        logged = logged_direction(reason, direction, facts.last)
+        scan_id = append_scan(conn, nonce, now, device, session_id, logged, raw_code, person, reason)
         result = scan_result(conn, scan_id)
         door = _door_result(conn, result, session_id)
         door.moved_from, door.venue_arrival = moved_from, arrival
@@ -126,10 +127,22 @@ def _door_result(conn: sqlite3.Connection, result: ScanResult, session_id: str) 
         ).fetchone()
         if mine:
             status, place = mine[0], (mine[1] if mine[0] == "waitlisted" else None)
+    since = None
+    if result.reason is Reason.ALREADY_IN and result.person is not None:
+        since = _inside_since(conn, result.person.id, session_id)
     return DoorScanResult(
         **{f.name: getattr(result, f.name) for f in fields(result)}, session_id=session_id, inside=inside,
         capacity=capacity, signup_session=bool(signup_session), signup_status=status, waitlist_place=place,
+        inside_since=since,
     )
+
+
+def _inside_since(conn: sqlite3.Connection, attendee_id: int, list_: str) -> str | None:
+    """When this person went into this list, if they are inside: the entry that put them there."""
+    row = conn.execute(
+        "SELECT last_change_at FROM presence WHERE attendee_id = ? AND list = ? AND inside = 1", (attendee_id, list_)
+    ).fetchone()
+    return row[0] if row else None
 
 
 def _inside_lists(conn: sqlite3.Connection, person: Person | None) -> set[str]:
@@ -145,30 +158,6 @@ def _entries(conn: sqlite3.Connection, attendee_id: int, list_: str) -> int:
         "SELECT entries FROM presence WHERE attendee_id = ? AND list = ?", (attendee_id, list_)
     ).fetchone()
     return row[0] if row else 0
-
-
-def _last_scan(conn: sqlite3.Connection, person: Person, list_: str, device: str) -> tuple[str, str] | None:
-    """(time, direction) of this device's last scan of this person on this list, or None."""
-    return conn.execute(
-        "SELECT at, direction FROM scans WHERE attendee_id = ? AND list = ? AND device = ? ORDER BY id DESC LIMIT 1",
-        (person.id, list_, device),
-    ).fetchone()
-
-
-def _bounce(
-    conn: sqlite3.Connection, person: Person | None, list_: str, device: str, now: dt.datetime
-) -> Reason | None:
-    """BOUNCE when this door read this badge a moment ago, in either direction.
-
-    The desk's rule only catches a repeat in the same direction; with toggling on, a scanner that
-    reads one badge twice would otherwise let someone in and straight out again.
-    """
-    if person is None or person.status == "cancelled":
-        return None
-    row = _last_scan(conn, person, list_, device)
-    if row and (now - dt.datetime.fromisoformat(row[0])).total_seconds() < BOUNCE_SECONDS:
-        return Reason.BOUNCE
-    return None
 
 
 def door_undo(

@@ -3,8 +3,8 @@
 One code path for the desk screen, the door, the CLI and the benchmarks: `record_scan`.
 Each call is one `BEGIN IMMEDIATE` transaction: look-up, rules, append, derived state, commit.
 
-The steps of that transaction (`replayed_scan`, `judge_scan`, `append_scan`, `scan_result`,
-`undoable_scan`) are public for the door (store/door.py), which composes them into its own
+The steps of that transaction (`replayed_scan`, `scan_facts`, `judge_scan`, `append_scan`,
+`scan_result`, `undoable_scan`) are public for the door (store/door.py), which composes them into its own
 transaction; each must be called on the connection `immediate()` yielded, inside its block.
 """
 
@@ -16,6 +16,7 @@ import sqlite3
 import uuid
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
+from kiosk.domain.scan_rules import LastScan, ScanFacts, scan_reason
 from kiosk.store.attendees import INSERT_ATTENDEE, PERSON_COLUMNS, find_by_code, person_from_row, unique_code
 from kiosk.store.db import immediate
 from kiosk.store.presence import recompute_presence
@@ -23,8 +24,6 @@ from kiosk.store.schema import search_text
 from kiosk.store.tallies import tally
 
 VENUE = "venue"
-# A scanner that reads one badge twice does so within this window; said quietly, not as an error.
-BOUNCE_SECONDS = 2.0
 
 
 def stamp(now: dt.datetime) -> str:
@@ -60,14 +59,13 @@ def record_scan(
     return result
 
 
-def judge_scan(
-    conn: sqlite3.Connection, person: Person | None, direction: str, list_: str, device: str, now: dt.datetime
-) -> Reason:
-    """The rules of a scan: what it comes to for this person, list and direction (inside the write lock)."""
-    if person is None:
-        return Reason.UNKNOWN_CODE
-    if person.status == "cancelled":
-        return Reason.CANCELLED
+def scan_facts(conn: sqlite3.Connection, person: Person | None, list_: str, device: str) -> ScanFacts:
+    """What the scan rules need about one person on one list: inside, entries, this device's last scan.
+
+    One statement, run inside the write lock.
+    """
+    if person is None or person.status == "cancelled":
+        return ScanFacts(status=person.status if person else None)
     last_at, last_direction, inside, entries = conn.execute(
         """SELECT last.at, last.direction, coalesce(p.inside, 0), coalesce(p.entries, 0)
            FROM (SELECT 1) LEFT JOIN presence p ON p.attendee_id = ?1 AND p.list = ?2
@@ -75,13 +73,15 @@ def judge_scan(
                       ORDER BY id DESC LIMIT 1) AS last""",
         (person.id, list_, device),
     ).fetchone()
-    if last_direction == direction and (now - dt.datetime.fromisoformat(last_at)).total_seconds() < BOUNCE_SECONDS:
-        return Reason.BOUNCE
-    if direction == "exit":
-        return Reason.EXIT if inside else Reason.NOT_INSIDE
-    if inside:
-        return Reason.ALREADY_IN
-    return Reason.REENTRY if entries else Reason.OK
+    last = LastScan(dt.datetime.fromisoformat(last_at), last_direction) if last_at else None
+    return ScanFacts(status=person.status, inside=bool(inside), entries=entries, last=last)
+
+
+def judge_scan(
+    conn: sqlite3.Connection, person: Person | None, direction: str, list_: str, device: str, now: dt.datetime
+) -> Reason:
+    """What a scan comes to for this person, list and direction (inside the write lock): kiosk.domain.scan_rules."""
+    return scan_reason(scan_facts(conn, person, list_, device), direction, now)
 
 
 def append_scan(

@@ -3,9 +3,11 @@
 One input always has the focus (a USB scanner types the code and Enter; `ScanInput` hands each
 Enter over whole, and the scans are written in order by one worker through the desk's
 `OrderedJobs`, so a burst of badges is never merged or reordered). F8 switches between
-scanning in and out; with scanning in, a second scan of someone inside marks them out (F9 turns
-that off). The count of people inside against capacity turns amber, then red, as the room fills;
-other doors and desks are noticed through the ChangeWatcher.
+scanning in and out (an exit door stays on "scan out"). A scan never changes its own direction:
+a second scan of someone inside, "to be sure", says in amber since when they are inside and
+leaves them in (kiosk.domain.scan_rules); leaving the room is a scan in exit mode. The count of
+people inside against capacity turns amber, then red, as the room fills; other doors and desks
+are noticed through the ChangeWatcher.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiosk.domain.rules import Fill, fill_state
 from kiosk.domain.outcomes import Reason
+from kiosk.domain.rules import Fill, fill_state
 from kiosk.i18n import Text
 from kiosk.store import StoreError
 from kiosk.store.door import DoorScanResult, door_scan, door_undo
@@ -53,10 +55,8 @@ T = {
     "choose": Text("Kies de sessie bij deze deur", "Choose the session at this door"),
     "inside": Text("Binnen {inside} / {capacity}  {word}", "Inside {inside} / {capacity}  {word}"),
     "inside_open": Text("Binnen {inside}  (geen limiet)", "Inside {inside}  (no limit)"),
-    "mode_in": Text("SCAN IN", "SCANNING IN"),
-    "mode_out": Text("SCAN UIT", "SCANNING OUT"),
-    "rescan_on": Text("tweede scan = uit", "second scan = out"),
-    "rescan_off": Text("tweede scan = al binnen", "second scan = already in"),
+    "mode_in": Text("SCAN IN   (zaal verlaten: F8)", "SCANNING IN   (leaving the room: F8)"),
+    "mode_out": Text("SCAN UIT: zaal verlaten   (F8: scan in)", "SCANNING OUT: leaving the room   (F8: scan in)"),
     "placeholder": Text("Scan een badge of typ een code", "Scan a badge or type a code"),
     "failed": Text("Niet opgeslagen: {error}", "Not saved: {error}"),
     "waiting": Text("Bezig…", "Saving…"),
@@ -70,14 +70,12 @@ class DoorScanJob:
     code: str
     session_id: str
     direction: str
-    toggle: bool
     at: dt.datetime
     nonce: str = field(default_factory=new_nonce)
 
     def run(self, db: sqlite3.Connection, *, device: str) -> DoorScanResult:
         """Write the scan through `door_scan`; the result is after COMMIT."""
-        return door_scan(db, self.code, self.session_id, now=self.at, device=device,
-                         direction="exit" if self.direction == "exit" else None, toggle=self.toggle,
+        return door_scan(db, self.code, self.session_id, now=self.at, device=device, direction=self.direction,
                          nonce=self.nonce)
 
 
@@ -106,12 +104,10 @@ class DoorScreen(Screen[None]):
         *bilingual("f7", "choose", "Sessie", "Session"),
         *bilingual("escape", "back", "Terug", "Back"),
         *bilingual("f8", "toggle_direction", "In/Uit", "In/Out"),
-        *bilingual("f9", "toggle_rescan", "2e scan", "2nd scan"),
         *bilingual("ctrl+z", "undo", "Herstel", "Undo"),
     ]
 
     direction: reactive[str] = reactive("entry")
-    rescan_exits: reactive[bool] = reactive(True)
     session_id: reactive[str | None] = reactive(None)
 
     class Scanned(Message):
@@ -223,16 +219,10 @@ class DoorScreen(Screen[None]):
     def _show_mode(self) -> None:
         lang = self.app.ctx.lang
         mode = self.query_one("#door-mode", Static)
-        word = T["mode_in" if self.direction == "entry" else "mode_out"](lang)
-        rescan = T["rescan_on" if self.rescan_exits else "rescan_off"](lang)
-        mode.update(Content(f"{word}   ({rescan})" if self.direction == "entry" else word))
+        mode.update(Content(T["mode_in" if self.direction == "entry" else "mode_out"](lang)))
         mode.set_class(self.direction == "exit", "mode-out")
 
     def watch_direction(self) -> None:
-        if self.is_mounted:
-            self._show_mode()
-
-    def watch_rescan_exits(self) -> None:
         if self.is_mounted:
             self._show_mode()
 
@@ -248,7 +238,7 @@ class DoorScreen(Screen[None]):
         if not code or self.session_id is None:
             return
         self.query_one("#door-message", Static).update(T["waiting"](self.app.ctx.lang))
-        self._queue(DoorScanJob(code, self.session_id, self.direction, self.rescan_exits, self.app.ctx.clock.now()))
+        self._queue(DoorScanJob(code, self.session_id, self.direction, self.app.ctx.clock.now()))
 
     def _queue(self, job: DoorJob) -> None:
         """Queue one write; start the worker when none is running."""
@@ -308,13 +298,8 @@ class DoorScreen(Screen[None]):
         self._answer_timer = self.set_timer(ANSWER_SECONDS, lambda: self._show_result("", "", "")) if name else None
 
     def action_toggle_direction(self, lang: str = "") -> None:
-        """Switch between scanning in and scanning out."""
+        """Switch between scanning in and scanning out (leaving the room)."""
         self.direction = "exit" if self.direction == "entry" else "entry"
-        self.query_one("#door-input", ScanInput).focus()
-
-    def action_toggle_rescan(self, lang: str = "") -> None:
-        """Choose whether a second scan of someone inside marks them out."""
-        self.rescan_exits = not self.rescan_exits
         self.query_one("#door-input", ScanInput).focus()
 
     def action_choose(self, lang: str = "") -> None:

@@ -3,25 +3,30 @@
 Pure words, no widgets: the door screen shows the name, the lines and the light this returns.
 Door staff decide at a glance, so what matters for letting someone in is in the answer itself,
 not only in the count above it: a person not signed up for a capped session, a waitlist place,
-a room over capacity turn the answer amber with a line saying why.
+a room over capacity turn the answer amber with a line saying why. Someone scanned in again who
+is inside already is told so in amber with the time they went in ("Al binnen sinds 11:32"), and
+stays inside. A session's exit is "Zaal verlaten" / "Left the room", never the desk's "checked
+out", which reads as leaving the venue.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.i18n import Text, reason_text
+from kiosk.i18n import Text, scan_reason_text
 from kiosk.store.door import DoorScanResult
 from kiosk.ui.widgets.scan_answer import clock_time
 
 WORDS = {
     "in": Text("Binnen", "In"),
-    "out": Text("De zaal uit", "Left the room"),
+    "out": Text("Zaal verlaten", "Left the room"),
+    "already_in": Text("Al binnen sinds {time}", "Already inside since {time}"),
     "moved": Text("Verplaatst vanuit {title}", "Moved from {title}"),
     "arrived": Text("Ook ingecheckt bij de ingang", "Also checked in at the venue"),
     "undo_entry": Text("Ongedaan: binnenkomst van {time}", "Undone: entry of {time}"),
-    "undo_exit": Text("Ongedaan: vertrek van {time}", "Undone: leaving of {time}"),
+    "undo_exit": Text("Ongedaan: zaal verlaten om {time}", "Undone: left the room at {time}"),
     "signed_up": Text("✔ Aangemeld voor deze sessie", "✔ Signed up for this session"),
     "waitlisted": Text("! OP DE WACHTLIJST (plaats {place}): geen plaats", "! ON THE WAITLIST (place {place}): no seat"),
     "not_signed_up": Text("! NIET AANGEMELD voor deze sessie", "! NOT SIGNED UP for this session"),
@@ -47,11 +52,13 @@ def describe(result: DoorScanResult, lang: str, title_of: Callable[[str], str]) 
         undone = "undo_exit" if result.undone_direction == "exit" else "undo_entry"
         lines = [WORDS[undone](lang, time=clock_time(result.undone_at or result.at))]
     elif result.accepted and reason in ("ok", "reentry"):
-        lines = [f"{WORDS['in'](lang)} · {reason_text(reason, lang)}"]
+        lines = [f"{WORDS['in'](lang)} · {scan_reason_text(reason, result.list_id, lang)}"]
     elif result.accepted and reason == "exit":
         lines = [WORDS["out"](lang)]
+    elif reason == "already_in" and result.inside_since:
+        lines = [WORDS["already_in"](lang, time=hour_minute(result.inside_since))]
     else:
-        lines = [reason_text(reason, lang)]
+        lines = [scan_reason_text(reason, result.list_id, lang)]
     if result.moved_from:
         lines.append(WORDS["moved"](lang, title=title_of(result.moved_from)))
     if result.venue_arrival:
@@ -73,6 +80,14 @@ def describe(result: DoorScanResult, lang: str, title_of: Callable[[str], str]) 
         light = "amber"
     name = result.person.name if result.person else result.raw_code
     return DoorAnswer(name, verdict + lines, light)
+
+
+def hour_minute(stamp: str) -> str:
+    """HH:MM of a logged ISO time (the log's own text when it is not one)."""
+    try:
+        return dt.datetime.fromisoformat(stamp).strftime("%H:%M")
+    except ValueError:
+        return stamp
 
 
 def bounce_line(result: DoorScanResult, lang: str) -> str:

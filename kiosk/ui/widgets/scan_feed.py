@@ -1,11 +1,14 @@
-"""The last scans across every desk and door, newest first; names shown literally."""
+"""The last scans across every desk and door, newest first; names shown literally.
+
+A door's exit from a session reads "zaal verlaten" / "left the room", not the desk's "checked out".
+"""
 
 from __future__ import annotations
 
 from textual.containers import Vertical
 from textual.content import Content
 
-from kiosk.i18n import Text, reason_text
+from kiosk.i18n import Text, scan_reason_text
 from kiosk.ui.widgets.lines import line_widgets
 from kiosk.ui.widgets.plain import clean
 
@@ -21,7 +24,7 @@ def scan_line(scan: dict, lang: str) -> str:
     mark = "✓" if scan["accepted"] else "✗"
     where = VENUE(lang) if scan["list"] == "venue" else clean(scan["list"], 22)
     return (f"{time} {clean(scan['device'], 14):<14} {ARROWS.get(scan['direction'], '?')} "
-            f"{where:<22} {mark} {who}  · {reason_text(scan['reason'], lang)}")
+            f"{where:<22} {mark} {who}  · {scan_reason_text(scan['reason'], scan['list'], lang)}")
 
 
 class ScanFeed(Vertical):
