@@ -93,7 +93,7 @@ def _register() -> None:
     Called by `KioskGroup.commands` on first use, never at import time.
     """
     from kiosk.cli import attendees, checkin, privacy, programme, reports, schedule, signup  # noqa: F401
-    from kiosk.cli import backup  # noqa: F401
+    from kiosk.cli import backup, correct  # noqa: F401
 
 
 

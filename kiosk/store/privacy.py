@@ -7,7 +7,8 @@ What goes: each attendee's name, organisation, e-mail address and check-in code 
 `anon <id>`, which stays unique and NOT NULL; it holds a space, and codes are read with spaces
 removed, so no scanner or keyboard can ever match it), the folded search text and the FTS5
 index built from it, and the free text of every scan (`scans.raw_code`: what was scanned or
-typed, which can be a code or a name). What stays: ids, status, source, times, devices, the
+typed, which can be a code or a name), and the old and new values in the desk's `corrections` log
+of walk-ins (the rows stay: when and where a correction was made). What stays: ids, status, source, times, devices, the
 scan log's facts, sign-ups and presence, and the city (see `purge`). Then `VACUUM` rewrites the
 file without the old pages and a `TRUNCATE` checkpoint empties the `-wal` file, so the removed
 text is not left behind in free pages or old WAL frames.
@@ -52,6 +53,7 @@ class PurgePlan:
     codes: int = 0
     cities: int = 0
     scan_texts: int = 0
+    correction_texts: int = 0
     attendees_total: int = 0
     scans_total: int = 0
     signups_total: int = 0
@@ -60,7 +62,7 @@ class PurgePlan:
     @property
     def nothing_to_remove(self) -> bool:
         """True when every attendee is anonymous already and no scan holds free text."""
-        return self.attendees == 0 and self.scan_texts == 0
+        return self.attendees == 0 and self.scan_texts == 0 and self.correction_texts == 0
 
     def goes(self) -> list[str]:
         """One line per kind of data the purge removes, with how many."""
@@ -71,6 +73,8 @@ class PurgePlan:
             f"check-in codes of {self.codes} attendees (replaced by 'anon <number>')",
             f"the name search index of {self.attendees} attendees",
             f"the scanned or typed text of {self.scan_texts} scan{'' if self.scan_texts == 1 else 's'}",
+            f"the old and new values of {self.correction_texts} walk-in correction"
+            f"{'' if self.correction_texts == 1 else 's'}",
         ]
         if self.clear_city:
             lines.insert(3, f"cities of {self.cities} attendees")
@@ -172,6 +176,8 @@ def purge_plan(
     plan.codes, plan.cities = row[4] or 0, row[5]
     plan.scan_texts = conn.execute("SELECT COUNT(*) FROM scans WHERE raw_code != ''").fetchone()[0]
     plan.attendees_total = conn.execute("SELECT COUNT(*) FROM attendees").fetchone()[0]
+    plan.correction_texts = conn.execute(
+        "SELECT COUNT(*) FROM corrections WHERE old_value != '' OR new_value != ''").fetchone()[0]
     plan.scans_total = conn.execute("SELECT COUNT(*) FROM scans").fetchone()[0]
     plan.signups_total = conn.execute("SELECT COUNT(*) FROM signups").fetchone()[0]
     plan.arrivals = conn.execute(
@@ -212,6 +218,7 @@ def purge(
             (stamp(now),),
         )
         conn.execute("UPDATE scans SET raw_code = '' WHERE raw_code != ''")
+        conn.execute("UPDATE corrections SET old_value = '', new_value = '' WHERE old_value != '' OR new_value != ''")
         _rebuild_search(conn)
         # Counts per organisation are keyed by its name: recount, so no key keeps a removed name.
         recount_tallies(conn)
@@ -275,6 +282,7 @@ def forget_person(db: sqlite3.Connection, code: str, now: dt.datetime) -> Forget
         ).rowcount
         for scan_id in loose:
             conn.execute("UPDATE scans SET raw_code = '' WHERE id = ?", (scan_id,))
+        conn.execute("UPDATE corrections SET old_value = '', new_value = '' WHERE attendee_id = ?", (person.id,))
         _rebuild_search(conn)
         recount_tallies(conn)
         signups = conn.execute("SELECT COUNT(*) FROM signups WHERE attendee_id = ?", (person.id,)).fetchone()[0]
@@ -304,7 +312,8 @@ def person_data(conn: sqlite3.Connection, code: str) -> dict | None:
     """Everything the file holds about the person with this code (GDPR access request); None if unknown.
 
     The attendee row (every column), their sign-ups (with the session's title), their scans and
-    any unmatched scans whose text was their code or name, and the derived presence rows.
+    any unmatched scans whose text was their code or name, the derived presence rows, and the
+    desk's corrections of their details (walk-ins).
     """
     person = find_by_code(conn, code)
     if person is None:
@@ -325,6 +334,7 @@ def person_data(conn: sqlite3.Connection, code: str) -> dict | None:
             (person.id, *loose),
         ),
         "presence": _rows(conn, "SELECT * FROM presence WHERE attendee_id = ? ORDER BY list", (person.id,)),
+        "corrections": _rows(conn, "SELECT * FROM corrections WHERE attendee_id = ? ORDER BY id", (person.id,)),
     }
 
 

@@ -147,8 +147,34 @@ UPDATE signups SET promoted_at = updated_at, told_at = updated_at WHERE status =
 """
 
 
+# v7: the desk's corrections of a walk-in's name, organisation or city (kiosk/store/corrections.py).
+# Append-only: rows are never deleted, and an update may only blank the two values (a privacy
+# purge or a person's request to be forgotten), never rewrite what was logged.
+V7_CORRECTIONS = """
+CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY,
+    attendee_id INTEGER NOT NULL REFERENCES attendees (id),
+    at TEXT NOT NULL,
+    device TEXT NOT NULL,
+    field TEXT NOT NULL CHECK (field IN ('name', 'organisation', 'city')),
+    old_value TEXT NOT NULL,
+    new_value TEXT NOT NULL
+);
+CREATE INDEX corrections_attendee ON corrections (attendee_id, id);
+CREATE TRIGGER corrections_no_delete BEFORE DELETE ON corrections BEGIN
+    SELECT RAISE(ABORT, 'corrections is an append-only log');
+END;
+CREATE TRIGGER corrections_only_blanked BEFORE UPDATE ON corrections
+WHEN NOT (new.old_value = '' AND new.new_value = '' AND new.id = old.id AND new.attendee_id = old.attendee_id
+          AND new.at = old.at AND new.device = old.device AND new.field = old.field) BEGIN
+    SELECT RAISE(ABORT, 'corrections is an append-only log: its values can only be blanked');
+END;
+"""
+
+
 MIGRATIONS: list[tuple[str, Callable | None]] = [
     (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies), (V6_PROMOTION, None),
+    (V7_CORRECTIONS, None),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
