@@ -1,18 +1,23 @@
 """Where the database and programme are, the language, the clock and the staff PIN.
 
 Each setting comes from a command-line flag, else an environment variable, else a default:
-`KIOSK_DB`, `KIOSK_PROGRAMME`, `KIOSK_LANG` (nl, en), `KIOSK_NOW` (+ `KIOSK_NOW_FROZEN`),
-`KIOSK_STAFF_PIN`, `KIOSK_DEVICE` (the name this desk or door writes into the scan log).
+`KIOSK_DB`, `KIOSK_PROGRAMME`, `KIOSK_LANG` (nl, en), `KIOSK_NOW` (+ `KIOSK_NOW_FROZEN`; a running
+KIOSK_NOW is shared by the processes on one database), `KIOSK_STAFF_PIN`, `KIOSK_DEVICE` (the name
+this desk or door writes into the scan log).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
+import sqlite3
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.clock import Clock
+from kiosk.clock import Clock, parse_now, rehearsal_notes
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
@@ -81,6 +86,32 @@ class Settings:
         pin = (self.staff_pin or "").strip()
         return len(pin) < 4 or pin == DEFAULT_STAFF_PIN
 
-    def clock(self, event_date=None, tz: str = "Europe/Amsterdam") -> Clock:
-        """The clock these settings describe."""
-        return Clock.from_env(self.now, self.now_frozen, event_date=event_date, tz=tz)
+    def clock(
+        self, event_date=None, tz: str = "Europe/Amsterdam", *, db: sqlite3.Connection | None = None,
+        say: Callable[[str], None] | None = None,
+    ) -> Clock:
+        """The clock these settings describe; with `db`, a running KIOSK_NOW is that database's.
+
+        Every process on one database with the same running KIOSK_NOW shares one rehearsal clock
+        (kiosk.store.rehearsal): a desk restarted at 09:25 goes on at 09:25, not at KIOSK_NOW
+        again. Frozen and real clocks are not shared (the stored rehearsal is ignored). `say`
+        gets what is worth a line on stderr (another KIOSK_NOW running on the same database).
+        """
+        if db is None or not self.now or self.now_frozen:
+            return Clock.from_env(self.now, self.now_frozen, event_date=event_date, tz=tz)
+        from kiosk.store.db import StoreFault, explain
+        from kiosk.store.rehearsal import shared_rehearsal
+
+        say = say or (lambda line: print(line, file=sys.stderr))
+        start = parse_now(self.now, event_date=event_date, tz=tz)
+        real = dt.datetime.now(dt.timezone.utc)
+        try:
+            chosen, began_now, stored = shared_rehearsal(db, start, real=real)
+        except StoreFault as error:
+            # The clock must not stop a command; the write that follows says what is wrong.
+            say(f"KIOSK_NOW={self.now}: the shared rehearsal clock could not be read or stored ({explain(error)}); "
+                "this process runs its own from KIOSK_NOW.")
+            return Clock(start, tz=tz)
+        for line in rehearsal_notes(self.now, chosen, began_now, stored, real):
+            say(line)
+        return Clock(chosen.at(real), tz=tz)

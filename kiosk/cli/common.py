@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.domain.source import DeferredProgramme, EventFacts, ProgrammeError, ProgrammeSource
 from kiosk.store import open_store
@@ -40,6 +41,7 @@ class Env:
     _deferred: DeferredProgramme | None = field(default=None, repr=False)
     _event: EventFacts | None = field(default=None, repr=False)
     _db: sqlite3.Connection | None = field(default=None, repr=False)
+    _clock: Clock | None = field(default=None, repr=False)
 
     def deferred(self) -> DeferredProgramme:
         """The programme file, read (exit 2 when it cannot be) but not necessarily validated yet."""
@@ -84,10 +86,17 @@ class Env:
         assert self._event is not None
         return self._event
 
+    def clock(self) -> Clock:
+        """The event's clock, made once: a running KIOSK_NOW is this database's shared rehearsal clock."""
+        if self._clock is None:
+            event = self.event()
+            self._clock = self.settings.clock(event.date, event.timezone, db=self.db(),
+                                              say=lambda line: click.echo(line, err=True))
+        return self._clock
+
     def now(self):
         """The current moment on the event's clock."""
-        event = self.event()
-        return self.settings.clock(event.date, event.timezone).now()
+        return self.clock().now()
 
 
 pass_env = click.make_pass_decorator(Env)

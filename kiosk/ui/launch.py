@@ -73,7 +73,7 @@ def build_app(
     env = env or Env(settings)
     env.db()
     event = env.event()
-    clock = clock or settings.clock(event.date, event.timezone)
+    clock = clock or env.clock()  # a running KIOSK_NOW: the rehearsal clock this database shares
     ctx = UiContext(settings, env.deferred(), event, clock, role=role, door_session=session_id, public=public)
     return KioskApp(ctx, integrity=integrity)
 
