@@ -90,3 +90,19 @@ def test_the_feed_says_left_the_room_in_english_too():
            "accepted": 1, "reason": "exit", "raw_code": "ANNA44", "name": "Anna de Vries"}
     assert scan_line(row, "en").endswith("· Left the room")
     assert scan_line({**row, "list": "venue"}, "en").endswith("· Checked out")
+
+
+async def test_at_40x12_the_answer_still_shows_under_the_input(settings, db, people):
+    """A small split pane: the spacing gives way, the input and the answer (name and first line) stay on screen."""
+    app = door_app(settings)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        await door_scan_keys(app, pilot, "ANNA44")
+        app.ctx.clock = Clock(at("12:40:05"), frozen=True)
+        await door_scan_keys(app, pilot, "ANNA44")
+        footer_row = 11
+        for selector in ("#door-input", "#door-name", "#door-message", "#door-count"):
+            region = app.screen.query_one(selector).region
+            assert region.height >= 1 and region.bottom <= footer_row, (selector, region)
+        assert door_answer(app) == ("Anna de Vries\nAl binnen sinds 12:40", "amber")
+        assert "1 / 15" in count_text(app)

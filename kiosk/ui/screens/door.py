@@ -106,6 +106,8 @@ class DoorScreen(Screen[None]):
         *bilingual("f8", "toggle_direction", "In/Uit", "In/Out"),
         *bilingual("ctrl+z", "undo", "Herstel", "Undo"),
     ]
+    # Below 20 rows (a small split pane) the spacing gives way, so the answer still shows under the input.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
 
     direction: reactive[str] = reactive("entry")
     session_id: reactive[str | None] = reactive(None)
