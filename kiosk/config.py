@@ -4,6 +4,11 @@ Each setting comes from a command-line flag, else an environment variable, else 
 `KIOSK_DB`, `KIOSK_PROGRAMME`, `KIOSK_LANG` (nl, en), `KIOSK_NOW` (+ `KIOSK_NOW_FROZEN`; a running
 KIOSK_NOW is shared by the processes on one database), `KIOSK_STAFF_PIN`, `KIOSK_DEVICE` (the name
 this desk or door writes into the scan log).
+
+The database's default depends on how the kiosk runs: in a checkout (`make run`, an editable
+install) it is `data/kiosk.db` beside the programme; an installed tool (a wheel, pipx, uv tool)
+keeps it in the user's data folder (`~/.local/share/netwerkdag-kiosk/kiosk.db` on Linux), since
+its own folder is site-packages, which is no place for a day's data.
 """
 
 from __future__ import annotations
@@ -18,14 +23,42 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.clock import Clock, parse_now, rehearsal_notes
+from kiosk.shipped import INSTALLED, PROGRAMME
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_DIR / "data"
-DEFAULT_DB = DATA_DIR / "kiosk.db"
-DEFAULT_PROGRAMME = DATA_DIR / "programme.toml"
+APP_NAME = "netwerkdag-kiosk"
+
+
+def _default_db() -> Path:
+    """`data/kiosk.db` in a checkout; the user's data folder for an installed tool."""
+    if not INSTALLED:
+        return Path(__file__).resolve().parent.parent / "data" / "kiosk.db"
+    # Imported only here: a checkout's CLI commands start without it (Textual imports it anyway).
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "kiosk.db"
+
+
+DEFAULT_DB = _default_db()
+DEFAULT_PROGRAMME = PROGRAMME
 # Used when KIOSK_STAFF_PIN is unset (staff screens only: a screen for the public refuses it).
 DEFAULT_STAFF_PIN = "0000"
 LANGUAGES = ("nl", "en")
+
+
+def shown(path: Path) -> str:
+    """A path as a person reads it: the home folder as `~`."""
+    home = Path.home()
+    return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
+
+
+def make_default_db_folder(db_path: Path) -> None:
+    """Create the user data folder when the database is the installed tool's default and it is missing.
+
+    Only that folder: a missing folder of a `--db` someone typed stays an error (a typo, or a drive
+    not plugged in), and the store never creates one. Owner-only, as it holds attendee data.
+    """
+    if INSTALLED and db_path == DEFAULT_DB:
+        db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def default_device() -> str:

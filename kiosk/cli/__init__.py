@@ -9,9 +9,12 @@ from __future__ import annotations
 import click
 
 from kiosk.cli.common import Env
-from kiosk.config import Settings
+from kiosk.config import DEFAULT_DB, DEFAULT_PROGRAMME, Settings, shown
+from kiosk.shipped import INSTALLED
 
 ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
+# An installed tool's programme lives in site-packages: name it, not its long path.
+_SHIPPED_PROGRAMME = "the shipped G40 programme" if INSTALLED else shown(DEFAULT_PROGRAMME)
 # True once this module is loaded and until the subcommand modules are imported (see KioskGroup).
 _unregistered = False
 
@@ -50,8 +53,10 @@ class KioskGroup(click.Group):
 
 
 @click.group(cls=KioskGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Database file (env KIOSK_DB).")
-@click.option("--programme", "programme_path", type=click.Path(dir_okay=False), help="Programme TOML (env KIOSK_PROGRAMME).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help=f"Database file (env KIOSK_DB; default {shown(DEFAULT_DB)}).")
+@click.option("--programme", "programme_path", type=click.Path(dir_okay=False),
+              help=f"Programme TOML (env KIOSK_PROGRAMME; default {_SHIPPED_PROGRAMME}).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Language of the interface (env KIOSK_LANG).")
 @click.option("--role", type=click.Choice(ROLES), default="programme", show_default=True, help="The screen to start in.")
 @click.option("--session", "session_id", help="With --role door: the session at this door.")
@@ -68,6 +73,7 @@ def main(ctx: click.Context, db_path, programme_path, lang, role, session_id, de
       kiosk --role desk --device desk-1
       kiosk --role selfservice       a locked attendee kiosk (leave with the staff PIN)
       kiosk checkin M4RT9Z           check someone in from a script
+      kiosk programme init           a copy of the programme to edit (programme.toml)
     """
     settings = Settings.from_env(db_path=db_path, programme_path=programme_path, lang=lang, device=device)
     ctx.obj = Env(settings)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from kiosk.clock import Clock
-from kiosk.config import Settings
+from kiosk.config import Settings, make_default_db_folder
 from kiosk.domain.source import DeferredProgramme, EventFacts, ProgrammeError, ProgrammeSource
 from kiosk.store import open_store
 from kiosk.store.db import StoreFault, explain
@@ -69,6 +69,7 @@ class Env:
         if self._db is None:
             source = self.deferred().source
             try:
+                make_default_db_folder(self.settings.db_path)
                 db = open_store(self.settings.db_path)
                 self._event = stored_event(db, source.digest) if defer_programme else None
                 if self._event is None:

@@ -1,4 +1,4 @@
-"""`kiosk programme check|show`: validate the programme file, or print it as JSON."""
+"""`kiosk programme check|show|init`: validate the programme file, print it, or copy the shipped one."""
 
 from __future__ import annotations
 
@@ -8,13 +8,34 @@ from pathlib import Path
 import click
 
 from kiosk.cli import main
-from kiosk.cli.common import Env, pass_env
+from kiosk.cli.common import Env, fail, pass_env
+from kiosk.shipped import PROGRAMME as SHIPPED_PROGRAMME
 from kiosk.domain.loader import ProgrammeError, load_programme
 
 
 @main.group("programme")
 def programme_group() -> None:
-    """Check or show the programme (data/programme.toml or --programme)."""
+    """Check, show or start a programme (the shipped G40 programme, or --programme)."""
+
+
+@programme_group.command("init")
+@click.argument("file", default="programme.toml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite FILE when it exists.")
+def init(file: str, force: bool) -> None:
+    """Write a copy of the shipped G40 programme to FILE (default programme.toml) to edit.
+
+    Example: kiosk programme init netwerkdag.toml && kiosk --programme netwerkdag.toml
+    """
+    path = Path(file)
+    if path.exists() and not force:
+        fail(f"{path} exists already; nothing was written. Pick another name, or add --force to overwrite it.")
+    try:
+        path.write_bytes(SHIPPED_PROGRAMME.read_bytes())
+    except OSError as error:
+        fail(f"{path} cannot be written: {error.strerror or error}.")
+    click.echo(f"Wrote {path}: a copy of the G40 programme to edit (what is still to fill in, the date, "
+               f"rooms and capacities, is marked IN TE VULLEN). Check it with `kiosk programme check {path}`; start on it with "
+               f"`kiosk --programme {path}` (or KIOSK_PROGRAMME={path}).")
 
 
 @programme_group.command("check")

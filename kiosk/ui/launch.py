@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kiosk.cli.common import Env, fail
 from kiosk.clock import Clock
-from kiosk.config import Settings
+from kiosk.config import Settings, shown
 from kiosk.store.db import StoreError, StoreFault, check_integrity, connect, explain
 
 DEMO_SIZE = 200
@@ -127,3 +127,6 @@ def _seed_demo_if_empty(env: Env, db) -> None:
     from kiosk.store.scans import stamp
 
     upsert_attendees(db, demo_roster(DEMO_SIZE), stamp(env.now()), source="demo", rng=demo_rng())
+    # Said on stderr, which stays on the terminal after the app: where the day's data now lives.
+    print(f"kiosk: new database {shown(env.settings.db_path)} with {DEMO_SIZE} fictional demo attendees "
+          "(--db or KIOSK_DB for another file)", file=sys.stderr)

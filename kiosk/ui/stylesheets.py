@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-STYLES = Path(__file__).resolve().parent.parent.parent / "styles"
+from kiosk.shipped import STYLES
+
 SHARED = STYLES / "app.tcss"
 
 
