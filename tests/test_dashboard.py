@@ -217,3 +217,23 @@ async def test_a_fully_booked_session_coming_next_reads_full_before_its_people_a
         await pilot.pause()
         boat = next(line for line in screen_text(app).splitlines() if "Vaartocht" in line and "12:45" in line)
         assert "vol" in boat and "ruimte" not in boat
+
+
+async def test_the_walk_in_and_the_plenary_items_count_the_venue(settings, db, people):
+    for code, hhmm in [("CELIK1", "09:16"), ("HOF222", "09:19"), ("SOREN3", "09:21"), ("ANNA44", "09:24")]:
+        record_scan(db, code, now=at(hhmm), device="desk-1")
+    record_scan(db, "SOREN3", now=at("09:26"), device="exit-1", direction="exit")
+    app = dashboard(settings, "09:30")  # the Inloop (walk-in) runs; the opening comes next
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        rows = [str(r.render()) for r in app.screen.query(".occupancy-row")]
+        inloop = next(row for row in rows if "Inloop" in row)
+        # Nobody scans at the Inloop's door: it shows the 3 inside the venue, and says they are the venue's.
+        assert inloop.split()[0] == "3" and "in de locatie" in inloop
+        opening = next(row for row in rows if "Opening" in row)
+        assert opening.split()[0] == "3" and "in de locatie" in opening
+    app = dashboard(settings, "11:45")  # a round of sessions: their own doors' counts, as before
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        slim = next(str(r.render()) for r in app.screen.query(".occupancy-row") if "Slim met Stroom" in str(r.render()))
+        assert slim.split()[0] == "0" and "in de locatie" not in slim

@@ -1,5 +1,8 @@
 """`kiosk export attendance|scans|signups` and `kiosk report`: the figures after the day.
 
+`kiosk report` prints every figure as a table for a person; `--format csv|json` writes one kind of
+row a file (`--rows`, default the sessions), with the same figures and the same '-'/null rules.
+
 CSV is plain UTF-8 with `,` by default (for scripts and other tools); `--excel-nl` writes what
 Excel in a Dutch locale opens by double-click: `;` as separator, a UTF-8 BOM, CRLF, and cells that
 Excel would run as a formula (`=`, `+`, `-`, `@` first) prefixed with `'`.
@@ -12,22 +15,39 @@ kiosk.interop.private_file), and on stdout the notice goes to stderr.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 import click
 
 from kiosk.cli import export_group, main
 from kiosk.cli.common import Env, fail, pass_env
+from kiosk.cli.report_table import (
+    arrival_lines,
+    everyone_lines,
+    session_lines,
+    totals_lines,
+    venue_lines,
+)
 from kiosk.interop.private_file import narrow_stdout, open_private, personal_target
 from kiosk.store import StoreError
 from kiosk.store.exports import (
-    ATTENDANCE_COLUMNS, SCAN_COLUMNS, SIGNUP_COLUMNS, iter_attendance, iter_scans, iter_signups, session_report,
+    ATTENDANCE_COLUMNS,
+    SCAN_COLUMNS,
+    SIGNUP_COLUMNS,
+    iter_attendance,
+    iter_scans,
+    iter_signups,
 )
+from kiosk.store.replay import replay_lists
+from kiosk.store.report import round_report, session_report
+from kiosk.store.report_venue import arrivals_per_interval, everyone_items, venue_report
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -127,45 +147,65 @@ for _what in EXPORTS:
     _export_command(_what)
 
 
-REPORT_COLUMNS = [
-    ("title", "session"), ("starts_at", "start"), ("capacity", "cap"), ("signed_up", "signed up"),
-    ("waitlisted", "waitlist"), ("attended", "attended"), ("no_shows", "no-shows"), ("peak_inside", "peak inside"),
-]
+REPORT_ROWS = ("venue", "arrivals", "everyone", "rounds", "sessions")
 
 
 @main.command("report")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--excel-nl", is_flag=True, help="With --format csv: ';', a BOM, CRLF.")
+@click.option("--rows", type=click.Choice(REPORT_ROWS),
+              help="Only these figures (csv and json: one kind a file; default sessions, the table: all).")
+@click.option("--interval", type=click.Choice(["15", "30"]), default="15", show_default=True,
+              help="Arrivals per this many minutes.")
 @pass_env
-def report(env: Env, fmt: str, excel_nl: bool) -> None:
-    """Per session: signed up, attended, no-shows and the most people inside at once.
+def report(env: Env, fmt: str, excel_nl: bool, rows: str | None, interval: str) -> None:
+    """The day's figures: arrivals at the venue, and per round who signed up and who came.
 
-    Attended: distinct people with an entry scan at the session's door (not undone).
-    No-shows: confirmed sign-ups who never entered. Peak inside: replayed from the door scans.
-    Example: kiosk report --format csv --excel-nl > report.csv
+    \b
+    venue     came (of the expected, plus walk-ins), no-shows, the peak inside and when
+    arrivals  first arrivals per 15 (or 30) minutes, with the running total
+    everyone  walk-in, opening, plenary talks, closing: inside the venue when each began, the most during
+    rounds    per round: signed up, attended (at their choice, elsewhere, without a seat), no-shows
+    sessions  per session with a door: signed up, waitlist, attended, no-shows, peak inside
+
+    Attended: distinct people with an entry scan at the session's door (not undone). No-shows:
+    confirmed sign-ups who never entered, counted once the session has ended ('-' before).
+    Example: kiosk report --format csv --excel-nl --rows sessions > report.csv
     """
+    db, minutes = env.db(), int(interval)
+    programme, now = env.programme(), env.now()
+    # Rounds in the programme model's words, in the order of the day (a round without sessions last).
+    rounds = [(r.id, r.name) for r in sorted(
+        programme.rounds, key=lambda r: (programme.round_start(r.id) is None, programme.round_start(r.id) or dt.time())
+    )]
     try:
-        lines = session_report(env.db(), now=env.now())
+        replay = replay_lists(db)  # the log replayed once for the venue's peak and every session's
+        if fmt != "table":
+            kind = rows or "sessions"
+            lines: Sequence[Any] = (
+                [venue_report(db, now, replay)] if kind == "venue"
+                else arrivals_per_interval(db, minutes) if kind == "arrivals"
+                else everyone_items(db, replay) if kind == "everyone"
+                else round_report(db, rounds, now, replay) if kind == "rounds"
+                else session_report(db, now, replay)
+            )
+            with _output(None, bom=excel_nl and fmt == "csv") as out:
+                columns = list(lines[0].as_dict()) if lines else []
+                write_rows((line.as_dict() for line in lines), columns, fmt, out, excel_nl=excel_nl)
+            return
+        width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 120)
+        text: list[str] = []
+        if rows in (None, "venue"):
+            text += venue_lines(venue_report(db, now, replay))
+        if rows in (None, "arrivals"):
+            text += ([""] if text else []) + arrival_lines(arrivals_per_interval(db, minutes), minutes)
+        if rows in (None, "everyone"):
+            items = everyone_lines(everyone_items(db, replay), width)
+            text += ([""] if text and items else []) + items
+        if rows in (None, "rounds", "sessions"):
+            sessions = session_report(db, now, replay)
+            text += session_lines(round_report(db, rounds, now, replay), sessions, width) + totals_lines(sessions)
     except StoreError as error:
         fail(str(error))
-    if fmt != "table":
-        columns = list(lines[0].as_dict()) if lines else []
-        with _output(None, bom=excel_nl and fmt == "csv") as out:
-            write_rows((line.as_dict() for line in lines), columns, fmt, out, excel_nl=excel_nl)
-        return
-    table = [[label for _, label in REPORT_COLUMNS]]
-    for line in lines:
-        values = line.as_dict()
-        values["title"] = values["title"] if len(values["title"]) <= 40 else values["title"][:39] + "…"
-        table.append(["-" if values[key] is None else str(values[key]) for key, _ in REPORT_COLUMNS])
-    widths = [max(len(row[i]) for row in table) for i in range(len(REPORT_COLUMNS))]
-    for number, row in enumerate(table):
-        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
-        click.echo("  ".join(cells).rstrip())
-        if number == 0:
-            click.echo("  ".join("-" * width for width in widths))
-    totals = [sum(getattr(line, key) or 0 for line in lines) for key in ("signed_up", "attended", "no_shows")]
-    click.echo(f"\n{len(lines)} sessions; signed up {totals[0]}, attended {totals[1]}, no-shows {totals[2]}")
-    if any(line.no_shows is None for line in lines):
-        click.echo("no-shows '-': the session has not ended yet")
+    click.echo("\n".join(text).lstrip("\n"))
     sys.stdout.flush()

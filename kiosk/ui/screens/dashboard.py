@@ -156,11 +156,13 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-now-title", Static).update(
             Content(T["now"](lang, time=now.strftime("%H:%M")) if running else T["now_none"](lang))
         )
-        self.query_one("#dash-running", OccupancyTable).show([running_line(s, lang) for s in running], lang)
+        # Items for everyone (walk-in, plenary, breaks, closing) count the venue: nobody scans at their door.
+        venue = stats.inside_venue
+        self.query_one("#dash-running", OccupancyTable).show([running_line(s, lang, venue) for s in running], lang)
         if upcoming:
             load = expected_load(ctx.db(), [s.id for s in upcoming])
             title = T["next"](lang, time=upcoming[0].starts_at)
-            lines = [next_line(s, *load.get(s.id, (0, 0)), lang) for s in upcoming]
+            lines = [next_line(s, *load.get(s.id, (0, 0)), lang, venue) for s in upcoming]
         else:
             title, lines = T["next_none"](lang), []
         self.query_one("#dash-next-title", Static).update(Content(title))

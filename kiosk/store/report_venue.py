@@ -1,0 +1,167 @@
+"""`kiosk report` for the venue: how many came of how many expected, when, the peak, who never came.
+
+Arrivals are first arrivals from `presence` (an undone check-in is no arrival; a door that let in
+someone who skipped the desk made their arrival). "Expected" is everyone registered beforehand
+and not cancelled; walk-ins are counted beside it, not in it, so "288 of 297" compares like with
+like. The peak inside and the items for everyone (walk-in, opening, plenary talks, closing) are
+read from the venue's replayed scans (kiosk.store.replay), undo annulments respected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import asdict, dataclass
+
+from kiosk.domain.counting import venue_wide
+from kiosk.store.replay import ListReplay, replay_lists
+from kiosk.store.report import ended, entered_counts
+from kiosk.store.scans import VENUE
+
+INTERVALS = (15, 30)
+
+
+@dataclass
+class VenueReport:
+    """The day at the venue's entrance."""
+
+    arrived: int  # everyone who came, walk-ins included
+    expected: int  # registered beforehand (not walk-ins), not cancelled
+    arrived_expected: int  # ... of whom came
+    walk_ins: int  # added at the desk on the day (and so arrived)
+    cancelled: int
+    not_arrived: int  # expected and not (yet) come
+    no_shows: int | None  # the same once the day's last item has begun; None before
+    peak_inside: int
+    peak_at: str | None  # HH:MM
+    exits: int  # scanned out at the venue's exit
+    inside_now: int
+
+    def as_dict(self) -> dict:
+        """The figures as a plain dict (for JSON and CSV)."""
+        return asdict(self)
+
+
+@dataclass
+class ArrivalBucket:
+    """First arrivals in one quarter (or half) hour, and everyone arrived by its end."""
+
+    starts: str  # HH:MM (YYYY-MM-DD HH:MM when the arrivals span several dates)
+    ends: str
+    arrived: int
+    total: int
+
+    def as_dict(self) -> dict:
+        """The bucket as a plain dict (for JSON and CSV)."""
+        return asdict(self)
+
+
+@dataclass
+class EveryoneItem:
+    """An item for everyone, counted at the venue: inside when it began and the most while it ran."""
+
+    session_id: str
+    title: str
+    kind: str
+    starts_at: str
+    ends_at: str | None
+    inside_at_start: int
+    most_inside: int
+    door_entries: int  # people scanned in at a door set to this item (usually none)
+
+    def as_dict(self) -> dict:
+        """The item as a plain dict (for JSON and CSV)."""
+        return asdict(self)
+
+
+def venue_report(
+    db: sqlite3.Connection, now: dt.datetime | None = None, replay: dict[str, ListReplay] | None = None
+) -> VenueReport:
+    """The venue's figures; no-shows only once the day's last item has begun (`now` None: after the day)."""
+    (arrived, expected, arrived_expected, walk_ins, cancelled) = db.execute(
+        """SELECT COUNT(p.attendee_id),
+                  SUM(a.status = 'registered' AND a.source != 'walk_in'),
+                  SUM(a.status = 'registered' AND a.source != 'walk_in' AND p.attendee_id IS NOT NULL),
+                  SUM(a.source = 'walk_in' AND p.attendee_id IS NOT NULL),
+                  SUM(a.status = 'cancelled')
+           FROM attendees a
+           LEFT JOIN presence p ON p.attendee_id = a.id AND p.list = ? AND p.first_entry_at IS NOT NULL""",
+        (VENUE,),
+    ).fetchone()
+    expected, arrived_expected = expected or 0, arrived_expected or 0
+    inside_now = db.execute("SELECT COUNT(*) FROM presence WHERE list = ? AND inside = 1", (VENUE,)).fetchone()[0]
+    venue = (replay_lists(db) if replay is None else replay).get(VENUE, ListReplay())
+    day_over = all(ended(day, end, now) for day, end in _last_items(db))
+    not_arrived = expected - arrived_expected
+    return VenueReport(
+        arrived, expected, arrived_expected, walk_ins or 0, cancelled or 0, not_arrived,
+        not_arrived if day_over else None, venue.peak, venue.peak_at[11:16] if venue.peak_at else None,
+        venue.exits, inside_now,
+    )
+
+
+def _last_items(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(day, the time it is over) of every item; an open end (the closing) is over once it begins."""
+    event_date = (db.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0]
+    return [
+        (day or "", end)
+        for day, end in db.execute("SELECT COALESCE(day, ?), COALESCE(ends_at, starts_at) FROM sessions", (event_date,))
+    ]
+
+
+def arrivals_per_interval(db: sqlite3.Connection, minutes: int = 15) -> list[ArrivalBucket]:
+    """First arrivals per `minutes` (15 or 30), from the first arrival's interval to the last's, none skipped."""
+    if minutes not in INTERVALS:
+        raise ValueError(f"minutes must be one of {INTERVALS}, not {minutes}")
+    counts: dict[tuple[str, int], int] = {}
+    for (at,) in db.execute(
+        "SELECT first_entry_at FROM presence WHERE list = ? AND first_entry_at IS NOT NULL", (VENUE,)
+    ):
+        minute = int(at[11:13]) * 60 + int(at[14:16])
+        key = (at[:10], minute // minutes * minutes)
+        counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return []
+    dates = sorted({date for date, _ in counts})
+    buckets, total = [], 0
+    for date in dates:
+        starts = [m for d, m in counts if d == date]
+        for start in range(min(starts), max(starts) + 1, minutes):
+            n = counts.get((date, start), 0)
+            total += n
+            prefix = f"{date} " if len(dates) > 1 else ""
+            buckets.append(ArrivalBucket(f"{prefix}{_hhmm(start)}", f"{prefix}{_hhmm(start + minutes)}", n, total))
+    return buckets
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def everyone_items(
+    db: sqlite3.Connection, replay: dict[str, ListReplay] | None = None
+) -> list[EveryoneItem]:
+    """The walk-in, the opening, plenary talks and the closing, with the venue's count while each ran.
+
+    Breaks are left out (the same people as the plenary items either side of them; no one asks how
+    many had coffee) unless a door scanned people into one.
+    """
+    replay = replay_lists(db) if replay is None else replay
+    venue = replay.get(VENUE, ListReplay())
+    event_date = (db.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0]
+    entries = entered_counts(db)
+    items = []
+    for sid, title, kind, start, end, signup, day in db.execute(
+        "SELECT id, title, kind, starts_at, ends_at, signup, COALESCE(day, ?) FROM sessions ORDER BY position",
+        (event_date,),
+    ):
+        if not venue_wide(kind, bool(signup)) or (kind == "break" and not entries.get(sid)):
+            continue
+        dated = bool(day)
+        first = f"{day}T{start}" if dated else start
+        last = (f"{day}T{end}" if dated else end) if end else None
+        items.append(EveryoneItem(
+            sid, title, kind, start, end, venue.inside_before(first, dated=dated),
+            venue.most_between(first, last, dated=dated), entries.get(sid, 0),
+        ))
+    return items
