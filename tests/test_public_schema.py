@@ -1,7 +1,7 @@
 """The file is a public interface: what the README documents is what an organiser finds.
 
 Organisers open the kiosk's file with sqlite-utils or Datasette; these tests do the same with
-sqlite-utils (a test dependency only: the kiosk itself talks to SQLite directly).
+sqlite-utils (installed with the kiosk for organisers; the kiosk itself talks to SQLite directly).
 """
 
 from __future__ import annotations
