@@ -162,14 +162,17 @@ def report(env: Env, fmt: str, excel_nl: bool, rows: str | None, interval: str) 
     """The day's figures: arrivals at the venue, and per round who signed up and who came.
 
     \b
-    venue     came (of the expected, plus walk-ins), no-shows, the peak inside and when
+    venue     came (of the expected, plus walk-ins), no-shows, peak inside
     arrivals  first arrivals per 15 (or 30) minutes, with the running total
-    everyone  walk-in, opening, plenary talks, closing: inside the venue when each began, the most during
-    rounds    per round: signed up, attended (at their choice, elsewhere, without a seat), no-shows
-    sessions  per session with a door: signed up, waitlist, attended, no-shows, peak inside
+    everyone  walk-in, opening, plenary talks, closing: the venue's count
+    rounds    per round: signed up, attended, no-shows
+    sessions  per session with a door: signed up, waitlist, attended,
+              no-shows, peak inside
 
     Attended: distinct people with an entry scan at the session's door (not undone). No-shows:
     confirmed sign-ups who never entered, counted once the session has ended ('-' before).
+
+    \b
     Example: kiosk report --format csv --excel-nl --rows sessions > report.csv
     """
     db, minutes = env.db(), int(interval)

@@ -12,7 +12,6 @@ without passing the exit scan, so its figures are an upper bound after the morni
 from __future__ import annotations
 
 import sqlite3
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from kiosk.store.scans import VENUE
@@ -27,25 +26,23 @@ class ListReplay:
     exits: int = 0
     # (log time, inside after that scan) for every scan that changed the count; kept only when asked.
     timeline: list[tuple[str, int]] = field(default_factory=list)
-    _cut: tuple[tuple[bool, int], list[str]] | None = field(default=None, repr=False, compare=False)
-
-    def _keys(self, dated: bool) -> list[str]:
-        """The timeline's times cut to the minute (made once per form: a report asks a few times)."""
-        if self._cut is None or self._cut[0] != (dated, len(self.timeline)):
-            self._cut = ((dated, len(self.timeline)), [_key(at, dated) for at, _ in self.timeline])
-        return self._cut[1]
 
     def inside_before(self, moment: str, *, dated: bool = True) -> int:
-        """How many were inside just before `moment` (`YYYY-MM-DDTHH:MM`, or `HH:MM` when not `dated`)."""
-        index = bisect_left(self._keys(dated), moment)
-        return self.timeline[index - 1][1] if index else 0
+        """How many were inside just before `moment` (`YYYY-MM-DDTHH:MM`, or `HH:MM` when not `dated`).
+
+        The count after the last scan, in log order, logged before that minute. A linear walk, not
+        a bisection: a scan queued offline is logged after later ones, so the times need not be sorted.
+        """
+        count = 0
+        for at, inside in self.timeline:
+            if _key(at, dated) < moment:
+                count = inside
+        return count
 
     def most_between(self, start: str, end: str | None, *, dated: bool = True) -> int:
         """The most inside at any moment from `start` up to `end` (None: to the end of the log)."""
-        keys = self._keys(dated)
-        first = bisect_left(keys, start)
-        last = bisect_left(keys, end) if end is not None else len(keys)
-        during = [count for _, count in self.timeline[first:last]]
+        during = [inside for at, inside in self.timeline
+                  if start <= _key(at, dated) and (end is None or _key(at, dated) < end)]
         return max([self.inside_before(start, dated=dated), *during])
 
 

@@ -33,7 +33,7 @@ class VenueReport:
     not_arrived: int  # expected and not (yet) come
     no_shows: int | None  # the same once the day's last item has begun; None before
     peak_inside: int
-    peak_at: str | None  # HH:MM
+    peak_at: str | None  # HH:MM (YYYY-MM-DD HH:MM on an event of several days)
     exits: int  # scanned out at the venue's exit
     inside_now: int
 
@@ -91,11 +91,15 @@ def venue_report(
     expected, arrived_expected = expected or 0, arrived_expected or 0
     inside_now = db.execute("SELECT COUNT(*) FROM presence WHERE list = ? AND inside = 1", (VENUE,)).fetchone()[0]
     venue = (replay_lists(db) if replay is None else replay).get(VENUE, ListReplay())
-    day_over = all(ended(day, end, now) for day, end in _last_items(db))
+    items = _last_items(db)
+    day_over = all(ended(day, end, now) for day, end in items)
+    # On an event of several days the peak names its date too.
+    peak_at = (venue.peak_at[:10] + " " + venue.peak_at[11:16] if len({d for d, _ in items}) > 1
+               else venue.peak_at[11:16]) if venue.peak_at else None
     not_arrived = expected - arrived_expected
     return VenueReport(
         arrived, expected, arrived_expected, walk_ins or 0, cancelled or 0, not_arrived,
-        not_arrived if day_over else None, venue.peak, venue.peak_at[11:16] if venue.peak_at else None,
+        not_arrived if day_over else None, venue.peak, peak_at,
         venue.exits, inside_now,
     )
 
