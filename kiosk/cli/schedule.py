@@ -7,6 +7,7 @@ badges hold names, so their file names say so (persoonsgegevens-NAME unless the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from kiosk.cli import ROLES, export_group, import_group, main
 from kiosk.cli.common import Env, fail, pass_env
 from kiosk.interop.private_file import personal_target, private_output
 
-FORMATS = {"frab-xml": ".xml", "frab-json": ".json", "ics": ".ics"}
+FORMATS = {"frab-xml": ".xml", "frab-json": ".json", "schedule2-json": ".json", "ics": ".ics"}
 
 
 def _write(text: str | bytes, output: str | None, what: str) -> None:
@@ -40,13 +41,15 @@ def _event_day(env: Env) -> dt.date:
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="The programme TOML to write (default: stdout).")
 def import_schedule(file: str, output: str | None) -> None:
-    """Read a frab/pretalx schedule (XML or JSON) and write it as a programme TOML.
+    """Read a frab/pretalx schedule (XML or JSON) or a schedule 2.0 file (the CCC hub's) as a programme TOML.
 
-    Warnings (fields left out, odd values) go to stderr; the result passes `kiosk programme check`.
+    The format is found from the content. Warnings (fields left out, odd values) go to stderr;
+    the result passes `kiosk programme check`.
 
     \b
     Examples:
       kiosk import schedule schedule.json --output data/programme.toml
+      kiosk import schedule schedule2.json --output data/programme.toml
       curl -s https://pretalx.example/democon/schedule/export/schedule.json > s.json
     """
     from kiosk.interop.frab import ScheduleError, read_schedule
@@ -63,21 +66,26 @@ def import_schedule(file: str, output: str | None) -> None:
     name = Path(output).name if output and output != "-" else "programme.toml"
     _write(to_toml(result.programme, source=Path(file).name, name=name), output, "programme written")
     programme = result.programme
-    click.echo(f"{len(programme.sessions)} items, {len(programme.rooms)} rooms, {len(programme.days())} days", err=True)
+    click.echo(f"{len(programme.sessions)} items, {len(programme.rooms)} rooms, {len(programme.days())} days"
+               f" ({result.format})", err=True)
 
 
 @export_group.command("schedule")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="frab-xml", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--language", default="nl", show_default=True, metavar="CODE",
+              help="schedule2-json: the two-letter language of events that do not say theirs "
+                   "(when no session says one; else the most common one).")
 @pass_env
-def export_schedule(env: Env, fmt: str, output: str | None) -> None:
-    """Write the programme as frab XML, frab JSON or iCalendar.
+def export_schedule(env: Env, fmt: str, output: str | None, language: str) -> None:
+    """Write the programme as frab XML, frab JSON, schedule 2.0 JSON or iCalendar.
 
     A programme without a date is exported on today's date (or the KIOSK_NOW date).
 
     \b
     Examples:
       kiosk export schedule --format frab-xml --output schedule.xml
+      kiosk export schedule --format schedule2-json --output schedule2.json
       kiosk export schedule --format ics --output netwerkdag.ics
     """
     programme = env.programme()
@@ -88,6 +96,12 @@ def export_schedule(env: Env, fmt: str, output: str | None) -> None:
         from kiosk.interop.ics import to_ics
 
         text = to_ics(programme, now=env.now(), on=day)
+    elif fmt == "schedule2-json":
+        from kiosk.interop.frab_schedule2_write import to_schedule2_json
+
+        if not re.fullmatch(r"[a-z]{2}", language):
+            fail(f"--language {language!r}: give a two-letter code such as nl or en.")
+        text = to_schedule2_json(programme, on=day, language=language)
     else:
         from kiosk.interop.frab_write import to_json, to_xml
 

@@ -13,6 +13,10 @@ shows a tab per day), and `day_index` picks the day the clock is on. Items witho
 run side by side in different rooms (a pretalx or frab schedule has no rounds) share a row per
 start time, one cell per room in room order, instead of each spanning the width; lone ones
 (the G40 plenaries and breaks) still span.
+
+Days that run past midnight (`event.day_change = "04:00"`): every comparison of times here goes
+through the programme's DayClock, so the 00:30 item of a day's night comes after its 23:00 item,
+and at 23:50 "next" is that night's 00:00 row, not the morning's first.
 """
 
 from __future__ import annotations
@@ -20,11 +24,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from kiosk.domain.dayclock import DayClock
 from kiosk.domain.programme import Programme, Session
 from kiosk.domain.text import fold
-
-# An open end (the closing "from 16:30") counts as running until the end of the day.
-END_OF_DAY = dt.time(23, 59, 59)
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,18 @@ class Row:
     round_ids: list[str] = field(default_factory=list)
     # Items without a round that run in parallel rooms: cells are kept in room order.
     parallel: bool = False
+    # The conference day's clock: which times of day belong to the night after it.
+    clock: DayClock = field(default_factory=DayClock)
 
     def contains(self, moment: dt.time) -> bool:
-        """True when `moment` falls inside this slot (an open end runs to the end of the day)."""
-        return self.start <= moment < (self.end or END_OF_DAY)
+        """True when `moment` falls inside this slot (an open end runs to the end of the conference day)."""
+        clock = self.clock
+        end = clock.end_offset(self.end) if self.end is not None else clock.end_of_day
+        return clock.offset(self.start) <= clock.offset(moment) < end
+
+    def starts_after(self, moment: dt.time) -> bool:
+        """True when this slot starts later on the conference day than `moment`."""
+        return self.clock.offset(self.start) > self.clock.offset(moment)
 
     def column_of(self, session_id: str) -> int | None:
         """The index of the cell showing this session (its first, not a continuation), or None."""
@@ -71,47 +81,52 @@ class Row:
         return None
 
 
-def _side_by_side(sessions: list[Session]) -> set[str]:
+def _side_by_side(sessions: list[Session], clock: DayClock) -> set[str]:
     """Ids of items without a round that overlap (or start with) another such item."""
     loose = [s for s in sessions if s.round is None]
     return {
         a.id for a in loose for b in loose
-        if a.id != b.id and (a.overlaps(b) or a.start == b.start)
+        if a.id != b.id and (a.overlaps(b, clock) or a.start == b.start)
     }
 
 
-def _own_slot_rows(sessions: list[Session]) -> list[Row]:
+def _later_end(clock: DayClock, a: dt.time | None, b: dt.time | None) -> bool:
+    """True when end `a` comes after end `b` on the conference day (None: no end yet)."""
+    return a is not None and (b is None or clock.end_offset(a) > clock.end_offset(b))
+
+
+def _own_slot_rows(sessions: list[Session], clock: DayClock) -> list[Row]:
     """Rows before continuation cells: one per item without a round, one per (merged) round."""
     rows: list[Row] = []
     by_round: dict[str, Row] = {}
-    parallel = _side_by_side(sessions)
+    parallel = _side_by_side(sessions, clock)
     by_start: dict[dt.time, Row] = {}
-    for session in sorted(sessions, key=lambda s: s.start):
+    for session in sorted(sessions, key=lambda s: clock.offset(s.start)):
         if session.round is None and session.id in parallel:
             row = by_start.get(session.start)
             if row is None:
-                row = by_start[session.start] = Row(session.start, session.end, parallel=True)
+                row = by_start[session.start] = Row(session.start, session.end, parallel=True, clock=clock)
                 rows.append(row)
             row.cells.append(Cell(session))
-            if session.end and (row.end is None or session.end > row.end):
+            if _later_end(clock, session.end, row.end):
                 row.end = session.end
             continue
         if session.round is None:
-            rows.append(Row(session.start, session.end, [Cell(session)], spanning=True))
+            rows.append(Row(session.start, session.end, [Cell(session)], spanning=True, clock=clock))
             continue
         row = by_round.get(session.round)
         if row is None:
             # A round that starts inside another round's slot joins that row.
             row = next((r for r in rows if r.round_ids and r.contains(session.start)), None)
             if row is None:
-                row = Row(session.start, session.end, round_ids=[])
+                row = Row(session.start, session.end, round_ids=[], clock=clock)
                 rows.append(row)
             row.round_ids.append(session.round)
             by_round[session.round] = row
         row.cells.append(Cell(session))
-        if session.end and (row.end is None or session.end > row.end):
+        if _later_end(clock, session.end, row.end):
             row.end = session.end
-    rows.sort(key=lambda r: r.start)
+    rows.sort(key=lambda r: clock.offset(r.start))
     return rows
 
 
@@ -121,11 +136,12 @@ def build_rows(programme: Programme, sessions: list[Session] | None = None) -> l
     `sessions`: one day's items (`programme.day_sessions(day)`); None lays out all of them.
     """
     sessions = programme.sessions if sessions is None else sessions
+    clock = programme.day_clock
     rooms = {room.id: index for index, room in enumerate(programme.rooms)}
-    rows = _own_slot_rows(sessions)
+    rows = _own_slot_rows(sessions, clock)
     # A row ends where the next one starts: an overrunning session does not stretch its row.
     for row, following in zip(rows, rows[1:]):
-        if row.end is None or row.end > following.start:
+        if row.end is None or clock.end_offset(row.end) > clock.offset(following.start):
             row.end = following.start
     for index, row in enumerate(rows):
         carried = [c for c in row.cells if c.continuation]  # added by an earlier row: keep as is
@@ -134,12 +150,12 @@ def build_rows(programme: Programme, sessions: list[Session] | None = None) -> l
         cells = []
         for cell in in_grid + left_out:  # items missing from the source grid go last
             session = cell.session
-            reaches_on = bool(row.end and session.end and session.end > row.end)
+            reaches_on = row.end is not None and _later_end(clock, session.end, row.end)
             own_time = session.start != row.start or session.end is None or (session.end != row.end and not reaches_on)
             cells.append(Cell(session, own_time=own_time or reaches_on, reaches_on=reaches_on))
             if reaches_on:
                 for later in rows[index + 1:]:
-                    if later.start < session.end:
+                    if clock.offset(later.start) < clock.end_offset(session.end):
                         later.cells.append(Cell(session, own_time=True, continuation=True))
         row.cells = cells + carried
         if row.parallel:
@@ -155,7 +171,7 @@ def running_row(rows: list[Row], moment: dt.time) -> int | None:
 
 def next_row(rows: list[Row], moment: dt.time) -> int | None:
     """The index of the first row that starts after `moment`, or None when the day is over."""
-    return next((i for i, row in enumerate(rows) if row.start > moment), None)
+    return next((i for i, row in enumerate(rows) if row.starts_after(moment)), None)
 
 
 def now_row(rows: list[Row], moment: dt.time) -> int:
@@ -168,7 +184,8 @@ def now_row(rows: list[Row], moment: dt.time) -> int:
 
 
 def day_index(days: list[dt.date | None], today: dt.date) -> int:
-    """The tab to show on `today`: its own day, else the next day to come, else the last day."""
+    """The tab to show on `today` (a conference day: `DayClock.day_of(now)`): its own day, else the
+    next day to come, else the last day."""
     if today in days:
         return days.index(today)
     later = [i for i, day in enumerate(days) if day is not None and day > today]
@@ -176,15 +193,19 @@ def day_index(days: list[dt.date | None], today: dt.date) -> int:
 
 
 def is_today(day: dt.date | None, today: dt.date) -> bool:
-    """True when a grid of `day` runs on `today` (None: the event's unset date, taken as today)."""
+    """True when a grid of `day` runs on conference day `today` (None: the event's unset date, taken as today)."""
     return day is None or day == today
 
 
 def now_row_on(rows: list[Row], day: dt.date | None, now: dt.datetime) -> int:
-    """Where `n` jumps in one day's rows: now on its day, the first row before it, the last after."""
-    if is_today(day, now.date()):
+    """Where `n` jumps in one day's rows: now on its day, the first row before it, the last after.
+
+    At 00:10 in the night after day 1, "now" is still on day 1 (the rows' DayClock says so).
+    """
+    today = rows[0].clock.day_of(now) if rows else now.date()
+    if is_today(day, today):
         return now_row(rows, now.time())
-    return 0 if day > now.date() else len(rows) - 1
+    return 0 if day > today else len(rows) - 1
 
 
 def session_search_text(session: Session) -> str:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from kiosk.domain.dayclock import MIDNIGHT, DayClock
 from kiosk.domain.programme import Event, Programme, Room, Round, Session
 from kiosk.domain.source import ProgrammeError, ProgrammeSource
 
@@ -54,15 +55,18 @@ def parse_programme(raw: dict[str, Any]) -> tuple[Programme | None, list[str]]:
         parts[key] = [_validate(model, item, f"{key}[{i}]", problems) for i, item in enumerate(items)]
     if not parts["sessions"]:
         problems.append("sessions: the programme has no sessions")
-    problems += _cross_check(parts["rooms"], parts["rounds"], parts["sessions"])
+    clock = DayClock(event.day_change) if event is not None else DayClock()
+    problems += _cross_check(parts["rooms"], parts["rounds"], parts["sessions"], clock)
     if problems:
         return None, problems
     programme = Programme(event=event, rooms=parts["rooms"], rounds=parts["rounds"], sessions=parts["sessions"])
     return programme, []
 
 
-def _cross_check(rooms: list[Room | None], rounds: list[Round | None], sessions: list[Session | None]) -> list[str]:
-    """Rules that span items: unique ids, known references, ends after starts."""
+def _cross_check(rooms: list[Room | None], rounds: list[Round | None], sessions: list[Session | None],
+                 clock: DayClock) -> list[str]:
+    """Rules that span items: unique ids, known references, ends after starts (on the day's clock:
+    with `day_change = "04:00"`, 23:00-01:00 ends after it starts)."""
     problems = []
     for key, items in (("rooms", rooms), ("rounds", rounds), ("sessions", sessions)):
         seen: dict[str, int] = {}
@@ -77,10 +81,11 @@ def _cross_check(rooms: list[Room | None], rounds: list[Round | None], sessions:
     for i, session in enumerate(sessions):
         if session is None:
             continue
-        if session.end is not None and session.end <= session.start:
+        if session.end is not None and not clock.ends_after_start(session.start, session.end):
+            night = f" (the day changes over at {clock.change:%H:%M})" if clock.change != MIDNIGHT else ""
             problems.append(
-                f"sessions[{i}].end: {session.end:%H:%M} is before its start {session.start:%H:%M}"
-                if session.end < session.start
+                f"sessions[{i}].end: {session.end:%H:%M} is before its start {session.start:%H:%M}{night}"
+                if session.end != session.start
                 else f"sessions[{i}].end: {session.end:%H:%M} is the same as its start"
             )
         if session.room is not None and session.room not in room_ids:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
 
+from kiosk.domain.dayclock import MIDNIGHT, DayClock
 from kiosk.domain.text import ascii_words
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -82,6 +83,9 @@ class Event(Strict):
     source: Line = ""
     # Short lowercase name for file names and calendar UIDs (frab's `acronym`); "" derives it from the name.
     acronym: Line = ""
+    # When one conference day gives way to the next: items that start before it (00:30 at a
+    # change of 04:00) belong to the night after their `day` (kiosk.domain.dayclock).
+    day_change: TimeOfDay = MIDNIGHT
 
     @property
     def slug(self) -> str:
@@ -135,7 +139,8 @@ class Session(Strict):
     notes: list[Line] = []
     in_grid: bool = True
     signup: bool = False
-    # Several days: the date of this item; None means the event's own date (a one-day event).
+    # Several days: the conference day of this item; None means the event's own date (a one-day
+    # event). A night item (00:30, before `event.day_change`) keeps the day of the evening before.
     day: dt.date | None = None
     # From frab/pretalx schedules: the thematic track and the spoken language ("" when not known).
     track: Line = ""
@@ -161,11 +166,15 @@ class Session(Strict):
         start = self.start.strftime("%H:%M")
         return f"{start}-{self.end.strftime('%H:%M')}" if self.end else f"{start}-"
 
-    def overlaps(self, other: "Session") -> bool:
-        """True when the two items share any minute; an open end counts as a point in time."""
-        end_a = self.end or self.start
-        end_b = other.end or other.start
-        return self.start < end_b and other.start < end_a
+    def overlaps(self, other: "Session", clock: DayClock | None = None) -> bool:
+        """True when the two items (of one day) share any minute; an open end counts as a point in time.
+
+        `clock`: the programme's `day_clock`, so that a night item comes after the evening's.
+        """
+        clock = clock or DayClock()
+        start_a, end_a = clock.span(self.start, self.end)
+        start_b, end_b = clock.span(other.start, other.end)
+        return start_a < end_b and start_b < end_a
 
 
 class Programme(Strict):
@@ -202,16 +211,35 @@ class Programme(Strict):
     def choice_rounds(self) -> list[Round]:
         """Rounds in which attendees choose, in the order of their first session."""
         rounds = [r for r in self.rounds if r.choice and self.round_sessions(r.id)]
-        return sorted(rounds, key=lambda r: min(s.start for s in self.round_sessions(r.id)))
+        return sorted(rounds, key=lambda r: min(self.order(s) for s in self.round_sessions(r.id)))
 
     def round_start(self, round_id: str) -> dt.time | None:
-        """The earliest start among a round's sessions."""
-        starts = [s.start for s in self.round_sessions(round_id)]
-        return min(starts) if starts else None
+        """The earliest start among a round's sessions (a night item's 00:30 after the evening's 23:00)."""
+        sessions = self.round_sessions(round_id)
+        return min(sessions, key=self.order).start if sessions else None
+
+    def order(self, session: Session) -> tuple[dt.date, dt.timedelta]:
+        """A sort key in time order: conference day, then place on that day (night items last)."""
+        return self.day_of(session) or dt.date.min, self.day_clock.offset(session.start)
+
+    @property
+    def day_clock(self) -> DayClock:
+        """The clock of this programme's conference days (when they change over, see `event.day_change`)."""
+        return DayClock(self.event.day_change)
 
     def day_of(self, session: Session) -> dt.date | None:
-        """The date a session happens on: its own `day`, else the event's date (None when unset)."""
+        """The conference day of a session: its own `day`, else the event's date (None when unset)."""
         return session.day or self.event.date
+
+    def span(self, session: Session, on: dt.date | None = None) -> tuple[dt.datetime, dt.datetime | None]:
+        """The calendar moments (wall clock, naive) a session starts and ends; None for an open end.
+
+        `on`: the date for a programme without one. A night item is on the date after its day.
+        """
+        day = self.day_of(session) or on or dt.date.today()
+        clock = self.day_clock
+        start = clock.moment(day, session.start)
+        return start, (clock.moment(day, session.end, end=True) if session.end is not None else None)
 
     def days(self) -> list[dt.date | None]:
         """The distinct dates of the programme in order; `[None]` for a one-day event without a date."""

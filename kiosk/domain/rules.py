@@ -5,29 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from kiosk.domain.dayclock import DayClock
+
 # Items one can be at alongside something else: lunch in the theatre, a break, the closing drinks.
 COMPATIBLE_KINDS = frozenset({"lunch", "break", "walk-in", "closing"})
 
 
-def choosing_closed(now: dt.datetime, closes_at: str | None, event_date: dt.date | None) -> bool:
+def choosing_closed(now: dt.datetime, closes_at: str | None, event_date: dt.date | None,
+                    clock: DayClock | None = None) -> bool:
     """True once the moment to choose this session has passed.
 
-    `closes_at` is `HH:MM` on the event's date (today when that is unset), or `YYYY-MM-DD HH:MM`
-    for a session of an event of several days, which then closes on its own day.
+    `closes_at` is `HH:MM` on the event's conference day (today's when the date is unset), or the
+    calendar moment `YYYY-MM-DD HH:MM` (a session of an event of several days, or one in the night).
+    `clock`: the programme's DayClock, so that `00:20` on a day that changes at 04:00 is that night.
     """
     if not closes_at:
         return False
-    day = event_date or now.date()
     if len(closes_at) > 5:
-        dated = dt.datetime.fromisoformat(closes_at)
-        day, closes_at = dated.date(), dated.strftime("%H:%M")
-    if now.date() != day:
-        return now.date() > day
-    return now.time() >= dt.time.fromisoformat(closes_at)
+        closing = dt.datetime.fromisoformat(closes_at)
+    else:
+        clock = clock or DayClock()
+        closing = clock.moment(event_date or clock.day_of(now), dt.time.fromisoformat(closes_at))
+    return now.replace(tzinfo=None, second=0, microsecond=0) >= closing
 
 
 def clashes(kind_a: str, start_a: str, end_a: str | None, kind_b: str, start_b: str, end_b: str | None) -> bool:
-    """True when one person cannot attend both items (`HH:MM` times; an open end is a point)."""
+    """True when one person cannot attend both items (an open end is a point).
+
+    The times are `HH:MM` on one day with no night, or calendar moments `YYYY-MM-DD HH:MM`
+    (kiosk.store.signups gives those, so that night items compare right).
+    """
     if kind_a in COMPATIBLE_KINDS or kind_b in COMPATIBLE_KINDS:
         return False
     return start_a < (end_b or start_b) and start_b < (end_a or start_a)

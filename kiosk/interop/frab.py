@@ -1,7 +1,8 @@
-"""Reads frab/c3voc schedules (XML and JSON, version 1, as pretalx and frab export them).
+"""Reads frab/c3voc schedules: XML and JSON version 1 (pretalx, frab) and schedule 2.0 (the CCC hub).
 
-Both formats are first turned into one neutral shape (the JSON one: a conference with rooms and
-days, each day with events), then into the programme format. What the kiosk cannot use (links,
+Every format is first turned into one neutral shape (the version 1 JSON one: a conference with
+rooms and days, each day with events), then into the programme format; the format is found from
+the content (kiosk.interop.frab_schedule2 reads 2.0). What the kiosk cannot use (links,
 recordings, logos) is skipped quietly; fields neither format knows, and values that cannot be read,
 give a warning and a sensible default, never a crash. Only a file that is not a schedule at all
 raises ScheduleError.
@@ -10,22 +11,28 @@ Exports of this kiosk carry what frab has no place for (rounds, sign-up, capacit
 notes, speaker roles) in a `kiosk` extension: `conference.meta.kiosk` in JSON, a
 `<?kiosk-programme ...?>` processing instruction in XML. Both schemas allow it and other readers
 ignore it; with it, export then import gives the same programme.
+
+A day ends where the schedule says (`day_end`, often 04:00 the next morning): its items after
+midnight stay on that day, and the programme's `event.day_change` records the time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.domain.dayclock import MIDNIGHT, DayClock
 from kiosk.domain.loader import parse_programme
 from kiosk.domain.programme import Kind, Programme
 from kiosk.domain.text import ascii_words, words
-from kiosk.interop.frab_formats import PI_TARGET, ScheduleError, from_json, from_xml
+from kiosk.interop.frab_formats import PI_TARGET, ScheduleError, conference_of, from_json, from_xml, load_json
+from kiosk.interop.frab_schedule2 import from_schedule2, is_schedule2
+from kiosk.interop.frab_values import clean as _clean
+from kiosk.interop.frab_values import clean_prose as _clean_prose
+from kiosk.interop.frab_values import day_change, listed_night_change, parse_date, parse_duration, parse_moment, wall
 
 __all__ = ["EXTENSION", "PI_TARGET", "ImportResult", "ScheduleError", "build", "derive", "from_json", "from_xml",
            "ident", "parse_schedule", "read_schedule"]
@@ -36,15 +43,16 @@ DEFAULT_TZ = "Europe/Amsterdam"
 # Fields the formats define (JSON schema, XSD and what pretalx adds): read or knowingly skipped.
 KNOWN_CONFERENCE = {"acronym", "title", "description", "start", "end", "days", "daysCount", "timeslot_duration",
                     "time_zone_name", "logo", "colors", "color", "keywords", "url", "base_url", "tracks", "track",
-                    "rooms", "meta"}
+                    "rooms", "meta", "languages", "defaults"}
 KNOWN_DAY = {"index", "date", "day_start", "day_end", "start", "end", "rooms", "room"}
 KNOWN_EVENT = {"guid", "code", "id", "logo", "date", "start", "end", "duration", "room", "slug", "url", "title",
                "subtitle", "track", "type", "language", "abstract", "description", "recording_license",
                "do_not_record", "do_not_stream", "persons", "links", "feedback_url", "origin_url", "attachments",
                "recording", "video_download_url", "answers"}
-KNOWN_PERSON = {"name", "public_name", "guid", "id", "code", "url", "links", "avatar", "biography", "answers"}
+KNOWN_PERSON = {"name", "public_name", "guid", "id", "code", "url", "links", "avatar", "biography", "answers",
+                "role"}
 KNOWN_ROOM = {"name", "slug", "type", "guid", "stream_id", "description", "capacity", "url", "features",
-              "assembly", "position"}
+              "assembly", "position", "parent"}
 
 # frab `type` (folded) -> kind; the kiosk's own kind names map to themselves.
 TYPE_KINDS = {
@@ -52,7 +60,12 @@ TYPE_KINDS = {
     "workshop": Kind.ACTIVITY, "hands on": Kind.ACTIVITY, "meeting": Kind.ACTIVITY, "discussion": Kind.TALK,
     "game": Kind.ACTIVITY, "break": Kind.BREAK, "pause": Kind.BREAK, "coffee": Kind.BREAK,
     "lunch": Kind.LUNCH, "welcome": Kind.OPENING, "closing": Kind.CLOSING, "walk in": Kind.WALK_IN,
+    # schedule 2.0's types (TALK, HANDS-ON, LIGHTNING_TALK, ... and META for notices such as "doors open").
+    "performance": Kind.ACTIVITY, "concert": Kind.ACTIVITY, "lightning talk": Kind.TALK, "other": Kind.TALK,
+    "meta": Kind.WALK_IN,
 }
+# schedule 2.0 participant roles the kiosk keeps as a speaker's role (SPEAKER is the default).
+ROLES = {"moderator", "contributor", "host", "guest"}
 
 
 @dataclass
@@ -62,6 +75,8 @@ class ImportResult:
     programme: Programme
     raw: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    # The format the file was read as: "frab XML", "frab JSON" or "schedule 2.0 JSON".
+    format: str = "frab JSON"
 
 
 def read_schedule(path: str | Path) -> ImportResult:
@@ -75,10 +90,19 @@ def read_schedule(path: str | Path) -> ImportResult:
 
 
 def parse_schedule(text: str, *, source: str = "") -> ImportResult:
-    """Read a schedule given as text: XML when it starts with `<`, else JSON."""
+    """Read a schedule given as text: XML when it starts with `<`, else JSON (2.0 when it has `events`)."""
     stripped = text.lstrip("\ufeff \t\r\n")
-    conference = from_xml(stripped) if stripped.startswith("<") else from_json(stripped)
-    return build(conference, source=source)
+    if stripped.startswith("<"):
+        conference, kind = from_xml(stripped), "frab XML"
+    else:
+        data = load_json(stripped)
+        if is_schedule2(data):
+            conference, kind = from_schedule2(data), "schedule 2.0 JSON"
+        else:
+            conference, kind = conference_of(data), "frab JSON"
+    result = build(conference, source=source)
+    result.format = kind
+    return result
 
 
 def ident(text: str) -> str:
@@ -87,52 +111,6 @@ def ident(text: str) -> str:
 
 
 # --- building the programme -------------------------------------------------------------------
-
-
-def _clean(value: Any) -> str:
-    """A name or title as one line of plain text: None becomes "", line breaks and tabs a space,
-    other control characters (terminal escapes, NUL) are dropped; whitespace trimmed.
-
-    Schedules come from other systems; the programme model refuses control characters (they would
-    move the cursor on every kiosk screen), so they are cleaned here instead of refusing the import.
-    """
-    return _clean_prose(value, keep="").strip()
-
-
-def _clean_prose(value: Any, keep: str = "\n\t") -> str:
-    """A description as text: line breaks (as \\n) and tabs kept, other control characters dropped."""
-    if value is None:
-        return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch if ch in keep or unicodedata.category(ch) != "Cc" else (" " if ch in "\n\t" else "")
-                   for ch in text)
-    return text.strip()
-
-
-def _parse_moment(value: Any) -> dt.datetime | None:
-    """An ISO date-time (`2020-12-14T09:00:00+01:00`), or None."""
-    try:
-        return dt.datetime.fromisoformat(_clean(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _parse_date(value: Any) -> dt.date | None:
-    """An ISO date, or the date of an ISO date-time, or None."""
-    text = _clean(value)
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-
-
-def _parse_duration(value: Any) -> dt.timedelta | None:
-    """`HH:MM` or `HH:MM:SS` as a timedelta, or None."""
-    match = re.fullmatch(r"(\d{1,3}):(\d{2})(?::(\d{1,2}))?", _clean(value))
-    if not match:
-        return None
-    hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    return dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
 def _kind(type_: str, warnings: set[str]) -> Kind:
@@ -169,6 +147,9 @@ def _unknown(where: str, item: dict[str, Any], known: set[str], warnings: set[st
 def build(conference: dict[str, Any], *, source: str = "") -> ImportResult:
     """The programme of a conference in the neutral (JSON) shape, checked as `programme check` does."""
     raw, sessions, notes = derive(conference, source=source)
+    if not sessions:
+        # A file that parses but gives nothing: say what was in it, not "the programme has no sessions".
+        raise ScheduleError([f"warning: {note}" for note in sorted(notes)] + [_found(conference)])
     extension = conference.get("_extension")
     if extension is not None:
         if isinstance(extension, dict) and extension.get("format") == EXTENSION:
@@ -181,11 +162,26 @@ def build(conference: dict[str, Any], *, source: str = "") -> ImportResult:
     return ImportResult(programme, raw, sorted(notes))
 
 
+def _found(conference: dict[str, Any]) -> str:
+    """One line on what a schedule without usable sessions holds, and what that may mean."""
+    days = [d for d in conference.get("days") or [] if isinstance(d, dict)]
+    events = sum(len(e) for d in days if isinstance(d.get("rooms"), dict)
+                 for e in d["rooms"].values() if isinstance(e, list))
+    if not days and not events:
+        return "no days and no events: is this a schedule export?"
+    dates = sorted(filter(None, (parse_date(d.get("date")) for d in days)))
+    when = f" ({dates[0]} to {dates[-1]})" if len(dates) > 1 else f" ({dates[0]})" if dates else ""
+    if not events:
+        return f"{len(days)} day(s){when} but no events in them: is the schedule published yet?"
+    return f"{events} event(s) on {len(days)} day(s){when}, but none could be read (see the warnings)"
+
+
 def derive(conference: dict[str, Any], *, source: str = "") -> tuple[dict[str, Any], list[tuple[str, dict]], set[str]]:
     """The programme as plain data from the standard fields alone, its (guid, session) pairs, and warnings."""
     notes: set[str] = set()
     for name in conference.get("_unknown", []):
         notes.add(f"schedule: unknown element <{name}>, ignored")
+    notes.update(conference.get("_notes", []))
     _unknown("conference", conference, KNOWN_CONFERENCE, notes)
     title = _clean(conference.get("title")) or _clean(conference.get("acronym"))
     if not title:
@@ -199,16 +195,19 @@ def derive(conference: dict[str, Any], *, source: str = "") -> tuple[dict[str, A
     except (ZoneInfoNotFoundError, ValueError):
         notes.add(f"conference.time_zone_name: {zone!r} is not a known time zone, {DEFAULT_TZ} is used")
         zone = DEFAULT_TZ
-    first_day = _parse_date(conference.get("start")) or next(
-        (d for d in (_parse_date(day.get("date")) for day in days if isinstance(day, dict)) if d), None
+    first_day = parse_date(conference.get("start")) or next(
+        (d for d in (parse_date(day.get("date")) for day in days if isinstance(day, dict)) if d), None
     )
     event: dict[str, Any] = {"name": title or "Schedule", "date": first_day, "timezone": zone}
     if source:
         event["source"] = source
     if _clean(conference.get("acronym")):
         event["acronym"] = _clean(conference.get("acronym"))
+    clock = listed_night_change(days, day_change(days))
+    if clock.change != MIDNIGHT:
+        event["day_change"] = clock.change.strftime("%H:%M")
     rooms, room_ids = _rooms(conference, days, notes)
-    sessions = _sessions(days, conference, event, room_ids, notes)
+    sessions = _sessions(days, conference, event, room_ids, clock, notes)
     raw = {"event": event, "rooms": rooms, "rounds": [], "sessions": [s for _, s in sessions]}
     return raw, sessions, notes
 
@@ -241,8 +240,8 @@ def _rooms(conference: dict[str, Any], days: list, notes: set[str]) -> tuple[lis
 
 
 def _sessions(days: list, conference: dict[str, Any], event: dict[str, Any], room_ids: dict[str, str],
-              notes: set[str]) -> list[tuple[str, dict[str, Any]]]:
-    """(guid, session) for every readable event of every day, in time order."""
+              clock: DayClock, notes: set[str]) -> list[tuple[str, dict[str, Any]]]:
+    """(guid, session) for every readable event of every day, in time order (night items last)."""
     acronym = _clean(conference.get("acronym"))
     found: list[tuple[tuple, str, dict[str, Any]]] = []
     taken: set[str] = set()
@@ -252,32 +251,39 @@ def _sessions(days: list, conference: dict[str, Any], event: dict[str, Any], roo
             notes.add(f"days[{d}]: not a day, ignored")
             continue
         _unknown("days[]", day, KNOWN_DAY, notes)
-        day_date = _parse_date(day.get("date"))
+        day_date = parse_date(day.get("date"))
         rooms = day.get("rooms") if isinstance(day.get("rooms"), dict) else {}
         for room_name, events in rooms.items():
             for item in events if isinstance(events, list) else []:
                 if not isinstance(item, dict):
                     continue
-                made = _session(item, day_date, room_ids.get(_clean(room_name)), acronym, event, taken, notes)
+                made = _session(item, day_date, room_ids.get(_clean(room_name)), acronym, event, clock, taken, notes)
                 if made is not None:
                     position = room_order.index(room_name) if room_name in room_order else len(room_order)
-                    key = (made.get("day") or event["date"] or dt.date.min, made["start"], position)
+                    start = clock.offset(dt.time.fromisoformat(made["start"]))
+                    key = (made.get("day") or event["date"] or dt.date.min, start, position)
                     found.append((key, _clean(item.get("guid")), made))
     found.sort(key=lambda entry: entry[0])
     return [(guid, session) for _, guid, session in found]
 
 
 def _session(item: dict[str, Any], day_date: dt.date | None, room: str | None, acronym: str,
-             event: dict[str, Any], taken: set[str], notes: set[str]) -> dict[str, Any] | None:
-    """One event as a programme session, or None (with a warning) when it has no usable start."""
+             event: dict[str, Any], clock: DayClock, taken: set[str], notes: set[str]) -> dict[str, Any] | None:
+    """One event as a programme session, or None (with a warning) when it has no usable start.
+
+    Its `day` is its conference day: 00:30 on the 28th is the 27th's when that day ends at 04:00.
+    """
     _unknown("events[]", item, KNOWN_EVENT, notes)
     title = _clean(item.get("title"))
     slug = _clean(item.get("slug"))
     label = title or slug or _clean(item.get("guid")) or "?"
-    moment = _parse_moment(item.get("date"))
+    moment = parse_moment(item.get("date"))
     if moment is not None:
         # The wall-clock time as written: pretalx writes local times with their offset.
-        day, start = moment.date(), moment.time().replace(second=0, microsecond=0, tzinfo=None)
+        day, start = clock.day_of(wall(moment)), moment.time().replace(second=0, microsecond=0, tzinfo=None)
+        if day_date is not None and day != day_date:
+            notes.add(f"event {label!r}: listed under {day_date}, but at {wall(moment):%Y-%m-%d %H:%M} it is "
+                      f"on {day}; shown there")
         zone = ZoneInfo(event["timezone"])
         if moment.tzinfo is not None and moment.utcoffset() != moment.replace(tzinfo=zone).utcoffset():
             notes.add(f"conference.time_zone_name: {event['timezone']}, but event times carry offset "
@@ -296,7 +302,7 @@ def _session(item: dict[str, Any], day_date: dt.date | None, room: str | None, a
         title = slug or "(untitled)"
     session: dict[str, Any] = {"id": "", "title": title, "kind": _kind(_clean(item.get("type")), notes).value,
                                "start": start.strftime("%H:%M")}
-    end = _end(item, day, start, label, notes)
+    end = _end(item, day, start, clock, label, notes)
     if end is not None:
         session["end"] = end.strftime("%H:%M")
     base = slug.removeprefix(f"{acronym}-") if acronym else slug
@@ -320,6 +326,8 @@ def _session(item: dict[str, Any], day_date: dt.date | None, room: str | None, a
             notes.add(f"event {label!r}: a person without a name, left out")
             continue
         speaker = {"name": name}
+        if _clean(person.get("role")).lower() in ROLES:
+            speaker["role"] = _clean(person.get("role")).lower()
         if _clean_prose(person.get("biography")):
             speaker["about"] = _clean_prose(person.get("biography"))
         speakers.append(speaker)
@@ -330,12 +338,16 @@ def _session(item: dict[str, Any], day_date: dt.date | None, room: str | None, a
     return session
 
 
-def _end(item: dict[str, Any], day: dt.date | None, start: dt.time, label: str, notes: set[str]) -> dt.time | None:
-    """The end time of an event from its duration (or its `end` moment); None for open or odd ends."""
-    length = _parse_duration(item.get("duration"))
+def _end(item: dict[str, Any], day: dt.date | None, start: dt.time, clock: DayClock, label: str,
+         notes: set[str]) -> dt.time | None:
+    """The end time of an event from its duration (or its `end` moment); None for open or odd ends.
+
+    An end in the night (01:30 after a 23:00 start) is kept when the day runs until then.
+    """
+    length = parse_duration(item.get("duration"))
     if length is None:
-        end_moment = _parse_moment(item.get("end"))
-        begin = _parse_moment(item.get("date"))
+        end_moment = parse_moment(item.get("end"))
+        begin = parse_moment(item.get("date"))
         if end_moment is not None and begin is not None:
             length = end_moment - begin
         elif _clean(item.get("duration")):
@@ -343,10 +355,11 @@ def _end(item: dict[str, Any], day: dt.date | None, start: dt.time, label: str, 
             return None
     if not length:
         return None
-    begin = dt.datetime.combine(day or dt.date(2000, 1, 1), start)
-    end = begin + length
-    if end.date() != begin.date():
-        notes.add(f"event {label!r}: runs past midnight, no end time")
+    day = day or dt.date(2000, 1, 1)
+    end = clock.moment(day, start) + length
+    if clock.moment(day, end.time(), end=True) != end:
+        past = "midnight" if clock.change == MIDNIGHT else f"the end of its day ({clock.change:%H:%M})"
+        notes.add(f"event {label!r}: runs past {past}, no end time")
         return None
     return end.time()
 

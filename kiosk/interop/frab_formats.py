@@ -1,4 +1,4 @@
-"""The two frab schedule formats read into one neutral shape: the JSON one, a conference dict.
+"""The frab version 1 formats read into one neutral shape: the JSON one, a conference dict.
 
 XML is mapped onto the JSON names (`<day start>` -> `day_start`, `<person>` text -> `name`), and the
 kiosk extension (JSON `conference.meta.kiosk`, XML `<?kiosk-programme ...?>`) is put under
@@ -22,13 +22,18 @@ class ScheduleError(Exception):
         self.problems = problems
 
 
-def from_json(text: str) -> dict[str, Any]:
-    """The conference of a frab JSON schedule, with its kiosk extension under `_extension`."""
+def load_json(text: str) -> Any:
+    """The parsed JSON of a schedule file, or ScheduleError when it is not JSON."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ScheduleError([f"not valid JSON: {error}"]) from None
-    conference = data.get("schedule", {}).get("conference") if isinstance(data, dict) else None
+
+
+def conference_of(data: Any) -> dict[str, Any]:
+    """The conference of parsed frab JSON (either version), with its kiosk extension under `_extension`."""
+    schedule = data.get("schedule") if isinstance(data, dict) else None
+    conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(conference, dict):
         raise ScheduleError(["not a frab schedule: no schedule.conference in the JSON"])
     conference = dict(conference)
@@ -36,6 +41,11 @@ def from_json(text: str) -> dict[str, Any]:
     if isinstance(meta, dict):
         conference["_extension"] = meta.get("kiosk")
     return conference
+
+
+def from_json(text: str) -> dict[str, Any]:
+    """The conference of a frab JSON schedule (version 1), with its kiosk extension under `_extension`."""
+    return conference_of(load_json(text))
 
 
 def _local(tag: str) -> str:

@@ -24,8 +24,8 @@ GENERATOR = {"name": "netwerkdag-kiosk", "version": "0.1.0"}
 NO_ROOM = "TBA"  # frab files every event under a room; items without one go here
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ACRONYM = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")
-_SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
-_ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
+ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 
 def acronym(programme: Programme) -> str:
@@ -48,11 +48,6 @@ def _minutes(length: dt.timedelta) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-def _moment(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
-    """A local wall-clock moment with its offset."""
-    return dt.datetime.combine(day, time, tzinfo=zone)
-
-
 def schedule_dict(programme: Programme, *, on: dt.date | None = None) -> dict[str, Any]:
     """The programme as a frab JSON schedule (with the kiosk extension under conference.meta).
 
@@ -60,7 +55,7 @@ def schedule_dict(programme: Programme, *, on: dt.date | None = None) -> dict[st
     """
     document = _standard(programme, on=on)
     conference = document["schedule"]["conference"]
-    conference["meta"] = {"kiosk": _extension(programme, json.loads(json.dumps(conference)))}
+    conference["meta"] = {"kiosk": kiosk_extension(programme, json.loads(json.dumps(conference)))}
     return document
 
 
@@ -72,45 +67,59 @@ def _standard(programme: Programme, *, on: dt.date | None) -> dict[str, Any]:
     short = acronym(programme)
     day_of = {s.id: programme.day_of(s) or first for s in programme.sessions}
     dates = sorted(set(day_of.values()))
-    rooms = [{"name": r.name, "guid": guid(programme, "room", r.id)} | ({"slug": r.id} if _SLUG.match(r.id) else {})
+    rooms = [{"name": r.name, "guid": guid(programme, "room", r.id)} | ({"slug": r.id} if SLUG.match(r.id) else {})
              | ({"capacity": r.capacity} if r.capacity is not None else {}) for r in programme.rooms]
     if any(s.room is None for s in programme.sessions):
         rooms.append({"name": NO_ROOM, "guid": guid(programme, "room", "")})
     days = []
     for index, date in enumerate(dates, start=1):
-        todays = [s for s in programme.sessions if day_of[s.id] == date]
+        todays = sorted((s for s in programme.sessions if day_of[s.id] == date), key=programme.order)
         by_room: dict[str, list[dict[str, Any]]] = {}
-        for session in sorted(todays, key=lambda s: s.start):
+        for session in todays:
             room = programme.room(session.room)
             by_room.setdefault(room.name if room else NO_ROOM, []).append(
                 _event(programme, session, date, zone, short)
             )
-        starts = [_moment(date, s.start, zone) for s in todays]
-        ends = [_moment(date, s.end or s.start, zone) for s in todays]
-        days.append({"index": index, "date": date.isoformat(), "day_start": min(starts).isoformat(),
-                     "day_end": max(ends).isoformat(), "rooms": by_room})
+        start, end = day_bounds(programme, todays, date, zone)
+        days.append({"index": index, "date": date.isoformat(), "day_start": start.isoformat(),
+                     "day_end": end.isoformat(), "rooms": by_room})
     conference: dict[str, Any] = {
         "acronym": short, "title": event.name, "start": dates[0].isoformat(), "end": dates[-1].isoformat(),
         "daysCount": len(dates), "timeslot_duration": "00:05",
     }
-    if _ZONE_NAME.match(event.timezone):
+    if ZONE_NAME.match(event.timezone):
         conference["time_zone_name"] = event.timezone
     conference["rooms"] = rooms
     conference["days"] = days
     return {"$schema": SCHEMA_URL, "generator": dict(GENERATOR),
-            "schedule": {"version": _version(programme), "conference": conference}}
+            "schedule": {"version": version_of(programme), "conference": conference}}
 
 
-def _version(programme: Programme) -> str:
+def day_bounds(programme: Programme, todays: list[Session], date: dt.date,
+               zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """Where one conference day starts (its first item) and ends: at the day change the next
+    morning when the days run past midnight (so a reader finds the night's items on this day),
+    else at its last item's end."""
+    spans = [programme.span(s, on=date) for s in todays]
+    start = min(begin for begin, _ in spans)
+    if programme.event.day_change != dt.time(0):
+        end = programme.day_clock.moment(date, programme.event.day_change, end=True)
+    else:
+        end = max(finish or begin for begin, finish in spans)
+    return start.replace(tzinfo=zone), end.replace(tzinfo=zone)
+
+
+def version_of(programme: Programme) -> str:
     """A version string that changes whenever the programme does (frab readers use it to reload)."""
     digest = uuid.uuid5(uuid.NAMESPACE_URL, programme.model_dump_json())
     return f"kiosk-{str(digest)[:8]}"
 
 
 def _event(programme: Programme, session: Session, date: dt.date, zone: ZoneInfo, short: str) -> dict[str, Any]:
-    """One session as a frab event."""
-    begin = _moment(date, session.start, zone)
-    length = (_moment(date, session.end, zone) - begin) if session.end else dt.timedelta(0)
+    """One session as a frab event (a night item on the calendar date after its day)."""
+    start, end = programme.span(session, on=date)
+    begin = start.replace(tzinfo=zone)
+    length = (end.replace(tzinfo=zone) - begin) if end else dt.timedelta(0)
     room = programme.room(session.room)
     code = guid(programme, "session", session.id)
     return {
@@ -135,7 +144,7 @@ def _event(programme: Programme, session: Session, date: dt.date, zone: ZoneInfo
     }
 
 
-def _extension(programme: Programme, conference: dict[str, Any]) -> dict[str, Any]:
+def kiosk_extension(programme: Programme, conference: dict[str, Any]) -> dict[str, Any]:
     """What the standard fields do not say: the difference between the programme and a plain import.
 
     `conference` is the export as the reader sees it (the neutral shape), so whatever a format
@@ -190,7 +199,7 @@ def to_xml(programme: Programme, *, on: dt.date | None = None) -> str:
     root = _xml_tree(document)
     ET.indent(root)
     plain = ET.tostring(root, encoding="unicode")
-    ext = json.dumps(_extension(programme, from_xml(plain)), ensure_ascii=True, separators=(",", ":"))
+    ext = json.dumps(kiosk_extension(programme, from_xml(plain)), ensure_ascii=True, separators=(",", ":"))
     # `>` escaped inside JSON strings so the text can never close the processing instruction.
     root.insert(0, ET.ProcessingInstruction(PI_TARGET, ext.replace(">", "\\u003e")))
     ET.indent(root)

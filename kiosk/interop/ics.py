@@ -115,13 +115,15 @@ def uid(programme: Programme, session: Session) -> str:
 def _vevent(programme: Programme, session: Session, day: dt.date, zone: ZoneInfo, stamp: str,
             brief: bool = False) -> list[str]:
     """The lines of one VEVENT (without description and categories when `brief`)."""
-    begin = dt.datetime.combine(day, session.start, tzinfo=zone)
+    # The calendar moments: a night item (00:30 of a day that runs to 04:00) is on the next date.
+    start, end = programme.span(session, on=day)
+    begin = start.replace(tzinfo=zone)
     # Brief calendars give UTC times and need no VTIMEZONE; full ones give local times with TZID.
     when = _stamp if brief else (lambda moment: f"TZID={programme.event.timezone}:{_local(moment)}")
     sep = ":" if brief else ";"
     lines = ["BEGIN:VEVENT", f"UID:{uid(programme, session)}", f"DTSTAMP:{stamp}", f"DTSTART{sep}{when(begin)}"]
-    if session.end:
-        lines.append(f"DTEND{sep}{when(dt.datetime.combine(day, session.end, tzinfo=zone))}")
+    if end is not None:
+        lines.append(f"DTEND{sep}{when(end.replace(tzinfo=zone))}")
     lines.append(f"SUMMARY:{escape(session.title)}")
     about = [session.subtitle] if session.subtitle else []
     about += [", ".join(filter(None, (s.name, s.about))) for s in session.speakers]

@@ -3,9 +3,14 @@
 Capacity is enforced inside the sign-up transaction, so it must be in the file, not only in the
 programme that one process loaded. Each process syncs the programme it runs with at start.
 
-Several days: `day` holds a session's own date (`YYYY-MM-DD`), NULL for the event's date. Such a
-session's `closes_at` carries its date too (`YYYY-MM-DD HH:MM`), so the closing rule
+Several days: `day` holds a session's conference day (`YYYY-MM-DD`), NULL for the event's date.
+Such a session's `closes_at` carries its date too (`YYYY-MM-DD HH:MM`), so the closing rule
 (`rules.choosing_closed`) reads the right day wherever it is called; one-day rows keep `HH:MM`.
+
+Days that run past midnight: `starts_at`/`ends_at` stay the clock times of the programme, and
+`meta.day_change` (`HH:MM`, `00:00` when the days change at midnight) says which of them are in
+the night after the session's `day` (kiosk.domain.dayclock). A night item's `closes_at` is its
+calendar moment when a date is known (`2027-03-09 00:20` for the 00:30 item of 8 March).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from kiosk.domain.source import EventFacts
 from kiosk.store.db import immediate
 
 if TYPE_CHECKING:
-    from kiosk.domain.programme import Programme
+    from kiosk.domain.programme import Programme, Session
 
 
 def sync_programme(db: sqlite3.Connection, programme: Programme, digest: str = "") -> None:
@@ -29,13 +34,7 @@ def sync_programme(db: sqlite3.Connection, programme: Programme, digest: str = "
     """
     rows = []
     for position, session in enumerate(programme.sessions):
-        round_ = programme.round(session.round)
-        closes = None
-        if session.signup:
-            start = dt.datetime.combine(session.day or dt.date(2000, 1, 1), session.start)
-            minutes = round_.closes_minutes_before if round_ else 0
-            # A dated closing may fall on the day before (a round that closes hours ahead).
-            closes = (start - dt.timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M" if session.day else "%H:%M")
+        closes = _closes_at(programme, session)
         rows.append(
             (
                 session.id, session.title, session.kind.value, session.round, session.start.strftime("%H:%M"),
@@ -48,6 +47,7 @@ def sync_programme(db: sqlite3.Connection, programme: Programme, digest: str = "
         "event_name": programme.event.name,
         "event_date": programme.event.date.isoformat() if programme.event.date else "",
         "timezone": programme.event.timezone,
+        "day_change": programme.event.day_change.strftime("%H:%M"),
     }
     if digest:
         meta["programme_digest"] = digest
@@ -75,6 +75,25 @@ def sync_programme(db: sqlite3.Connection, programme: Programme, digest: str = "
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             list(meta.items()),
         )
+
+
+def _closes_at(programme: Programme, session: Session) -> str | None:
+    """When choosing a sign-up session closes: `HH:MM` on the event's day, else a calendar moment."""
+    if not session.signup:
+        return None
+    round_ = programme.round(session.round)
+    minutes = round_.closes_minutes_before if round_ else 0
+    clock = programme.day_clock
+    day = programme.day_of(session)
+    if day is None:
+        # No date anywhere: a time on the conference clock (choosing_closed reads the night right).
+        start = clock.moment(dt.date(2000, 1, 1), session.start)
+        return (start - dt.timedelta(minutes=minutes)).strftime("%H:%M")
+    closes = clock.moment(day, session.start) - dt.timedelta(minutes=minutes)
+    # `HH:MM` only on the event's own date and where it reads back as the same moment; a closing
+    # on the day before (a round that closes hours ahead) or in the night after gets its date.
+    dated = session.day is not None or closes.date() != day or clock.moment(day, closes.time()) != closes
+    return closes.strftime("%Y-%m-%d %H:%M" if dated else "%H:%M")
 
 
 def _in_step(conn, rows: list[tuple], meta: dict[str, str]) -> bool:

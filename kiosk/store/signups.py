@@ -10,6 +10,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
+from kiosk.domain.dayclock import DayClock, parse_change
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.domain.rules import choosing_closed, clashes
 from kiosk.store.attendees import find_by_code
@@ -43,6 +44,12 @@ def _session(conn: sqlite3.Connection, session_id: str) -> SessionRow | None:
 def _event_date(conn: sqlite3.Connection) -> dt.date | None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone()
     return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def _day_clock(conn: sqlite3.Connection) -> DayClock:
+    """The programme's day change as synced (`meta.day_change`), so night items are read right."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'day_change'").fetchone()
+    return parse_change(row[0] if row else None)
 
 
 def _confirmed_count(conn: sqlite3.Connection, session_id: str) -> int:
@@ -125,23 +132,42 @@ def _refusal(conn: sqlite3.Connection, person: Person | None, session_id: str, n
         return "unknown_session"
     if not session.signup:
         return "no_signup"
-    if choosing_closed(now, session.closes_at, _event_date(conn)):
+    if choosing_closed(now, session.closes_at, _event_date(conn), _day_clock(conn)):
         return "closed"
     return ""
 
 
+# A session's conference day; NULL is the event's own date ('' when that is unset too).
+_DAY_SQL_ONE = "SELECT COALESCE(day, (SELECT value FROM meta WHERE key = 'event_date'), '') FROM sessions WHERE id = ?"
+# Stands in for the unset date of a one-day programme: every such session is on it.
+_UNDATED = dt.date(2000, 1, 1)
+
+
+def _moments(conn: sqlite3.Connection, session: SessionRow, clock: DayClock) -> tuple[str, str | None]:
+    """A session's start and end as calendar moments `YYYY-MM-DD HH:MM` (night items on the next date)."""
+    stored = conn.execute(_DAY_SQL_ONE, (session.id,)).fetchone()
+    day = dt.date.fromisoformat(stored[0]) if stored and stored[0] else _UNDATED
+    start = clock.moment(day, dt.time.fromisoformat(session.starts_at))
+    end = clock.moment(day, dt.time.fromisoformat(session.ends_at), end=True) if session.ends_at else None
+    return start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M") if end else None
+
+
 def _conflict(conn: sqlite3.Connection, session: SessionRow, active: list) -> str | None:
-    """The id of a confirmed session in another round that clashes in time with this one on its day."""
-    # Several days: sessions on different days never clash; a NULL day is the event's own date.
-    day_sql = "SELECT COALESCE(day, (SELECT value FROM meta WHERE key = 'event_date'), '') FROM sessions WHERE id = ?"
-    day = conn.execute(day_sql, (session.id,)).fetchone()
+    """The id of a confirmed session in another round that clashes in time with this one.
+
+    Compared as calendar moments: the 10:00 workshops of Monday and Tuesday never clash, and the
+    23:00-01:00 item and the 00:30 item of the same night do.
+    """
+    clock = _day_clock(conn)
+    start, end = _moments(conn, session, clock)
     for _, other_id, status, round_ in active:
         if status != "confirmed" or other_id == session.id or (round_ and round_ == session.round):
             continue
         other = _session(conn, other_id)
-        if other is None or conn.execute(day_sql, (other_id,)).fetchone() != day:
+        if other is None:
             continue
-        if clashes(session.kind, session.starts_at, session.ends_at, other.kind, other.starts_at, other.ends_at):
+        other_start, other_end = _moments(conn, other, clock)
+        if clashes(session.kind, start, end, other.kind, other_start, other_end):
             return other_id
     return None
 
@@ -212,7 +238,7 @@ def _promote(conn: sqlite3.Connection, session_id: str, now: dt.datetime) -> lis
     queue = [session_id]
     while queue:
         session = _session(conn, queue.pop(0))
-        if session is None or choosing_closed(now, session.closes_at, _event_date(conn)):
+        if session is None or choosing_closed(now, session.closes_at, _event_date(conn), _day_clock(conn)):
             # Choosing has closed (the boat has left): a seat freed now stays free, and nobody on
             # the waitlist is handed a seat they cannot use at the cost of their reserve.
             continue
@@ -316,7 +342,8 @@ SELECT s.id, s.title, s.kind, s.round, s.starts_at, s.ends_at, s.capacity, s.clo
            (SELECT COUNT(*) FROM signups w2 WHERE w2.session_id = s.id AND w2.status = 'waitlisted' AND w2.id <= m.id)
        END,
        m.status = 'confirmed' AND m.promoted_at IS NOT NULL AND m.told_at IS NULL,
-       (SELECT value FROM meta WHERE key = 'event_date')
+       (SELECT value FROM meta WHERE key = 'event_date'),
+       (SELECT value FROM meta WHERE key = 'day_change')
 FROM sessions s
 LEFT JOIN signups m ON m.session_id = s.id AND m.attendee_id = ? AND m.status != 'cancelled'
 WHERE s.signup = 1 AND s.round IS NOT NULL
@@ -334,10 +361,11 @@ def day_of(
     rounds: dict[str, RoundState] = {}
     for row in conn.execute(_DAY_SQL, (attendee_id if attendee_id is not None else -1,)):
         (sid, title, kind, round_, starts, ends, capacity, closes, confirmed, waiting, mine, place, promoted,
-         event_date) = row
+         event_date, day_change) = row
         day = dt.date.fromisoformat(event_date) if event_date else None
+        closed = choosing_closed(now, closes, day, parse_change(day_change))
         option = OptionState(
-            sid, title, kind, starts, ends, capacity, confirmed, waiting, choosing_closed(now, closes, day),
+            sid, title, kind, starts, ends, capacity, confirmed, waiting, closed,
             mine, place, bool(promoted),
         )
         rounds.setdefault(round_, RoundState(round_, [])).options.append(option)

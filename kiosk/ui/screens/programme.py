@@ -77,7 +77,7 @@ class ProgrammeScreen(Screen[None]):
         with Container(id="programme-body"):
             with Vertical(id="programme-main"):
                 if self.several_days:
-                    today = day_index(self.days, ctx.clock.now().date())
+                    today = day_index(self.days, self._today())
                     with TabbedContent(id="programme-days", initial=f"day-{today}"):
                         for index, day in enumerate(self.days):
                             with TabPane(self._tab_label(index), id=f"day-{index}"):
@@ -144,11 +144,15 @@ class ProgrammeScreen(Screen[None]):
         if self.detail.session is not None:
             self.detail.set_occupancy(self.numbers.get(self.detail.session.id, EMPTY))
 
+    def _today(self) -> dt.date:
+        """The conference day the clock is on: at 00:30 in the night after day 1, still day 1."""
+        return self.ctx.programme.day_clock.day_of(self.ctx.clock.now())
+
     def _mark_now(self) -> None:
         """Mark running and next on the grid of the clock's day; other days show no marker."""
-        now = self.ctx.clock.now()
+        now, today = self.ctx.clock.now(), self._today()
         for day, grid in zip(self.days, self.grids):
-            grid.set_now(now.time() if is_today(day, now.date()) else None)
+            grid.set_now(now.time() if is_today(day, today) else None)
 
     def _tab_label(self, index: int, count: int | None = None) -> str:
         """`di 15 dec`, with the number of matches while searching (`di 15 dec · 3`)."""
@@ -201,7 +205,7 @@ class ProgrammeScreen(Screen[None]):
     def action_now(self) -> None:
         """Open today's tab, mark what is running and next, and jump to it."""
         now = self.ctx.clock.now()
-        index = day_index(self.days, now.date()) if self.several_days else 0
+        index = day_index(self.days, self._today()) if self.several_days else 0
         self._show_day(index)
         self._mark_now()
         grid = self.grids[index]
