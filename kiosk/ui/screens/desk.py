@@ -62,6 +62,7 @@ class DeskScreen(Screen[None]):
         *bilingual("ctrl+z", "undo_last", "Ongedaan", "Undo"),
         *bilingual("f9", "pick_recent", "Laatste 10", "Last 10"),
         *bilingual("ctrl+g", "toggle_bell", "Geluid", "Sound"),
+        *bilingual("f10", "correct_walk_in", "Corrigeer", "Correct"),
     ]
 
     exit_mode: reactive[bool] = reactive(False)
@@ -359,6 +360,12 @@ class DeskScreen(Screen[None]):
         from kiosk.ui.screens.walk_in import WalkInScreen  # not needed before the first walk-in
 
         self.app.push_screen(WalkInScreen(self.lang, on_scan=self._scanned_in_dialog), callback=self._walked_in)
+
+    def action_correct_walk_in(self, lang: str = "") -> None:
+        """Correct the walk-in this desk showed last (kiosk/ui/screens/walk_in_correction.py)."""
+        from kiosk.ui.screens.walk_in_correction import open_correction
+
+        open_correction(self)
 
     def _scanned_in_dialog(self, code: str) -> None:
         """A badge scanned while a dialog was open (walk-in code, undo question): checked in as usual."""

@@ -4,14 +4,8 @@ After the store call returned, the dialog shows the new code in large type and a
 badge. It dismisses with the arrival's ScanResult (or None when cancelled), so the desk can show
 the green answer and count the arrival.
 
-Keys typed at scanner speed ("name, Tab, organisation, Tab, city" in one burst) are read in order.
-Textual hands each key to the field focused when the app reads it; Tab and Enter used to move the
-focus only after travelling from the field back up to the App (a binding), and `Widget.focus()`
-waits a turn more, so the keys behind them had already gone to the old field ("Wessel
-Walkin-TestpersoonGemeente Zaanstad", no city). Here Tab, Shift+Tab, Enter and Ctrl+S are
-*priority* bindings of this screen, which the App runs as it reads the key, before handing out the
-next one, and they move the focus with `Screen.set_focus` (at once). Saving waits until every field
-has handled the keys already sent to it (`_after_typing`), so the last letters are in the record.
+Keys typed at scanner speed ("name, Tab, organisation, Tab, city" in one burst) are read in order:
+see kiosk/ui/screens/ordered_form.py.
 """
 
 from __future__ import annotations
@@ -22,7 +16,6 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kiosk.domain.outcomes import ScanResult
@@ -33,6 +26,7 @@ from kiosk.store.db import StoreFault
 from kiosk.store.scans import create_walk_in, new_nonce
 from kiosk.ui.fault import fault_message
 from kiosk.ui.scanner_keys import ScannerKeys
+from kiosk.ui.screens.ordered_form import OrderedForm
 from kiosk.ui.widgets.form_input import FormInput
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.qr_code import QrCode
@@ -65,22 +59,17 @@ WORDS = {
 FIELDS = ("name", "organisation", "city", "email")
 
 
-class WalkInScreen(ModalScreen[ScanResult | str | None]):
+class WalkInScreen(OrderedForm[ScanResult | str | None]):
     """Collects a walk-in's details, writes them with their arrival, then shows code and QR.
 
     Dismisses with the arrival's result, or with a name to look up (Esc after "already
     registered"), or None.
     """
 
-    BINDINGS = [
-        # Priority: run as the App reads the key, before the keys behind it go to a field (module doc).
-        Binding("tab", "next_field", "Volgend veld/Next field", show=False, priority=True),
-        Binding("shift+tab", "previous_field", "Vorig veld/Previous field", show=False, priority=True),
-        Binding("enter", "enter", "Volgend veld/Next field", show=False, priority=True),
-        Binding("ctrl+s", "save", "Opslaan/Save", priority=True),
-        Binding("escape", "close", "Sluiten/Close"),
-    ]
+    BINDINGS = [Binding("escape", "close", "Sluiten/Close")]  # Tab, Enter, Ctrl+S: OrderedForm's
     AUTO_FOCUS = "#walkin-name"
+    FIELDS = FIELDS
+    PREFIX = "walkin-"
 
     def __init__(self, lang: str, on_scan: Callable[[str], None] | None = None) -> None:
         """`on_scan`: where a badge scanned while the new code is shown goes (the desk's queue)."""
@@ -115,84 +104,35 @@ class WalkInScreen(ModalScreen[ScanResult | str | None]):
     def on_mount(self) -> None:
         self.query_one("#walkin-done").display = False
 
-    def value(self, name: str) -> str:
-        """The trimmed text of one field."""
-        return self._field(name).value.strip()
+    @property
+    def busy(self) -> bool:
+        """True while the walk-in is being written."""
+        return self.saving
 
-    def _field(self, name: str) -> FormInput:
-        """One of the form's fields by name."""
-        return self.query_one(f"#walkin-{name}", FormInput)
+    @property
+    def finished(self) -> bool:
+        """True once the walk-in is saved and its code shows."""
+        return self.result is not None
 
-    def _move(self, step: int) -> bool:
-        """Focus the field `step` away from the focused one, now; False past the last field."""
-        focused = self.focused
-        index = FIELDS.index(focused.id.removeprefix("walkin-")) if isinstance(focused, FormInput) else -1
-        if not 0 <= index + step < len(FIELDS):
-            return False
-        # Screen.set_focus, not Widget.focus(): the latter waits a turn, and the next key would
-        # still go to this field.
-        self.set_focus(self._field(FIELDS[index + step]))
-        return True
-
-    def action_next_field(self) -> None:
-        """Tab: the next field (the last one keeps the focus)."""
-        if self.result is None:
-            self._move(1)
-
-    def action_previous_field(self) -> None:
-        """Shift+Tab: the previous field."""
-        if self.result is None:
-            self._move(-1)
-
-    def action_enter(self) -> None:
-        """Enter: the next field; on the last one, save; once saved, close."""
-        if self.result is not None:
-            self.action_close()
-        elif not self._move(1):
-            self.action_save()
-
-    def action_save(self) -> None:
-        """Ctrl+S: save, once the fields have handled every key typed before it."""
-        if not self.saving and self.result is None:
-            self._after_typing(self._save)
-
-    def _after_typing(self, then: Callable[[], None]) -> None:
-        """Run `then` once every field has handled the keys already sent to it.
-
-        Each field handles its keys in its own queue, so when the App reads Enter the letters
-        before it may not be in the field yet. A callback posted to each queue runs after them.
-        """
-        fields = list(self.query(FormInput))
-        waiting = len(fields)
-
-        def handled() -> None:
-            nonlocal waiting
-            waiting -= 1
-            if waiting == 0:
-                then()
-
-        for field in fields:
-            field.call_later(handled)
-
-    def _save(self) -> None:
+    def save(self) -> None:
         """Check the fields and write the walk-in (once)."""
         if self.saving or self.result is not None:
             return
         message = self.query_one("#walkin-message", Static)
         if not self.value("name"):
             message.update(WORDS["need_name"](self.lang))
-            self.set_focus(self._field("name"))
+            self.set_focus(self.field("name"))
             return
         # Control characters and direction overrides (ESC, NUL, U+202E) cannot be shown as typed: refuse them.
         garbled = next((name for name in FIELDS if clean(self.value(name), 200) != self.value(name)), None)
         if garbled:
             message.update(WORDS["controls"](self.lang))
-            self.set_focus(self._field(garbled))
+            self.set_focus(self.field(garbled))
             return
         email = self.value("email")
         if email and ("@" not in email or " " in email):
             message.update(WORDS["bad_email"](self.lang))
-            self.set_focus(self._field("email"))
+            self.set_focus(self.field("email"))
             return
         if (warning := self._already_known()) is not None:
             message.update(warning)
