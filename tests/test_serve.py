@@ -54,17 +54,24 @@ def test_serve_answers_with_the_app_page_on_loopback(tmp_path):
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 20
-        body, status = "", None
+        body, status, policy = "", None, ""
         while time.monotonic() < deadline and status is None:
             if process.poll() is not None:
                 pytest.fail(f"kiosk serve stopped: {process.stderr.read().decode(errors='replace')}")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
                     status, body = response.status, response.read().decode("utf-8", "replace")
+                    policy = response.headers.get("Content-Security-Policy", "")
             except OSError:
                 time.sleep(0.2)
         assert status == 200
         assert "<html" in body.lower() and "kiosk" in body.lower()
+        # Self-contained: the terminal font from this host, not Google's; the browser told to fetch nowhere else.
+        assert "googleapis" not in body and "gstatic" not in body
+        assert 'url("/static/fonts/RobotoMono-VariableFont_wght.ttf")' in body
+        assert policy.startswith(f"default-src 'self' http://127.0.0.1:{port};")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/fonts/RobotoMono-VariableFont_wght.ttf") as font:
+            assert font.read(4) == b"\x00\x01\x00\x00"  # a TrueType file
         assert "G40 Bestuurlijke Netwerkdag" in asyncio.run(_screen_text(port))
         with pytest.raises(OSError):  # loopback only: not on the machine's other addresses
             other = socket.gethostbyname(socket.gethostname())

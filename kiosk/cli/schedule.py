@@ -206,9 +206,8 @@ def serve(env: Env, role: str, session_id: str | None, public: bool, host: str, 
       kiosk serve --role selfservice --port 8001
       kiosk serve --role dashboard --public --port 8002
     """
-    from textual_serve.server import Server
-
     from kiosk.ui.launch import refuse_public_screen_with_weak_pin
+    from kiosk.ui.web_server import KioskServer
 
     refuse_public_screen_with_weak_pin(env.settings, role, public)  # every tab would stop at once
     env.db()  # the store migrated and the programme checked once, before any tab starts
@@ -220,5 +219,5 @@ def serve(env: Env, role: str, session_id: str | None, public: bool, host: str, 
     if public:
         command.append("--public")
     click.echo(f"Serving `kiosk --role {role}` on http://{host}:{port} (Ctrl+C stops)", err=True)
-    server = Server(shlex.join(command), host=host, port=port, title=f"Kiosk - {role}", public_url=public_url)
+    server = KioskServer(shlex.join(command), host=host, port=port, title=f"Kiosk - {role}", public_url=public_url)
     server.serve()
