@@ -191,20 +191,33 @@ def undo_scan(
             return replay
         target = undoable_scan(conn, device, scan_id, list_)
         if target is None:
-            cursor = conn.execute(
-                """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason)
-                   VALUES (?, ?, ?, 'venue', 'entry', '', NULL, 0, ?)""",
-                (nonce, stamp(now), device, Reason.NOTHING_TO_UNDO.value),
-            )
-            return scan_result(conn, cursor.lastrowid)
-        target_id, list_, direction, attendee_id, raw_code = target
-        cursor = conn.execute(
-            """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
-               VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
-            (nonce, stamp(now), device, list_, direction, raw_code, attendee_id, Reason.UNDO.value, target_id),
-        )
-        recompute_presence(conn, attendee_id, list_)
-        return scan_result(conn, cursor.lastrowid)
+            return nothing_to_undo(conn, now, device, nonce)
+        return annul_scan(conn, target, now, device, nonce)
+
+
+def nothing_to_undo(conn: sqlite3.Connection, now: dt.datetime, device: str, nonce: str) -> ScanResult:
+    """Log an undo that found nothing to annul (refused, changes nothing); inside `immediate()`."""
+    cursor = conn.execute(
+        """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason)
+           VALUES (?, ?, ?, 'venue', 'entry', '', NULL, 0, ?)""",
+        (nonce, stamp(now), device, Reason.NOTHING_TO_UNDO.value),
+    )
+    return scan_result(conn, cursor.lastrowid)
+
+
+def annul_scan(conn: sqlite3.Connection, target: tuple, now: dt.datetime, device: str, nonce: str) -> ScanResult:
+    """Append the scan that annuls `target` (a row of `undoable_scan`) and bring presence in step.
+
+    Inside `immediate()`; returns the annulling scan's result (reason UNDO). Nothing is deleted.
+    """
+    target_id, list_, direction, attendee_id, raw_code = target
+    cursor = conn.execute(
+        """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
+        (nonce, stamp(now), device, list_, direction, raw_code, attendee_id, Reason.UNDO.value, target_id),
+    )
+    recompute_presence(conn, attendee_id, list_)
+    return scan_result(conn, cursor.lastrowid)
 
 
 def undoable_scan(
@@ -238,7 +251,8 @@ def recent_scans(
 ) -> list[dict]:
     """The last scans (of one device and/or one list, or all), newest first, with the person's name.
 
-    An Undo that found nothing to undo is left out: it changed nothing and would take a row.
+    With the person's organisation and city too, which tell namesakes apart. An Undo that found
+    nothing to undo is left out: it changed nothing and would take a row.
     """
     where = ["s.reason != 'nothing_to_undo'"]
     params: list[object] = []
@@ -250,12 +264,13 @@ def recent_scans(
         params.append(list_)
     rows = db.execute(
         f"""SELECT s.id, s.at, s.device, s.list, s.direction, s.accepted, s.reason, s.annuls,
-                   s.raw_code, a.name, a.code
+                   s.raw_code, a.name, a.code, a.organisation, a.city
             FROM scans s LEFT JOIN attendees a ON a.id = s.attendee_id
             WHERE {' AND '.join(where)} ORDER BY s.id DESC LIMIT ?""",
         (*params, limit),
     ).fetchall()
-    keys = ["id", "at", "device", "list", "direction", "accepted", "reason", "annuls", "raw_code", "name", "code"]
+    keys = ["id", "at", "device", "list", "direction", "accepted", "reason", "annuls", "raw_code", "name", "code",
+            "organisation", "city"]
     return [dict(zip(keys, r)) for r in rows]
 
 

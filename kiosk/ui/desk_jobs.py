@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 
 from kiosk.domain.outcomes import ScanResult
 from kiosk.store.scans import VENUE, new_nonce, record_scan, undo_scan
+from kiosk.store.undo import UndoHeld, undo_last
 
 
 @dataclass
@@ -38,15 +39,22 @@ class ScanJob:
 
 @dataclass
 class UndoJob:
-    """Annul one scan (or this desk's last accepted one) by appending an annulling scan."""
+    """Annul one scan (confirmed by staff), or Ctrl+Z: this desk's last one, as the undo rules allow.
+
+    With `scan_id` (picked in F9 or confirmed after Ctrl+Z asked) the scan is annulled; without it
+    `undo_last` judges this desk's newest undoable scan (kiosk/domain/undo_rules.py) and may hold
+    it back, writing nothing, for the desk to ask about or refuse.
+    """
 
     scan_id: int | None = None
     at: dt.datetime | None = None
     nonce: str = field(default_factory=new_nonce)
 
-    def run(self, db: sqlite3.Connection, *, now: dt.datetime, device: str) -> ScanResult:
-        """Append the undo; returns its result (UNDO or NOTHING_TO_UNDO)."""
+    def run(self, db: sqlite3.Connection, *, now: dt.datetime, device: str) -> ScanResult | UndoHeld:
+        """Append the undo; returns its result (UNDO or NOTHING_TO_UNDO), or the held target."""
         # The desk undoes check-ins and check-outs at the venue, never a door's room scan.
+        if self.scan_id is None:
+            return undo_last(db, now=self.at or now, device=device, list_=VENUE, nonce=self.nonce)
         return undo_scan(db, now=self.at or now, device=device, scan_id=self.scan_id, nonce=self.nonce, list_=VENUE)
 
 

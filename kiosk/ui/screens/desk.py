@@ -19,39 +19,47 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from kiosk.domain.outcomes import Light, Reason, ScanResult
-from kiosk.i18n import reason_text
-from kiosk.store.attendees import count_expected, find_by_code, find_by_code_at_end, search
+from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import StoreFault
-from kiosk.store.scans import VENUE, arrivals_since, count_arrivals, recent_scans
-from kiosk.store.watch import ChangeWatcher
-from kiosk.ui.desk_jobs import Job, OrderedJobs, ScanJob, UndoJob
+from kiosk.store.undo import UndoHeld
+from kiosk.ui.desk_jobs import Job, OrderedJobs, ScanJob
 from kiosk.ui.fault import fault_message
 from kiosk.ui.paint import paint_now
+from kiosk.ui.screens.desk_undo import DeskUndo
 from kiosk.ui.stylesheets import role_styles
-from kiosk.ui.widgets.desk_counters import Counts, DeskCounters, RecentScans, ten_minutes_before
+from kiosk.ui.widgets.desk_counters import DeskCounters, RecentScans
 from kiosk.ui.widgets.desk_words import WORDS, search_hint
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import WORDS as ANSWER_WORDS
-from kiosk.ui.widgets.scan_answer import ScanAnswer, clock_time
+from kiosk.ui.widgets.scan_answer import Answer, ScanAnswer
 from kiosk.ui.widgets.scan_input import ScanInput
 from kiosk.ui.widgets.search_results import SearchResults
 from kiosk.ui.widgets.steady_footer import SteadyFooter
 
 # How long an answer stays before the screen returns to "scan a badge" (unless the next scan comes).
 ANSWER_SECONDS = 8.0
-# How often to ask SQLite whether another process wrote (microseconds a call).
-POLL_SECONDS = 0.4
 BELLS = {Light.GREEN: 1, Light.AMBER: 2, Light.RED: 3}
 # Names listed while searching; a longer list says "more than 20: type on" instead of all of them.
 SEARCH_ROWS = 20
+# The side panel (at least 38 columns) fits beside an answer and input of 40; narrower, it gives way.
+SIDE_PANEL_FITS = 78
+# Below this many rows the answer drops its padding and big glyph, so word and name stay on screen.
+SHORT_ROWS = 20
+# The keys a narrow footer leaves out first, least used at a desk first: this desk's own role key,
+# the other roles (switched once a day, if ever), the bell, a walk-in's correction, check-out. Stop,
+# F9, Ctrl+Z, F7 and Esc go last.
+FOOTER_DROP_FIRST = ("f3", "f6", "f5", "f4", "f2", "ctrl+g", "f10", "f8", "f9", "ctrl+q", "ctrl+z", "f7")
 
 
 class DeskScreen(Screen[None]):
     """Check people in at the entrance: one input, one big answer, counters beside it."""
 
     CSS_PATH = role_styles("desk")
+    # Classes on the screen by its size, for styles/desk.tcss: the answer is on screen at every size.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (SIDE_PANEL_FITS, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_ROWS, "-tall")]
 
     BINDINGS = [
         Binding("down", "move(1)", "↓"),
@@ -71,7 +79,7 @@ class DeskScreen(Screen[None]):
     class JobDone(Message):
         """A queued write committed; `result` is what it came to."""
 
-        def __init__(self, job: Job, result: ScanResult) -> None:
+        def __init__(self, job: Job, result: ScanResult | UndoHeld) -> None:
             super().__init__()
             self.job = job
             self.result = result
@@ -92,8 +100,8 @@ class DeskScreen(Screen[None]):
         self.results_for = ""
         # The text for which Enter found several people: its hint then asks to pick one.
         self.asked_for = ""
-        self.watcher: ChangeWatcher | None = None
         self._answer_timer: Timer | None = None
+        self.undo = DeskUndo(self)
 
     def compose(self) -> ComposeResult:
         ctx = self.ctx
@@ -107,18 +115,12 @@ class DeskScreen(Screen[None]):
                 yield ScanAnswer(self.lang, id="desk-answer")
                 yield Static("", id="desk-quiet", markup=False)
             yield DeskCounters(self.lang, id="desk-side")
-        yield SteadyFooter()
+        yield SteadyFooter(drop_first=FOOTER_DROP_FIRST)
 
     # ---- life cycle -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.query_one(SearchResults).display = False
-        try:
-            self.watcher = ChangeWatcher(self.ctx.settings.db_path)
-        except StoreFault as error:
-            # Without a watcher the counters refresh after this desk's own scans only.
-            self._say(fault_message(error, self.lang))
-        self.set_interval(POLL_SECONDS, self._poll)
         # The counters are read on ScreenResume, which follows the mount.
         self.focus_input()
 
@@ -128,37 +130,20 @@ class DeskScreen(Screen[None]):
         # Read once the screen is painted: the input is ready a few milliseconds sooner.
         self.call_after_refresh(self.refresh_counters)
 
-    def on_unmount(self) -> None:
-        if self.watcher:
-            self.watcher.close()
+    @on(DeskCounters.Unwatched)
+    def _unwatched(self, message: DeskCounters.Unwatched) -> None:
+        """Without a watcher the counters refresh after this desk's own scans only: say why."""
+        self.say(message.message)
 
     def focus_input(self) -> None:
         """Give the one input its focus back (after any dialog or list)."""
+        self.remove_class("-picking")
         self.query_one(DeskCounters).leave_list()
         self.query_one(ScanInput).focus()
 
-    def _poll(self) -> None:
-        """Re-read the counters only when some connection (another desk, the CLI) committed."""
-        try:
-            changed = self.watcher is not None and self.watcher.changed()
-        except StoreFault:
-            return  # the next write says what is wrong; polling quietly tries again
-        if changed:
-            self.refresh_counters()
-
     def refresh_counters(self) -> None:
-        """Read the counters and this desk's last scans and show them."""
-        now = self.ctx.clock.now()
-        try:
-            db = self.ctx.db()
-            counts = Counts(
-                arrived=count_arrivals(db), expected=count_expected(db),
-                last_ten_minutes=arrivals_since(db, ten_minutes_before(now)),
-                recent=recent_scans(db, device=self.ctx.device, list_=VENUE, limit=10),
-            )
-        except StoreFault:
-            return  # a database fault: keep the last figures; the answer area says what failed
-        self.query_one(DeskCounters).show(counts)
+        """Read the side panel's figures and this desk's last scans again (it also keeps itself fresh)."""
+        self.query_one(DeskCounters).refresh_counts()
 
     # ---- typing and searching ---------------------------------------------------------------
 
@@ -167,7 +152,7 @@ class DeskScreen(Screen[None]):
         self.show_search(text)
         paint_now(self)
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
         """The quiet line under the answer; one line high, so a new text needs no new layout."""
         quiet = self.query_one("#desk-quiet", Static)
         if str(quiet.content) != text:
@@ -191,13 +176,13 @@ class DeskScreen(Screen[None]):
         self.results_for = text
         results.display = bool(hits)
         self.query_one(ScanAnswer).display = not hits
-        self._say(search_hint(len(hits), more, text == self.asked_for, self.lang))
+        self.say(search_hint(len(hits), more, text == self.asked_for, self.lang))
 
     def _answer_instead(self, said: str) -> None:
         """No list: the answer area back, and `said` on the quiet line."""
         self.query_one(SearchResults).display = False
         self.query_one(ScanAnswer).display = True
-        self._say(said)
+        self.say(said)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Each key described once, in the desk's language (kiosk_look.bilingual)."""
@@ -286,31 +271,40 @@ class DeskScreen(Screen[None]):
 
     @on(JobDone)
     def _job_done(self, message: JobDone) -> None:
-        """Show what a committed write came to."""
-        self.show_result(message.result)
+        """Show what a committed write came to (or ask about an undo the store held back)."""
+        if isinstance(message.result, UndoHeld):
+            self.undo.held(message.result)
+        else:
+            self.show_result(message.result)
         paint_now(self)
 
     @on(JobFailed)
     def _job_failed(self, message: JobFailed) -> None:
         """A failed write is shown as failed, in red, never as done."""
-        self.query_one(SearchResults).display = False
-        answer = self.query_one(ScanAnswer)
-        answer.display = True
-        answer.show_failure(message.message)
-        self._ring(Light.RED)
-        self._restart_answer_timer()
+        self.show_answer(None, Light.RED)
+        self.query_one(ScanAnswer).show_failure(message.message)
         paint_now(self)
+
+    def show_answer(self, answer: Answer | None, light: Light) -> None:
+        """The answer area in front of any list, showing `answer` (if given), with its bell and timer."""
+        self.query_one(SearchResults).display = False
+        scan_answer = self.query_one(ScanAnswer)
+        scan_answer.display = True
+        if answer is not None:
+            scan_answer.show(answer)
+        self._ring(light)
+        self._restart_answer_timer()
 
     def show_result(self, result: ScanResult) -> None:
         """The big answer for a scan; a bounce is only mentioned quietly under the last answer."""
         if result.reason is Reason.BOUNCE:
             who = result.person.name if result.person else result.raw_code
             # Control characters and direction overrides must not reach the terminal (as in the answer).
-            self._say(ANSWER_WORDS["bounce"](self.lang, who=clean(who)))
+            self.say(ANSWER_WORDS["bounce"](self.lang, who=clean(who)))
             return
         if not self.query_one(ScanInput).value:
             self.query_one(SearchResults).display = False
-            self._say("")
+            self.say("")
         answer = self.query_one(ScanAnswer)
         answer.display = not self.query_one(SearchResults).display
         answer.show_result(result, self.ctx.programme)
@@ -326,7 +320,7 @@ class DeskScreen(Screen[None]):
 
     def _answer_expired(self) -> None:
         self.query_one(ScanAnswer).clear()
-        self._say("")
+        self.say("")
 
     def _ring(self, light: Light) -> None:
         """The optional bell: one ring for green, two for amber, three for red."""
@@ -352,14 +346,14 @@ class DeskScreen(Screen[None]):
         self.notify(WORDS["bell_on" if self.bell else "bell_off"](self.lang), timeout=2)
 
     def action_undo_last(self, lang: str = "") -> None:
-        """Annul this desk's last accepted scan; the answer area confirms what was undone."""
-        self.queue(UndoJob(at=self.ctx.clock.now()))
+        """Ctrl+Z: undo this desk's last scan; an older one asks first (kiosk/ui/screens/desk_undo.py)."""
+        self.undo.press()
 
     def action_walk_in(self, lang: str = "") -> None:
         """Open the walk-in form; its result is shown like any check-in."""
         from kiosk.ui.screens.walk_in import WalkInScreen  # not needed before the first walk-in
 
-        self.app.push_screen(WalkInScreen(self.lang, on_scan=self._scanned_in_dialog), callback=self._walked_in)
+        self.app.push_screen(WalkInScreen(self.lang, on_scan=self.scanned_in_dialog), callback=self._walked_in)
 
     def action_correct_walk_in(self, lang: str = "") -> None:
         """Correct the walk-in this desk showed last (kiosk/ui/screens/walk_in_correction.py)."""
@@ -367,7 +361,7 @@ class DeskScreen(Screen[None]):
 
         open_correction(self)
 
-    def _scanned_in_dialog(self, code: str) -> None:
+    def scanned_in_dialog(self, code: str) -> None:
         """A badge scanned while a dialog was open (walk-in code, undo question): checked in as usual."""
         self.queue(ScanJob(code, "exit" if self.exit_mode else "entry", at=self.ctx.clock.now()))
         self.exit_mode = False  # as after any scan: check-out mode is for one scan
@@ -382,38 +376,14 @@ class DeskScreen(Screen[None]):
         self.focus_input()
 
     def action_pick_recent(self, lang: str = "") -> None:
-        """Enter the list of last scans to pick one to undo."""
-        if self.query_one(DeskCounters).enter_list():
-            self._say(WORDS["pick_recent"](self.lang))
-        else:
-            self.notify(WORDS["nothing_recent"](self.lang), timeout=3)
+        """F9: enter the list of last scans to pick one to undo (kiosk/ui/screens/desk_undo.py)."""
+        self.undo.pick_recent()
 
     @on(RecentScans.Left)
     def _left_list(self) -> None:
-        self._say("")
-        self.focus_input()
+        self.undo.left_list()
 
     @on(DataTable.RowSelected, "#counters-recent")
     def _recent_chosen(self, event: DataTable.RowSelected) -> None:
-        """Confirm, then undo the chosen scan."""
-        self._say("")
-        counters = self.query_one(DeskCounters)
-        scan_id = int(event.row_key.value)
-        row = counters.rows.get(scan_id)
-        annulled = {r["annuls"] for r in counters.rows.values() if r["annuls"]}
-        self.focus_input()
-        if not row or not row["accepted"] or row["annuls"] or scan_id in annulled or not row["name"]:
-            self.notify(WORDS["cannot_undo"](self.lang), severity="warning", timeout=3)
-            return
-        question = WORDS["confirm_undo"](self.lang, what=reason_text(row["reason"], self.lang),
-                                         who=row["name"], time=clock_time(row["at"]))
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.queue(UndoJob(scan_id, at=self.ctx.clock.now()))
-            self.focus_input()
-
-        from kiosk.ui.screens.confirm import ConfirmScreen  # not needed before the first undo pick
-
-        # A badge scanned while the question is open answers "no" and is checked in as usual.
-        self.app.push_screen(ConfirmScreen(question, self.lang, on_scan=self._scanned_in_dialog), callback=answered)
+        """Ask, then undo the chosen scan."""
+        self.undo.chosen(int(event.row_key.value))

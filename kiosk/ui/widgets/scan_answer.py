@@ -50,7 +50,8 @@ WORDS = {
     "exit_done": Text("Tot ziens", "Goodbye"),
     "failed": Text("NIET OPGESLAGEN", "NOT SAVED"),
     "failed_next": Text("Er is niets vastgelegd. Probeer opnieuw.", "Nothing was recorded. Try again."),
-    "bounce": Text("Zojuist al gescand: {who} (genegeerd)", "Just scanned: {who} (ignored)"),
+    # On the desk's one quiet line: "ignored" before the name, so a long name is what gives way.
+    "bounce": Text("Zojuist al gescand (genegeerd): {who}", "Just scanned (ignored): {who}"),
 }
 
 
@@ -145,16 +146,20 @@ class ScanAnswer(Vertical):
 
     def show_failure(self, message: str) -> None:
         """Show that a write failed: red, and what to do (nothing was recorded)."""
-        self._show(Answer(Light.RED, f"{SYMBOL[Light.RED]}  {WORDS['failed'](self.lang)}",
-                          detail=message, lines=[WORDS["failed_next"](self.lang)]))
+        self.show(Answer(Light.RED, f"{SYMBOL[Light.RED]}  {WORDS['failed'](self.lang)}",
+                         detail=message, lines=[WORDS["failed_next"](self.lang)]))
+
+    def show(self, answer: Answer) -> None:
+        """Show an answer made elsewhere (an undo refused by age, kiosk/ui/screens/desk_undo.py)."""
+        self._show(answer)
 
     def _show(self, answer: Answer) -> None:
         self.answer = answer
         for light in Light:
             self.set_class(answer.light is light, f"-{light.value}")
         self.set_class(answer.light is None, "-idle")
+        # Hidden by the stylesheet when idle or on a short screen (a class, not an inline style).
         self.query_one("#answer-glyph", Static).update(GLYPH.get(answer.light, ""))
-        self.query_one("#answer-glyph", Static).display = answer.light is not None
         self.query_one("#answer-word", Static).update(answer.head)
         # clean(): an ESC or a direction override in a name or a typed code must not reach the terminal.
         self.query_one("#answer-name", Static).update(clean(answer.name, 200))
