@@ -254,3 +254,24 @@ async def test_after_midnight_the_screen_stays_on_the_night(night_settings):
         assert first.region.height and not second.region.height
         assert [(t, r, n) for t, _, r, n in _rows(first)][2:] == [("00:00", False, False), ("00:30", True, False)]
         assert app.screen.query_one("#detail-head").render().plain.startswith("Nachtfilm")
+
+
+def test_self_service_says_the_same_of_the_night_as_the_store(tmp_path):
+    from kiosk.store.attendees import find_by_code
+    from kiosk.ui.widgets.agenda import agenda_lines
+    from kiosk.ui.widgets.day_texts import option_views
+
+    programme, _ = parse_programme(_night_signups())
+    db = open_store(tmp_path / "kiosk.db")
+    sync_programme(db, programme)
+    upsert_attendees(db, [RosterRow("Anna de Vries", "Gemeente Breda", "Breda", "", "ANNA44")], "2027-01-01")
+    assert signup(db, "ANNA44", "dj-set", now=_at(DAY1, "23:00")).status == "confirmed"
+    states = day_of(db, find_by_code(db, "ANNA44").id, now=_at(DAY1, "23:00"))
+    cards = {view.state.session_id: (view.clash, view.notes) for view in option_views(programme, states, "nacht", "nl")}
+    # The card warns of the overlap the store would refuse, and of nothing else.
+    assert cards["sterren"][0] and "DJ-set" in cards["sterren"][1][0]
+    assert cards["nachtwandeling"] == (False, [])
+    # The person's day: the DJ-set (23:30) before the night round (00:30), not at the top.
+    assert [text for _, text, _ in agenda_lines(programme, states, "nl")] == [
+        "Opening", "DJ-set", "Nacht: geen keuze"]
+    db.close()

@@ -12,33 +12,39 @@ from kiosk.ui.widgets import selfservice_words as W
 
 
 def agenda_lines(programme: Programme, rounds: dict[str, RoundState], lang: str) -> list[tuple[str, str, str]]:
-    """(time, text, css class) per line: fixed items, then per choice round their seat or place."""
+    """(time, text, css class) per line: fixed items, then per choice round their seat or place.
+
+    In time order on the conference days: a night item (00:30) comes after the evening's.
+    """
     choice_ids = {r.id for r in programme.choice_rounds()}
-    lines: list[tuple[str, str, str, str]] = []  # (sort key, time, text, class)
+    lines: list[tuple[tuple, str, str, str]] = []  # (sort key, time, text, class)
     for session in programme.sessions:
         if session.round in choice_ids or not session.in_grid:
             continue
-        lines.append((session.start.strftime("%H:%M"), session.time_range(), session.label, "agenda-fixed"))
+        lines.append((programme.order(session), session.time_range(), session.label, "agenda-fixed"))
     for round_ in programme.choice_rounds():
         state = rounds.get(round_.id)
         name = round_.name_en if lang == "en" and round_.name_en else round_.name
         start = programme.round_start(round_.id)
+        first = min(programme.round_sessions(round_.id), key=programme.order)
+        order = programme.order(first)
         key = start.strftime("%H:%M") if start else "99:99"
         chosen = [o for o in (state.options if state else []) if o.mine]
         if not chosen:
             # The round's own span (11:30-12:30), not an open end that reads like the closing's.
             ends = [s.end for s in programme.round_sessions(round_.id) if s.end is not None]
-            span = f"{key}-{max(ends).strftime('%H:%M')}" if ends and start else key
-            lines.append((key, span, f"{name}: {W.NO_CHOICE(lang)}", "agenda-none"))
+            last = max(ends, key=programme.day_clock.end_offset) if ends else None
+            span = f"{key}-{last.strftime('%H:%M')}" if last and start else key
+            lines.append((order, span, f"{name}: {W.NO_CHOICE(lang)}", "agenda-none"))
         for option in chosen:
             session = programme.session(option.session_id)
             label = session.label if session else option.title
             time = session.time_range() if session else option.starts_at
+            at = programme.order(session) if session else order
             if option.mine == "waitlisted":
-                lines.append((option.starts_at, time, f"{label} ({W.ON_WAITLIST(lang, n=option.place)})",
-                              "agenda-waiting"))
+                lines.append((at, time, f"{label} ({W.ON_WAITLIST(lang, n=option.place)})", "agenda-waiting"))
             else:
-                lines.append((option.starts_at, time, label, "agenda-mine"))
+                lines.append((at, time, label, "agenda-mine"))
     lines.sort(key=lambda line: line[0])
     return [(time, text, css) for _, time, text, css in lines]
 

@@ -9,7 +9,7 @@ from kiosk.domain.outcomes import SignupResult, SignupStatus
 from kiosk.domain.programme import Programme
 from kiosk.domain.rules import clashes
 from kiosk.i18n import reason_text
-from kiosk.store.signups import RoundState
+from kiosk.store.signups import OptionState, RoundState
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.option_card import OptionView
 
@@ -20,6 +20,14 @@ def label(programme: Programme, session_id: str, fallback: str = "") -> str:
     return session.label if session else (fallback or session_id)
 
 
+def _clash(programme: Programme, a: OptionState, b: OptionState) -> bool:
+    """The store's overlap rule, on the calendar moments of both (days and nights read right)."""
+    first, second = programme.session(a.session_id), programme.session(b.session_id)
+    if first is None or second is None:
+        return clashes(a.kind, a.starts_at, a.ends_at, b.kind, b.starts_at, b.ends_at)
+    return clashes(a.kind, *programme.span(first), b.kind, *programme.span(second))
+
+
 def option_views(programme: Programme, states: dict[str, RoundState], round_id: str, lang: str) -> list[OptionView]:
     """The cards of a round with their notes: runs through a break; clashes with a choice made elsewhere."""
     mine = [o for s in states.values() if s.round_id != round_id for o in s.options if o.mine == "confirmed"]
@@ -28,15 +36,17 @@ def option_views(programme: Programme, states: dict[str, RoundState], round_id: 
     for option in state.options if state else []:
         notes, clash = [], False
         session = programme.session(option.session_id)
+        clock = programme.day_clock
         if session and session.end:
             # Themagroep Veiligheid (14.00-15.30) runs on through the 15.00 coffee break: say so.
-            for item in programme.sessions:
-                if item.kind == "break" and item.end and item.overlaps(session) and session.end >= item.end:
+            for item in programme.day_sessions(programme.day_of(session)):
+                if (item.kind == "break" and item.end and item.overlaps(session, clock)
+                        and clock.end_offset(session.end) >= clock.end_offset(item.end)):
                     end = session.end.strftime("%H.%M" if lang == "nl" else "%H:%M")
                     notes.append(W.RUNS_THROUGH(lang, end=end))
                     break
         for other in mine:
-            if clashes(option.kind, option.starts_at, option.ends_at, other.kind, other.starts_at, other.ends_at):
+            if _clash(programme, option, other):
                 notes.append(W.OVERLAPS(lang, title=label(programme, other.session_id, other.title)))
                 clash = True
         views.append(OptionView(option, label(programme, option.session_id, option.title), notes, clash))
