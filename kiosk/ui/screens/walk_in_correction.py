@@ -18,7 +18,13 @@ from textual.widgets import Static
 from kiosk.domain.outcomes import Person
 from kiosk.i18n import Text
 from kiosk.store.attendees import find_by_code, find_by_code_at_end
-from kiosk.store.corrections import ChangedMeanwhile, Correction, CorrectionRefused, correct_walk_in, last_person_at
+from kiosk.store.corrections import (
+    ChangedMeanwhile,
+    Correction,
+    CorrectionRefused,
+    correct_walk_in,
+    last_person_at,
+)
 from kiosk.store.db import StoreFault
 from kiosk.ui.fault import fault_message
 from kiosk.ui.screens.ordered_form import OrderedForm
