@@ -275,3 +275,17 @@ def test_self_service_says_the_same_of_the_night_as_the_store(tmp_path):
     assert [text for _, text, _ in agenda_lines(programme, states, "nl")] == [
         "Opening", "DJ-set", "Nacht: geen keuze"]
     db.close()
+
+
+def test_night_exports_stay_valid_frab(festival):
+    xmlschema = pytest.importorskip("xmlschema")
+    jsonschema = pytest.importorskip("jsonschema")
+    from tests.conftest import SHARED
+
+    specs = SHARED / "specs"
+    if not specs.is_dir():
+        pytest.skip("../shared/specs is not beside the project")
+    xmlschema.XMLSchema(str(specs / "schedule.xml.xsd")).validate(to_xml(festival))
+    schema = json.loads((specs / "schedule.schema.json").read_text())
+    validator = jsonschema.Draft6Validator(schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+    assert [e.message for e in validator.iter_errors(json.loads(to_json(festival)))] == []
