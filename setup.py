@@ -1,7 +1,7 @@
-"""Build step: copy the top-level programme and stylesheets into the `kiosk` package of a wheel.
+"""Build step: copy the top-level programme and stylesheet into the `kiosk` package of a wheel.
 
 Everything else about the build is in pyproject.toml. setuptools packages only files inside a
-package's own folder, while `data/programme.toml` and the stylesheets stay at the top of the
+package's own folder, while `data/programme.toml` and `styles.tcss` stay at the top of the
 repository, where they are edited (one copy each). This step copies them into the built package as
 `kiosk/_shipped/...` (where `kiosk.shipped` finds them in an installed wheel) and lists them as
 sources, so the sdist carries them too and a wheel built from the sdist has them.
@@ -16,7 +16,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 # Paths relative to the top of the repository; kept the same under kiosk/_shipped/.
-SHIPPED = ("data/programme.toml", "styles/*.tcss")
+SHIPPED = ("data/programme.toml", "styles.tcss")
 
 
 def shipped_files() -> list[str]:

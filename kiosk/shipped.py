@@ -1,9 +1,9 @@
-"""The files that ship with the code: the G40 programme and the stylesheets.
+"""The files that ship with the code: the G40 programme and the stylesheet.
 
-In a checkout they are at the top of the repository (`data/programme.toml`, `styles/`), where they
+In a checkout they are at the top of the repository (`data/programme.toml`, `styles.tcss`), where they
 are edited. A wheel carries copies inside the package, `kiosk/_shipped/` (setup.py's build step),
-so an installed `kiosk` runs from any folder. Textual wants a stylesheet as a file path, and a
-wheel is installed unpacked, so these are plain paths.
+so an installed `kiosk` runs from any folder. A wheel is installed unpacked, so these are plain
+paths.
 """
 
 from __future__ import annotations
@@ -17,4 +17,4 @@ INSTALLED = _PACKAGED.is_dir()
 _ROOT = _PACKAGED if INSTALLED else _PACKAGE.parent
 
 PROGRAMME = _ROOT / "data" / "programme.toml"
-STYLES = _ROOT / "styles"
+STYLESHEET = _ROOT / "styles.tcss"

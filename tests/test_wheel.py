@@ -91,15 +91,17 @@ def installed(tmp_path_factory) -> Installed:
     return Installed(wheel, venv / "bin" / "kiosk", home, folder)
 
 
-def test_the_wheel_carries_the_programme_and_stylesheets_as_they_are_in_the_repository(installed):
+def test_the_wheel_carries_the_programme_and_stylesheet_as_they_are_in_the_repository(installed):
     """The files at the top of the repository are in the wheel, byte for byte: one source, no copy to drift."""
     with zipfile.ZipFile(installed.wheel) as wheel:
         shipped = {name.removeprefix("kiosk/_shipped/"): wheel.read(name) for name in wheel.namelist()
                    if name.startswith("kiosk/_shipped/")}
-    assert shipped["data/programme.toml"] == (ROOT / "data" / "programme.toml").read_bytes()
-    sheets = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("styles/*.tcss"))
-    assert sheets and all(shipped[name] == (ROOT / name).read_bytes() for name in sheets)
-    assert sorted(shipped) == sorted(["data/programme.toml", *sheets])
+        (metadata,) = [name for name in wheel.namelist() if name.endswith(".dist-info/METADATA")]
+        requires = [line for line in wheel.read(metadata).decode().splitlines() if line.startswith("Requires-Dist:")]
+    assert sorted(shipped) == ["data/programme.toml", "styles.tcss"]
+    assert all(shipped[name] == (ROOT / name).read_bytes() for name in shipped)
+    # Every install brings the organiser's `sqlite-utils` command (README, "The database file").
+    assert "Requires-Dist: sqlite-utils==4.2.1" in requires
 
 
 def test_the_installed_kiosk_runs_from_an_empty_folder(installed):
@@ -146,7 +148,7 @@ def test_programme_init_writes_the_shipped_programme_and_never_overwrites_withou
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="starting the app in a real terminal needs tmux")
 def test_the_installed_desk_starts_in_a_real_terminal_and_checks_someone_in(installed):
-    """`kiosk --role desk` from the empty folder: its screen (styles read from the wheel), a scan, Ctrl+Q."""
+    """`kiosk --role desk` from the empty folder: its screen (styles.tcss read from the wheel), a scan, Ctrl+Q."""
     name = f"test-wheel-{uuid.uuid4().hex[:8]}"
     env = " ".join(f"{k}={shlex.quote(v)}" for k, v in installed.env().items() if k in ("HOME", "PATH", "LANG"))
     command = f"env -i TERM=xterm-256color {env} {installed.kiosk} --role desk --device wheel-desk"

@@ -22,7 +22,7 @@ from kiosk.domain.pin import REDACTED, StaffPin
 from kiosk.i18n import Text
 from kiosk.store.db import StoreError, StoreFault
 from kiosk.ui.context import UiContext
-from kiosk.ui.stylesheets import SHARED, role_styles
+from kiosk.ui.stylesheets import SHARED, add_styles
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 
 ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
@@ -53,7 +53,6 @@ def _screen(role: str):
 class KioskApp(App[None]):
     """One process of the kiosk, started in one role; staff can switch roles by F-key."""
 
-    CSS_PATH = SHARED
     TITLE = "Netwerkdag kiosk"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
@@ -65,9 +64,6 @@ class KioskApp(App[None]):
         Binding("ctrl+q", "quit", "Stop", priority=True),
     ]
 
-    # Each mode builds its screen on first use, so a desk never imports the dashboard's code.
-    MODES = {role: (lambda role=role: _screen(role)()) for role in ROLES}
-
     def __init__(self, ctx: UiContext, integrity=None) -> None:
         """`integrity`: the start-up file check running on its thread (launch.IntegrityCheck), if any."""
         # The starting role is Textual's default mode, its screen made by get_default_screen; the
@@ -75,10 +71,13 @@ class KioskApp(App[None]):
         # screen in on_mount re-parsed the whole stylesheet twice (and a third time later, its
         # cache lost) before the first screen showed: about 30 ms of a desk's start-up.
         self.DEFAULT_MODE = ctx.role
-        self.MODES = {role: make for role, make in KioskApp.MODES.items() if role != ctx.role}
-        # The first screen's styling is read with the app's: Textual reads a screen's CSS_PATH only
-        # for screens of a mode or pushed ones, not for the default screen.
-        super().__init__(css_path=[SHARED, role_styles(ctx.role)])
+        # Each mode builds its screen on first use, so a desk never imports the dashboard's code.
+        self.MODES = {role: (lambda role=role: self._role_screen(role)) for role in ROLES if role != ctx.role}
+        super().__init__()
+        # styles.tcss, a section at a time (kiosk.ui.stylesheets): the shared one and the first
+        # screen's now, another role's when its screen is first made.
+        add_styles(self.stylesheet, SHARED)
+        add_styles(self.stylesheet, ctx.role)
         self.ctx = ctx
         self._first_role = ctx.role
         # Hash the PIN and drop the clear text: from here on only the salted hash exists.
@@ -105,7 +104,7 @@ class KioskApp(App[None]):
 
     def on_mount(self) -> None:
         # The first screen exists now: its role becomes a mode like the others, for the F-keys.
-        self.add_mode(self._first_role, KioskApp.MODES[self._first_role])
+        self.add_mode(self._first_role, lambda: self._role_screen(self._first_role))
         self.call_after_refresh(self._started)
 
     def _started(self) -> None:
@@ -164,6 +163,11 @@ class KioskApp(App[None]):
 
         self.damaged = error
         self.push_screen(DamagedScreen(fault_message(error, self.ctx.lang), self.ctx.lang))
+
+    def _role_screen(self, role: str) -> Screen:
+        """A new screen of `role`, its section of styles.tcss given to the stylesheet first."""
+        add_styles(self.stylesheet, role)
+        return _screen(role)()
 
     def get_default_screen(self) -> Screen:
         """The starting role's screen (the default mode's; see __init__)."""

@@ -20,7 +20,6 @@ from textual.widgets import Footer, Static
 from kiosk.i18n import Text
 from kiosk.store.stats import LiveStats, expected_load, minutes
 from kiosk.store.watch import ChangeWatcher
-from kiosk.ui.stylesheets import role_styles
 from kiosk.ui.widgets.alerts import AlertsList
 from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
 from kiosk.ui.widgets.city_counts import PUBLIC_SMALLEST_GROUP, CityCounts
@@ -53,7 +52,6 @@ T = {
 class DashboardScreen(Screen[None]):
     """Everything an organiser walking the venue wants to know, refreshed within a second."""
 
-    CSS_PATH = role_styles("dashboard")
 
     BINDINGS = [
         *bilingual("f9", "toggle_group", "Stad/Org", "City/Org"),

@@ -26,7 +26,6 @@ from kiosk.ui.desk_jobs import Job, OrderedJobs, ScanJob
 from kiosk.ui.fault import fault_message
 from kiosk.ui.paint import paint_now
 from kiosk.ui.screens.desk_undo import DeskUndo
-from kiosk.ui.stylesheets import role_styles
 from kiosk.ui.widgets.desk_counters import DeskCounters, RecentScans
 from kiosk.ui.widgets.desk_words import WORDS, search_hint
 from kiosk.ui.widgets.event_header import EventHeader
@@ -56,7 +55,6 @@ FOOTER_DROP_FIRST = ("f3", "f6", "f5", "f4", "f2", "ctrl+g", "f10", "f8", "f9", 
 class DeskScreen(Screen[None]):
     """Check people in at the entrance: one input, one big answer, counters beside it."""
 
-    CSS_PATH = role_styles("desk")
     # Classes on the screen by its size, for styles/desk.tcss: the answer is on screen at every size.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (SIDE_PANEL_FITS, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_ROWS, "-tall")]

@@ -36,7 +36,6 @@ from kiosk.store.scans import new_nonce
 from kiosk.store.stats import load_sessions, presence_counts, slots
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import OrderedJobs
-from kiosk.ui.stylesheets import role_styles
 from kiosk.ui.widgets.door_answer import bounce_line, describe
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
@@ -98,7 +97,6 @@ DoorJob = DoorScanJob | DoorUndoJob
 class DoorScreen(Screen[None]):
     """Scans at one session's door: entry, exit, moves, and the room's count against capacity."""
 
-    CSS_PATH = role_styles("door")
 
     BINDINGS = [
         *bilingual("f7", "choose", "Sessie", "Session"),

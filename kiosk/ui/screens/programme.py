@@ -29,7 +29,6 @@ from kiosk.ui.widgets.grid_search import GridSearch
 from kiosk.ui.widgets.localize import localize_bindings
 from kiosk.ui.widgets.schedule_grid import ScheduleGrid
 from kiosk.ui.widgets.session_detail import SessionDetail
-from kiosk.ui.stylesheets import role_styles
 
 NARROW = 120
 POLL_SECONDS = 0.3
@@ -40,7 +39,6 @@ NOW_SECONDS = 1.0
 class ProgrammeScreen(Screen[None]):
     """Schedule grid (a tab per day) plus detail pane; follows the clock and other processes' writes."""
 
-    CSS_PATH = role_styles("programme")
 
     BINDINGS = [
         Binding("tab", "toggle_pane", "detail"),

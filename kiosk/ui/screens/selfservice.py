@@ -28,7 +28,6 @@ from kiosk.ui.fault import StoreFault, fault_message
 from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.screens.agenda_qr import AgendaQr
 from kiosk.ui.screens.selfservice_guard import VisitGuard
-from kiosk.ui.stylesheets import role_styles
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.countdown import IdleCountdown
 from kiosk.ui.widgets.day_texts import option_views, outcome_message, promoted_sessions, promotion_notice
@@ -44,7 +43,6 @@ from kiosk.ui.widgets.welcome import Welcome
 class SelfServiceScreen(VisitGuard, Screen[None]):
     """Welcome → the person's rounds → their agenda → welcome; staff leave with Ctrl+S and the PIN."""
 
-    CSS_PATH = role_styles("selfservice")
 
     inherit_bindings = False
     BINDINGS = [

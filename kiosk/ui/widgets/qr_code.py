@@ -20,7 +20,12 @@ def qr_lines(data: str, border: int = 2) -> list[str]:
 
 
 class QrCode(Static):
-    """Shows `data` as a QR code; styled dark-on-light in styles/app.tcss so phones and scanners read it."""
+    """Shows `data` as a QR code, dark modules on a light ground, so phones and scanners read it."""
+
+    # Its own look, whatever the theme and wherever it is shown (hence fixed colours, not variables).
+    DEFAULT_CSS = """
+    QrCode { width: auto; height: auto; color: black; background: white; }
+    """
 
     def __init__(self, data: str, **kwargs: object) -> None:
         super().__init__("\n".join(qr_lines(data)), markup=False, **kwargs)
