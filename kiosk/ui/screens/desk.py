@@ -55,7 +55,7 @@ FOOTER_DROP_FIRST = ("f3", "f6", "f5", "f4", "f2", "ctrl+g", "f10", "f8", "f9", 
 class DeskScreen(Screen[None]):
     """Check people in at the entrance: one input, one big answer, counters beside it."""
 
-    # Classes on the screen by its size, for styles/desk.tcss: the answer is on screen at every size.
+    # Classes on the screen by its size, for styles.tcss (desk section): the answer shows at every size.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (SIDE_PANEL_FITS, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_ROWS, "-tall")]
 

@@ -45,7 +45,7 @@ class DeskUndo:
     def pick_recent(self) -> None:
         """F9: enter the list of last scans to pick one to undo."""
         screen = self.screen
-        # On a narrow screen the list takes the answer's place while a row is picked (styles/desk.tcss).
+        # On a narrow screen the list takes the answer's place while a row is picked (styles.tcss, desk section).
         screen.add_class("-picking")
         if screen.query_one(DeskCounters).enter_list():
             screen.say(WORDS["pick_recent"](screen.lang))
