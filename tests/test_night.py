@@ -21,62 +21,19 @@ from kiosk.domain.rules import choosing_closed
 from kiosk.interop.frab import parse_schedule
 from kiosk.interop.frab_write import to_json, to_xml
 from kiosk.interop.ics import to_ics
-from kiosk.interop.toml_writer import to_toml
 from kiosk.store import open_store
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.sessions import sync_programme
 from kiosk.store.signups import day_of, signup
 from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.schedule_grid import GridRow, ScheduleGrid
-
-DAY1, DAY2 = dt.date(2027, 8, 20), dt.date(2027, 8, 21)
-TZ = Clock().tz
-
-
-def _event(guid: str, title: str, moment: str, duration: str, kind: str = "Talk") -> dict:
-    return {"guid": guid, "title": title, "date": moment, "start": moment[11:16], "duration": duration,
-            "type": kind, "slug": f"nacht-{guid}", "room": "Podium", "persons": []}
-
-
-def _frab() -> dict:
-    """A frab JSON schedule: day 1 runs 10:00 to 04:00 the next morning; day 2 starts at 10:00."""
-    night = [
-        _event("opening", "Opening", "2027-08-20T10:00:00+02:00", "01:00"),
-        _event("avondconcert", "Avondconcert", "2027-08-20T23:00:00+02:00", "01:00", "Concert"),
-        _event("middernacht", "Middernachtquiz", "2027-08-21T00:00:00+02:00", "00:30", "Game"),
-        _event("nachtfilm", "Nachtfilm", "2027-08-21T00:30:00+02:00", "01:30", "Other"),
-    ]
-    return {"schedule": {"version": "1", "conference": {
-        "acronym": "nacht", "title": "Nachtfestival", "start": DAY1.isoformat(), "end": DAY2.isoformat(),
-        "time_zone_name": "Europe/Amsterdam", "rooms": [{"name": "Podium"}],
-        "days": [
-            {"index": 1, "date": DAY1.isoformat(), "day_start": "2027-08-20T10:00:00+02:00",
-             "day_end": "2027-08-21T04:00:00+02:00", "rooms": {"Podium": night}},
-            {"index": 2, "date": DAY2.isoformat(), "day_start": "2027-08-21T10:00:00+02:00",
-             "day_end": "2027-08-22T04:00:00+02:00",
-             "rooms": {"Podium": [_event("ontbijt", "Ontbijtsessie", "2027-08-21T10:00:00+02:00", "01:00")]}},
-        ]}}}
-
-
-def _xml() -> str:
-    """The same schedule as frab XML."""
-    def event(item: dict) -> str:
-        return (f'<event guid="{item["guid"]}"><title>{item["title"]}</title><type>{item["type"]}</type>'
-                f'<date>{item["date"]}</date><start>{item["start"]}</start><duration>{item["duration"]}</duration>'
-                f'<room>Podium</room><slug>{item["slug"]}</slug></event>')
-    days = "".join(
-        f'<day index="{d["index"]}" date="{d["date"]}" start="{d["day_start"]}" end="{d["day_end"]}">'
-        f'<room name="Podium">{"".join(event(e) for e in d["rooms"]["Podium"])}</room></day>'
-        for d in _frab()["schedule"]["conference"]["days"])
-    return (f'<?xml version="1.0"?><schedule><version>1</version><conference><acronym>nacht</acronym>'
-            f'<title>Nachtfestival</title><start>{DAY1}</start><end>{DAY2}</end>'
-            f'<time_zone_name>Europe/Amsterdam</time_zone_name></conference>{days}</schedule>')
+from tests.support.night import DAY1, DAY2, at, frab, frab_xml, write_programme
 
 
 @pytest.fixture(params=["json", "xml"])
 def festival(request):
     """The night festival as the kiosk reads it, from frab JSON and from frab XML."""
-    text = json.dumps(_frab()) if request.param == "json" else _xml()
+    text = json.dumps(frab()) if request.param == "json" else frab_xml()
     result = parse_schedule(text, source=f"nacht.{request.param}")
     assert result.warnings == []
     return result.programme
@@ -84,10 +41,6 @@ def festival(request):
 
 def _ids(rows) -> list[str]:
     return [cell.session_id for row in rows for cell in row.cells]
-
-
-def _at(day: dt.date, hhmm: str) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.fromisoformat(hhmm), tzinfo=TZ)
 
 
 def test_night_items_belong_to_the_day_that_lists_them(festival):
@@ -112,13 +65,13 @@ def test_grid_puts_the_night_after_the_evening_and_not_on_the_next_day(festival)
     assert _ids([first[next_row(first, dt.time(23, 50))]]) == ["middernacht"]
     # At 00:10 on the 21st it is still day 1's night: the quiz runs, the film is next.
     clock = festival.day_clock
-    after_midnight = _at(DAY2, "00:10")
+    after_midnight = at(DAY2, "00:10")
     assert clock.day_of(after_midnight) == DAY1
     assert day_index(festival.days(), clock.day_of(after_midnight)) == 0
     assert _ids([first[now_row_on(first, DAY1, after_midnight)]]) == ["middernacht"]
     assert _ids([first[next_row(first, dt.time(0, 10))]]) == ["nachtfilm"]
     # From 04:00 it is day 2: day 1's last row, day 2's first.
-    morning = _at(DAY2, "05:00")
+    morning = at(DAY2, "05:00")
     assert clock.day_of(morning) == DAY2 and now_row_on(first, DAY1, morning) == len(first) - 1
     assert running_row(first, dt.time(5, 0)) is None and next_row(first, dt.time(3, 0)) is None
 
@@ -194,32 +147,30 @@ def test_sign_up_rules_read_the_night_right(tmp_path, dated):
     assert stored["sterren"] == (None, "00:30", f"{DAY2} 00:20" if dated else "00:20")
     assert db.execute("SELECT value FROM meta WHERE key = 'day_change'").fetchone() == ("04:00",)
     upsert_attendees(db, [RosterRow("Ayşe Çelik", "Gemeente Zaanstad", "Zaanstad", "", "CELIK1")], "2027-01-01")
-    evening = _at(DAY1, "23:00")
+    evening = at(DAY1, "23:00")
     assert signup(db, "CELIK1", "dj-set", now=evening).status == "confirmed"
     # 00:30-01:30 overlaps the DJ-set (23:30-01:00); 01:00-02:00 starts as it ends.
     refused = signup(db, "CELIK1", "sterren", now=evening)
     assert (refused.reason, refused.conflict_with) == ("overlap", "dj-set")
     assert signup(db, "CELIK1", "nachtwandeling", now=evening).status == "confirmed"
     # Choosing "Sterren kijken" (00:30) closes at 00:20 that night, not at 00:20 that morning.
-    assert not day_of(db, None, now=_at(DAY1, "23:55"))["nacht"].closed
-    assert day_of(db, None, now=_at(DAY2, "00:20"))["nacht"].options[0].closed
-    assert signup(db, "CELIK1", "sterren", now=_at(DAY2, "00:25")).reason == "closed"
+    assert not day_of(db, None, now=at(DAY1, "23:55"))["nacht"].closed
+    assert day_of(db, None, now=at(DAY2, "00:20"))["nacht"].options[0].closed
+    assert signup(db, "CELIK1", "sterren", now=at(DAY2, "00:25")).reason == "closed"
     db.close()
 
 
 def test_choosing_closed_with_a_clock_for_undated_programmes():
     clock = DayClock(dt.time(4, 0))
-    assert not choosing_closed(_at(DAY1, "23:59"), "00:20", None, clock)
-    assert choosing_closed(_at(DAY2, "00:20"), "00:20", None, clock)
-    assert choosing_closed(_at(DAY1, "23:59"), "00:20", None)  # without the clock 00:20 is that morning
+    assert not choosing_closed(at(DAY1, "23:59"), "00:20", None, clock)
+    assert choosing_closed(at(DAY2, "00:20"), "00:20", None, clock)
+    assert choosing_closed(at(DAY1, "23:59"), "00:20", None)  # without the clock 00:20 is that morning
 
 
 @pytest.fixture
 def night_settings(settings, tmp_path):
     """Settings whose programme is the night festival (imported from frab JSON)."""
-    path = tmp_path / "nacht.toml"
-    path.write_text(to_toml(parse_schedule(json.dumps(_frab())).programme), encoding="utf-8")
-    return replace(settings, programme_path=path)
+    return replace(settings, programme_path=write_programme(tmp_path / "nacht.toml"))
 
 
 def _rows(grid: ScheduleGrid) -> list[tuple[str, list[str], bool, bool]]:
@@ -265,8 +216,8 @@ def test_self_service_says_the_same_of_the_night_as_the_store(tmp_path):
     db = open_store(tmp_path / "kiosk.db")
     sync_programme(db, programme)
     upsert_attendees(db, [RosterRow("Anna de Vries", "Gemeente Breda", "Breda", "", "ANNA44")], "2027-01-01")
-    assert signup(db, "ANNA44", "dj-set", now=_at(DAY1, "23:00")).status == "confirmed"
-    states = day_of(db, find_by_code(db, "ANNA44").id, now=_at(DAY1, "23:00"))
+    assert signup(db, "ANNA44", "dj-set", now=at(DAY1, "23:00")).status == "confirmed"
+    states = day_of(db, find_by_code(db, "ANNA44").id, now=at(DAY1, "23:00"))
     cards = {view.state.session_id: (view.clash, view.notes) for view in option_views(programme, states, "nacht", "nl")}
     # The card warns of the overlap the store would refuse, and of nothing else.
     assert cards["sterren"][0] and "DJ-set" in cards["sterren"][1][0]

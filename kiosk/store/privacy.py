@@ -28,6 +28,7 @@ from kiosk.domain.text import words
 from kiosk.store.attendees import find_by_code
 from kiosk.store.db import BUSY_TIMEOUT_MS, explain, immediate
 from kiosk.store.scans import stamp
+from kiosk.store.session_clock import stored_days
 from kiosk.store.tallies import recount_tallies
 
 ANON_PREFIX = "anon "
@@ -126,31 +127,35 @@ def _parse(value: str | None, tz: dt.tzinfo | None) -> dt.datetime | None:
 
 
 def last_activity(conn: sqlite3.Connection, tz: dt.tzinfo | None) -> dt.datetime | None:
-    """The last moment the event's data changed: the end of the event day, or a later write."""
+    """The last moment the event's data changed: the end of the event's last day, or a later write.
+
+    A day ends where the programme's day changes over (kiosk.store.session_clock): at midnight,
+    or at 04:00 the next morning for a day whose night items run to then.
+    """
+    days = stored_days(conn)
     moments: list[dt.datetime] = []
     for sql in (
-        "SELECT value FROM meta WHERE key = 'event_date'",
         "SELECT MAX(updated_at) FROM attendees",
         "SELECT MAX(at) FROM scans",
         "SELECT MAX(updated_at) FROM signups",
     ):
-        row = conn.execute(sql).fetchone()
-        value = row[0] if row else None
-        if sql.startswith("SELECT value") and value:
-            # The event day is over at midnight; counting from there keeps no-shows until then too.
-            day = dt.date.fromisoformat(value)
-            moments.append(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz))
-            continue
-        moment = _parse(value, tz)
+        moment = _parse(conn.execute(sql).fetchone()[0], tz)
         if moment:
             moments.append(moment)
-    has_date = bool((conn.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0])
-    end = conn.execute("SELECT MAX(COALESCE(ends_at, starts_at)) FROM sessions WHERE day IS NULL").fetchone()[0]
-    if moments and not has_date and end:
-        # No date in the programme: the day of the last write is the event day, and it lasts at
-        # least until its last session ends (so a purge in the middle of the day is not due).
-        hour, minute = map(int, end.split(":"))
-        moments.append(dt.datetime.combine(max(moments).date(), dt.time(hour, minute), tzinfo=tz))
+    last_day = conn.execute("SELECT MAX(day) FROM sessions").fetchone()[0]
+    dated = [d for d in (days.event_date, dt.date.fromisoformat(last_day) if last_day else None) if d]
+    if dated:
+        # Counting from the end of the last day keeps no-shows until then too.
+        moments.append(days.day_end(max(dated)).replace(tzinfo=tz))
+    elif moments:
+        # No date in the programme: the conference day of the last write is the event day, and it
+        # lasts at least until its last session ends (so a purge in the middle of the day, or of
+        # its night, is not due); an open end (the closing) counts from its start.
+        write = max(moments)
+        ends = [days.end(None, end, write) or days.start(None, start, write)
+                for start, end in conn.execute("SELECT starts_at, ends_at FROM sessions WHERE day IS NULL")]
+        if ends:
+            moments.append(max(ends).replace(tzinfo=tz))
     return max(moments) if moments else None
 
 

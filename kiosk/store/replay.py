@@ -11,10 +11,37 @@ without passing the exit scan, so its figures are an upper bound after the morni
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kiosk.store.scans import VENUE
+
+
+@dataclass
+class Timeline:
+    """A list's count over time, each log time placed on the programme's calendar (wall clock)."""
+
+    # (moment, inside after that scan), in log order.
+    points: list[tuple[dt.datetime, int]] = field(default_factory=list)
+
+    def inside_before(self, moment: dt.datetime) -> int:
+        """How many were inside just before `moment`.
+
+        The count after the last scan, in log order, logged before that moment. A linear walk, not
+        a bisection: a scan queued offline is logged after later ones, so the times need not be sorted.
+        """
+        count = 0
+        for at, inside in self.points:
+            if at < moment:
+                count = inside
+        return count
+
+    def most_between(self, start: dt.datetime, end: dt.datetime | None) -> int:
+        """The most inside at any moment from `start` up to `end` (None: to the end of the log)."""
+        during = [inside for at, inside in self.points if start <= at and (end is None or at < end)]
+        return max([self.inside_before(start), *during])
 
 
 @dataclass
@@ -27,28 +54,22 @@ class ListReplay:
     # (log time, inside after that scan) for every scan that changed the count; kept only when asked.
     timeline: list[tuple[str, int]] = field(default_factory=list)
 
-    def inside_before(self, moment: str, *, dated: bool = True) -> int:
-        """How many were inside just before `moment` (`YYYY-MM-DDTHH:MM`, or `HH:MM` when not `dated`).
+    def placed(self, place: Callable[[str], dt.datetime]) -> Timeline:
+        """The timeline with each log time put on the calendar by `place` (once, not per question).
 
-        The count after the last scan, in log order, logged before that minute. A linear walk, not
-        a bisection: a scan queued offline is logged after later ones, so the times need not be sorted.
+        `place` is `StoredDays.logged`: a night's 00:10 after its evening, also without a date. It
+        gets the log time cut to the minute (`YYYY-MM-DDTHH:MM`), as the programme's times are, so
+        500,000 scans ask it once a minute of the day rather than once a scan.
         """
-        count = 0
+        minutes: dict[str, dt.datetime] = {}
+        points = []
         for at, inside in self.timeline:
-            if _key(at, dated) < moment:
-                count = inside
-        return count
-
-    def most_between(self, start: str, end: str | None, *, dated: bool = True) -> int:
-        """The most inside at any moment from `start` up to `end` (None: to the end of the log)."""
-        during = [inside for at, inside in self.timeline
-                  if start <= _key(at, dated) and (end is None or _key(at, dated) < end)]
-        return max([self.inside_before(start, dated=dated), *during])
-
-
-def _key(at: str, dated: bool) -> str:
-    """A log time cut to the minute: `YYYY-MM-DDTHH:MM`, or `HH:MM` for a day without a date."""
-    return at[:16] if dated else at[11:16]
+            minute = at[:16]
+            moment = minutes.get(minute)
+            if moment is None:
+                moment = minutes[minute] = place(minute)
+            points.append((moment, inside))
+        return Timeline(points)
 
 
 def replay_lists(db: sqlite3.Connection, timelines: frozenset[str] = frozenset({VENUE})) -> dict[str, ListReplay]:

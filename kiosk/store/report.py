@@ -10,6 +10,9 @@ session I planned, and who did not turn up"; coffee is not among the answers.
 
 A session whose door never logged a scan (the lunch in the theatre, held without a door scanner)
 has no attendance to report: its attended and no-shows are unknown, not 0 and "all of them".
+
+Whether a session is over is read on the calendar (kiosk.store.session_clock): on a day that
+runs to 04:00, the 00:30 film has not even begun at 23:50, so its no-shows are not known yet.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import asdict, dataclass
 from kiosk.domain.counting import venue_wide
 from kiosk.store.replay import ListReplay, replay_lists
 from kiosk.store.scans import VENUE
+from kiosk.store.session_clock import StoredDays, stored_days, wall
 from kiosk.store.tallies import tally_prefix
 
 
@@ -102,12 +106,16 @@ def _sessions(db: sqlite3.Connection) -> list[_Row]:
     ]
 
 
-def ended(day: str, end: str, now: dt.datetime | None) -> bool:
-    """Whether `day` (YYYY-MM-DD, "" for today) at HH:MM has come by `now` (None: after the day)."""
+def ended(days: StoredDays, day: str, starts_at: str, ends_at: str | None, now: dt.datetime | None) -> bool:
+    """Whether a session of `day` (YYYY-MM-DD, "" for today) is over by `now` (None: after the day).
+
+    An open end (the closing) is over once it has begun. On the calendar: with the day changing at
+    04:00, the 00:30-02:00 item is over at 02:00 the next morning, not at 02:00 of its day.
+    """
     if now is None:
         return True
-    date = dt.date.fromisoformat(day) if day else now.date()
-    return (date, end) <= (now.date(), now.strftime("%H:%M"))
+    over = days.end(day, ends_at, now) or days.start(day, starts_at, now)
+    return over <= wall(now)
 
 
 def in_session_table(row_kind: str, signup: bool, round_: str | None, entered: int) -> bool:
@@ -147,12 +155,13 @@ def session_report(
         ).fetchall()
     )
     replay = replay_lists(db) if replay is None else replay
+    days = stored_days(db)
     lines = []
     for row in _sessions(db):
         if not in_session_table(row.kind, row.signup, row.round, attended.get(row.id, 0)):
             continue
         peak = replay.get(row.id, ListReplay())
-        over = ended(row.day, row.ends_at or row.starts_at, now)
+        over = ended(days, row.day, row.starts_at, row.ends_at, now)
         known = row.id in replay and over
         lines.append(SessionReport(
             row.id, row.title, row.kind, row.round, row.starts_at, row.ends_at, row.capacity,
@@ -172,7 +181,7 @@ def round_report(
     Rounds the programme does not name but sessions carry (a schedule imported from elsewhere)
     follow, named by their id. A round counts once it holds a session of the per-session table.
     """
-    sessions = _sessions(db)
+    sessions, days = _sessions(db), stored_days(db)
     of_round = {row.id: row.round for row in sessions if row.round is not None}
     seats: dict[str, dict[int, set[str]]] = {}
     waiting: dict[str, set[int]] = {}
@@ -206,13 +215,16 @@ def round_report(
         as_chosen = sum(1 for a, lists in entered.items() if lists & seated.get(a, set()))
         not_signed = sum(1 for a in entered if a not in seated)
         doors = {row.id for row in rows if row.id in scanned}
-        finished = all(ended(row.day, row.ends_at or row.starts_at, now) for row in rows)
+        finished = all(ended(days, row.day, row.starts_at, row.ends_at, now) for row in rows)
         at_doors = sum(1 for mine in seated.values() if mine & doors)
         absent = sum(1 for a, mine in seated.items() if mine & doors and a not in entered)
-        ends = [row.ends_at for row in rows if row.ends_at]
+        # First start and last end in the order of the day: a night's 00:30 after its 23:30.
+        first = min(rows, key=lambda row: days.start(row.day, row.starts_at))
+        ends = [row for row in rows if row.ends_at]
+        last = max(ends, key=lambda row: days.end(row.day, row.ends_at) or dt.datetime.min) if len(ends) == len(rows) else None
         found.append(RoundReport(
-            round_id, names.get(round_id, round_id), min(row.starts_at for row in rows),
-            max(ends) if len(ends) == len(rows) else None, len(rows), len(seated),
+            round_id, names.get(round_id, round_id), first.starts_at,
+            last.ends_at if last else None, len(rows), len(seated),
             len(waiting.get(round_id, set()) - set(seated)), len(entered), as_chosen,
             len(entered) - as_chosen - not_signed, not_signed, at_doors,
             absent if finished and doors else None, finished,

@@ -5,6 +5,9 @@ someone who skipped the desk made their arrival). "Expected" is everyone registe
 and not cancelled; walk-ins are counted beside it, not in it, so "288 of 297" compares like with
 like. The peak inside and the items for everyone (walk-in, opening, plenary talks, closing) are
 read from the venue's replayed scans (kiosk.store.replay), undo annulments respected.
+
+Times are read on the calendar (kiosk.store.session_clock): on a day that runs to 04:00 its
+00:30 item is that night's, so the day is not over, and no-shows not known, before the night is.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import asdict, dataclass
+from functools import partial
 
 from kiosk.domain.counting import venue_wide
-from kiosk.store.replay import ListReplay, replay_lists
+from kiosk.store.replay import ListReplay, Timeline, replay_lists
 from kiosk.store.report import ended, entered_counts
 from kiosk.store.scans import VENUE
+from kiosk.store.session_clock import stored_days
 
 INTERVALS = (15, 30)
 
@@ -91,10 +96,10 @@ def venue_report(
     expected, arrived_expected = expected or 0, arrived_expected or 0
     inside_now = db.execute("SELECT COUNT(*) FROM presence WHERE list = ? AND inside = 1", (VENUE,)).fetchone()[0]
     venue = (replay_lists(db) if replay is None else replay).get(VENUE, ListReplay())
-    items = _last_items(db)
-    day_over = all(ended(day, end, now) for day, end in items)
+    items, days = _items(db), stored_days(db)
+    day_over = all(ended(days, day, start, end, now) for day, start, end in items)
     # On an event of several days the peak names its date too.
-    peak_at = (venue.peak_at[:10] + " " + venue.peak_at[11:16] if len({d for d, _ in items}) > 1
+    peak_at = (venue.peak_at[:10] + " " + venue.peak_at[11:16] if len({d for d, _, _ in items}) > 1
                else venue.peak_at[11:16]) if venue.peak_at else None
     not_arrived = expected - arrived_expected
     return VenueReport(
@@ -104,12 +109,12 @@ def venue_report(
     )
 
 
-def _last_items(db: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(day, the time it is over) of every item; an open end (the closing) is over once it begins."""
+def _items(db: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
+    """(day, start, end) of every item, for `ended` (an open end, the closing, is over once it begins)."""
     event_date = (db.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0]
     return [
-        (day or "", end)
-        for day, end in db.execute("SELECT COALESCE(day, ?), COALESCE(ends_at, starts_at) FROM sessions", (event_date,))
+        (day or "", start, end)
+        for day, start, end in db.execute("SELECT COALESCE(day, ?), starts_at, ends_at FROM sessions", (event_date,))
     ]
 
 
@@ -153,7 +158,10 @@ def everyone_items(
     replay = replay_lists(db) if replay is None else replay
     venue = replay.get(VENUE, ListReplay())
     event_date = (db.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0]
+    days = stored_days(db)
     entries = entered_counts(db)
+    # The venue's count over time on the programme's calendar: on its dates, or (no date) on one day.
+    timelines: dict[bool, Timeline] = {}
     items = []
     for sid, title, kind, start, end, signup, day in db.execute(
         "SELECT id, title, kind, starts_at, ends_at, signup, COALESCE(day, ?) FROM sessions ORDER BY position",
@@ -162,10 +170,12 @@ def everyone_items(
         if not venue_wide(kind, bool(signup)) or (kind == "break" and not entries.get(sid)):
             continue
         dated = bool(day)
-        first = f"{day}T{start}" if dated else start
-        last = (f"{day}T{end}" if dated else end) if end else None
+        if dated not in timelines:
+            timelines[dated] = venue.placed(partial(days.logged, dated=dated))
+        timeline = timelines[dated]
+        first, last = days.start(day, start), days.end(day, end)
         items.append(EveryoneItem(
-            sid, title, kind, start, end, venue.inside_before(first, dated=dated),
-            venue.most_between(first, last, dated=dated), entries.get(sid, 0),
+            sid, title, kind, start, end, timeline.inside_before(first),
+            timeline.most_between(first, last), entries.get(sid, 0),
         ))
     return items

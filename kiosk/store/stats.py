@@ -4,6 +4,10 @@ Cheap at 500,000 scans because the dashboard never reads the scan log as a whole
 from `tallies` (kept by triggers on `presence`, by primary key), `presence` (one row per person and
 list) and `signups` through their indexes; the log is read only by primary key (`id > last seen`, or the last N). `LiveStats`
 keeps the figures and, after a change, re-queries only the lists that new scans touched.
+
+What runs now and what comes next are read on the calendar (kiosk.store.session_clock): on a
+day that runs to 04:00, at 23:50 the 00:00 item of the same night is next, and a session of
+another conference day is neither running nor next.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 
 from kiosk.domain.rules import Fill, fill_state
 from kiosk.store.scans import VENUE, recent_scans
+from kiosk.store.session_clock import StoredDays, stored_days, wall
 from kiosk.store.tallies import tally_prefix
 
 BUCKET_MINUTES = 5
@@ -21,11 +26,8 @@ BUCKET_MINUTES = 5
 DOORS_OPEN_MINUTES = 15
 # The sessions that start within this long after the next start belong to the next slot (lunch walks at 12:45).
 NEXT_SLOT_SPAN_MINUTES = 30
-
-
-def minutes(hhmm: str) -> int:
-    """Minutes since midnight of an `HH:MM` time."""
-    return int(hhmm[:2]) * 60 + int(hhmm[3:5])
+_DOORS_OPEN = dt.timedelta(minutes=DOORS_OPEN_MINUTES)
+_NEXT_SLOT_SPAN = dt.timedelta(minutes=NEXT_SLOT_SPAN_MINUTES)
 
 
 @dataclass
@@ -45,15 +47,23 @@ class SessionStat:
     waitlisted: int = 0
     inside: int = 0
     entered: int = 0
+    day: str = ""  # its own conference day (YYYY-MM-DD), "" for the event's date
 
     @property
     def fill(self) -> Fill:
         """How full the room is now (inside against capacity)."""
         return fill_state(self.inside, self.capacity)
 
-    def running(self, hhmm: str) -> bool:
-        """True while the session is on at `hhmm` (an open end runs to the end of the day)."""
-        return self.starts_at <= hhmm and (self.ends_at is None or hhmm < self.ends_at)
+    def start(self, days: StoredDays, now: dt.datetime) -> dt.datetime:
+        """When the session starts on the calendar (naive wall clock)."""
+        return days.start(self.day, self.starts_at, now)
+
+    def running(self, now: dt.datetime, days: StoredDays | None = None) -> bool:
+        """True while the session is on at `now` (an open end runs to the end of its conference day)."""
+        days = days or StoredDays()
+        moment, start = wall(now), self.start(days, now)
+        end = days.end(self.day, self.ends_at, now) or days.day_end(days.day(self.day, now))
+        return start <= moment < end
 
 
 @dataclass
@@ -71,9 +81,14 @@ class Alert:
 def load_sessions(db: sqlite3.Connection) -> dict[str, SessionStat]:
     """Every session of the programme, in programme order, without counts."""
     rows = db.execute(
-        "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup FROM sessions ORDER BY position"
+        "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, COALESCE(day, '')"
+        " FROM sessions ORDER BY position"
     ).fetchall()
-    return {r[0]: SessionStat(*r[:8], bool(r[8])) for r in rows}
+    return {
+        r[0]: SessionStat(id=r[0], title=r[1], kind=r[2], round=r[3], starts_at=r[4], ends_at=r[5], room=r[6],
+                          capacity=r[7], signup=bool(r[8]), day=r[9])
+        for r in rows
+    }
 
 
 def presence_counts(db: sqlite3.Connection, lists: set[str] | None = None) -> dict[str, tuple[int, int]]:
@@ -104,14 +119,19 @@ def signup_counts(db: sqlite3.Connection) -> dict[str, tuple[int, int]]:
     return {sid: (confirmed.get(sid, 0), waitlisted.get(sid, 0)) for sid in confirmed.keys() | waitlisted.keys()}
 
 
-def arrivals_per_bucket(db: sqlite3.Connection, bucket: int = BUCKET_MINUTES) -> dict[int, int]:
-    """First arrivals at the venue per `bucket` minutes: {minute of day the bucket starts: count}.
+def arrivals_per_bucket(
+    db: sqlite3.Connection, bucket: int = BUCKET_MINUTES, days: StoredDays | None = None
+) -> dict[int, int]:
+    """First arrivals at the venue per `bucket` minutes: {minute of the conference day the bucket starts: count}.
 
-    The tallies hold 5-minute buckets; wider buckets are sums of them.
+    The tallies hold 5-minute buckets by the wall clock; wider buckets are sums of them. `days`:
+    the programme's day change, so arrivals at 00:10 in the night come after those of the evening
+    (minute 1450 on a day that changes at 04:00).
     """
+    days = days or StoredDays()
     counts: dict[int, int] = {}
     for minute, n in tally_prefix(db, "arrived5:venue:").items():
-        start = int(minute) // bucket * bucket
+        start = days.minute(dt.time(int(minute) // 60, int(minute) % 60)) // bucket * bucket
         counts[start] = counts.get(start, 0) + n
     return dict(sorted(counts.items()))
 
@@ -154,28 +174,45 @@ def expected_load(db: sqlite3.Connection, session_ids: list[str]) -> dict[str, t
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
-def slots(sessions: list[SessionStat], now: dt.datetime) -> tuple[list[SessionStat], list[SessionStat]]:
-    """The sessions running at `now`, and those of the next slot (starting soonest after now)."""
-    hhmm = now.strftime("%H:%M")
-    running = [s for s in sessions if s.running(hhmm)]
-    later = [s for s in sessions if s.starts_at > hhmm]
+def slots(
+    sessions: list[SessionStat], now: dt.datetime, days: StoredDays | None = None
+) -> tuple[list[SessionStat], list[SessionStat]]:
+    """The sessions running at `now`, and those of the next slot (starting soonest after now, the same conference day).
+
+    `days`: the programme's day change and date as stored (`stored_days`); midnight and undated without.
+    """
+    days = days or StoredDays()
+    moment, today = wall(now), days.today(now)
+    running = [s for s in sessions if s.running(now, days)]
+    later = [(s.start(days, now), s) for s in sessions if days.day(s.day, now) == today]
+    later = [(start, s) for start, s in later if start > moment]
     if not later:
         return running, []
-    first = min(minutes(s.starts_at) for s in later)
-    upcoming = [s for s in later if minutes(s.starts_at) <= first + NEXT_SLOT_SPAN_MINUTES]
+    first = min(start for start, _ in later)
+    upcoming = [s for start, s in later if start <= first + _NEXT_SLOT_SPAN]
     return running, upcoming
 
 
-def alerts(sessions: list[SessionStat], now: dt.datetime) -> list[Alert]:
+def door_order(sessions: list[SessionStat], now: dt.datetime, days: StoredDays | None = None) -> list[SessionStat]:
+    """The likely door first: the sessions running at `now`, then those still to come, then the past."""
+    days = days or StoredDays()
+    running, _ = slots(sessions, now, days)
+    moment = wall(now)
+    order = running + [s for s in sessions if s not in running and s.start(days, now) > moment]
+    return order + [s for s in sessions if s not in order]
+
+
+def alerts(sessions: list[SessionStat], now: dt.datetime, days: StoredDays | None = None) -> list[Alert]:
     """Rooms over capacity, full sessions with a waitlist, and door scans for a session not started yet."""
+    days = days or StoredDays()
     found: list[Alert] = []
-    minute = now.hour * 60 + now.minute
+    moment = wall(now)
     for s in sessions:
         if s.capacity is not None and s.inside > s.capacity:
             found.append(Alert("over", s.id, s.title, s.inside, s.capacity, s.starts_at))
         if s.capacity is not None and s.confirmed >= s.capacity and s.waitlisted:
             found.append(Alert("full_waitlist", s.id, s.title, s.waitlisted, s.capacity, s.starts_at))
-        if s.entered and minute < minutes(s.starts_at) - DOORS_OPEN_MINUTES:
+        if s.entered and moment < s.start(days, now) - _DOORS_OPEN:
             found.append(Alert("early", s.id, s.title, s.entered, s.capacity, s.starts_at))
     return found
 
@@ -194,10 +231,12 @@ class LiveStats:
     recent: list[dict] = field(default_factory=list)
     last_scan_id: int = 0
     recent_limit: int = 12
+    days: StoredDays = field(default_factory=StoredDays)
 
     def full(self, db: sqlite3.Connection) -> None:
         """Read everything (at start, and now and then as a safety net for imports and repairs)."""
         self.last_scan_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM scans").fetchone()[0]
+        self.days = stored_days(db)
         self.sessions = load_sessions(db)
         self._occupancy(db, None)
         self._venue(db)
@@ -231,7 +270,7 @@ class LiveStats:
                 stat.inside, stat.entered = counts.get(sid, (0, 0))
 
     def _venue(self, db: sqlite3.Connection) -> None:
-        self.arrivals = arrivals_per_bucket(db)
+        self.arrivals = arrivals_per_bucket(db, days=self.days)
         self.arrived, self.inside_venue, self.expected = venue_counts(db)
         self.by_city = arrivals_by(db, "city")
         self.by_organisation = arrivals_by(db, "organisation")
@@ -243,8 +282,8 @@ class LiveStats:
 
     def slots(self, now: dt.datetime) -> tuple[list[SessionStat], list[SessionStat]]:
         """The running and the next slot's sessions at `now`."""
-        return slots(list(self.sessions.values()), now)
+        return slots(list(self.sessions.values()), now, self.days)
 
     def alerts(self, now: dt.datetime) -> list[Alert]:
         """The alerts at `now`."""
-        return alerts(list(self.sessions.values()), now)
+        return alerts(list(self.sessions.values()), now, self.days)

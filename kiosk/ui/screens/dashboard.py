@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from kiosk.i18n import Text
-from kiosk.store.stats import LiveStats, expected_load, minutes
+from kiosk.store.stats import LiveStats, expected_load
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.widgets.alerts import AlertsList
 from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
@@ -91,7 +91,9 @@ class DashboardScreen(Screen[None]):
         self.stats = LiveStats()
         self.stats.full(ctx.db())
         self._watcher = ChangeWatcher(ctx.settings.db_path)
-        self._first_minute = min((minutes(s.starts_at) for s in self.stats.sessions.values()), default=540) - 30
+        # Minutes on the conference day (kiosk.store.session_clock): a night's 00:30 is after its 23:00.
+        days = self.stats.days
+        self._first_minute = min((days.minute(s.starts_at) for s in self.stats.sessions.values()), default=540) - 30
         self.set_interval(POLL_SECONDS, self._poll)
         self.set_interval(1.0, self._draw)
         self.set_interval(1.0, self._close_idle_prompt)
@@ -167,7 +169,7 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-next", OccupancyTable).show(lines, lang)
         self.query_one(ArrivalsChart).show(
             stats.arrivals, stats.arrived, stats.expected, stats.inside_venue,
-            self._first_minute, now.hour * 60 + now.minute, lang,
+            self._first_minute, stats.days.minute(now.time()), lang,
         )
         by_city = self.group == "city"
         self.query_one("#dash-group-title", Static).update(Content(T["by_city" if by_city else "by_organisation"](lang)))

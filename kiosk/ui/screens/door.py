@@ -33,7 +33,8 @@ from kiosk.i18n import Text
 from kiosk.store import StoreError
 from kiosk.store.door import DoorScanResult, door_scan, door_undo
 from kiosk.store.scans import new_nonce
-from kiosk.store.stats import load_sessions, presence_counts, slots
+from kiosk.store.session_clock import stored_days
+from kiosk.store.stats import door_order, load_sessions, presence_counts
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.desk_jobs import OrderedJobs
 from kiosk.ui.widgets.door_answer import bounce_line, describe
@@ -163,12 +164,12 @@ class DoorScreen(Screen[None]):
         self._watcher.close()
 
     def _fill_chooser(self) -> None:
-        """Running sessions first, then the ones still to come, then the past: the likely door first."""
-        now = self.app.ctx.clock.now()
-        running, _ = slots(list(self._sessions.values()), now)
-        hhmm = now.strftime("%H:%M")
-        order = running + [s for s in self._sessions.values() if s not in running and s.starts_at > hhmm]
-        order += [s for s in self._sessions.values() if s not in order]
+        """Running sessions first, then the ones still to come, then the past: the likely door first.
+
+        On the calendar (`door_order`): at 23:50 on a day that runs to 04:00 the 00:00 item is still to come.
+        """
+        ctx = self.app.ctx
+        order = door_order(list(self._sessions.values()), ctx.clock.now(), stored_days(ctx.db()))
         options = self.query_one("#door-sessions", OptionList)
         options.clear_options()
         options.add_options(

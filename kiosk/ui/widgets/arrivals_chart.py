@@ -24,8 +24,8 @@ def series(arrivals: dict[int, int], start: int, end: int, bucket: int = 5) -> l
 
 
 def hhmm(minute: int) -> str:
-    """A minute of the day as HH:MM."""
-    return f"{minute // 60:02d}:{minute % 60:02d}"
+    """A minute of the conference day as the clock reads it: HH:MM (minute 1450, in the night, is 00:10)."""
+    return f"{minute // 60 % 24:02d}:{minute % 60:02d}"
 
 
 class ArrivalsChart(Vertical):
