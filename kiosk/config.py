@@ -3,7 +3,8 @@
 Each setting comes from a command-line flag, else an environment variable, else a default:
 `KIOSK_DB`, `KIOSK_PROGRAMME`, `KIOSK_LANG` (nl, en), `KIOSK_NOW` (+ `KIOSK_NOW_FROZEN`; a running
 KIOSK_NOW is shared by the processes on one database), `KIOSK_STAFF_PIN`, `KIOSK_DEVICE` (the name
-this desk or door writes into the scan log).
+this desk or door writes into the scan log), `KIOSK_PRINTER` (the CUPS printer badges print on;
+none by default) and `KIOSK_BADGE_SIZE` (a4, 62mm or 4x3in; kiosk.interop.badge_label).
 
 The database's default depends on how the kiosk runs: in a checkout (`make run`, an editable
 install) it is `data/kiosk.db` beside the programme; an installed tool (a wheel, pipx, uv tool)
@@ -86,6 +87,8 @@ class Settings:
     now_frozen: bool = False
     staff_pin: str | None = None
     device: str = field(default_factory=default_device)
+    printer: str | None = None
+    badge_size: str = "a4"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":
@@ -98,6 +101,8 @@ class Settings:
             now=env.get("KIOSK_NOW") or None,
             now_frozen=env.get("KIOSK_NOW_FROZEN", "") not in ("", "0", "false"),
             staff_pin=env.get("KIOSK_STAFF_PIN") or None,
+            printer=env.get("KIOSK_PRINTER", "").strip() or None,
+            badge_size=(env.get("KIOSK_BADGE_SIZE", "").strip() or "a4").lower(),
         )
         if env.get("KIOSK_DEVICE"):
             settings.device = env["KIOSK_DEVICE"]

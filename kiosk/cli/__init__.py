@@ -62,9 +62,13 @@ class KioskGroup(click.Group):
 @click.option("--session", "session_id", help="With --role door: the session at this door.")
 @click.option("--device", help="Name of this desk or door in the scan log (env KIOSK_DEVICE).")
 @click.option("--public", is_flag=True, help="With --role dashboard: counts only, no names.")
+@click.option("--printer", help="CUPS printer for badges printed on the spot (env KIOSK_PRINTER; `lpstat -p` lists them).")
+@click.option("--badge-size", type=click.Choice(["a4", "62mm", "4x3in"], case_sensitive=False),
+              help="Page of a badge printed on the spot: A4 card, 62 mm label, 4x3 in label (env KIOSK_BADGE_SIZE; default a4).")
 @click.version_option(package_name="netwerkdag-kiosk")
 @click.pass_context
-def main(ctx: click.Context, db_path, programme_path, lang, role, session_id, device, public) -> None:
+def main(ctx: click.Context, db_path, programme_path, lang, role, session_id, device, public, printer,
+         badge_size) -> None:
     """Run the event kiosk, or one of the subcommands below.
 
     \b
@@ -75,7 +79,8 @@ def main(ctx: click.Context, db_path, programme_path, lang, role, session_id, de
       kiosk checkin M4RT9Z           check someone in from a script
       kiosk programme init           a copy of the programme to edit (programme.toml)
     """
-    settings = Settings.from_env(db_path=db_path, programme_path=programme_path, lang=lang, device=device)
+    settings = Settings.from_env(db_path=db_path, programme_path=programme_path, lang=lang, device=device,
+                                 printer=printer, badge_size=badge_size and badge_size.lower())
     ctx.obj = Env(settings)
     if ctx.invoked_subcommand is None:
         from kiosk.ui.launch import launch
@@ -100,6 +105,7 @@ def _register() -> None:
     """
     from kiosk.cli import attendees, checkin, privacy, programme, reports, schedule, signup  # noqa: F401
     from kiosk.cli import backup, correct  # noqa: F401
+    from kiosk.cli import badge_print  # noqa: F401  (after schedule: `kiosk badges print` joins its group)
 
 
 

@@ -135,25 +135,30 @@ def export_agenda(env: Env, code: str, fmt: str, output: str | None) -> None:
     _write(text, personal_target(output), f"agenda with {len(confirmed)} sessions written")
 
 
-@main.command("badges")
+@main.group("badges", invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["pdf", "svg", "html"]), default="pdf", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="File to write (default: persoonsgegevens-badges.FORMAT here).")
 @click.option("--code", "codes", multiple=True, help="Only these attendees (repeatable), e.g. walk-ins.")
 @click.option("--font", type=click.Path(dir_okay=False, exists=True), help="PDF: a TrueType font with every letter needed.")
-@pass_env
-def badges(env: Env, fmt: str, output: str | None, codes: tuple[str, ...], font: str | None) -> None:
+@click.pass_context
+def badges(ctx: click.Context, fmt: str, output: str | None, codes: tuple[str, ...], font: str | None) -> None:
     """Print name badges: A4 sheets of 2 x 5 cards of 90 x 55 mm with a QR code of the check-in code.
 
     SVG writes one file per sheet (...-badges-01.svg, ...) when there is more than one. Badges hold
     names: a file name without "personal" or "persoonsgegevens" gets the prefix persoonsgegevens-.
+    `kiosk badges print CODE` prints one person's badge on a CUPS printer instead.
 
     \b
     Examples:
       kiosk badges                      persoonsgegevens-badges.pdf of every registered attendee
       kiosk badges --format html -o badges.html
       kiosk badges --code M4RT9Z --code K7PQ2D
+      kiosk badges print M4RT9Z --printer kiosk-pdf
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    env: Env = ctx.obj
     from kiosk.interop.badges import badges_html, badges_svg
     from kiosk.store.attendees import find_by_code, list_attendees
 

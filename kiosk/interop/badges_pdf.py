@@ -38,11 +38,11 @@ def find_font(given: str | Path | None = None) -> Path | None:
     return next((Path(p) for p in FONT_PLACES if Path(p).is_file()), None)
 
 
-class _Sheet(FPDF):
-    """An A4 document in millimetres with the badge fonts loaded."""
+class Sheet(FPDF):
+    """A document in millimetres (A4 unless `format` says otherwise) with the badge fonts loaded."""
 
-    def __init__(self, font: Path | None) -> None:
-        super().__init__(unit="mm", format="A4")
+    def __init__(self, font: Path | None, format: str | tuple[float, float] = "A4") -> None:
+        super().__init__(unit="mm", format=format)
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
         self.unicode = font is not None
@@ -85,19 +85,19 @@ def badges_pdf(people: Iterable[Person], event_name: str, *, font: str | Path | 
     if font_path is None and warnings is not None:
         warnings.append("no Unicode font found (install fonts-dejavu-core or pass --font FILE.ttf): "
                         "letters outside Latin-1 print as '?'")
-    pdf = _Sheet(font_path)
+    pdf = Sheet(font_path)
     pdf.set_title(printable(event_name))
     pdf.set_creator("netwerkdag-kiosk")
     for page in sheets(people):
         pdf.add_page()
         for card in page:
-            _card(pdf, card.x, card.y, card.person, event_name)
+            draw_card(pdf, card.x, card.y, card.person, event_name)
     if pdf.page == 0:
         pdf.add_page()
     return bytes(pdf.output())
 
 
-def _card(pdf: _Sheet, x: float, y: float, person: Person, event_name: str) -> None:
+def draw_card(pdf: Sheet, x: float, y: float, person: Person, event_name: str) -> None:
     """Draw one card: cut line, texts, QR code."""
     pdf.set_draw_color(187)
     pdf.set_line_width(0.2)

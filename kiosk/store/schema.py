@@ -172,9 +172,30 @@ END;
 """
 
 
+# v8: the print log of badges printed on the spot (kiosk/store/badge_prints.py). A row is written when a
+# print is asked for (pending) and finished once CUPS said how it went; it holds no names.
+V8_BADGE_PRINTS = """
+CREATE TABLE badge_prints (
+    id INTEGER PRIMARY KEY,
+    attendee_id INTEGER NOT NULL REFERENCES attendees (id),
+    at TEXT NOT NULL,
+    device TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('desk', 'selfservice', 'selfservice_staff', 'cli')),
+    reprint INTEGER NOT NULL CHECK (reprint IN (0, 1)),
+    printer TEXT NOT NULL,
+    size TEXT NOT NULL,
+    job TEXT NOT NULL DEFAULT '',
+    result TEXT NOT NULL DEFAULT 'pending' CHECK (result IN ('pending', 'printed', 'failed')),
+    fault TEXT NOT NULL DEFAULT '',
+    finished_at TEXT
+);
+CREATE INDEX badge_prints_attendee ON badge_prints (attendee_id, id);
+"""
+
+
 MIGRATIONS: list[tuple[str, Callable | None]] = [
     (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies), (V6_PROMOTION, None),
-    (V7_CORRECTIONS, None),
+    (V7_CORRECTIONS, None), (V8_BADGE_PRINTS, None),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -23,6 +23,7 @@ from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import StoreFault
 from kiosk.store.undo import UndoHeld
 from kiosk.ui.desk_jobs import Job, OrderedJobs, ScanJob
+from kiosk.ui.desk_printing import DeskPrinting
 from kiosk.ui.fault import fault_message
 from kiosk.ui.paint import paint_now
 from kiosk.ui.screens.desk_undo import DeskUndo
@@ -47,9 +48,9 @@ SIDE_PANEL_FITS = 78
 # Below this many rows the answer drops its padding and big glyph, so word and name stay on screen.
 SHORT_ROWS = 20
 # The keys a narrow footer leaves out first, least used at a desk first: this desk's own role key,
-# the other roles (switched once a day, if ever), the bell, a walk-in's correction, check-out. Stop,
+# the other roles (switched once a day, if ever), the bell, a walk-in's correction, a badge print, check-out. Stop,
 # F9, Ctrl+Z, F7 and Esc go last.
-FOOTER_DROP_FIRST = ("f3", "f6", "f5", "f4", "f2", "ctrl+g", "f10", "f8", "f9", "ctrl+q", "ctrl+z", "f7")
+FOOTER_DROP_FIRST = ("f3", "f6", "f5", "f4", "f2", "ctrl+g", "f10", "ctrl+p", "f8", "f9", "ctrl+q", "ctrl+z", "f7")
 
 
 class DeskScreen(Screen[None]):
@@ -68,6 +69,7 @@ class DeskScreen(Screen[None]):
         *bilingual("ctrl+z", "undo_last", "Ongedaan", "Undo"),
         *bilingual("f9", "pick_recent", "Laatste 10", "Last 10"),
         *bilingual("ctrl+g", "toggle_bell", "Geluid", "Sound"),
+        *bilingual("ctrl+p", "print_badge", "Badge", "Badge"),
         *bilingual("f10", "correct_walk_in", "Corrigeer", "Correct"),
     ]
 
@@ -100,6 +102,7 @@ class DeskScreen(Screen[None]):
         self.asked_for = ""
         self._answer_timer: Timer | None = None
         self.undo = DeskUndo(self)
+        self.printing = DeskPrinting(self)
 
     def compose(self) -> ComposeResult:
         ctx = self.ctx
@@ -306,6 +309,7 @@ class DeskScreen(Screen[None]):
         answer = self.query_one(ScanAnswer)
         answer.display = not self.query_one(SearchResults).display
         answer.show_result(result, self.ctx.programme)
+        self.printing.shown(result)  # Ctrl+P prints this person (kiosk/ui/desk_printing.py)
         self._ring(result.light)
         self._restart_answer_timer()
         # The side panel a frame later: the answer is what the queue waits for.
@@ -351,7 +355,12 @@ class DeskScreen(Screen[None]):
         """Open the walk-in form; its result is shown like any check-in."""
         from kiosk.ui.screens.walk_in import WalkInScreen  # not needed before the first walk-in
 
-        self.app.push_screen(WalkInScreen(self.lang, on_scan=self.scanned_in_dialog), callback=self._walked_in)
+        dialog = WalkInScreen(self.lang, on_scan=self.scanned_in_dialog, on_print=self.printing.print_result)
+        self.app.push_screen(dialog, callback=self._walked_in)
+
+    def action_print_badge(self, lang: str = "") -> None:
+        """Ctrl+P: print the badge of the person on the answer, beside the next scans (kiosk/ui/desk_printing.py)."""
+        self.printing.press()
 
     def action_correct_walk_in(self, lang: str = "") -> None:
         """Correct the walk-in this desk showed last (kiosk/ui/screens/walk_in_correction.py)."""

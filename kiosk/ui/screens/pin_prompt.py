@@ -38,9 +38,11 @@ class PinPrompt(ModalScreen[str | None]):
         Binding("shift+tab", "app.focus_previous", "Vorige/Previous", show=False),
     ]
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, extra: tuple[tuple[str, Text], ...] = ()) -> None:
+        """`extra`: choices besides the roles, offered by the screen below (the kiosk's "reprint badge")."""
         super().__init__(id="pin-prompt")
         self.lang = lang
+        self.extra = extra
         self._was_locked = False
         # Set once Enter accepted the PIN, so the role buttons need no second check.
         self._verified = False
@@ -52,7 +54,7 @@ class PinPrompt(ModalScreen[str | None]):
             yield Input(password=True, id="pin-input", max_length=32, placeholder="PIN")
             yield Static("", id="pin-message", markup=False)
             with Grid(id="pin-choices"):
-                for choice, words in CHOICES:
+                for choice, words in (*self.extra, *CHOICES):
                     yield Button(words(lang), id=f"pin-{choice}", classes="pin-choice")
                 yield Button(CANCEL(lang), id="pin-cancel", variant="default")
         yield Footer()

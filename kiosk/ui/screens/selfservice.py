@@ -221,7 +221,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         self._state = "agenda"
         self._round_shown_at = time.monotonic()  # the confirm button must not take a chooser's Enter
         self._load()
-        await self._show(agenda_view(clean(self._person.name), self.app.ctx.programme, self._states, self._lang))
+        await self._show(agenda_view(self._person, self.app.ctx.programme, self._states, self._lang))
         self.call_after_refresh(lambda: self.query_one("#agenda-confirm", Button).focus())
 
     def _say(self, text: str, css: str) -> None:

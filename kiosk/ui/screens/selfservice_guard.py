@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.widgets.countdown import IdleCountdown
+from kiosk.ui.widgets.my_badge import REPRINT, REPRINT_CHOICE, MyBadge
 
 # An Enter this soon after a round (or the agenda) appeared is the tail of the key that chose
 # in the last round, not a press of what now has the focus.
@@ -76,9 +77,14 @@ class VisitGuard:
     def action_staff(self, lang: str = "") -> None:
         """Open the PIN prompt; a correct PIN clears this screen, then unlocks into the chosen role."""
         if self.app.screen is self:
-            self.app.push_screen(PinPrompt(self._lang), self._after_pin)
+            # A person's "print my badge" on screen: staff may allow that badge once more (kiosk/ui/widgets/my_badge.py).
+            badge = [b for b in self.query(MyBadge).results(MyBadge) if b.display]
+            self.app.push_screen(PinPrompt(self._lang, extra=(REPRINT_CHOICE,) if badge else ()), self._after_pin)
 
     async def _after_pin(self, choice: str | None) -> None:
-        if choice:
+        if choice == REPRINT:  # the kiosk stays locked, the person's agenda stays up
+            for badge in self.query(MyBadge).results(MyBadge):
+                badge.start(staff=True)
+        elif choice:
             await self.reset()
             self.app.unlock(choice)

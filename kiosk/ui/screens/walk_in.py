@@ -54,7 +54,7 @@ WORDS = {
     "not_saved": Text("Niet opgeslagen: er ging iets mis. Probeer opnieuw of gebruik een andere balie.",
                       "Not saved: something went wrong. Try again or use another desk."),
     "done": Text("Ingecheckt. Code voor de badge:", "Checked in. Code for the badge:"),
-    "close": Text("Enter of Esc = sluiten", "Enter or Esc = close"),
+    "close": Text("Enter of Esc = sluiten · Ctrl+P = badge printen", "Enter or Esc = close · Ctrl+P = print badge"),
 }
 FIELDS = ("name", "organisation", "city", "email")
 
@@ -66,15 +66,19 @@ class WalkInScreen(OrderedForm[ScanResult | str | None]):
     registered"), or None.
     """
 
-    BINDINGS = [Binding("escape", "close", "Sluiten/Close")]  # Tab, Enter, Ctrl+S: OrderedForm's
+    # Tab, Enter, Ctrl+S: OrderedForm's.
+    BINDINGS = [Binding("escape", "close", "Sluiten/Close"), Binding("ctrl+p", "print_badge", "Badge")]
     AUTO_FOCUS = "#walkin-name"
     FIELDS = FIELDS
     PREFIX = "walkin-"
 
-    def __init__(self, lang: str, on_scan: Callable[[str], None] | None = None) -> None:
-        """`on_scan`: where a badge scanned while the new code is shown goes (the desk's queue)."""
+    def __init__(self, lang: str, on_scan: Callable[[str], None] | None = None,
+                 on_print: Callable[[ScanResult], None] | None = None) -> None:
+        """`on_scan`: where a badge scanned while the new code is shown goes (the desk's queue);
+        `on_print`: who prints the badge on Ctrl+P once saved (kiosk/ui/desk_printing.py)."""
         super().__init__()
         self.lang = lang
+        self._on_print = on_print
         # Once the code is shown, the next guest's badge closes this and is checked in.
         self._scanner = ScannerKeys.closing(self, lambda: self.result, on_scan, replay=False)
         self.result: ScanResult | None = None
@@ -210,6 +214,12 @@ class WalkInScreen(OrderedForm[ScanResult | str | None]):
     def take_key(self, event: events.Key) -> bool:
         """Called by the app before a key is dispatched: after saving, a scanner's burst is the next badge."""
         return self.result is not None and self.app.screen is self and self._scanner.take(event)
+
+    def action_print_badge(self) -> None:
+        """Ctrl+P once saved: hand the walk-in to the desk to print their badge, and close."""
+        if self.result is not None and self._on_print is not None:
+            self._on_print(self.result)
+            self.action_close()
 
     def action_close(self) -> None:
         """Close; with the arrival's result when the walk-in was saved, or the name to look up."""

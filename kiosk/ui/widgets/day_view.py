@@ -5,10 +5,13 @@ from __future__ import annotations
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from kiosk.domain.outcomes import Person
 from kiosk.domain.programme import Programme
 from kiosk.store.signups import RoundState
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.agenda import Agenda
+from kiosk.ui.widgets.my_badge import MyBadge
+from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.round_picker import RoundPicker
 
 
@@ -29,10 +32,11 @@ def day_view(name: str, message: tuple[str, str], picker: RoundPicker, lang: str
     )
 
 
-def agenda_view(name: str, programme: Programme, states: dict[str, RoundState], lang: str) -> Vertical:
-    """Their day as a short agenda, with Confirm and Change buttons."""
+def agenda_view(person: Person, programme: Programme, states: dict[str, RoundState], lang: str) -> Vertical:
+    """Their day as a short agenda, "print my badge" (when a printer is set), Confirm and Change buttons."""
     return Vertical(
-        Agenda(name, programme, states, lang),
+        Agenda(clean(person.name), programme, states, lang),
+        MyBadge(person, lang),
         Horizontal(
             Button(W.CONFIRM(lang), id="agenda-confirm", variant="success"),
             Button(W.CHANGE(lang), id="agenda-change"),

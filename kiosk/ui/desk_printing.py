@@ -1,0 +1,151 @@
+"""The desk's badge printing: Ctrl+P prints the badge of the person on the answer, beside the next scans.
+
+After a walk-in is saved, Ctrl+P in the walk-in dialog prints their badge (and closes it); at the
+desk, Ctrl+P prints (or reprints: a lost badge) the badge of the person the answer area shows now,
+found by a scan or a name search. Only while the answer shows them: once it faded or another
+answer replaced it, the key says to look the person up first, so a badge never comes out for
+someone no longer on screen. The one exception is a print that failed: its line names the person
+and says to try again, and Ctrl+P with no one on the answer does (the printer fixed, the answer
+long gone). A badge already queued or printing is not queued twice by a second press.
+
+Prints run on a worker thread of their own, in the order asked, through the same
+`print_badge` as `kiosk badges print` (logged in badge_prints); the scan queue never waits for
+them. How each went shows in the side panel (a PrintStatus line under the counters) and, when
+the panel has given way on a narrow screen, on the quiet line. A failed print leaves the check-in
+as it was; Ctrl+P again tries once more.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.css.query import NoMatches
+
+from kiosk.domain.outcomes import Person, ScanResult
+from kiosk.i18n import Text
+from kiosk.interop.badge_print import Printed, print_badge
+from kiosk.interop.print_words import staff_sentence
+from kiosk.interop.printing import Fault, PrintFault
+from kiosk.store.db import StoreFault
+from kiosk.ui.desk_jobs import OrderedJobs
+from kiosk.ui.fault import fault_message
+from kiosk.ui.widgets.plain import clean
+from kiosk.ui.widgets.print_status import PrintStatus
+from kiosk.ui.widgets.scan_answer import ScanAnswer
+
+if TYPE_CHECKING:
+    from kiosk.ui.screens.desk import DeskScreen
+
+WORDS = {
+    "printing": Text("Badge van {name} wordt geprint op {printer}…", "Printing the badge of {name} on {printer}…"),
+    "printed": Text("✔ Badge van {name} geprint ({job}).", "✔ Badge of {name} printed ({job})."),
+    "reprinted": Text("✔ Badge van {name} opnieuw geprint ({job}).", "✔ Badge of {name} printed again ({job})."),
+    "failed": Text("✖ Badge van {name} niet geprint. {why}", "✖ Badge of {name} not printed. {why}"),
+    "nobody": Text("Niemand om te printen: scan of zoek eerst de persoon (walk-in: F7, dan Ctrl+P).",
+                   "No one to print: scan or look up the person first (walk-in: F7, then Ctrl+P)."),
+    "cancelled": Text("De registratie van {name} is geannuleerd: geen badge.",
+                      "The registration of {name} was cancelled: no badge."),
+    "queued": Text("De badge van {name} wordt al geprint.", "The badge of {name} is being printed already."),
+}
+
+
+class DeskPrinting:
+    """Badge printing for one desk screen: which person the key prints, the print queue, the result line."""
+
+    def __init__(self, screen: DeskScreen) -> None:
+        self.screen = screen
+        self.jobs: OrderedJobs[Person] = OrderedJobs()
+        # The person of the answer on screen, and that answer (ScanAnswer makes a new one per change).
+        self._shown: tuple[Person | None, object] | None = None
+        # Whose print failed last (Ctrl+P tries it again when no one is on the answer), and who is queued.
+        self._retry: Person | None = None
+        self._queued: set[int] = set()
+
+    @property
+    def lang(self) -> str:
+        return self.screen.lang
+
+    def shown(self, result: ScanResult) -> None:
+        """The answer area now shows `result` (called by the desk right after showing it)."""
+        self._shown = (result.person, self.screen.query_one(ScanAnswer).answer)
+
+    def on_screen(self) -> Person | None:
+        """The person the answer area shows right now, if it shows one."""
+        answer = self.screen.query_one(ScanAnswer)
+        if self._shown is None or not answer.display or answer.answer is not self._shown[1]:
+            return None
+        return self._shown[0]
+
+    def press(self) -> None:
+        """Ctrl+P at the desk: print the badge of the person on the answer (else retry the last failed one)."""
+        self.print_person(self.on_screen() or self._retry)
+
+    def print_result(self, result: ScanResult) -> None:
+        """Ctrl+P in the walk-in dialog: print the badge of the walk-in just saved."""
+        self.print_person(result.person)
+
+    def print_person(self, person: Person | None) -> None:
+        """Queue `person`'s badge (or say at once why not: no printer set, nobody, cancelled)."""
+        printer = self.screen.ctx.settings.printer
+        if not printer:
+            return self._say(staff_sentence(PrintFault(Fault.NO_PRINTER), self.lang), "failed")
+        if person is None:
+            return self._say(WORDS["nobody"](self.lang), "failed")
+        name = clean(person.name, 60)
+        if person.status == "cancelled":
+            return self._say(WORDS["cancelled"](self.lang, name=name), "failed")
+        if person.id in self._queued:
+            return self._say(WORDS["queued"](self.lang, name=name), "busy")
+        self._queued.add(person.id)
+        self._say(WORDS["printing"](self.lang, name=name, printer=clean(printer, 40)), "busy")
+        if self.jobs.put(person):
+            self.screen.run_worker(self._drain, thread=True, group="desk-print", exit_on_error=False)
+
+    def _drain(self) -> None:
+        """On a worker thread: print the queued badges one by one, each result back to the screen."""
+        app, ctx = self.screen.app, self.screen.ctx
+        while (person := self.jobs.take()) is not None:
+            try:
+                if (damaged := app.checked_file()) is not None:
+                    raise damaged
+                done = print_badge(ctx.db(), person, event_name=ctx.event.name, printer=ctx.settings.printer,
+                                   size=ctx.settings.badge_size, device=ctx.device, origin="desk", now=ctx.clock.now)
+            except StoreFault as error:  # the log could not be written: nothing was sent to the printer
+                app.call_from_thread(self._not_printed, person, fault_message(error, self.lang))
+            except Exception as error:  # noqa: BLE001 - a bug in one print must not stop the ones queued behind it
+                app.call_from_thread(self._not_printed, person, f"{type(error).__name__}: {error}")
+            else:
+                app.call_from_thread(self._printed, done)
+
+    def _printed(self, done: Printed) -> None:
+        name = clean(done.person.name, 60)
+        if done.fault is not None:
+            return self._not_printed(done.person, staff_sentence(done.fault, self.lang))
+        self._queued.discard(done.person.id)
+        if self._retry is not None and self._retry.id == done.person.id:
+            self._retry = None
+        words = "reprinted" if done.reprint else "printed"
+        self._say(WORDS[words](self.lang, name=name, job=clean(done.job, 40)), "printed")
+
+    def _not_printed(self, person: Person, why: str) -> None:
+        self._queued.discard(person.id)
+        self._retry = person
+        self._say(WORDS["failed"](self.lang, name=clean(person.name, 60), why=clean(why, 300)), "failed")
+
+    def _say(self, text: str, state: str) -> None:
+        """In the side panel (a line of its own, kept until the next print); on the quiet line when it is hidden."""
+        screen = self.screen
+        if not screen.is_attached:
+            return  # the desk was left meanwhile; the print log has the result
+        try:
+            side = screen.query_one("#desk-side")
+        except NoMatches:
+            return
+        try:
+            status = side.query_one(PrintStatus)
+        except NoMatches:
+            status = PrintStatus(id="desk-print")
+            side.mount(status, after="#counters-recently")
+        status.say(text, state)
+        if screen.has_class("-narrow"):
+            screen.say(text)
