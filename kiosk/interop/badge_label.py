@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.domain.outcomes import Person
 from kiosk.interop.badges import (
@@ -28,7 +29,9 @@ from kiosk.interop.badges import (
     printable,
     qr_runs,
 )
-from kiosk.interop.badges_pdf import Sheet, draw_card, find_font
+
+if TYPE_CHECKING:
+    from kiosk.interop.badges_pdf import Sheet
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ def badge_size(name: str | None) -> BadgeSize:
 def badge_pdf(person: Person, event_name: str, size: str | None = None, *, font: str | Path | None = None) -> bytes:
     """One badge of `person` as a one-page PDF in `size` (see SIZES)."""
     chosen = badge_size(size)
+    # fpdf (and the PIL and fontTools it brings) costs a desk ~0.4 s at start-up: load it at the first print.
+    from kiosk.interop.badges_pdf import Sheet, draw_card, find_font
+
     pdf = Sheet(find_font(font), format=(chosen.width, chosen.height))
     pdf.set_title(printable(event_name))
     pdf.set_creator("netwerkdag-kiosk")

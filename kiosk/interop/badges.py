@@ -18,8 +18,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-import segno
-
 from kiosk.domain.outcomes import Person
 
 PAGE_W, PAGE_H = 210.0, 297.0  # A4, mm
@@ -63,6 +61,8 @@ def qr_runs(code: str) -> tuple[int, list[tuple[int, int, int]]]:
     Returns the symbol size in modules (with a 4-module quiet zone) and (row, column, length)
     for every horizontal run of dark modules, so a drawing needs few rectangles.
     """
+    import segno  # ~20 ms: loaded at the first badge, not at a desk's start
+
     matrix = [list(row) for row in segno.make_qr(code, error="m").matrix_iter(border=4)]
     runs = []
     for r, row in enumerate(matrix):
