@@ -1,4 +1,4 @@
-"""The pure scan rules (kiosk.domain.scan_rules): entry, exit, already inside, bounce; no database."""
+"""The pure scan rules (kiosk.domain.scan_rules): entry, exit, already inside, bounce, what a door brings along."""
 
 from __future__ import annotations
 
@@ -8,11 +8,18 @@ import pytest
 
 from kiosk.domain.outcomes import Reason
 from kiosk.domain.scan_rules import (
+    LETS_IN,
+    Bounce,
+    BroughtAlong,
     LastScan,
     ScanFacts,
+    ScanOutcome,
+    brought_along,
     door_scan_reason,
+    is_accepted,
     is_bounce,
     logged_direction,
+    scan_outcome,
     scan_reason,
 )
 
@@ -62,3 +69,31 @@ def test_a_bounce_is_logged_in_the_direction_of_the_scan_it_repeats():
 def test_a_direction_that_is_neither_is_refused():
     with pytest.raises(ValueError):
         door_scan_reason(INSIDE, "toggle", T0)
+
+
+def test_one_rule_three_bounces_desk_door_and_a_scan_brought_along():
+    """`scan_outcome` is the rule of every writer; only the bounce differs, and it gives the direction to log."""
+    desk = scan_outcome(INSIDE, "exit", later(1), Bounce.SAME_DIRECTION)
+    assert desk == ScanOutcome(Reason.EXIT, "exit") and desk.accepted
+    door = scan_outcome(INSIDE, "exit", later(1), Bounce.EITHER_DIRECTION)
+    assert door == ScanOutcome(Reason.BOUNCE, "entry") and not door.accepted  # logged as the read it repeats
+    brought = scan_outcome(ScanFacts(status="registered", entries=1, last=LastScan(T0, "entry")), "entry", later(1),
+                           Bounce.NEVER)
+    assert brought == ScanOutcome(Reason.REENTRY, "entry") and brought.accepted
+    assert scan_outcome(ScanFacts(status="cancelled"), "entry", T0, Bounce.NEVER).reason is Reason.CANCELLED
+    assert [r for r in Reason if is_accepted(r)] == [Reason.OK, Reason.REENTRY, Reason.EXIT, Reason.UNDO, Reason.MOVED]
+    with pytest.raises(ValueError):
+        scan_outcome(INSIDE, "toggle", T0, Bounce.NEVER)
+
+
+def test_a_door_entry_brings_a_venue_arrival_and_moves_out_of_other_rooms():
+    not_here = ScanFacts(status="registered")
+    assert brought_along(not_here, set(), "r1", T0) == BroughtAlong(Reason.OK, ())
+    # Checked out at the desk a second ago, by a device that also read them at the venue: no bounce.
+    left = ScanFacts(status="registered", entries=2, last=LastScan(T0, "entry"))
+    assert brought_along(left, {"r2"}, "r1", later(0.5)) == BroughtAlong(Reason.REENTRY, ("r2",))
+    here = ScanFacts(status="registered", inside=True, entries=1)
+    along = brought_along(here, {"venue", "r1", "r3", "r2"}, "r1", T0)
+    assert along == BroughtAlong(None, ("r2", "r3")) and along.moved_from == "r3"
+    assert BroughtAlong().moved_from is None
+    assert LETS_IN == {Reason.OK, Reason.REENTRY}

@@ -1,20 +1,35 @@
-"""What a scan comes to: entry, exit, already inside, or a scanner's bounce. Pure rules, no SQL.
+"""What a scan comes to, for every writer of the scan log. Pure rules, no SQL.
 
-The store reads the facts inside its write lock (`ScanFacts`: is the person inside this list,
-how often they came in, this device's last scan of them) and asks these functions what the scan
-is; it then appends that answer to the log. The desk (venue list) and the door (a session's list)
-share the rules, with one difference: a door's bounce is a read of the same badge in either
-direction, because a door switched to exit a moment ago must not let someone in and straight out.
+The store reads the facts inside its write lock (`ScanFacts`: the person's status, whether they
+are inside this list, how often they came in, this device's last scan of them there) and asks
+`scan_outcome` what the scan is: unknown code, cancelled, bounce, exit, not inside, already
+inside, re-entry or a first entry, with the direction to log it under. Every writer asks it:
+the desk, the CLI and the benchmarks (`record_scan`), the walk-in's arrival, the door's session
+scan and the venue arrival that scan brings along. They differ in one thing only, the bounce
+(`Bounce`):
+
+- the desk (and CLI, walk-in): a bounce is a repeat in the same direction, so a check-out right
+  after a check-in is a check-out;
+- a door: a read of the same badge in either direction, because a door switched to exit a moment
+  ago must not let someone in and straight out;
+- a scan another scan brought along (the door's venue arrival): never a bounce, since the scan
+  that brought it was judged already and it must go with it.
 
 A scan never changes its direction by itself: a second entry scan of someone inside is
 `already_in` (they stay inside, the count does not drop), never an exit. Leaving is an exit
 scan, which the door makes in its exit mode (F8).
+
+What a door's accepted entry brings along (`brought_along`): a venue arrival for someone not at
+the venue yet, and an exit (reason `moved`) from each other room they are inside, because one
+person is in one room at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set
 from dataclasses import dataclass
+from enum import StrEnum
 
 from kiosk.domain.outcomes import Reason
 
@@ -23,6 +38,23 @@ BOUNCE_SECONDS = 2.0
 
 ENTRY, EXIT = "entry", "exit"
 DIRECTIONS = (ENTRY, EXIT)
+
+# The scan log's list for the venue itself; every other list is a session's id.
+VENUE = "venue"
+
+# The reasons of accepted scans: the ones that change who is where (scans.accepted = 1).
+ACCEPTED = frozenset({Reason.OK, Reason.REENTRY, Reason.EXIT, Reason.UNDO, Reason.MOVED})
+
+# The outcomes of an entry that puts the person inside; only these bring company along at a door.
+LETS_IN = frozenset({Reason.OK, Reason.REENTRY})
+
+
+class Bounce(StrEnum):
+    """Which repeat of this device's last scan, under BOUNCE_SECONDS, is a scanner's bounce."""
+
+    SAME_DIRECTION = "same_direction"  # the desk, the CLI, a walk-in
+    EITHER_DIRECTION = "either_direction"  # a session's door
+    NEVER = "never"  # a scan another scan brought along (the door's venue arrival)
 
 
 @dataclass(frozen=True)
@@ -46,6 +78,42 @@ class ScanFacts:
     last: LastScan | None = None
 
 
+@dataclass(frozen=True)
+class ScanOutcome:
+    """What a scan comes to: its reason, and the direction it is logged under."""
+
+    reason: Reason
+    direction: str
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the scan changes who is where (an accepted row of the log)."""
+        return self.reason in ACCEPTED
+
+
+@dataclass(frozen=True)
+class BroughtAlong:
+    """What a door's accepted entry brings along, appended before it in the same transaction.
+
+    `venue_arrival`: the reason of the venue check-in to append first (OK or REENTRY), or None
+    when the person is at the venue already. `move_out`: the other rooms they are inside, in
+    the order they are scanned out of (reason MOVED).
+    """
+
+    venue_arrival: Reason | None = None
+    move_out: tuple[str, ...] = ()
+
+    @property
+    def moved_from(self) -> str | None:
+        """The room the door names as the one they came from: the last one scanned out of."""
+        return self.move_out[-1] if self.move_out else None
+
+
+def is_accepted(reason: Reason) -> bool:
+    """Whether a scan with this reason is accepted (changes who is where)."""
+    return reason in ACCEPTED
+
+
 def is_bounce(last: LastScan | None, now: dt.datetime, direction: str | None) -> bool:
     """True when this device read this badge under BOUNCE_SECONDS ago.
 
@@ -56,14 +124,20 @@ def is_bounce(last: LastScan | None, now: dt.datetime, direction: str | None) ->
     return (now - last.at).total_seconds() < BOUNCE_SECONDS
 
 
-def _reason(facts: ScanFacts, direction: str, now: dt.datetime, bounce_direction: str | None) -> Reason:
+def _bounced(facts: ScanFacts, direction: str, now: dt.datetime, bounce: Bounce) -> bool:
+    if bounce is Bounce.NEVER:
+        return False
+    return is_bounce(facts.last, now, direction if bounce is Bounce.SAME_DIRECTION else None)
+
+
+def _reason(facts: ScanFacts, direction: str, now: dt.datetime, bounce: Bounce) -> Reason:
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be 'entry' or 'exit', not {direction!r}")
     if facts.status is None:
         return Reason.UNKNOWN_CODE
     if facts.status == "cancelled":
         return Reason.CANCELLED
-    if is_bounce(facts.last, now, bounce_direction):
+    if _bounced(facts, direction, now, bounce):
         return Reason.BOUNCE
     if direction == EXIT:
         return Reason.EXIT if facts.inside else Reason.NOT_INSIDE
@@ -72,9 +146,18 @@ def _reason(facts: ScanFacts, direction: str, now: dt.datetime, bounce_direction
     return Reason.REENTRY if facts.entries else Reason.OK
 
 
+def scan_outcome(facts: ScanFacts, direction: str, now: dt.datetime, bounce: Bounce) -> ScanOutcome:
+    """What a scan in `direction` at `now` comes to, for a writer whose bounce rule is `bounce`.
+
+    Raises ValueError for a direction that is neither entry nor exit.
+    """
+    reason = _reason(facts, direction, now, bounce)
+    return ScanOutcome(reason, logged_direction(reason, direction, facts.last))
+
+
 def scan_reason(facts: ScanFacts, direction: str, now: dt.datetime) -> Reason:
     """What a desk (venue) scan comes to; a bounce is a repeat in the same direction."""
-    return _reason(facts, direction, now, direction)
+    return _reason(facts, direction, now, Bounce.SAME_DIRECTION)
 
 
 def door_scan_reason(facts: ScanFacts, direction: str, now: dt.datetime) -> Reason:
@@ -83,7 +166,7 @@ def door_scan_reason(facts: ScanFacts, direction: str, now: dt.datetime) -> Reas
     `direction` is the door's mode at the scan (entry, or exit after F8); someone inside who is
     scanned in again is `already_in` and stays inside. A bounce is a repeat in either direction.
     """
-    return _reason(facts, direction, now, None)
+    return _reason(facts, direction, now, Bounce.EITHER_DIRECTION)
 
 
 def logged_direction(reason: Reason, wanted: str, last: LastScan | None) -> str:
@@ -92,3 +175,13 @@ def logged_direction(reason: Reason, wanted: str, last: LastScan | None) -> str:
         return last.direction
     return wanted
 
+
+def brought_along(venue: ScanFacts, inside: Set[str], session_id: str, now: dt.datetime) -> BroughtAlong:
+    """What a door's accepted entry into `session_id` brings along (ask only when its reason is in LETS_IN).
+
+    `venue`: the person's facts on the venue list (this rule reads no last scan: it never
+    bounces); `inside`: every list they are inside now. Someone not at the venue arrives there
+    (a first arrival or a re-entry); someone inside other rooms leaves them, in sorted order.
+    """
+    arrival = None if venue.inside else scan_outcome(venue, ENTRY, now, Bounce.NEVER).reason
+    return BroughtAlong(arrival, tuple(sorted(set(inside) - {VENUE, session_id})))

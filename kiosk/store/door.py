@@ -1,18 +1,21 @@
 """Scanning people into and out of a session at the room door, in one transaction.
 
-The session's id is the scan log's `list`. What a door scan comes to is decided by the pure rules
-in kiosk.domain.scan_rules (`door_scan_reason`): entry, exit, already inside, or a bounce. The
-direction is the door's mode (entry, or exit after F8); a scan never turns itself into an exit,
-so someone scanned in again "to be sure" is `already_in`, stays inside, and the count stays.
-Around an accepted entry the door does two things of its own, inside the same `BEGIN IMMEDIATE`:
+The session's id is the scan log's `list`. A door scan takes the steps of every scan
+(kiosk/store/scans.py: `scan_transaction`, `judge_scan`, `append_scan`, `scan_result`) with the
+door's bounce rule, a read of the same badge in either direction (kiosk.domain.scan_rules): entry,
+exit, already inside, or a bounce. The direction is the door's mode (entry, or exit after F8); a
+scan never turns itself into an exit, so someone scanned in again "to be sure" is `already_in`,
+stays inside, and the count stays. An accepted entry brings two things along, decided by the
+same rules (`brought_along`) and appended before it, inside the same `BEGIN IMMEDIATE`:
 
+- arrival: someone not inside the venue is checked in at the venue first (device = this door,
+  `ok` or `reentry`, never a bounce), so the desk and the arrivals count see them, at the moment
+  they walked into the room;
 - move: someone inside another room is scanned out there (reason `moved`) before coming in here,
-  because one person is in one room at a time;
-- arrival: someone not inside the venue is checked in at the venue first (device = this door),
-  so the desk and the arrivals count see them, at the moment they walked into the room.
+  because one person is in one room at a time.
 
 Those extra scans carry the door scan's nonce plus a suffix (`<nonce>:venue`, `<nonce>:moved:<list>`),
-so `door_undo` annuls a door scan together with what it brought along.
+so `door_undo` annuls a door scan together with what it brought along (`append_annulment`).
 """
 
 from __future__ import annotations
@@ -22,18 +25,26 @@ import sqlite3
 from dataclasses import dataclass, fields
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
-from kiosk.domain.scan_rules import DIRECTIONS, door_scan_reason, logged_direction
-from kiosk.store.attendees import find_by_code
-from kiosk.store.db import StoreError, immediate
-from kiosk.store.presence import recompute_presence
-from kiosk.store.scans import (
+from kiosk.domain.scan_rules import (
+    DIRECTIONS,
+    ENTRY,
+    EXIT,
+    LETS_IN,
     VENUE,
+    Bounce,
+    BroughtAlong,
+    ScanFacts,
+    brought_along,
+)
+from kiosk.store.db import StoreError
+from kiosk.store.scans import (
+    LoggedScan,
+    append_annulment,
     append_scan,
-    new_nonce,
-    replayed_scan,
-    scan_facts,
+    judge_scan,
+    nothing_to_undo,
     scan_result,
-    stamp,
+    scan_transaction,
     undoable_scan,
 )
 
@@ -79,34 +90,30 @@ def door_scan(
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be 'entry' or 'exit', not {direction!r}")
-    nonce = nonce or new_nonce()
-    with immediate(db) as conn:
-        replay = replayed_scan(conn, nonce)
-        if replay:
-            return _door_result(conn, replay, session_id)
+    with scan_transaction(db, nonce, raw_code) as tx:
+        conn, person = tx.conn, tx.person
+        if tx.replay:
+            return _door_result(conn, tx.replay, session_id)
         capacity_row = conn.execute("SELECT capacity FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if capacity_row is None or session_id == VENUE:
             raise StoreError(f"There is no session {session_id!r} in the programme.")
-        person = find_by_code(conn, raw_code)
-        facts = scan_facts(conn, person, session_id, device)
-        reason = door_scan_reason(facts, direction, now)
-        moved_from, arrival = None, False
-        if reason in (Reason.OK, Reason.REENTRY) and person is not None:
-            where = _inside_lists(conn, person)
-            if VENUE not in where:
-                arrival = True
-                venue_reason = Reason.REENTRY if _entries(conn, person.id, VENUE) else Reason.OK
-                append_scan(conn, f"{nonce}:venue", now, device, VENUE, "entry", person.code, person, venue_reason)
-            for other in sorted(where - {VENUE, session_id}):
+        outcome = judge_scan(conn, person, direction, session_id, device, now, Bounce.EITHER_DIRECTION)
+        along = BroughtAlong()
+        if outcome.reason in LETS_IN and person is not None:
+            venue, inside = _presence_of(conn, person)
+            along = brought_along(venue, inside, session_id, now)
+            if along.venue_arrival is not None:
+                append_scan(conn, f"{tx.nonce}:venue", now, device, VENUE, ENTRY, person.code, person.id,
+                            along.venue_arrival)
+            for other in along.move_out:
                 # Out of the other room first, so its count drops in the same commit.
-                append_scan(conn, f"{nonce}:moved:{other}", now, device, other, "exit", person.code, person, Reason.MOVED)
-                moved_from = other
-        logged = logged_direction(reason, direction, facts.last)
-        scan_id = append_scan(conn, nonce, now, device, session_id, logged, raw_code, person, reason)
-        result = scan_result(conn, scan_id)
-        door = _door_result(conn, result, session_id)
-        door.moved_from, door.venue_arrival = moved_from, arrival
-    return door
+                append_scan(conn, f"{tx.nonce}:moved:{other}", now, device, other, EXIT, person.code, person.id,
+                            Reason.MOVED)
+        scan_id = append_scan(conn, tx.nonce, now, device, session_id, outcome.direction, raw_code,
+                              person.id if person else None, outcome.reason)
+        door = _door_result(conn, scan_result(conn, scan_id), session_id)
+        door.moved_from, door.venue_arrival = along.moved_from, along.venue_arrival is not None
+        return door
 
 
 def _door_result(conn: sqlite3.Connection, result: ScanResult, session_id: str) -> DoorScanResult:
@@ -145,19 +152,19 @@ def _inside_since(conn: sqlite3.Connection, attendee_id: int, list_: str) -> str
     return row[0] if row else None
 
 
-def _inside_lists(conn: sqlite3.Connection, person: Person | None) -> set[str]:
-    """The lists (venue and sessions) this person is inside now."""
-    if person is None:
-        return set()
-    rows = conn.execute("SELECT list FROM presence WHERE attendee_id = ? AND inside = 1", (person.id,))
-    return {r[0] for r in rows}
-
-
-def _entries(conn: sqlite3.Connection, attendee_id: int, list_: str) -> int:
-    row = conn.execute(
-        "SELECT entries FROM presence WHERE attendee_id = ? AND list = ?", (attendee_id, list_)
-    ).fetchone()
-    return row[0] if row else 0
+def _presence_of(conn: sqlite3.Connection, person: Person) -> tuple[ScanFacts, set[str]]:
+    """The person's facts on the venue list and every list they are inside now: one read of presence."""
+    inside: set[str] = set()
+    venue_inside, venue_entries = False, 0
+    for list_, is_inside, entries in conn.execute(
+        "SELECT list, inside, entries FROM presence WHERE attendee_id = ?", (person.id,)
+    ):
+        if is_inside:
+            inside.add(list_)
+        if list_ == VENUE:
+            venue_inside, venue_entries = bool(is_inside), entries
+    # No last scan: the arrival a door brings along is never a bounce (scan_rules.Bounce.NEVER).
+    return ScanFacts(status=person.status, inside=venue_inside, entries=venue_entries), inside
 
 
 def door_undo(
@@ -165,22 +172,16 @@ def door_undo(
 ) -> DoorScanResult:
     """Annul this door's last accepted scan in this session and the venue arrival or move-out it brought along.
 
-    Like `undo_scan`, it appends annulling scans (reason `undo`); nothing is deleted.
+    Like `undo_scan`, it appends annulling scans (reason `undo`, `append_annulment`); nothing is deleted.
     """
-    nonce = nonce or new_nonce()
-    with immediate(db) as conn:
-        replay = replayed_scan(conn, nonce)
-        if replay:
-            return _door_result(conn, replay, session_id)
+    with scan_transaction(db, nonce) as tx:
+        conn = tx.conn
+        if tx.replay:
+            return _door_result(conn, tx.replay, session_id)
         target = undoable_scan(conn, device, None, session_id)  # this room's scans only
         if target is None:
-            cursor = conn.execute(
-                """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason)
-                   VALUES (?, ?, ?, ?, 'entry', '', NULL, 0, ?)""",
-                (nonce, stamp(now), device, session_id, Reason.NOTHING_TO_UNDO.value),
-            )
-            return _door_result(conn, scan_result(conn, cursor.lastrowid), session_id)
-        target_nonce = conn.execute("SELECT nonce FROM scans WHERE id = ?", (target[0],)).fetchone()[0]
+            return _door_result(conn, nothing_to_undo(conn, now, device, tx.nonce, session_id), session_id)
+        target_nonce = conn.execute("SELECT nonce FROM scans WHERE id = ?", (target.id,)).fetchone()[0]
         companions = conn.execute(
             """SELECT id, list, direction, attendee_id, raw_code FROM scans
                WHERE nonce >= ? AND nonce < ? AND accepted = 1 AND annuls IS NULL
@@ -189,17 +190,5 @@ def door_undo(
             # A range on the unique nonce index: every `<nonce>:...` sorts between `<nonce>:` and `<nonce>;`.
             (target_nonce + ":", target_nonce + ";"),
         ).fetchall()
-        last_id = 0
-        for number, (scan_id, list_, direction, attendee_id, raw_code) in enumerate([target, *companions]):
-            cursor = conn.execute(
-                """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason,
-                                      annuls)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
-                (nonce if number == 0 else f"{nonce}:{number}", stamp(now), device, list_, direction, raw_code,
-                 attendee_id, Reason.UNDO.value, scan_id),
-            )
-            recompute_presence(conn, attendee_id, list_)
-            if number == 0:
-                last_id = cursor.lastrowid
-        return _door_result(conn, scan_result(conn, last_id), session_id)
-
+        first_id = append_annulment(conn, [target, *(LoggedScan(*row) for row in companions)], now, device, tx.nonce)
+        return _door_result(conn, scan_result(conn, first_id), session_id)

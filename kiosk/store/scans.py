@@ -1,11 +1,24 @@
 """The scan log: check-in, check-out, undo, walk-ins. Every scan is appended, accepted or refused.
 
-One code path for the desk screen, the door, the CLI and the benchmarks: `record_scan`.
-Each call is one `BEGIN IMMEDIATE` transaction: look-up, rules, append, derived state, commit.
+One check-in code path for the desk screen, the CLI and the benchmarks (`record_scan`), the
+walk-in (`create_walk_in`) and the door (kiosk/store/door.py). Each scan is one `BEGIN
+IMMEDIATE` transaction of the same steps:
 
-The steps of that transaction (`replayed_scan`, `scan_facts`, `judge_scan`, `append_scan`,
-`scan_result`, `undoable_scan`) are public for the door (store/door.py), which composes them into its own
-transaction; each must be called on the connection `immediate()` yielded, inside its block.
+1. open it: `scan_transaction` takes the write lock, returns the result already logged under
+   the scan's nonce (a replay: nothing more is written) and the person the code belongs to;
+2. judge it: `judge_scan` reads the facts (`scan_facts`: status, inside, entries, this device's
+   last scan there) and asks the pure rules, kiosk.domain.scan_rules.scan_outcome, for the
+   reason and the direction to log;
+3. append it: `append_scan` writes the row and, when it was accepted, brings `presence` in step;
+4. describe it: `scan_result`, read inside the lock, returned after COMMIT.
+
+An undo is the same transaction with other middle steps: find the scan to annul
+(`undoable_scan`), then `append_annulment` (the one writer of annulling scans, reason `undo`,
+for the desk's Ctrl+Z and F9, `undo_scan` and the door's undo) or, when there is none,
+`nothing_to_undo`. Nothing is ever deleted.
+
+The steps are public for store/door.py and store/undo.py, which compose them into their own
+transactions; each step after the first runs on the transaction's connection, inside its block.
 """
 
 from __future__ import annotations
@@ -14,16 +27,22 @@ import datetime as dt
 import random
 import sqlite3
 import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
-from kiosk.domain.scan_rules import LastScan, ScanFacts, scan_reason
+from kiosk.domain.scan_rules import ENTRY, Bounce, LastScan, ScanFacts, ScanOutcome, is_accepted, scan_outcome
+from kiosk.domain.scan_rules import VENUE as VENUE  # the venue's list name, imported from here by many
 from kiosk.store.attendees import INSERT_ATTENDEE, PERSON_COLUMNS, find_by_code, person_from_row, unique_code
 from kiosk.store.db import immediate
 from kiosk.store.presence import recompute_presence
 from kiosk.store.schema import search_text
 from kiosk.store.tallies import tally
 
-VENUE = "venue"
+# How much of what was scanned or typed the log keeps: its first 200 characters.
+RAW_CODE_CHARS = 200
 
 
 def stamp(now: dt.datetime) -> str:
@@ -36,27 +55,59 @@ def new_nonce() -> str:
     return uuid.uuid4().hex
 
 
+@dataclass(slots=True)
+class ScanTransaction:
+    """An open scan transaction: its connection, the scan's nonce, a replay, and the person.
+
+    `replay`: the result of the scan already logged under `nonce` (the writer returns it and
+    writes nothing), else None. `person`: who the scanned code belongs to (None for an unknown
+    code, and when no code was given or the scan is a replay).
+    """
+
+    conn: sqlite3.Connection
+    nonce: str
+    replay: ScanResult | None
+    person: Person | None = None
+
+
+@contextmanager
+def scan_transaction(
+    db: sqlite3.Connection, nonce: str | None, raw_code: str | None = None
+) -> Iterator[ScanTransaction]:
+    """Open one scan's `BEGIN IMMEDIATE ... COMMIT`: the nonce (a new one for None), replay, person.
+
+    The block's writes are committed when it exits normally and rolled back when it raises
+    (StoreError for a database fault); `raw_code` None looks no one up (undo, walk-in).
+    """
+    nonce = nonce or new_nonce()
+    with immediate(db) as conn:
+        replay = replayed_scan(conn, nonce)
+        person = find_by_code(conn, raw_code) if raw_code is not None and replay is None else None
+        yield ScanTransaction(conn, nonce, replay, person)
+
+
 def record_scan(
     db: sqlite3.Connection,
     raw_code: str,
     *,
     now: dt.datetime,
     device: str,
-    direction: str = "entry",
+    direction: str = ENTRY,
     list_: str = VENUE,
     nonce: str | None = None,
 ) -> ScanResult:
-    """Scan a code in or out of the venue (or a session list) and return what it came to."""
-    nonce = nonce or new_nonce()
-    with immediate(db) as conn:
-        replay = replayed_scan(conn, nonce)
-        if replay:
-            return replay
-        person = find_by_code(conn, raw_code)
-        reason = judge_scan(conn, person, direction, list_, device, now)
-        scan_id = append_scan(conn, nonce, now, device, list_, direction, raw_code, person, reason)
-        result = scan_result(conn, scan_id)
-    return result
+    """Scan a code in or out of the venue (or a session list) and return what it came to.
+
+    The desk's bounce rule (a repeat in the same direction); ValueError for a direction that is
+    neither entry nor exit, with nothing written.
+    """
+    with scan_transaction(db, nonce, raw_code) as tx:
+        if tx.replay:
+            return tx.replay
+        outcome = judge_scan(tx.conn, tx.person, direction, list_, device, now)
+        scan_id = append_scan(tx.conn, tx.nonce, now, device, list_, outcome.direction, raw_code,
+                              tx.person.id if tx.person else None, outcome.reason)
+        return scan_result(tx.conn, scan_id)
 
 
 def scan_facts(conn: sqlite3.Connection, person: Person | None, list_: str, device: str) -> ScanFacts:
@@ -78,10 +129,19 @@ def scan_facts(conn: sqlite3.Connection, person: Person | None, list_: str, devi
 
 
 def judge_scan(
-    conn: sqlite3.Connection, person: Person | None, direction: str, list_: str, device: str, now: dt.datetime
-) -> Reason:
-    """What a scan comes to for this person, list and direction (inside the write lock): kiosk.domain.scan_rules."""
-    return scan_reason(scan_facts(conn, person, list_, device), direction, now)
+    conn: sqlite3.Connection,
+    person: Person | None,
+    direction: str,
+    list_: str,
+    device: str,
+    now: dt.datetime,
+    bounce: Bounce = Bounce.SAME_DIRECTION,
+) -> ScanOutcome:
+    """What a scan comes to for this person, list and direction: `scan_facts`, then the pure rules.
+
+    Inside the write lock; `bounce` is the writer's bounce rule (kiosk.domain.scan_rules.Bounce).
+    """
+    return scan_outcome(scan_facts(conn, person, list_, device), direction, now, bounce)
 
 
 def append_scan(
@@ -92,20 +152,25 @@ def append_scan(
     list_: str,
     direction: str,
     raw_code: str,
-    person: Person | None,
+    attendee_id: int | None,
     reason: Reason,
     annuls: int | None = None,
 ) -> int:
-    """Append one scan to the log, bring presence in step when it was accepted; returns its id."""
-    accepted = reason in (Reason.OK, Reason.REENTRY, Reason.EXIT, Reason.UNDO, Reason.MOVED)
+    """Append one row to the log, bring presence in step when it was accepted; returns its id.
+
+    The one INSERT into `scans`: whether the row is accepted follows from its reason
+    (kiosk.domain.scan_rules.ACCEPTED); at most RAW_CODE_CHARS of the scanned text are kept.
+    """
+    accepted = is_accepted(reason)
     cursor = conn.execute(
         """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (nonce, stamp(now), device, list_, direction, raw_code[:200], person.id if person else None,
-         int(accepted), reason.value, annuls),
+        (nonce, stamp(now), device, list_, direction, raw_code[:RAW_CODE_CHARS], attendee_id, int(accepted),
+         reason.value, annuls),
     )
-    if accepted and person is not None:
-        recompute_presence(conn, person.id, list_)
+    if accepted and attendee_id is not None:
+        recompute_presence(conn, attendee_id, list_)
+    assert cursor.lastrowid is not None  # an INSERT always sets it
     return cursor.lastrowid
 
 
@@ -170,6 +235,16 @@ def count_arrivals(conn: sqlite3.Connection) -> int:
     return tally(conn, f"arrived:{VENUE}")
 
 
+class LoggedScan(NamedTuple):
+    """A logged scan as an undo needs it: what the annulling scan copies."""
+
+    id: int
+    list: str
+    direction: str
+    attendee_id: int
+    raw_code: str
+
+
 def undo_scan(
     db: sqlite3.Connection,
     *,
@@ -184,51 +259,50 @@ def undo_scan(
     `list_`: only a scan on that list (the desk passes `venue`). Returns the annulling scan's
     result (reason UNDO), or NOTHING_TO_UNDO when there is none.
     """
-    nonce = nonce or new_nonce()
-    with immediate(db) as conn:
-        replay = replayed_scan(conn, nonce)
-        if replay:
-            return replay
-        target = undoable_scan(conn, device, scan_id, list_)
+    with scan_transaction(db, nonce) as tx:
+        if tx.replay:
+            return tx.replay
+        target = undoable_scan(tx.conn, device, scan_id, list_)
         if target is None:
-            return nothing_to_undo(conn, now, device, nonce)
-        return annul_scan(conn, target, now, device, nonce)
+            return nothing_to_undo(tx.conn, now, device, tx.nonce)
+        return scan_result(tx.conn, append_annulment(tx.conn, [target], now, device, tx.nonce))
 
 
-def nothing_to_undo(conn: sqlite3.Connection, now: dt.datetime, device: str, nonce: str) -> ScanResult:
-    """Log an undo that found nothing to annul (refused, changes nothing); inside `immediate()`."""
-    cursor = conn.execute(
-        """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason)
-           VALUES (?, ?, ?, 'venue', 'entry', '', NULL, 0, ?)""",
-        (nonce, stamp(now), device, Reason.NOTHING_TO_UNDO.value),
-    )
-    return scan_result(conn, cursor.lastrowid)
+def nothing_to_undo(
+    conn: sqlite3.Connection, now: dt.datetime, device: str, nonce: str, list_: str = VENUE
+) -> ScanResult:
+    """Log an undo that found nothing to annul on `list_` (refused, changes nothing); in the transaction."""
+    return scan_result(conn, append_scan(conn, nonce, now, device, list_, ENTRY, "", None, Reason.NOTHING_TO_UNDO))
 
 
-def annul_scan(conn: sqlite3.Connection, target: tuple, now: dt.datetime, device: str, nonce: str) -> ScanResult:
-    """Append the scan that annuls `target` (a row of `undoable_scan`) and bring presence in step.
+def append_annulment(
+    conn: sqlite3.Connection, targets: Sequence[LoggedScan], now: dt.datetime, device: str, nonce: str
+) -> int:
+    """Append the scans that annul `targets` (reason `undo`), in order, and bring presence in step.
 
-    Inside `immediate()`; returns the annulling scan's result (reason UNDO). Nothing is deleted.
+    The one writer of annulments. Each copies its target's list, direction, person and text and
+    names it in `annuls`; the first carries `nonce`, the n-th after it `<nonce>:<n>` (a door's
+    undo annuls its scan and what that scan brought along). Returns the first one's id. Inside
+    the scan transaction; nothing is deleted.
     """
-    target_id, list_, direction, attendee_id, raw_code = target
-    cursor = conn.execute(
-        """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
-        (nonce, stamp(now), device, list_, direction, raw_code, attendee_id, Reason.UNDO.value, target_id),
-    )
-    recompute_presence(conn, attendee_id, list_)
-    return scan_result(conn, cursor.lastrowid)
+    first_id = 0
+    for number, target in enumerate(targets):
+        scan_id = append_scan(conn, nonce if number == 0 else f"{nonce}:{number}", now, device, target.list,
+                              target.direction, target.raw_code, target.attendee_id, Reason.UNDO, annuls=target.id)
+        first_id = first_id or scan_id
+    return first_id
 
 
 def undoable_scan(
     conn: sqlite3.Connection, device: str, scan_id: int | None, list_: str | None = None
-) -> tuple | None:
+) -> LoggedScan | None:
     """The scan an undo would annul: accepted, not an undo itself, not annulled yet.
 
     `scan_id`, else this device's last one; with `list_`, only on that list and never a scan
     another scan brought along (`<nonce>:...`): the desk undoes its own check-ins, not a door's
     room entry made under the same device name, and a door only its own room's scans.
     """
+    params: list[int | str]
     if scan_id is not None:
         where, params = "id = ?", [scan_id]
     else:
@@ -243,7 +317,7 @@ def undoable_scan(
             ORDER BY id DESC LIMIT 1""",
         params,
     ).fetchone()
-    return row
+    return LoggedScan(*row) if row else None
 
 
 def recent_scans(
@@ -302,11 +376,10 @@ def create_walk_in(
     name = " ".join(name.split())
     if not name:
         raise ValueError("a walk-in needs a name")
-    nonce = nonce or new_nonce()
-    with immediate(db) as conn:
-        replay = replayed_scan(conn, nonce)
-        if replay:
-            return replay
+    with scan_transaction(db, nonce) as tx:
+        if tx.replay:
+            return tx.replay
+        conn = tx.conn
         code = unique_code(conn, rng)
         organisation, city, email = organisation.strip(), city.strip(), email.strip()
         cursor = conn.execute(
@@ -316,6 +389,6 @@ def create_walk_in(
         )
         row = conn.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (cursor.lastrowid,)).fetchone()
         person = person_from_row(row)
-        reason = judge_scan(conn, person, "entry", VENUE, device, now)
-        scan_id = append_scan(conn, nonce, now, device, VENUE, "entry", code, person, reason)
+        outcome = judge_scan(conn, person, ENTRY, VENUE, device, now)
+        scan_id = append_scan(conn, tx.nonce, now, device, VENUE, outcome.direction, code, person.id, outcome.reason)
         return scan_result(conn, scan_id)
