@@ -153,7 +153,7 @@ def build_rows(programme: Programme, sessions: list[Session] | None = None) -> l
             reaches_on = row.end is not None and _later_end(clock, session.end, row.end)
             own_time = session.start != row.start or session.end is None or (session.end != row.end and not reaches_on)
             cells.append(Cell(session, own_time=own_time or reaches_on, reaches_on=reaches_on))
-            if reaches_on:
+            if reaches_on and session.end is not None:
                 for later in rows[index + 1:]:
                     if clock.offset(later.start) < clock.end_offset(session.end):
                         later.cells.append(Cell(session, own_time=True, continuation=True))
@@ -203,7 +203,7 @@ def now_row_on(rows: list[Row], day: dt.date | None, now: dt.datetime) -> int:
     At 00:10 in the night after day 1, "now" is still on day 1 (the rows' DayClock says so).
     """
     today = rows[0].clock.day_of(now) if rows else now.date()
-    if is_today(day, today):
+    if day is None or is_today(day, today):
         return now_row(rows, now.time())
     return 0 if day > today else len(rows) - 1
 

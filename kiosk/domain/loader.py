@@ -57,7 +57,7 @@ def parse_programme(raw: dict[str, Any]) -> tuple[Programme | None, list[str]]:
         problems.append("sessions: the programme has no sessions")
     clock = DayClock(event.day_change) if event is not None else DayClock()
     problems += _cross_check(parts["rooms"], parts["rounds"], parts["sessions"], clock)
-    if problems:
+    if problems or event is None:  # no [event] is a problem of its own, listed above
         return None, problems
     programme = Programme(event=event, rooms=parts["rooms"], rounds=parts["rounds"], sessions=parts["sessions"])
     return programme, []

@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.domain.codes import new_code, normalise_code
 from kiosk.domain.outcomes import Person
 from kiosk.domain.text import fold, words
-from kiosk.store.db import immediate
+from kiosk.store.db import Row, immediate
 from kiosk.store.schema import search_text
 from kiosk.store.tallies import tally
 
@@ -24,7 +25,7 @@ UPDATE_ATTENDEE = """UPDATE attendees SET name = ?, organisation = ?, city = ?, 
                          search_text = ?, updated_at = ? WHERE id = ?"""
 
 
-def person_from_row(row: tuple) -> Person:
+def person_from_row(row: Row) -> Person:
     """A Person from a row selected with PERSON_COLUMNS."""
     return Person(**dict(zip(PERSON_COLUMNS.split(", "), row)))
 
@@ -127,7 +128,7 @@ def upsert_attendees(
     now: str,
     source: str = "import",
     rng: random.Random | None = None,
-    on_progress=None,
+    on_progress: Callable[[int], object] | None = None,
 ) -> UpsertCounts:
     """Add or update attendees in one transaction, all rows or none: `import_roster` on any iterable.
 
@@ -172,7 +173,7 @@ def import_roster(
     now: str,
     source: str = "import",
     rng: random.Random | None = None,
-    on_progress=None,
+    on_progress: Callable[[int], object] | None = None,
     dry_run: bool = False,
 ) -> UpsertCounts:
     """Add or update a whole roster in one transaction, fast enough for 100,000 rows: all or none.
@@ -189,8 +190,8 @@ def import_roster(
         with immediate(db) as conn:
             existing = conn.execute("SELECT id, code, name, organisation, city, email, status FROM attendees").fetchall()
             by_code = {row[1].upper(): row for row in existing}
-            by_email: dict[str, list[tuple]] = {}
-            by_name: dict[tuple[str, str], list[tuple]] = {}
+            by_email: dict[str, list[Row]] = {}
+            by_name: dict[tuple[str, str], list[Row]] = {}
             for row in existing:
                 if row[5]:
                     by_email.setdefault(row[5].casefold(), []).append(row)
@@ -205,10 +206,11 @@ def import_roster(
             claimed: dict[int, int] = {}
             new_codes: dict[str, int] = {}
             conflicts: list[tuple[int, str, int | None]] = []
-            inserts, updates = [], []
+            inserts: list[tuple[object, ...]] = []
+            updates: list[tuple[object, ...]] = []
             for index, row in enumerate(rows):
                 match = _match_in_memory(row, by_code, by_email, by_name, in_file)
-                if match == "ambiguous":
+                if isinstance(match, str):  # "ambiguous"
                     conflicts.append(
                         (index, "matches several attendees already in the database; give each a code", None)
                     )
@@ -248,7 +250,13 @@ def import_roster(
     return counts
 
 
-def _match_in_memory(row: RosterRow, by_code: dict, by_email: dict, by_name: dict, in_file: dict):
+def _match_in_memory(
+    row: RosterRow,
+    by_code: dict[str, Row],
+    by_email: dict[str, list[Row]],
+    by_name: dict[tuple[str, str], list[Row]],
+    in_file: dict[str, int],
+) -> Row | str | None:
     """The existing attendee row for a roster row, None for a new one, or "ambiguous"."""
     if row.code:
         return by_code.get(normalise_code(row.code))
@@ -269,7 +277,13 @@ def _fresh_code(taken: set[str], rng: random.Random | None) -> str:
             return code
 
 
-def _write_batches(conn: sqlite3.Connection, inserts: list, updates: list, on_progress, unchanged: int) -> None:
+def _write_batches(
+    conn: sqlite3.Connection,
+    inserts: list[tuple[object, ...]],
+    updates: list[tuple[object, ...]],
+    on_progress: Callable[[int], object] | None,
+    unchanged: int,
+) -> None:
     """Run the inserts and updates in batches, reporting progress after each batch."""
     batch = 2000
     if on_progress and unchanged:
@@ -284,7 +298,7 @@ def _write_batches(conn: sqlite3.Connection, inserts: list, updates: list, on_pr
             on_progress(len(updates[start:start + batch]))
 
 
-def attendee_records(db: sqlite3.Connection) -> list[dict]:
+def attendee_records(db: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every attendee for an export, by name: their fields plus when they first arrived, if at all."""
     rows = db.execute(
         """SELECT a.code, a.name, a.organisation, a.city, a.email, a.status, a.source,
@@ -298,4 +312,4 @@ def attendee_records(db: sqlite3.Connection) -> list[dict]:
 
 def count_attendees(conn: sqlite3.Connection) -> int:
     """How many attendees the file holds, cancelled ones included."""
-    return conn.execute("SELECT COUNT(*) FROM attendees").fetchone()[0]
+    return int(conn.execute("SELECT COUNT(*) FROM attendees").fetchone()[0])

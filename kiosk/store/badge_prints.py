@@ -55,10 +55,11 @@ class PrintRow:
 
 def _earlier(conn: sqlite3.Connection, attendee_id: int) -> tuple[str, str, str, str] | None:
     """(at, device, origin, result) of this person's latest print that printed or is pending, if any."""
-    return conn.execute(
+    row: tuple[str, str, str, str] | None = conn.execute(
         "SELECT at, device, origin, result FROM badge_prints "
         "WHERE attendee_id = ? AND result IN ('printed', 'pending') ORDER BY id DESC LIMIT 1",
         (attendee_id,)).fetchone()
+    return row
 
 
 def begin_print(db: sqlite3.Connection, attendee_id: int, *, now: dt.datetime, device: str, origin: str,

@@ -18,6 +18,7 @@ import datetime as dt
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.domain.outcomes import Person
 from kiosk.store.attendees import PERSON_COLUMNS, person_from_row
@@ -141,7 +142,7 @@ def correct_walk_in(
     return Correction(person_from_row(row), changes)
 
 
-def corrections_of(db: sqlite3.Connection, attendee_id: int) -> list[dict]:
+def corrections_of(db: sqlite3.Connection, attendee_id: int) -> list[dict[str, Any]]:
     """One attendee's corrections, oldest first: at, device, field, old_value, new_value."""
     cursor = db.execute(
         "SELECT at, device, field, old_value, new_value FROM corrections WHERE attendee_id = ? ORDER BY id",

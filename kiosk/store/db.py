@@ -14,8 +14,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 BUSY_TIMEOUT_MS = 10_000
+
+# A row as sqlite3 returns it: a tuple of SQLite values (str, int, float, bytes, None).
+Row = tuple[Any, ...]
 
 
 class StoreError(Exception):

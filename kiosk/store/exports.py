@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from typing import Any
 
+from kiosk.store.db import Row
 from kiosk.store.scans import VENUE
 
 SCAN_COLUMNS = [
@@ -25,7 +27,7 @@ ATTENDANCE_COLUMNS = [
 ]
 
 
-def iter_scans(db: sqlite3.Connection, batch: int = 5000) -> Iterator[dict]:
+def iter_scans(db: sqlite3.Connection, batch: int = 5000) -> Iterator[dict[str, Any]]:
     """Every scan, accepted or refused, in log order; `annulled_by` is the undo that annulled it."""
     last = 0
     while True:
@@ -46,7 +48,7 @@ def iter_scans(db: sqlite3.Connection, batch: int = 5000) -> Iterator[dict]:
         last = rows[-1][0]
 
 
-def iter_signups(db: sqlite3.Connection) -> Iterator[dict]:
+def iter_signups(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     """Every sign-up (confirmed, waitlisted and cancelled), oldest first."""
     rows = db.execute(
         """SELECT s.id, a.code, a.name, a.organisation, s.session_id, x.title, s.round, s.status,
@@ -58,7 +60,7 @@ def iter_signups(db: sqlite3.Connection) -> Iterator[dict]:
         yield dict(zip(SIGNUP_COLUMNS, row))
 
 
-def iter_attendance(db: sqlite3.Connection) -> Iterator[dict]:
+def iter_attendance(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     """Per attendee: a `venue` row (arrived or not), then a row per session they signed up for or entered."""
     titles = dict(db.execute("SELECT id, title FROM sessions").fetchall())
     signups: dict[int, dict[str, str]] = {}
@@ -66,7 +68,7 @@ def iter_attendance(db: sqlite3.Connection) -> Iterator[dict]:
         "SELECT attendee_id, session_id, status FROM signups WHERE status != 'cancelled'"
     ):
         signups.setdefault(attendee_id, {})[session_id] = status
-    presence: dict[int, dict[str, tuple]] = {}
+    presence: dict[int, dict[str, Row]] = {}
     for attendee_id, list_, inside, entries, first_at, first_device in db.execute(
         "SELECT attendee_id, list, inside, entries, first_entry_at, first_entry_device FROM presence"
     ):

@@ -21,12 +21,13 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kiosk.domain.codes import normalise_code
 from kiosk.domain.outcomes import Person
 from kiosk.domain.text import words
 from kiosk.store.attendees import find_by_code
-from kiosk.store.db import BUSY_TIMEOUT_MS, explain, immediate
+from kiosk.store.db import BUSY_TIMEOUT_MS, Row, explain, immediate
 from kiosk.store.scans import stamp
 from kiosk.store.session_clock import stored_days
 from kiosk.store.tallies import recount_tallies
@@ -263,7 +264,7 @@ def wipe_free_space(conn: sqlite3.Connection) -> bool:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except sqlite3.Error as error:
         raise explain(error) from error
-    return busy == 0
+    return bool(busy == 0)
 
 
 def forget_person(db: sqlite3.Connection, code: str, now: dt.datetime) -> ForgetResult | None:
@@ -313,7 +314,7 @@ def _loose_scan_ids(conn: sqlite3.Connection, person: Person) -> list[int]:
     return found
 
 
-def person_data(conn: sqlite3.Connection, code: str) -> dict | None:
+def person_data(conn: sqlite3.Connection, code: str) -> dict[str, Any] | None:
     """Everything the file holds about the person with this code (GDPR access request); None if unknown.
 
     The attendee row (every column), their sign-ups (with the session's title), their scans and
@@ -343,7 +344,7 @@ def person_data(conn: sqlite3.Connection, code: str) -> dict | None:
     }
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: tuple) -> list[dict]:
+def _rows(conn: sqlite3.Connection, sql: str, params: Row) -> list[dict[str, Any]]:
     """Rows as dicts keyed by column name."""
     cursor = conn.execute(sql, params)
     keys = [column[0] for column in cursor.description]

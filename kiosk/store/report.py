@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from kiosk.domain.counting import venue_wide
 from kiosk.store.replay import ListReplay, replay_lists
@@ -48,7 +49,7 @@ class SessionReport:
     door_scanned: bool  # any scan (accepted or refused) logged at its door
     ended: bool  # over by the report's clock (an open end: begun)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The line as a plain dict (for JSON and CSV)."""
         return asdict(self)
 
@@ -72,7 +73,7 @@ class RoundReport:
     no_shows: int | None  # ... of whom scanned into none; None before the round ends or when no door scanned
     ended: bool  # all its sessions over by the report's clock
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The round as a plain dict (for JSON and CSV)."""
         return asdict(self)
 

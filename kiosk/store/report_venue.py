@@ -16,6 +16,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import asdict, dataclass
 from functools import partial
+from typing import Any
 
 from kiosk.domain.counting import venue_wide
 from kiosk.store.replay import ListReplay, Timeline, replay_lists
@@ -42,7 +43,7 @@ class VenueReport:
     exits: int  # scanned out at the venue's exit
     inside_now: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The figures as a plain dict (for JSON and CSV)."""
         return asdict(self)
 
@@ -56,7 +57,7 @@ class ArrivalBucket:
     arrived: int
     total: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The bucket as a plain dict (for JSON and CSV)."""
         return asdict(self)
 
@@ -74,7 +75,7 @@ class EveryoneItem:
     most_inside: int
     door_entries: int  # people scanned in at a door set to this item (usually none)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The item as a plain dict (for JSON and CSV)."""
         return asdict(self)
 

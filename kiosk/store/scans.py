@@ -30,12 +30,28 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
-from kiosk.domain.scan_rules import ENTRY, Bounce, LastScan, ScanFacts, ScanOutcome, is_accepted, scan_outcome
-from kiosk.domain.scan_rules import VENUE as VENUE  # the venue's list name, imported from here by many
-from kiosk.store.attendees import INSERT_ATTENDEE, PERSON_COLUMNS, find_by_code, person_from_row, unique_code
+from kiosk.domain.scan_rules import (
+    ENTRY,
+    Bounce,
+    LastScan,
+    ScanFacts,
+    ScanOutcome,
+    is_accepted,
+    scan_outcome,
+)
+from kiosk.domain.scan_rules import (
+    VENUE as VENUE,  # the venue's list name, imported from here by many
+)
+from kiosk.store.attendees import (
+    INSERT_ATTENDEE,
+    PERSON_COLUMNS,
+    find_by_code,
+    person_from_row,
+    unique_code,
+)
 from kiosk.store.db import immediate
 from kiosk.store.presence import recompute_presence
 from kiosk.store.schema import search_text
@@ -322,7 +338,7 @@ def undoable_scan(
 
 def recent_scans(
     db: sqlite3.Connection, *, device: str | None = None, list_: str | None = None, limit: int = 10
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The last scans (of one device and/or one list, or all), newest first, with the person's name.
 
     With the person's organisation and city too, which tell namesakes apart. An Undo that found
@@ -350,9 +366,9 @@ def recent_scans(
 
 def arrivals_since(db: sqlite3.Connection, since: dt.datetime) -> int:
     """How many first arrivals at the venue happened at or after `since`."""
-    return db.execute(
+    return int(db.execute(
         "SELECT COUNT(*) FROM presence WHERE list = ? AND first_entry_at >= ?", (VENUE, stamp(since))
-    ).fetchone()[0]
+    ).fetchone()[0])
 
 
 def create_walk_in(

@@ -193,7 +193,7 @@ CREATE INDEX badge_prints_attendee ON badge_prints (attendee_id, id);
 """
 
 
-MIGRATIONS: list[tuple[str, Callable | None]] = [
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], object] | None]] = [
     (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies), (V6_PROMOTION, None),
     (V7_CORRECTIONS, None), (V8_BADGE_PRINTS, None),
 ]
@@ -203,13 +203,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def migrate(db: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Run the migrations that this file has not had yet, each in its own transaction."""
     # Without the write lock first: an up-to-date file (every start but the first) needs none.
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
     if version >= target:
         return version
     while True:
         with immediate(db) as conn:
             # Read the version inside the lock, so two processes never run one migration twice.
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version >= target:
                 return version
             script, fill = MIGRATIONS[version]

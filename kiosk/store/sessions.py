@@ -20,7 +20,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from kiosk.domain.source import EventFacts
-from kiosk.store.db import immediate
+from kiosk.store.db import Row, immediate
 
 if TYPE_CHECKING:
     from kiosk.domain.programme import Programme, Session
@@ -96,7 +96,7 @@ def _closes_at(programme: Programme, session: Session) -> str | None:
     return closes.strftime("%Y-%m-%d %H:%M" if dated else "%H:%M")
 
 
-def _in_step(conn, rows: list[tuple], meta: dict[str, str]) -> bool:
+def _in_step(conn: sqlite3.Connection, rows: list[Row], meta: dict[str, str]) -> bool:
     """True when the file already holds exactly these sessions and event facts."""
     current = conn.execute(
         "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, closes_at, position, day"

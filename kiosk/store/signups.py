@@ -14,7 +14,7 @@ from kiosk.domain.dayclock import DayClock, parse_change
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.domain.rules import choosing_closed, clashes
 from kiosk.store.attendees import find_by_code
-from kiosk.store.db import immediate
+from kiosk.store.db import Row, immediate
 from kiosk.store.scans import stamp
 
 
@@ -38,7 +38,10 @@ def _session(conn: sqlite3.Connection, session_id: str) -> SessionRow | None:
         "SELECT id, title, kind, round, starts_at, ends_at, capacity, signup, closes_at FROM sessions WHERE id = ?",
         (session_id,),
     ).fetchone()
-    return SessionRow(*row[:7], bool(row[7]), row[8]) if row else None
+    if not row:
+        return None
+    id_, title, kind, round_, starts_at, ends_at, capacity, signup, closes_at = row
+    return SessionRow(id_, title, kind, round_, starts_at, ends_at, capacity, bool(signup), closes_at)
 
 
 def _event_date(conn: sqlite3.Connection) -> dt.date | None:
@@ -53,9 +56,9 @@ def _day_clock(conn: sqlite3.Connection) -> DayClock:
 
 
 def _confirmed_count(conn: sqlite3.Connection, session_id: str) -> int:
-    return conn.execute(
+    return int(conn.execute(
         "SELECT COUNT(*) FROM signups WHERE session_id = ? AND status = 'confirmed'", (session_id,)
-    ).fetchone()[0]
+    ).fetchone()[0])
 
 
 def _active(conn: sqlite3.Connection, attendee_id: int) -> list[tuple[int, str, str, str | None]]:
@@ -76,6 +79,8 @@ def signup(
         if refusal:
             return SignupResult(status=SignupStatus.REFUSED, session_id=session_id, reason=refusal)
         session = _session(conn, session_id)
+        # _refusal found no refusal: the person and the session exist (narrowed for the type checker).
+        assert person is not None and session is not None
         active = _active(conn, person.id)
         mine = {sid: status for _, sid, status, _ in active}
         if mine.get(session_id) == "confirmed":
@@ -152,7 +157,7 @@ def _moments(conn: sqlite3.Connection, session: SessionRow, clock: DayClock) -> 
     return start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M") if end else None
 
 
-def _conflict(conn: sqlite3.Connection, session: SessionRow, active: list) -> str | None:
+def _conflict(conn: sqlite3.Connection, session: SessionRow, active: list[Row]) -> str | None:
     """The id of a confirmed session in another round that clashes in time with this one.
 
     Compared as calendar moments: the 10:00 workshops of Monday and Tuesday never clash, and the
@@ -168,12 +173,12 @@ def _conflict(conn: sqlite3.Connection, session: SessionRow, active: list) -> st
             continue
         other_start, other_end = _moments(conn, other, clock)
         if clashes(session.kind, start, end, other.kind, other_start, other_end):
-            return other_id
+            return str(other_id)
     return None
 
 
 def _leave_clashing_waitlists(
-    conn: sqlite3.Connection, session: SessionRow, active: list, now, device: str
+    conn: sqlite3.Connection, session: SessionRow, active: list[Row], now: dt.datetime, device: str
 ) -> list[str]:
     """Take the person off waitlists in other rounds that clash with the seat they just took.
 
@@ -191,7 +196,9 @@ def _leave_clashing_waitlists(
     return left
 
 
-def _insert(conn: sqlite3.Connection, attendee_id: int, session: SessionRow, status: str, now, device: str) -> None:
+def _insert(
+    conn: sqlite3.Connection, attendee_id: int, session: SessionRow, status: str, now: dt.datetime, device: str
+) -> None:
     conn.execute(
         """INSERT INTO signups (attendee_id, session_id, round, status, created_at, updated_at, device)
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -200,7 +207,7 @@ def _insert(conn: sqlite3.Connection, attendee_id: int, session: SessionRow, sta
 
 
 def _confirm(
-    conn: sqlite3.Connection, attendee_id: int, session: SessionRow, now, device: str, *, waitlisted: bool
+    conn: sqlite3.Connection, attendee_id: int, session: SessionRow, now: dt.datetime, device: str, *, waitlisted: bool
 ) -> str | None:
     """Give the person this seat, releasing their other seat in the same round; returns that session."""
     moved_from = None
@@ -265,7 +272,7 @@ def _waitlist_position(conn: sqlite3.Connection, attendee_id: int, session_id: s
            AND id <= (SELECT id FROM signups WHERE attendee_id = ? AND session_id = ? AND status = 'waitlisted')""",
         (session_id, attendee_id, session_id),
     ).fetchone()
-    return row[0]
+    return int(row[0])
 
 
 def choices_of(db: sqlite3.Connection, attendee_id: int) -> dict[str, str]:
@@ -332,11 +339,14 @@ class RoundState:
         return next((o for o in self.options if o.mine == "confirmed" and o.promoted), None)
 
 
-# One statement, so counts, the person's places and the event date come from one snapshot.
+# One statement, so counts, the person's places and the event date come from one snapshot. The
+# seats taken and the waitlist's length are the running tallies the sign-up triggers keep
+# (store/tallies.py): counting them here took ~40 ms at 100,000 attendees, on every badge a
+# self-service kiosk opened. Capacity is still enforced by counting, inside the write (`signup`).
 _DAY_SQL = """
 SELECT s.id, s.title, s.kind, s.round, s.starts_at, s.ends_at, s.capacity, s.closes_at,
-       (SELECT COUNT(*) FROM signups c WHERE c.session_id = s.id AND c.status = 'confirmed'),
-       (SELECT COUNT(*) FROM signups w WHERE w.session_id = s.id AND w.status = 'waitlisted'),
+       COALESCE((SELECT value FROM tallies WHERE key = 'confirmed:' || s.id), 0),
+       COALESCE((SELECT value FROM tallies WHERE key = 'waitlisted:' || s.id), 0),
        m.status,
        CASE WHEN m.status = 'waitlisted' THEN
            (SELECT COUNT(*) FROM signups w2 WHERE w2.session_id = s.id AND w2.status = 'waitlisted' AND w2.id <= m.id)

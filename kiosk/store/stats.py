@@ -15,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 from kiosk.domain.rules import Fill, fill_state
+from kiosk.store.db import Row
 from kiosk.store.scans import VENUE, recent_scans
 from kiosk.store.session_clock import StoredDays, stored_days, wall
 from kiosk.store.tallies import tally_prefix
@@ -228,7 +230,7 @@ class LiveStats:
     expected: int = 0
     by_city: list[tuple[str, int, int]] = field(default_factory=list)
     by_organisation: list[tuple[str, int, int]] = field(default_factory=list)
-    recent: list[dict] = field(default_factory=list)
+    recent: list[dict[str, Any]] = field(default_factory=list)
     last_scan_id: int = 0
     recent_limit: int = 12
     days: StoredDays = field(default_factory=StoredDays)

@@ -19,7 +19,7 @@ class ChangeWatcher:
         self._version = self._read()
 
     def _read(self) -> int:
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def changed(self) -> bool:
         """True when another connection committed since the last call."""
