@@ -20,11 +20,11 @@ from conftest import EVENT_DAY
 from desk_pilot import settle
 from fault_making import damage_page
 from textual import events
-from textual.widgets._footer import FooterKey
 
 from kiosk.clock import Clock
 from kiosk.ui.launch import IntegrityCheck, build_app
 from kiosk.ui.screens.damaged import DamagedScreen
+from kiosk.ui.textual_internals import FooterKey
 from kiosk.ui.widgets.steady_footer import SteadyFooter
 
 SIZE = (80, 24)

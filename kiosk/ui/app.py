@@ -23,6 +23,7 @@ from kiosk.i18n import Text
 from kiosk.store.db import StoreError, StoreFault
 from kiosk.ui.context import UiContext
 from kiosk.ui.stylesheets import SHARED, add_styles
+from kiosk.ui.textual_internals import CrashReportWithoutLocals
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 
 ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
@@ -50,8 +51,12 @@ def _screen(role: str):
     return getattr(import_module(module_name), class_name)
 
 
-class KioskApp(App[None]):
-    """One process of the kiosk, started in one role; staff can switch roles by F-key."""
+class KioskApp(CrashReportWithoutLocals, App[None]):
+    """One process of the kiosk, started in one role; staff can switch roles by F-key.
+
+    An unhandled exception's traceback shows no local variables, which can hold attendees' names
+    and codes (issue 10; kiosk.ui.textual_internals.CrashReportWithoutLocals).
+    """
 
     TITLE = "Netwerkdag kiosk"
     ENABLE_COMMAND_PALETTE = False
@@ -235,21 +240,6 @@ class KioskApp(App[None]):
             self.exit(return_code=2)
         elif not self.locked:
             self.exit()
-
-    def _fatal_error(self) -> None:
-        """Exit after an unhandled exception with a traceback that shows no local variables.
-
-        Textual's own shows locals, which can hold attendees' names and codes (issue 10).
-        Overrides a private method of Textual 8.2.8 (pinned); re-check when upgrading.
-        """
-        import rich
-        from rich.segment import Segments
-        from rich.traceback import Traceback
-
-        self.bell()
-        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
-        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
-        self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked, refuse (and hide) every app action but moving the focus.

@@ -4,16 +4,18 @@ Textual repaints in frames (60 a second). A widget tells its screen that it chan
 own message queue runs dry, one or more event-loop turns after the handler that changed it; the
 screen meanwhile paints whatever it was told already. On the desk, the letter just typed went out
 alone and the matching names a frame (17 ms) or two later. `paint_now` does for every widget now
-what its idle handler would do later (`Widget._on_idle` calls `_check_refresh` in Textual 8.2.8,
-which is pinned; re-check when upgrading).
+what its idle handler would do later (through kiosk.ui.textual_internals.check_refresh: Textual
+has no public call for it).
 """
 
 from __future__ import annotations
 
 from textual.dom import DOMNode
 
+from kiosk.ui.textual_internals import check_refresh
+
 
 def paint_now(node: DOMNode) -> None:
     """Tell the screen now about every change below `node` (a no-op for widgets that did not change)."""
     for widget in node.walk_children():
-        widget._check_refresh()
+        check_refresh(widget)

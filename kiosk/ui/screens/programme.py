@@ -14,7 +14,6 @@ import datetime as dt
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.events import Resize
 from textual.screen import Screen
@@ -26,7 +25,8 @@ from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.widgets import programme_words as words
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.grid_search import GridSearch
-from kiosk.ui.widgets.localize import localize_bindings
+from kiosk.ui.widgets.kiosk_look import bilingual, in_language
+from kiosk.ui.widgets.programme_words import KEYS
 from kiosk.ui.widgets.schedule_grid import ScheduleGrid
 from kiosk.ui.widgets.session_detail import SessionDetail
 
@@ -40,14 +40,15 @@ class ProgrammeScreen(Screen[None]):
     """Schedule grid (a tab per day) plus detail pane; follows the clock and other processes' writes."""
 
 
+    # Each key twice, described in Dutch and in English; check_action shows the screen's language.
     BINDINGS = [
-        Binding("tab", "toggle_pane", "detail"),
-        Binding("slash", "search", "search", key_display="/"),
-        Binding("n", "now", "now"),
+        *bilingual("tab", "toggle_pane", *KEYS["detail"]),
+        *bilingual("slash", "search", *KEYS["search"], key_display="/"),
+        *bilingual("n", "now", *KEYS["now"]),
         # One Footer entry for both keys; shown only when the programme has several days.
-        Binding("right_square_bracket", "day(1)", "day", key_display="[ ]"),
-        Binding("left_square_bracket", "day(-1)", "day", show=False),
-        Binding("escape", "clear_search", "clear"),
+        *bilingual("right_square_bracket", "day(1)", *KEYS["day"], key_display="[ ]"),
+        *bilingual("left_square_bracket", "day(-1)", *KEYS["day"], show=False),
+        *bilingual("escape", "clear_search", *KEYS["clear"]),
     ]
 
     def __init__(self) -> None:
@@ -70,7 +71,6 @@ class ProgrammeScreen(Screen[None]):
         ctx = self.ctx
         programme, lang = ctx.programme, ctx.lang
         self.days = programme.days()
-        localize_bindings(self, lang)
         yield EventHeader(ctx.event.name, words.TITLE(lang), ctx.clock)
         with Container(id="programme-body"):
             with Vertical(id="programme-main"):
@@ -178,7 +178,12 @@ class ProgrammeScreen(Screen[None]):
             self.detail.show(session, self.numbers.get(session.id, EMPTY))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Footer: "clear search" while there is one, "day" with several days, "search" off the search line."""
+        """Footer: "clear search" while there is one, "day" with several days, "search" off the search line.
+
+        Each key only in the interface's language (the other's twin of a `bilingual` key is hidden).
+        """
+        if not in_language(parameters, self.ctx.lang):
+            return False
         if action == "clear_search":
             search = self.query(GridSearch)
             return bool(search) and (search.first().display or bool(search.first().value))
@@ -188,19 +193,19 @@ class ProgrammeScreen(Screen[None]):
             return not self.query_one(GridSearch).has_focus  # `/` types a slash there
         return True
 
-    def action_toggle_pane(self) -> None:
+    def action_toggle_pane(self, lang: str = "") -> None:
         """Tab: from the grid to the detail pane and back."""
         if self.grid.has_focus:
             self.detail.focus()
         else:
             self.grid.focus()
 
-    def action_search(self) -> None:
+    def action_search(self, lang: str = "") -> None:
         """Open the search line."""
         self.query_one(GridSearch).open()
         self.refresh_bindings()
 
-    def action_now(self) -> None:
+    def action_now(self, lang: str = "") -> None:
         """Open today's tab, mark what is running and next, and jump to it."""
         now = self.ctx.clock.now()
         index = day_index(self.days, self._today()) if self.several_days else 0
@@ -209,12 +214,12 @@ class ProgrammeScreen(Screen[None]):
         grid = self.grids[index]
         grid.jump_to_row(now_row_on(grid.rows, self.days[index], now))
 
-    def action_day(self, step: int) -> None:
+    def action_day(self, step: int, lang: str = "") -> None:
         """`]` and `[`: the next or the previous day."""
         if self.several_days:
             self._show_day((self.day_shown + step) % len(self.days))
 
-    def action_clear_search(self) -> None:
+    def action_clear_search(self, lang: str = "") -> None:
         """Esc on the grid: show everything again."""
         search = self.query_one(GridSearch)
         search.action_clear_search()

@@ -29,11 +29,14 @@ class FormInput(Input):
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
 
-    async def _on_key(self, event: events.Key) -> None:
-        """Backspace and the like run now, before the letters queued behind them (see the module doc)."""
+    async def on_key(self, event: events.Key) -> None:
+        """Backspace and the like run now, before the letters queued behind them (see the module doc).
+
+        Runs before Input's own key handler: any other key goes on to it (letters are typed
+        there); for the keys run here, `prevent_default()` keeps it out.
+        """
         action = None if event.is_printable else FIELD_KEYS.get(event.key)
         if action is None:
-            await super()._on_key(event)
             return
         event.stop()
         event.prevent_default()

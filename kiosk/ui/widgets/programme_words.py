@@ -88,7 +88,7 @@ LABEL = {
     "matches": Text("{n} gevonden", "{n} found"),
 }
 
-# Footer descriptions of the keys.
+# Footer descriptions of the keys (each key bound twice, one per language: kiosk_look.bilingual).
 KEYS = {
     "move": Text("Kies", "Move"),
     "detail": Text("Details", "Details"),

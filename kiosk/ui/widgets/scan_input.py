@@ -85,8 +85,12 @@ class ScanInput(Input):
         event.stop()
         self._on_submit(event)
 
-    async def _on_key(self, event: events.Key) -> None:
-        """Enter submits right here, in order with the characters around it (see the module doc)."""
+    async def on_key(self, event: events.Key) -> None:
+        """Enter submits right here, in order with the characters around it (see the module doc).
+
+        Runs before Input's own key handler, which `prevent_default()` keeps out; a key this does
+        not take goes on to Input's handler (letters typed; the cursor's blink restarted).
+        """
         if event.key == "enter":
             event.stop()
             event.prevent_default()
@@ -100,12 +104,10 @@ class ScanInput(Input):
         action = None if event.is_printable else OWN_KEYS.get(event.key)
         if action is not None:
             # Backspace and the like: now, before the letters queued behind them (see the module doc).
+            # Input's handler still runs after this one: for a key that is not a letter it only
+            # restarts the cursor's blink, as typing does.
             event.stop()
-            event.prevent_default()
-            self._restart_blink()
             await self.run_action(action)
-            return
-        await super()._on_key(event)
 
     async def action_submit(self) -> None:
         """Hand the text over and clear the field before the next key is read."""
@@ -115,13 +117,17 @@ class ScanInput(Input):
         self.post_message(self.ScanSubmitted(self, value))
         self.value = ""
 
-    def _on_paste(self, event: events.Paste) -> None:
-        """A paste with line breaks (some scanners in keyboard-wedge mode) is one submission per line."""
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste with line breaks (some scanners in keyboard-wedge mode) is one submission per line.
+
+        A paste of one line is Input's to insert (its handler runs after this one); otherwise
+        `prevent_default()` keeps Input's handler from inserting the first line a second time.
+        """
         lines = event.text.splitlines()
         if len(lines) <= 1 and not event.text.endswith(("\n", "\r")):
-            super()._on_paste(event)
             return
         event.stop()
+        event.prevent_default()
         first, *rest = lines or [""]
         self.insert_text_at_cursor(first)
         complete = [self.value, *rest] if event.text.endswith(("\n", "\r")) else [self.value, *rest[:-1]]

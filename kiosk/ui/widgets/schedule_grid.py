@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.scalar import Scalar, Unit
 from textual.message import Message
@@ -20,7 +19,7 @@ from kiosk.domain.grid import Row, hhmm, matches, next_row, now_row, running_row
 from kiosk.domain.programme import Programme
 from kiosk.store.occupancy import EMPTY, Occupancy
 from kiosk.ui.widgets import programme_words as words
-from kiosk.ui.widgets.localize import localize_bindings
+from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.session_cell import SessionCell, cell_height, title_lines_needed
 
 # From this terminal height on, titles get TALL_TITLE_LINES lines.
@@ -99,11 +98,12 @@ class ScheduleGrid(VerticalScroll, can_focus=True):
     """The whole day as a grid of SessionCells, walked by arrows and h/j/k/l."""
 
     BINDINGS = [
-        # One Footer entry stands for all eight keys (the Footer groups by action, so say it once).
-        Binding("up,k", "move(-1, 0)", "move", key_display="↑↓←→ hjkl"),
-        Binding("down,j", "move(1, 0)", "move", show=False),
-        Binding("left,h", "move(0, -1)", "move", show=False),
-        Binding("right,l", "move(0, 1)", "move", show=False),
+        # One Footer entry stands for all eight keys (the Footer groups by action, so say it once);
+        # each twice, in Dutch and in English, and check_action shows the grid's language.
+        *bilingual("up,k", "move(-1, 0)", *words.KEYS["move"], key_display="↑↓←→ hjkl"),
+        *bilingual("down,j", "move(1, 0)", *words.KEYS["move"], show=False),
+        *bilingual("left,h", "move(0, -1)", *words.KEYS["move"], show=False),
+        *bilingual("right,l", "move(0, 1)", *words.KEYS["move"], show=False),
     ]
 
     class SelectionChanged(Message):
@@ -121,7 +121,6 @@ class ScheduleGrid(VerticalScroll, can_focus=True):
 
     def __init__(self, programme: Programme, rows: list[Row], lang: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        localize_bindings(self, lang)
         self.programme = programme
         self.lang = lang
         self.rows = rows
@@ -211,7 +210,11 @@ class ScheduleGrid(VerticalScroll, can_focus=True):
                 return index
         return min(range(len(cells)), key=lambda i: abs(cells[i].region.x + cells[i].region.width / 2 - x))
 
-    def action_move(self, rows: int, columns: int) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Each key only in the grid's language (the other's twin of a `bilingual` key is hidden)."""
+        return in_language(parameters, self.lang)
+
+    def action_move(self, rows: int, columns: int, lang: str = "") -> None:
         """Move the selection; vertical moves keep the horizontal position across spanning rows."""
         row, column = self.position
         if columns:

@@ -10,6 +10,11 @@ Textual's Footer also simply cuts at the right edge: at 80 columns the Dutch des
 the role keys, whichever happened to come last. Given `drop_first` (keys, least used first), this
 footer fits its width instead: all keys in Textual's roomy style when they fit, else the compact
 style, and then it leaves out keys in that order until the rest fits.
+
+It uses Footer's public hooks only: Footer's own `bindings_changed` notes that the keys are
+ready and asks for a `recompose`, which this footer skips while the keys are the same. Textual
+does not export the key widget it builds in the fitting case: that comes through
+kiosk.ui.textual_internals.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+from kiosk.ui.textual_internals import FooterKey
 
 # Cells a key takes besides its key and description: padding (and, compact, the margin) of FooterKey.
 ROOMY_EXTRA = 3
@@ -58,6 +64,8 @@ class SteadyFooter(Footer):
         super().__init__(**kwargs)
         self._shown: tuple | None = None
         self._drop_first = tuple(drop_first)
+        # Set at the first "bindings changed" signal: until then the screen's keys are not known.
+        self._keys_known = False
 
     def _shown_bindings(self) -> list[tuple[Binding, bool, str]]:
         """The bindings Footer would show, one per action (as Footer groups them), in its order."""
@@ -84,12 +92,12 @@ class SteadyFooter(Footer):
         return compact, tuple((b.key, b.action, b.description, e, t) for b, e, t in bindings)
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
+        if self._keys_known:
             self._shown = self._keys()
         if not self._drop_first:
             yield from super().compose()
             return
-        if not self._bindings_ready:
+        if not self._keys_known:
             return
         compact, bindings = self._fitting()
         self.set_reactive(Footer.compact, compact)
@@ -99,21 +107,19 @@ class SteadyFooter(Footer):
                             disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
 
     def bindings_changed(self, screen: Screen) -> None:
-        """Rebuild (as Footer does) unless the keys are those shown or about to be shown."""
-        self._bindings_ready = True
-        if not screen.app.app_focus or not (self.is_attached and screen is self.screen):
-            return
-        self._rebuild_if_changed()
+        """Rebuild (as Footer does), unless the keys are those shown by the time the rebuild runs."""
+        self._keys_known = True
+        # Footer's own: marks its keys ready, and (app focused, this screen's footer) asks for a
+        # recompose after the next refresh, which `recompose` below skips when nothing changed.
+        super().bindings_changed(screen)
 
     def on_resize(self, event: events.Resize) -> None:
         """A footer that fits its width shows other keys at another width."""
-        if self._drop_first and self._bindings_ready and self.is_attached:
-            self._rebuild_if_changed()
+        if self._drop_first and self._keys_known and self.is_attached:
+            self.call_after_refresh(self.recompose)
 
-    def _rebuild_if_changed(self) -> None:
-        keys = self._keys()
-        if keys == self._shown:
+    async def recompose(self) -> None:
+        """Rebuild the keys (compose again) only when what the footer would show has changed."""
+        if self.is_attached and self._keys_known and self._keys() == self._shown:
             return
-        # Noted now, so that the next signal before the rebuild does not ask for another one.
-        self._shown = keys
-        self.call_after_refresh(self.recompose)
+        await super().recompose()
