@@ -1,9 +1,14 @@
-"""Fixtures: each test gets its own database file, the shipped programme and a fixed clock."""
+"""Fixtures: each test gets its own database file, the shipped programme and a fixed clock.
+
+`make_app` is the one way tests build the app. Helpers that are not fixtures live in
+tests/support/ (the event's paths, day and `at`: tests/support/event.py).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,11 +20,10 @@ from kiosk.domain.source import ProgrammeSource
 from kiosk.store import open_store
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.sessions import sync_programme
+from tests.support.event import EVENT_DAY, PROGRAMME_PATH, ROOT, SHARED, at
 
-ROOT = Path(__file__).resolve().parent.parent
-PROGRAMME_PATH = ROOT / "data" / "programme.toml"
-SHARED = ROOT.parent / "shared"
-EVENT_DAY = dt.date(2026, 11, 29)
+# Also importable from here, for test modules that still import them from tests.conftest.
+__all__ = ["EVENT_DAY", "PROGRAMME_PATH", "ROOT", "SHARED", "at"]
 
 
 @pytest.fixture(autouse=True)
@@ -52,11 +56,6 @@ def db(db_path, programme):
     database.close()
 
 
-def at(hhmm: str) -> dt.datetime:
-    """A moment on the test's event day."""
-    return Clock.fixed(hhmm, event_date=EVENT_DAY).now()
-
-
 @pytest.fixture
 def now():
     """09:30 on the event day."""
@@ -83,3 +82,30 @@ def settings(db_path) -> Settings:
     """Settings pointing at this test's database, in Dutch, with a frozen clock at 09:30."""
     return Settings(db_path=db_path, programme_path=PROGRAMME_PATH, lang="nl", now=f"{EVENT_DAY}T09:30",
                     now_frozen=True, staff_pin="1234", device="desk-test")
+
+
+@pytest.fixture
+def make_app(settings) -> Callable[..., object]:
+    """Build the app as `kiosk --role ROLE` starts it, on this test's database: the one builder.
+
+    `make_app("desk")` is the desk at 11:45 on the event day. `moment`: the frozen clock, `HH:MM`
+    on the event day or an ISO moment; None leaves the clock to the settings (KIOSK_NOW's
+    rehearsal clock). `clock`: a clock of the test's own instead. `settings`: other settings than this
+    test's; further keywords (`lang="en"`, `printer=...`) change fields of them. `session_id`,
+    `public`, `integrity` and `env` go to `kiosk.ui.launch.build_app` as they are.
+    """
+    test_settings = settings
+
+    def make(role: str, moment: str | None = "11:45", *, settings: Settings | None = None, clock: Clock | None = None,
+             session_id: str | None = None, public: bool = False, integrity=None, env=None, **changes: object):
+        from kiosk.ui.launch import build_app  # here: the store's tests never load Textual
+
+        chosen = settings if settings is not None else test_settings
+        if changes:
+            chosen = replace(chosen, **changes)
+        if clock is None and moment is not None:
+            clock = Clock.fixed(moment, event_date=EVENT_DAY)
+        return build_app(chosen, role=role, session_id=session_id, public=public, clock=clock,
+                         integrity=integrity, env=env)
+
+    return make

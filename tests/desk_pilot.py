@@ -1,46 +1,7 @@
-"""Pilot helpers shared by the desk's screen tests."""
+"""Kept for test modules that still import `tests.desk_pilot`: the helpers live in tests/support/pilot.py."""
 
 from __future__ import annotations
 
+from tests.support.pilot import answer, burst, screen_lines, screen_text, settle
 
-async def settle(app, pilot) -> None:
-    """Let queued writes finish and the screen catch up."""
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not getattr(getattr(app.screen, "jobs", None), "busy", False):
-            break
-    await pilot.pause()
-
-
-def answer(app) -> str:
-    """What the desk's answer area says, as plain text."""
-    from kiosk.ui.widgets.scan_answer import ScanAnswer
-
-    return app.screen.query_one(ScanAnswer).text
-
-
-def burst(app, keys: list[str]) -> None:
-    """Queue these keys at once, as a scanner's burst arrives."""
-    from textual import events
-
-    for key in keys:
-        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
-
-
-def screen_lines(app) -> list[str]:
-    """The terminal's rows as a person reads them (from a screenshot of the whole screen)."""
-    import html
-    import re
-
-    svg = app.export_screenshot()
-    rows: dict[int, list[tuple[float, str]]] = {}
-    for x, line, text in re.findall(r'<text[^>]*\bx="([\d.]+)"[^>]*clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>([^<]*)</text>',
-                                    svg):
-        rows.setdefault(int(line), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
-    return ["".join(text for _, text in sorted(parts)) for _, parts in sorted(rows.items())]
-
-
-def screen_text(app) -> str:
-    """The whole screen as text, one terminal row a line."""
-    return "\n".join(screen_lines(app))
+__all__ = ["answer", "burst", "screen_lines", "screen_text", "settle"]
