@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-long bench clean
+.PHONY: install run check test test-long bench clean
 
 install: $(STAMP)
 
@@ -20,6 +20,13 @@ $(STAMP): pyproject.toml
 run: install
 	@$(BIN)/python -m compileall -q kiosk
 	$(BIN)/kiosk $(ARGS)
+
+# Static checks: ruff (rules in pyproject.toml), mypy --strict on the rules and the store, and the
+# layer contracts (import-linter; Textual only under kiosk/ui).
+check: install
+	$(BIN)/ruff check kiosk tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -9,12 +9,13 @@ import click
 
 from kiosk.cli import export_group, import_group, main
 from kiosk.cli.common import Env, fail, pass_env, progress
+from kiosk.domain.roster import RosterRow
 from kiosk.interop.demo import demo_rng, demo_roster
 from kiosk.interop.private_file import personal_target, private_output
 from kiosk.interop.roster_csv import Roster, RosterFileError, parse_roster, read_roster
 from kiosk.interop.roster_export import to_csv, to_json
 from kiosk.store import StoreError
-from kiosk.store.attendees import RosterConflict, RosterRow, UpsertCounts, attendee_records, count_attendees, import_roster
+from kiosk.store.attendees import RosterConflict, UpsertCounts, attendee_records, count_attendees, import_roster
 from kiosk.store.scans import stamp
 
 DEMO_DEFAULT = 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from kiosk.store.attendees import RosterRow
+from kiosk.domain.roster import RosterRow
 
 # The G40 city network (the cities the event's attendees come from).
 G40_CITIES = [

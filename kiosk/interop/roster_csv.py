@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.domain.codes import normalise_code
+from kiosk.domain.roster import RosterRow
 from kiosk.domain.text import fold
-from kiosk.store.attendees import RosterRow
 
 # Folded header (lower case, no accents, no spaces or punctuation) -> field.
 HEADERS = {

@@ -11,6 +11,7 @@ from typing import Any
 
 from kiosk.domain.codes import new_code, normalise_code
 from kiosk.domain.outcomes import Person
+from kiosk.domain.roster import RosterRow
 from kiosk.domain.text import fold, words
 from kiosk.store.db import Row, immediate
 from kiosk.store.schema import search_text
@@ -99,18 +100,6 @@ def unique_code(conn: sqlite3.Connection, rng: random.Random | None = None) -> s
         code = new_code(rng)
         if not conn.execute("SELECT 1 FROM attendees WHERE code = ? COLLATE NOCASE", (code,)).fetchone():
             return code
-
-
-@dataclass
-class RosterRow:
-    """One attendee as an import brings it; `code` empty means: generate one."""
-
-    name: str
-    organisation: str = ""
-    city: str = ""
-    email: str = ""
-    code: str = ""
-    status: str = "registered"
 
 
 @dataclass

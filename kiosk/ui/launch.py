@@ -7,9 +7,9 @@ import sys
 import threading
 from pathlib import Path
 
-from kiosk.cli.common import Env, fail
 from kiosk.clock import Clock
 from kiosk.config import Settings, shown
+from kiosk.env import Env, fail
 from kiosk.store.db import StoreError, StoreFault, check_integrity, connect, explain
 
 DEMO_SIZE = 200
