@@ -16,35 +16,29 @@ import subprocess
 import sys
 import time
 
-from conftest import EVENT_DAY
-from desk_pilot import settle
-from fault_making import damage_page
 from textual import events
 
-from kiosk.clock import Clock
-from kiosk.ui.launch import IntegrityCheck, build_app
+from kiosk.ui.launch import IntegrityCheck
 from kiosk.ui.screens.damaged import DamagedScreen
 from kiosk.ui.textual_internals import FooterKey
 from kiosk.ui.widgets.steady_footer import SteadyFooter
+from tests.support.faults import damage_page
+from tests.support.pilot import send, settle
 
 SIZE = (80, 24)
-
-
-def desk(settings, **kwargs):
-    return build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY), **kwargs)
 
 
 def burst(app, *keys: str) -> None:
     """Queue keys all at once, as a fast typist or a terminal under load delivers them."""
     for key in keys:
         if key == "\x7f":
-            app._driver.send_message(events.Key("backspace", key))
+            send(app, events.Key("backspace", key))
         else:  # a letter is its own character; a named key (left, end) has none
-            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+            send(app, events.Key(key, key if len(key) == 1 else None))
 
 
-async def test_backspaces_and_letters_in_one_burst_keep_their_order(settings, people):
-    app = desk(settings)
+async def test_backspaces_and_letters_in_one_burst_keep_their_order(make_app, people):
+    app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         scan_input = app.screen.query_one("#desk-input")
         for _ in range(5):
@@ -78,10 +72,10 @@ def test_integrity_check_finds_a_damaged_page_and_passes_a_sound_file(db_path, p
 
 
 async def test_a_damaged_file_found_after_start_blocks_the_desk_and_stops_with_status_2(
-        settings, db_path, people, tmp_path):
+        make_app, db_path, people, tmp_path):
     # The app runs on the sound file; only the check reads the damaged copy, as if the damage
     # were somewhere start-up did not read.
-    app = desk(settings, integrity=IntegrityCheck(damaged_copy(db_path, tmp_path)))
+    app = make_app("desk", integrity=IntegrityCheck(damaged_copy(db_path, tmp_path)))
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(50):
             await pilot.pause(0.02)
@@ -109,8 +103,8 @@ class SlowCheck(IntegrityCheck):
 
 
 async def test_a_scan_made_before_the_file_check_ends_waits_for_it_and_is_not_written(
-        settings, db_path, people, tmp_path):
-    app = desk(settings, integrity=SlowCheck(damaged_copy(db_path, tmp_path)))
+        make_app, db_path, people, tmp_path):
+    app = make_app("desk", integrity=SlowCheck(damaged_copy(db_path, tmp_path)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"ANNA44", "enter")  # at once, while the check is still reading
         for _ in range(100):
@@ -122,8 +116,8 @@ async def test_a_scan_made_before_the_file_check_ends_waits_for_it_and_is_not_wr
     assert sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 0
 
 
-async def test_the_footer_is_rebuilt_only_when_its_keys_change(settings, people):
-    app = desk(settings)
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(make_app, people):
+    app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         footer = app.screen.query_one(SteadyFooter)

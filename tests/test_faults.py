@@ -24,8 +24,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import at
-from fault_making import damage_header, damage_page, fill_until_full, fillers, logged
 
 import kiosk.store.db as store_db
 from kiosk.cli import main
@@ -35,6 +33,8 @@ from kiosk.store.db import check_integrity, explain
 from kiosk.store.scans import record_scan
 from kiosk.store.sessions import sync_programme
 from kiosk.ui.fault import fault_message
+from tests.support.event import at
+from tests.support.faults import damage_header, damage_page, fill_until_full, fillers, logged
 
 # ---- the words ------------------------------------------------------------------------------
 

@@ -10,19 +10,17 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import EVENT_DAY, PROGRAMME_PATH, at
-from desk_pilot import settle
-from fault_making import FILLERS, NO_LIMIT, damage_header, fill_until_full, fillers, logged
 
 import kiosk.store.db as store_db
 import kiosk.ui.context as ui_context
-from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.store import connect, open_store
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.sessions import sync_programme
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.scan_answer import ScanAnswer
+from tests.support.event import PROGRAMME_PATH, at
+from tests.support.faults import FILLERS, NO_LIMIT, damage_header, fill_until_full, fillers, logged
+from tests.support.pilot import settle
 
 SIZE = (80, 24)
 
@@ -79,15 +77,11 @@ def assert_welcome(answer: ScanAnswer) -> None:
     assert answer.has_class("-green") and "WELKOM" in answer.text, answer.text
 
 
-def desk(settings):
-    return build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
-
-
 # ---- the desk screen --------------------------------------------------------------------------
 
 
-async def test_desk_read_only_shows_not_saved_then_works_again(settings, db_path, people, faults):
-    app = desk(settings)
+async def test_desk_read_only_shows_not_saved_then_works_again(make_app, db_path, people, faults):
+    app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         faults.set(read_only=True)
         assert_not_saved(await scan(app, pilot, "ANNA44"), "alleen-lezen")
@@ -98,11 +92,11 @@ async def test_desk_read_only_shows_not_saved_then_works_again(settings, db_path
     assert logged(db_path, "ANNA44") == 1
 
 
-async def test_desk_full_disk_shows_not_saved_then_works_again(settings, db_path, db, people, faults):
+async def test_desk_full_disk_shows_not_saved_then_works_again(make_app, db_path, db, people, faults):
     fillers(db)
     limit = db.execute("PRAGMA page_count").fetchone()[0]
     fill_until_full(db, limit)
-    app = desk(settings)
+    app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         faults.set(page_limit=limit)
         # Check fillers in until the disk is full: the one that fails is shown red and not logged.
@@ -122,9 +116,9 @@ async def test_desk_full_disk_shows_not_saved_then_works_again(settings, db_path
     assert logged(db_path, code) == 1
 
 
-async def test_desk_locked_too_long_says_busy_then_works(settings, db_path, people, monkeypatch):
+async def test_desk_locked_too_long_says_busy_then_works(make_app, db_path, people, monkeypatch):
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 150)
-    app = desk(settings)
+    app = make_app("desk")
     holder = connect(db_path)
     async with app.run_test(size=SIZE) as pilot:
         holder.execute("BEGIN IMMEDIATE")
@@ -137,8 +131,8 @@ async def test_desk_locked_too_long_says_busy_then_works(settings, db_path, peop
     assert logged(db_path, "ANNA44") == 1
 
 
-async def test_desk_damaged_file_says_damaged_keeps_running_then_works(settings, db_path, people):
-    app = desk(settings)
+async def test_desk_damaged_file_says_damaged_keeps_running_then_works(make_app, db_path, people):
+    app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         good = damage_header(db_path)
         assert_not_saved(await scan(app, pilot, "ANNA44"), "beschadigd")
@@ -151,7 +145,7 @@ async def test_desk_damaged_file_says_damaged_keeps_running_then_works(settings,
     assert logged(db_path, "ANNA44") == 1
 
 
-async def test_desk_folder_gone_says_so_then_works_when_back(tmp_path, programme):
+async def test_desk_folder_gone_says_so_then_works_when_back(make_app, tmp_path, programme):
     folder = tmp_path / "event"
     folder.mkdir()
     path = folder / "kiosk.db"
@@ -161,7 +155,7 @@ async def test_desk_folder_gone_says_so_then_works_when_back(tmp_path, programme
                      at("09:00").isoformat())
     db.close()
     settings = Settings(db_path=path, programme_path=PROGRAMME_PATH, lang="nl", staff_pin="1234", device="desk-test")
-    app = desk(settings)
+    app = make_app("desk", settings=settings)
     async with app.run_test(size=SIZE) as pilot:
         assert_welcome(await scan(app, pilot, "BOB555"))  # the worker's connection is open now
         folder.rename(tmp_path / "unplugged")

@@ -1,6 +1,7 @@
 """Faults made for real in tests: a full disk, a damaged file, and a count of what was written.
 
-Shared by tests/test_faults.py (store and command line) and tests/test_faults_desk.py (the desk).
+Used by tests/test_faults.py (store and command line), tests/test_faults_desk.py (the desk) and
+tests/test_desk_speed.py (a damaged page found after start).
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from pathlib import Path
 from kiosk.store import StoreError
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.scans import record_scan
-
-from conftest import at
+from tests.support.event import at
 
 # SQLite's largest max_page_count: no limit.
 NO_LIMIT = 1_073_741_823
