@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from enum import StrEnum
 from typing import Any
 
 BUSY_TIMEOUT_MS = 10_000
@@ -22,14 +23,26 @@ BUSY_TIMEOUT_MS = 10_000
 Row = tuple[Any, ...]
 
 
+class FaultKind(StrEnum):
+    """What went wrong with the database, so each screen can say it in its own language."""
+
+    BUSY = "busy"
+    READONLY = "readonly"
+    FULL = "full"
+    MISSING = "missing"
+    DAMAGED = "damaged"
+    IO = "io"
+    OTHER = "other"
+
+
 class StoreError(Exception):
     """A database problem put in words a desk worker understands; `detail` keeps the technical cause.
 
-    `kind` names the fault (busy, readonly, full, missing, damaged, io, other) so a screen can say
+    `kind` names the fault (a FaultKind: busy, readonly, full, ...) so a screen can say
     it in the visitor's language; the message itself is the English sentence the CLI prints.
     """
 
-    def __init__(self, message: str, detail: str = "", kind: str = "other") -> None:
+    def __init__(self, message: str, detail: str = "", kind: FaultKind = FaultKind.OTHER) -> None:
         super().__init__(message)
         self.detail = detail
         self.kind = kind
@@ -38,15 +51,15 @@ class StoreError(Exception):
 # What a read or write may raise: callers outside the store catch these and show `explain(error)`.
 StoreFault = (StoreError, sqlite3.Error)
 
-MESSAGES = {
-    "busy": "The database is busy (another desk holds it too long); nothing was saved. Try again.",
-    "readonly": "The database file is read-only; nothing was saved. Ask the organiser to fix its permissions.",
-    "full": "The disk is full; nothing was saved. Ask the organiser to free space.",
-    "missing": "The database file cannot be opened (is its folder missing?); nothing was saved.",
-    "damaged": "The database file is damaged; nothing was saved. Ask the organiser to restore a copy.",
-    "io": "The disk could not be read or written (disk I/O error); nothing was saved. "
+MESSAGES: dict[FaultKind, str] = {
+    FaultKind.BUSY: "The database is busy (another desk holds it too long); nothing was saved. Try again.",
+    FaultKind.READONLY: "The database file is read-only; nothing was saved. Ask the organiser to fix its permissions.",
+    FaultKind.FULL: "The disk is full; nothing was saved. Ask the organiser to free space.",
+    FaultKind.MISSING: "The database file cannot be opened (is its folder missing?); nothing was saved.",
+    FaultKind.DAMAGED: "The database file is damaged; nothing was saved. Ask the organiser to restore a copy.",
+    FaultKind.IO: "The disk could not be read or written (disk I/O error); nothing was saved. "
           "Ask the organiser to check the disk or USB stick.",
-    "other": "The database refused the change; nothing was saved.",
+    FaultKind.OTHER: "The database refused the change; nothing was saved.",
 }
 
 
@@ -57,19 +70,19 @@ def explain(error: BaseException) -> StoreError:
     text = str(error).lower()
     code = getattr(error, "sqlite_errorname", "") or ""
     if "locked" in text or "busy" in text or code.startswith("SQLITE_BUSY"):
-        kind = "busy"
+        kind = FaultKind.BUSY
     elif "readonly" in text or "read-only" in text or code.startswith("SQLITE_READONLY"):
-        kind = "readonly"
+        kind = FaultKind.READONLY
     elif "full" in text or code == "SQLITE_FULL":
-        kind = "full"
+        kind = FaultKind.FULL
     elif "unable to open" in text or code.startswith("SQLITE_CANTOPEN"):
-        kind = "missing"
+        kind = FaultKind.MISSING
     elif "malformed" in text or "not a database" in text or "corrupt" in text or code in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
-        kind = "damaged"
+        kind = FaultKind.DAMAGED
     elif "disk i/o" in text or code.startswith("SQLITE_IOERR"):
-        kind = "io"
+        kind = FaultKind.IO
     else:
-        kind = "other"
+        kind = FaultKind.OTHER
     return StoreError(MESSAGES[kind], detail=str(error), kind=kind)
 
 
@@ -77,14 +90,14 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     """Open the database file with the storage rules applied; one per process and per thread."""
     path = Path(path)
     if not create and not path.exists():
-        raise StoreError(f"There is no database at {path}.", kind="missing")
+        raise StoreError(f"There is no database at {path}.", kind=FaultKind.MISSING)
     if not path.exists() and not path.parent.is_dir():
         # Never create the folder: a missing one is a typo or an unplugged drive, and a fresh empty
         # database there would check people in against nobody (or lose the day's scans on unplug).
         raise StoreError(
             f"The database file cannot be created there: the folder {path.parent} does not exist "
             "(a typo, or a drive not plugged in?). Check the path or create the folder first.",
-            kind="missing",
+            kind=FaultKind.MISSING,
         )
     try:
         if create and not path.exists():
@@ -107,7 +120,7 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
         raise StoreError(
             f"The database file cannot be created there ({(error.strerror or 'not allowed').lower()}); nothing was saved.",
             detail=str(error),
-            kind="missing",
+            kind=FaultKind.MISSING,
         ) from error
     return conn
 
@@ -172,7 +185,7 @@ def _still_there(conn: sqlite3.Connection) -> None:
             "The database file is gone from its folder (deleted, or the drive removed); nothing was saved. "
             "Ask the organiser.",
             detail=path,
-            kind="missing",
+            kind=FaultKind.MISSING,
         )
 
 
@@ -188,7 +201,7 @@ def check_integrity(db: sqlite3.Connection) -> None:
     except sqlite3.Error as error:
         raise explain(error) from error
     if [tuple(row) for row in rows] != [("ok",)]:
-        raise StoreError(MESSAGES["damaged"], detail=str(rows[0][0]) if rows else "", kind="damaged")
+        raise StoreError(MESSAGES[FaultKind.DAMAGED], detail=str(rows[0][0]) if rows else "", kind=FaultKind.DAMAGED)
 
 
 def open_store(path: str | Path) -> sqlite3.Connection:
