@@ -56,14 +56,14 @@ class Clock:
         return self.now().date()
 
     @classmethod
-    def fixed(cls, value: str, *, event_date: dt.date | None = None, tz: str = DEFAULT_TZ) -> "Clock":
+    def fixed(cls, value: str, *, event_date: dt.date | None = None, tz: str = DEFAULT_TZ) -> Clock:
         """A frozen clock at `value` (`HH:MM` or ISO date-time); handy in tests."""
         return cls(parse_now(value, event_date=event_date, tz=tz), frozen=True, tz=tz)
 
     @classmethod
     def from_env(
         cls, value: str | None, frozen: bool = False, *, event_date: dt.date | None = None, tz: str = DEFAULT_TZ
-    ) -> "Clock":
+    ) -> Clock:
         """The clock that `KIOSK_NOW` and `KIOSK_NOW_FROZEN` describe; the real clock when unset."""
         if not value:
             return cls(tz=tz)

@@ -91,7 +91,7 @@ class Settings:
     badge_size: str = "a4"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from the environment, with flags (non-None overrides) taking precedence."""
         env = dict(os.environ if env is None else env)
         settings = cls(
@@ -142,7 +142,7 @@ class Settings:
 
         say = say or (lambda line: print(line, file=sys.stderr))
         start = parse_now(self.now, event_date=event_date, tz=tz)
-        real = dt.datetime.now(dt.timezone.utc)
+        real = dt.datetime.now(dt.UTC)
         try:
             chosen, began_now, stored = shared_rehearsal(db, start, real=real)
         except StoreFault as error:

@@ -103,9 +103,18 @@ def _register() -> None:
 
     Called by `KioskGroup.commands` on first use, never at import time.
     """
-    from kiosk.cli import attendees, checkin, privacy, programme, reports, schedule, signup  # noqa: F401
-    from kiosk.cli import backup, correct  # noqa: F401
-    from kiosk.cli import badge_print  # noqa: F401  (after schedule: `kiosk badges print` joins its group)
+    from kiosk.cli import (  # noqa: F401  # noqa: F401
+        attendees,
+        backup,
+        badge_print,  # noqa: F401  (after schedule: `kiosk badges print` joins its group)
+        checkin,
+        correct,
+        privacy,
+        programme,
+        reports,
+        schedule,
+        signup,
+    )
 
 
 

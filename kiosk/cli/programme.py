@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from kiosk.cli import main
-from kiosk.cli.common import Env, fail, pass_env
-from kiosk.shipped import PROGRAMME as SHIPPED_PROGRAMME
+from kiosk.cli.common import Env, fail, fail_programme, pass_env
 from kiosk.domain.loader import ProgrammeError, load_programme
+from kiosk.shipped import PROGRAMME as SHIPPED_PROGRAMME
 
 
 @main.group("programme")
@@ -50,9 +50,7 @@ def check(env: Env, file: str | None) -> None:
     try:
         programme = load_programme(path)
     except ProgrammeError as error:
-        for problem in error.problems:
-            click.echo(problem, err=True)
-        raise SystemExit(2)
+        fail_programme(error)
     click.echo(f"{path.name}: ok, {len(programme.sessions)} items in {len(programme.rounds)} rounds")
     for line in programme.placeholders():
         click.echo(f"{path.name}: to fill in: {line}")

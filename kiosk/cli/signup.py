@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import click
-
 from collections.abc import Callable
+
+import click
 
 from kiosk.cli import main
 from kiosk.cli.common import Env, fail, pass_env

@@ -7,7 +7,6 @@ import unicodedata
 from enum import StrEnum
 from typing import Annotated
 
-
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
 
 from kiosk.domain.dayclock import MIDNIGHT, DayClock
@@ -166,7 +165,7 @@ class Session(Strict):
         start = self.start.strftime("%H:%M")
         return f"{start}-{self.end.strftime('%H:%M')}" if self.end else f"{start}-"
 
-    def overlaps(self, other: "Session", clock: DayClock | None = None) -> bool:
+    def overlaps(self, other: Session, clock: DayClock | None = None) -> bool:
         """True when the two items (of one day) share any minute; an open end counts as a point in time.
 
         `clock`: the programme's `day_clock`, so that a night item comes after the evening's.

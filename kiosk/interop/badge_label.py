@@ -89,7 +89,10 @@ def _name(pdf: Sheet, x: float, y: float, name: str, width: float, largest: floa
     """The name in bold at the largest size that fits; two lines (split at a space) before it gets
     below 60% of `largest`. Returns the y below the last line."""
     text = pdf.safe(name)
-    measure = lambda t, s: pdf.width(t, s, "B")
+
+    def measure(t: str, s: float) -> float:
+        return pdf.width(t, s, "B")
+
     one, size = fit(text, width, measure, largest, smallest)
     lines = [one]
     if (size < 0.6 * largest or one != text) and " " in text:

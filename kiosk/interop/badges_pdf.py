@@ -17,7 +17,16 @@ from fpdf import FPDF
 
 from kiosk.domain.outcomes import Person
 from kiosk.interop.badges import (
-    CARD_H, CARD_W, NAME_MAX_PT, NAME_MIN_PT, PAD, QR_SIZE, fit, printable, qr_runs, sheets,
+    CARD_H,
+    CARD_W,
+    NAME_MAX_PT,
+    NAME_MIN_PT,
+    PAD,
+    QR_SIZE,
+    fit,
+    printable,
+    qr_runs,
+    sheets,
 )
 
 FONT_PLACES = [

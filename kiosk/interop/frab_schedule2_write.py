@@ -26,7 +26,15 @@ from kiosk.domain.programme import Kind, Programme, Session
 from kiosk.interop.frab import ident
 from kiosk.interop.frab_schedule2 import from_schedule2
 from kiosk.interop.frab_write import (
-    GENERATOR, NO_ROOM, SLUG, ZONE_NAME, acronym, day_bounds, guid, kiosk_extension, version_of,
+    GENERATOR,
+    NO_ROOM,
+    SLUG,
+    ZONE_NAME,
+    acronym,
+    day_bounds,
+    guid,
+    kiosk_extension,
+    version_of,
 )
 
 SCHEMA_ID = "https://c3voc.de/schema/schedule2"

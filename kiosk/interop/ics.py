@@ -45,7 +45,7 @@ def fold(line: str) -> str:
 
 def _stamp(moment: dt.datetime) -> str:
     """A UTC DATE-TIME value."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _local(moment: dt.datetime) -> str:
@@ -66,8 +66,8 @@ def _transitions(zone: ZoneInfo, years: Iterable[int]) -> list[tuple[dt.datetime
     Each as (UTC moment, offset before, offset after, is daylight time, abbreviation).
     """
     years = sorted(set(years))
-    start = dt.datetime(years[0] - 1, 1, 1, tzinfo=dt.timezone.utc)
-    end = dt.datetime(years[-1] + 1, 1, 1, tzinfo=dt.timezone.utc)
+    start = dt.datetime(years[0] - 1, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(years[-1] + 1, 1, 1, tzinfo=dt.UTC)
     found = []
     step = dt.timedelta(hours=6)
     moment = start
@@ -82,7 +82,7 @@ def _transitions(zone: ZoneInfo, years: Iterable[int]) -> list[tuple[dt.datetime
                     low = mid
                 else:
                     high = mid
-            high = dt.datetime.fromtimestamp(high, dt.timezone.utc)
+            high = dt.datetime.fromtimestamp(high, dt.UTC)
             local = high.astimezone(zone)
             found.append((high, before_off, local.utcoffset(), bool(local.dst()), local.tzname() or ""))
         moment = after
@@ -161,7 +161,7 @@ def to_ics(
     items = list(programme.sessions if sessions is None else sessions)
     zone = ZoneInfo(programme.event.timezone)
     first = programme.event.date or on or dt.date.today()
-    stamp = _stamp(now or dt.datetime.now(dt.timezone.utc))
+    stamp = _stamp(now or dt.datetime.now(dt.UTC))
     days = {s.id: s.day or first for s in items}
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{escape(name or programme.event.name)}"]

@@ -13,8 +13,8 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 BUSY_TIMEOUT_MS = 10_000

@@ -31,7 +31,7 @@ def shared_rehearsal(
     Beginning one also drops the rows of rehearsals whose day is over, so `meta` holds only
     clocks that may still be continued.
     """
-    real = real or dt.datetime.now(dt.timezone.utc)
+    real = real or dt.datetime.now(dt.UTC)
     tz = start.tzinfo if isinstance(start.tzinfo, ZoneInfo) else ZoneInfo("UTC")
     stored = stored_rehearsals(conn, tz)
     if (chosen := choose_rehearsal(stored, start, real)) is not None:
@@ -58,5 +58,5 @@ def _read(conn: sqlite3.Connection, tz: ZoneInfo) -> dict[str, Rehearsal]:
         except ValueError:
             continue  # hand-edited in Datasette, say: a bad row must not stop a desk from starting
         if start.tzinfo is not None and began.tzinfo is not None:
-            found[key] = Rehearsal(start.astimezone(tz), began.astimezone(dt.timezone.utc))
+            found[key] = Rehearsal(start.astimezone(tz), began.astimezone(dt.UTC))
     return found

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.domain.rules import Fill, fill_state
-from kiosk.store.db import Row
 from kiosk.store.scans import VENUE, recent_scans
 from kiosk.store.session_clock import StoredDays, stored_days, wall
 from kiosk.store.tallies import tally_prefix

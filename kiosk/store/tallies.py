@@ -53,6 +53,11 @@ END;
 
 
 # Add `delta` to a key, creating it: the one statement every trigger below is made of.
+def _has_arrived(row: str) -> str:
+    """SQL: 1 when the trigger's `old` or `new` attendee has arrived at the venue, else 0."""
+    return f"EXISTS (SELECT 1 FROM presence WHERE attendee_id = {row}.id AND list = 'venue' AND first_entry_at IS NOT NULL)"
+
+
 def _bump(key: str, delta: str) -> str:
     return (f"INSERT INTO tallies (key, value) VALUES ({key}, {delta}) "
             "ON CONFLICT (key) DO UPDATE SET value = value + excluded.value;")
@@ -116,10 +121,10 @@ CREATE TRIGGER tallies_group_update AFTER UPDATE OF status, city, organisation O
     {_bump("'expected_org:' || old.organisation", "-(old.status = 'registered')")}
     {_bump("'expected_city:' || new.city", "(new.status = 'registered')")}
     {_bump("'expected_org:' || new.organisation", "(new.status = 'registered')")}
-    {_bump("'arrived_city:' || old.city", "-EXISTS (SELECT 1 FROM presence WHERE attendee_id = old.id AND list = 'venue' AND first_entry_at IS NOT NULL)")}
-    {_bump("'arrived_org:' || old.organisation", "-EXISTS (SELECT 1 FROM presence WHERE attendee_id = old.id AND list = 'venue' AND first_entry_at IS NOT NULL)")}
-    {_bump("'arrived_city:' || new.city", "EXISTS (SELECT 1 FROM presence WHERE attendee_id = new.id AND list = 'venue' AND first_entry_at IS NOT NULL)")}
-    {_bump("'arrived_org:' || new.organisation", "EXISTS (SELECT 1 FROM presence WHERE attendee_id = new.id AND list = 'venue' AND first_entry_at IS NOT NULL)")}
+    {_bump("'arrived_city:' || old.city", "-" + _has_arrived("old"))}
+    {_bump("'arrived_org:' || old.organisation", "-" + _has_arrived("old"))}
+    {_bump("'arrived_city:' || new.city", _has_arrived("new"))}
+    {_bump("'arrived_org:' || new.organisation", _has_arrived("new"))}
 END;
 """
 
