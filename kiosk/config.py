@@ -21,9 +21,11 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from kiosk.clock import Clock, parse_now, rehearsal_notes
+from kiosk.i18n import Lang, as_lang
 from kiosk.shipped import INSTALLED, PROGRAMME
 
 APP_NAME = "netwerkdag-kiosk"
@@ -43,7 +45,16 @@ DEFAULT_DB = _default_db()
 DEFAULT_PROGRAMME = PROGRAMME
 # Used when KIOSK_STAFF_PIN is unset (staff screens only: a screen for the public refuses it).
 DEFAULT_STAFF_PIN = "0000"
-LANGUAGES = ("nl", "en")
+
+
+class Role(StrEnum):
+    """The screens a kiosk starts in: one per kind of person at the event."""
+
+    PROGRAMME = "programme"
+    DESK = "desk"
+    SELFSERVICE = "selfservice"
+    DOOR = "door"
+    DASHBOARD = "dashboard"
 
 
 def shown(path: Path) -> str:
@@ -82,7 +93,7 @@ class Settings:
 
     db_path: Path = DEFAULT_DB
     programme_path: Path = DEFAULT_PROGRAMME
-    lang: str = "nl"
+    lang: Lang = "nl"
     now: str | None = None
     now_frozen: bool = False
     staff_pin: str | None = None
@@ -97,7 +108,7 @@ class Settings:
         settings = cls(
             db_path=Path(env.get("KIOSK_DB") or DEFAULT_DB),
             programme_path=Path(env.get("KIOSK_PROGRAMME") or DEFAULT_PROGRAMME),
-            lang=(env.get("KIOSK_LANG") or "nl").lower()[:2],
+            lang=as_lang(env.get("KIOSK_LANG")),
             now=env.get("KIOSK_NOW") or None,
             now_frozen=env.get("KIOSK_NOW_FROZEN", "") not in ("", "0", "false"),
             staff_pin=env.get("KIOSK_STAFF_PIN") or None,
@@ -109,8 +120,7 @@ class Settings:
         for key, value in overrides.items():
             if value is not None:
                 setattr(settings, key, Path(value) if key.endswith("_path") else value)
-        if settings.lang not in LANGUAGES:
-            settings.lang = "nl"
+        settings.lang = as_lang(settings.lang)  # a --lang flag is checked by click; a test's value here
         return settings
 
     @property

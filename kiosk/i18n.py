@@ -6,7 +6,17 @@ Each screen declares its words beside its code as `Text(nl=..., en=...)` and sho
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Literal, NamedTuple, cast
+
+# The interface's languages; Dutch first, the event's own language and the default.
+Lang = Literal["nl", "en"]
+LANGUAGES: tuple[Lang, ...] = ("nl", "en")
+
+
+def as_lang(value: str | None) -> Lang:
+    """A language from a setting (`EN`, `en_GB`, `nl`); Dutch for anything else."""
+    code = (value or "").strip().lower()[:2]
+    return cast(Lang, code) if code in LANGUAGES else "nl"
 
 
 class Text(NamedTuple):
@@ -15,7 +25,7 @@ class Text(NamedTuple):
     nl: str
     en: str
 
-    def __call__(self, lang: str, **values: object) -> str:
+    def __call__(self, lang: Lang | str, **values: object) -> str:
         """The phrase in `lang` with `{name}` fields filled in."""
         phrase = self.en if lang == "en" else self.nl
         return phrase.format(**values) if values else phrase

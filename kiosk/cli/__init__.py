@@ -9,10 +9,11 @@ from __future__ import annotations
 import click
 
 from kiosk.cli.common import Env
-from kiosk.config import DEFAULT_DB, DEFAULT_PROGRAMME, Settings, shown
+from kiosk.config import DEFAULT_DB, DEFAULT_PROGRAMME, Role, Settings, shown
 from kiosk.shipped import INSTALLED
 
-ROLES = ("programme", "desk", "selfservice", "door", "dashboard")
+# The screens `--role` offers, in the order the help lists them (kiosk.config.Role).
+ROLES = [role.value for role in Role]
 # An installed tool's programme lives in site-packages: name it, not its long path.
 _SHIPPED_PROGRAMME = "the shipped G40 programme" if INSTALLED else shown(DEFAULT_PROGRAMME)
 # True once this module is loaded and until the subcommand modules are imported (see KioskGroup).
