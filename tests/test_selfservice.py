@@ -8,42 +8,17 @@ import time
 import pytest
 from textual.widgets import Input, Static
 
-from conftest import EVENT_DAY
-from kiosk.clock import Clock
 from kiosk.domain.pin import LOCK_SECONDS, REDACTED, PinOutcome, StaffPin
-from kiosk.store.attendees import RosterRow, find_by_code, upsert_attendees
+from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.signups import cancel, signup
 from kiosk.ui.key_burst import BURST_SECONDS
-from kiosk.ui.launch import build_app
 from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.screens.selfservice import SelfServiceScreen
 from kiosk.ui.screens.selfservice_guard import ENTER_GUARD_SECONDS
 from kiosk.ui.widgets.option_card import OptionCard
+from tests.support.selfservice import active, scan, texts
 
 VAARTOCHT = "lunch-vaartocht"
-
-
-def kiosk(settings, hhmm: str = "09:45"):
-    """A locked self-service app on the test database at `hhmm` on the event day."""
-    return build_app(settings, role="selfservice", clock=Clock.fixed(hhmm, event_date=EVENT_DAY))
-
-
-def texts(app) -> str:
-    """Everything the Static widgets of the current screen show, as one string."""
-    return "\n".join(str(w.render()) for w in app.screen.query(Static))
-
-
-def active(db, code: str) -> dict[str, str]:
-    """session id -> status of a person's active sign-ups."""
-    person = find_by_code(db, code)
-    return dict(db.execute("SELECT session_id, status FROM signups WHERE attendee_id = ? AND status != 'cancelled'",
-                           (person.id,)).fetchall())
-
-
-async def scan(pilot, code: str) -> None:
-    """Type a code and Enter, as the barcode scanner does."""
-    await pilot.press(*code, "enter")
-    await pilot.pause()
 
 
 async def choose(pilot, key: str) -> None:
@@ -62,8 +37,8 @@ def crowd(db, now) -> list[str]:
     return [row.code for row in rows]
 
 
-async def test_lockdown_keys_and_clicks_do_nothing_harmful(settings, people):
-    app = kiosk(settings)
+async def test_lockdown_keys_and_clicks_do_nothing_harmful(make_app, people):
+    app = make_app("selfservice", "09:45")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.locked and isinstance(app.screen, SelfServiceScreen)
@@ -88,8 +63,8 @@ async def test_lockdown_keys_and_clicks_do_nothing_harmful(settings, people):
         assert app.ALLOW_SELECT is False and app.ENABLE_COMMAND_PALETTE is False
 
 
-async def test_markup_name_is_shown_literally_and_is_harmless(settings, people):
-    app = kiosk(settings)
+async def test_markup_name_is_shown_literally_and_is_harmless(make_app, people):
+    app = make_app("selfservice", "09:45")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await scan(pilot, "MARKUP")
@@ -107,8 +82,8 @@ async def test_markup_name_is_shown_literally_and_is_harmless(settings, people):
         assert app.is_running
 
 
-async def test_pin_locks_out_after_five_wrong(settings, people):
-    app = kiosk(settings)
+async def test_pin_locks_out_after_five_wrong(make_app, people):
+    app = make_app("selfservice", "09:45")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -126,8 +101,8 @@ async def test_pin_locks_out_after_five_wrong(settings, people):
         assert isinstance(app.screen, SelfServiceScreen) and app.locked
 
 
-async def test_right_pin_leaves_or_switches_role(settings, people):
-    app = kiosk(settings)
+async def test_right_pin_leaves_or_switches_role(make_app, settings, people):
+    app = make_app("selfservice", "09:45")
     assert settings.staff_pin == REDACTED and not app.pin_is_default  # the clear PIN is gone
     assert "1234" not in repr(app.staff_pin)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -148,9 +123,9 @@ async def test_right_pin_leaves_or_switches_role(settings, people):
     assert app.return_code == 0
 
 
-async def test_default_pin_works_but_only_staff_are_told_of_it(settings, people):
+async def test_default_pin_works_but_only_staff_are_told_of_it(make_app, settings, people):
     settings.staff_pin = None
-    app = build_app(settings, role="desk", clock=Clock.fixed("09:30", event_date=EVENT_DAY))
+    app = make_app("desk", "09:30")
     assert app.pin_is_default
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")  # staff hand the terminal to the public: they are warned, once
@@ -189,11 +164,11 @@ async def _until(pilot, condition, timeout: float) -> bool:
     return True
 
 
-async def test_idle_reset_with_countdown_clears_the_person(settings, people, monkeypatch):
+async def test_idle_reset_with_countdown_clears_the_person(make_app, people, monkeypatch):
     monkeypatch.setattr(SelfServiceScreen, "IDLE_SECONDS", 3.0)
     monkeypatch.setattr(SelfServiceScreen, "COUNTDOWN_SECONDS", 2.0)
     monkeypatch.setattr(SelfServiceScreen, "TICK", 0.05)
-    app = kiosk(settings)
+    app = make_app("selfservice", "09:45")
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, "ANNA44")
         assert "Anna de Vries" in texts(app)
@@ -207,8 +182,8 @@ async def test_idle_reset_with_countdown_clears_the_person(settings, people, mon
         assert not countdown.has_class("-shown")
 
 
-async def test_choosing_through_the_day_then_confirm(settings, people, db):
-    app = kiosk(settings)
+async def test_choosing_through_the_day_then_confirm(make_app, people, db):
+    app = make_app("selfservice", "09:45")
     code = people["Anna de Vries"]
     async with app.run_test(size=(80, 24)) as pilot:
         started = time.monotonic()
@@ -239,8 +214,8 @@ async def test_choosing_through_the_day_then_confirm(settings, people, db):
     assert elapsed < 10
 
 
-async def test_one_choice_per_round_in_the_ui(settings, people, db):
-    app = kiosk(settings)
+async def test_one_choice_per_round_in_the_ui(make_app, people, db):
+    app = make_app("selfservice", "09:45")
     code = people["Pieter van 't Hof"]
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, code)
@@ -252,10 +227,10 @@ async def test_one_choice_per_round_in_the_ui(settings, people, db):
     assert active(db, code) == {"r1-migratie-en-werk": "confirmed"}
 
 
-async def test_full_vaartocht_offers_the_waitlist_and_promotion_shows_next_scan(settings, people, crowd, db, now):
+async def test_full_vaartocht_offers_the_waitlist_and_promotion_shows_next_scan(make_app, people, crowd, db, now):
     for other in crowd:
         signup(db, other, VAARTOCHT, now=now)
-    app = kiosk(settings)
+    app = make_app("selfservice", "09:45")
     code = people["Søren Ødegaard"]
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, code)
@@ -281,8 +256,8 @@ async def test_full_vaartocht_offers_the_waitlist_and_promotion_shows_next_scan(
     assert active(db, code) == {VAARTOCHT: "confirmed"}
 
 
-async def test_when_every_round_has_closed_the_day_opens_on_the_agenda(settings, people, db):
-    app = kiosk(settings, "16:00")
+async def test_when_every_round_has_closed_the_day_opens_on_the_agenda(make_app, people, db):
+    app = make_app("selfservice", "16:00")
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, people["Anna de Vries"])
         shown = texts(app)
@@ -290,8 +265,8 @@ async def test_when_every_round_has_closed_the_day_opens_on_the_agenda(settings,
         assert not app.screen.query(OptionCard)
 
 
-async def test_closed_round_says_so(settings, people, db):
-    app = kiosk(settings, "11:45")
+async def test_closed_round_says_so(make_app, people, db):
+    app = make_app("selfservice", "11:45")
     code = people["Anna de Vries"]
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, code)
@@ -304,8 +279,8 @@ async def test_closed_round_says_so(settings, people, db):
     assert active(db, code) == {}
 
 
-async def test_unknown_code_language_and_contrast(settings, people):
-    app = kiosk(settings)
+async def test_unknown_code_language_and_contrast(make_app, people):
+    app = make_app("selfservice", "09:45")
     async with app.run_test(size=(160, 48)) as pilot:
         await scan(pilot, "ZZZZZZ")
         assert "Deze code kennen we niet" in texts(app) and app.screen.query("#welcome-code")
@@ -322,12 +297,12 @@ async def test_unknown_code_language_and_contrast(settings, people):
         assert app.theme != "kiosk-contrast" and "Scan uw badge of typ uw code" in texts(app)
 
 
-async def test_choosing_ones_own_seat_twice_gives_it_up_and_the_waitlist_moves(settings, people, crowd, db, now):
+async def test_choosing_ones_own_seat_twice_gives_it_up_and_the_waitlist_moves(make_app, people, crowd, db, now):
     for other in crowd:
         signup(db, other, VAARTOCHT, now=now)
     waiting = people["Anna de Vries"]
     signup(db, waiting, VAARTOCHT, now=now)  # first on the waitlist
-    app = kiosk(settings)
+    app = make_app("selfservice", "09:45")
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, crowd[0])
         await pilot.press("pagedown")
@@ -341,12 +316,12 @@ async def test_choosing_ones_own_seat_twice_gives_it_up_and_the_waitlist_moves(s
     assert active(db, waiting) == {VAARTOCHT: "confirmed"}
 
 
-async def test_a_waitlist_place_chosen_twice_is_left(settings, people, crowd, db, now):
+async def test_a_waitlist_place_chosen_twice_is_left(make_app, people, crowd, db, now):
     for other in crowd:
         signup(db, other, VAARTOCHT, now=now)
     code = people["Anna de Vries"]
     signup(db, code, VAARTOCHT, now=now)  # on the waitlist, place 1
-    app = kiosk(settings)
+    app = make_app("selfservice", "09:45")
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, code)
         await pilot.press("pagedown")
@@ -358,13 +333,13 @@ async def test_a_waitlist_place_chosen_twice_is_left(settings, people, crowd, db
     assert active(db, code) == {}
 
 
-async def test_the_good_news_survives_a_switch_of_language(settings, people, crowd, db, now):
+async def test_the_good_news_survives_a_switch_of_language(make_app, people, crowd, db, now):
     for other in crowd:
         signup(db, other, VAARTOCHT, now=now)
     code = people["Søren Ødegaard"]
     signup(db, code, VAARTOCHT, now=now)
     cancel(db, crowd[0], VAARTOCHT, now=now)  # Søren gets the seat
-    app = kiosk(settings)
+    app = make_app("selfservice", "09:45")
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, code)
         assert "Goed nieuws" in str(app.screen.query_one("#day-message").render())
@@ -373,7 +348,7 @@ async def test_the_good_news_survives_a_switch_of_language(settings, people, cro
         assert "Good news" in str(app.screen.query_one("#day-message").render())
 
 
-async def test_the_good_news_names_the_choice_the_seat_replaced(settings, people, crowd, db, now):
+async def test_the_good_news_names_the_choice_the_seat_replaced(make_app, people, crowd, db, now):
     for other in crowd:
         signup(db, other, VAARTOCHT, now=now)
     code, other = people["Søren Ødegaard"], people["Anna de Vries"]
@@ -382,7 +357,7 @@ async def test_the_good_news_names_the_choice_the_seat_replaced(settings, people
     signup(db, other, VAARTOCHT, now=now)  # next in line, without a reserve
     cancel(db, crowd[0], VAARTOCHT, now=now)  # the seat goes to Søren; the walk is given up for it
     cancel(db, crowd[1], VAARTOCHT, now=now)  # and one to Anna
-    app = kiosk(settings)
+    app = make_app("selfservice", "09:45")
     async with app.run_test(size=(120, 30)) as pilot:
         await scan(pilot, code)
         notice = str(app.screen.query_one("#day-message").render())

@@ -6,19 +6,17 @@ These tests send keys as a scanner does (all at once) and as a person does (one,
 
 from __future__ import annotations
 
-from textual import events
-
-from test_selfservice import active, kiosk, scan, texts
+from tests.support.pilot import burst as queue_keys
+from tests.support.selfservice import active, scan, texts
 
 
 def burst(app, text: str) -> None:
     """A barcode scanner: every character and Enter delivered at once."""
-    for key in [*text, "enter"]:
-        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+    queue_keys(app, [*text, "enter"])
 
 
-async def test_the_next_badge_scanned_into_an_open_day_opens_that_day_and_chooses_nothing(settings, people, db):
-    app = kiosk(settings)
+async def test_the_next_badge_scanned_into_an_open_day_opens_that_day_and_chooses_nothing(make_app, people, db):
+    app = make_app("selfservice", "09:45")
     first, second = people["Anna de Vries"], people["Søren Ødegaard"]
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, first)
@@ -36,8 +34,8 @@ async def test_the_next_badge_scanned_into_an_open_day_opens_that_day_and_choose
     assert active(db, first) == {} and active(db, second) == {}
 
 
-async def test_a_digit_then_enter_chooses_once_not_also_in_the_next_round(settings, people, db):
-    app = kiosk(settings)
+async def test_a_digit_then_enter_chooses_once_not_also_in_the_next_round(make_app, people, db):
+    app = make_app("selfservice", "09:45")
     code = people["Anna de Vries"]
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, code)
