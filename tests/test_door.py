@@ -16,16 +16,11 @@ from kiosk.store import StoreError
 from kiosk.store.door import door_scan, door_undo
 from kiosk.store.presence import rebuild_presence
 from kiosk.store.scans import record_scan, undo_scan
-from kiosk.store.stats import presence_counts
-from kiosk.ui.launch import build_app
-from tests.conftest import EVENT_DAY, PROGRAMME_PATH, at
+from tests.support.door import door_answer, door_scan_keys, inside
+from tests.support.event import PROGRAMME_PATH, at
+from tests.support.pilot import burst, send
 
 ROOM_A, ROOM_B = "r1-slim-met-stroom", "r1-woningvoorraad"
-
-
-def inside(db, list_: str) -> int:
-    """How many are inside a list now, from the derived state."""
-    return presence_counts(db, {list_}).get(list_, (0, 0))[0]
 
 
 def lists_of(db, code: str) -> set[str]:
@@ -156,8 +151,8 @@ def test_door_undo_takes_back_arrival_and_move(db, people):
     assert nothing.reason is Reason.NOTHING_TO_UNDO and not nothing.accepted
 
 
-async def test_door_screen_scans_and_counts(settings, db, people):
-    app = build_app(settings, role="door", session_id="lunch-vaartocht", clock=Clock.fixed("12:40", event_date=EVENT_DAY))
+async def test_door_screen_scans_and_counts(make_app, db, people):
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         field = app.screen.query_one("#door-input", Input)
@@ -182,18 +177,18 @@ async def test_door_screen_scans_and_counts(settings, db, people):
     assert inside(db, "lunch-vaartocht") == 0
 
 
-async def test_door_screen_warns_as_room_fills(settings, db, people):
+async def test_door_screen_warns_as_room_fills(make_app, db, people):
     for i, code in enumerate(["CELIK1", "HOF222", "SOREN3", "ANNA44"]):
         door_scan(db, code, "lunch-vaartocht", now=at("12:40") + dt.timedelta(seconds=i), device="door-x")
-    app = build_app(settings, role="door", session_id="lunch-vaartocht", clock=Clock.fixed("12:40", event_date=EVENT_DAY))
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         count = app.screen.query_one("#door-count", Static)
         assert "4 / 15" in str(count.render()) and count.has_class("fill-free")
 
 
-async def test_door_screen_chooses_session_when_none_given(settings, db, people):
-    app = build_app(settings, role="door", clock=Clock.fixed("11:40", event_date=EVENT_DAY))
+async def test_door_screen_chooses_session_when_none_given(make_app, db, people):
+    app = make_app("door", "11:40")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         from textual.widgets import OptionList
@@ -210,8 +205,8 @@ async def test_door_screen_chooses_session_when_none_given(settings, db, people)
         assert "Slim met Stroom" in title
 
 
-async def test_door_chooser_starts_on_the_running_session_with_one_enter(settings, db, people):
-    app = build_app(settings, role="door", clock=Clock.fixed("11:40", event_date=EVENT_DAY))
+async def test_door_chooser_starts_on_the_running_session_with_one_enter(make_app, db, people):
+    app = make_app("door", "11:40")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")  # nothing touched before: the first, running session is highlighted
@@ -220,7 +215,7 @@ async def test_door_chooser_starts_on_the_running_session_with_one_enter(setting
         assert "Elke Regio Telt!" in str(app.screen.query_one("#door-session", Static).render())
 
 
-async def test_door_screen_raw_scanner_bursts_land_whole_and_in_order(settings, db, people, monkeypatch):
+async def test_door_screen_raw_scanner_bursts_land_whole_and_in_order(make_app, db, people, monkeypatch):
     """Codes + Enter queued all at once while writes are slow: each scan whole, in order."""
     real = door_screen.door_scan
 
@@ -230,14 +225,13 @@ async def test_door_screen_raw_scanner_bursts_land_whole_and_in_order(settings, 
 
     monkeypatch.setattr(door_screen, "door_scan", slow_door_scan)
     codes = ["CELIK1", "HOF222", "QQQ999", "SOREN3", "ANNA44", "CANC55", "MARKUP"]
-    app = build_app(settings, role="door", session_id="lunch-vaartocht", clock=Clock.fixed("12:40", event_date=EVENT_DAY))
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        driver = app._driver
         for code in codes:  # all keys queued at once, as a scanner delivers them
             for char in code:
-                driver.send_message(events.Key(char, char))
-            driver.send_message(events.Key("enter", "\r"))
+                send(app, events.Key(char, char))
+            send(app, events.Key("enter", "\r"))
         for _ in range(50):
             await app.workers.wait_for_complete()
             await pilot.pause()
@@ -253,30 +247,11 @@ async def test_door_screen_raw_scanner_bursts_land_whole_and_in_order(settings, 
     assert inside(db, "lunch-vaartocht") == 5
 
 
-def door_app(settings, session_id: str | None = "lunch-vaartocht"):
-    return build_app(settings, role="door", session_id=session_id, clock=Clock.fixed("12:40", event_date=EVENT_DAY))
-
-
-def door_answer(app) -> tuple[str, str]:
-    """The answer box: its text and its light (green/amber/red)."""
-    box = app.screen.query_one("#door-result")
-    light = next((c.removeprefix("light-") for c in box.classes if c.startswith("light-")), "")
-    text = str(app.screen.query_one("#door-name", Static).render()) + "\n" + str(
-        app.screen.query_one("#door-message", Static).render())
-    return text, light
-
-
-async def door_scan_keys(app, pilot, code: str) -> None:
-    await pilot.press(*code, "enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def test_door_answer_says_who_is_signed_up_and_ambers_the_rest_of_a_capped_session(settings, db, people):
+async def test_door_answer_says_who_is_signed_up_and_ambers_the_rest_of_a_capped_session(make_app, db, people):
     from kiosk.store.signups import signup
 
     signup(db, "CELIK1", "lunch-vaartocht", now=at("10:00"))
-    app = door_app(settings)
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await door_scan_keys(app, pilot, "CELIK1")
@@ -290,12 +265,12 @@ async def test_door_answer_says_who_is_signed_up_and_ambers_the_rest_of_a_capped
         assert door_answer(app) == (text, light)  # the warning stays up
 
 
-async def test_door_answer_is_amber_with_full_when_the_room_is_over_capacity(settings, db, people):
+async def test_door_answer_is_amber_with_full_when_the_room_is_over_capacity(make_app, db, people):
     from kiosk.store.signups import signup
 
     for code in ("CELIK1", "ANNA44"):
         signup(db, code, "lunch-vaartocht", now=at("10:00"))
-    app = door_app(settings)
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # The room turns out smaller than the boat's seats (the file edited on the day).
@@ -307,8 +282,8 @@ async def test_door_answer_is_amber_with_full_when_the_room_is_over_capacity(set
         assert "! TE VOL: 2 binnen, 1 plaatsen" in text and light == "amber"
 
 
-async def test_a_badge_scanned_after_a_stray_f7_is_scanned_at_the_door_s_session(settings, db, people):
-    app = door_app(settings)
+async def test_a_badge_scanned_after_a_stray_f7_is_scanned_at_the_door_s_session(make_app, db, people):
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await door_scan_keys(app, pilot, "CELIK1")
@@ -317,8 +292,7 @@ async def test_a_badge_scanned_after_a_stray_f7_is_scanned_at_the_door_s_session
         options = app.screen.query_one("#door-sessions", OptionList)
         assert options.get_option_at_index(options.highlighted).id == "lunch-vaartocht"
         assert door_answer(app)[0].strip() == ""  # the last person's answer went with the session
-        for key in [*"ANNA44", "enter"]:  # the scanner: all at once
-            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        burst(app, [*"ANNA44", "enter"])  # the scanner: all at once
         await pilot.pause(0.1)
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -329,10 +303,10 @@ async def test_a_badge_scanned_after_a_stray_f7_is_scanned_at_the_door_s_session
     assert inside(db, "lunch-vaartocht") == 2
 
 
-async def test_door_undo_says_what_it_undid_and_when(settings, db, people):
+async def test_door_undo_says_what_it_undid_and_when(make_app, settings, db, people):
     door_scan(db, "ANNA44", "lunch-vaartocht", now=at("12:31:05"), device="door-test")
     settings.device = "door-test"
-    app = door_app(settings)
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+z")

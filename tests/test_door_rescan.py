@@ -9,10 +9,9 @@ from textual.widgets import Static
 from kiosk.clock import Clock
 from kiosk.store.scans import record_scan
 from kiosk.store.signups import signup
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.scan_feed import ScanFeed
-from tests.conftest import EVENT_DAY, at
-from tests.test_door import door_answer, door_app, door_scan_keys, inside
+from tests.support.door import door_answer, door_scan_keys, inside
+from tests.support.event import at
 
 BOAT = "lunch-vaartocht"  # capacity 15
 
@@ -26,9 +25,9 @@ def feed_text(app) -> str:
 
 
 async def test_a_re_scan_three_seconds_later_says_already_inside_since_in_amber_and_keeps_the_count(
-        settings, db, people):
+        make_app, db, people):
     signup(db, "ANNA44", BOAT, now=at("10:00"))
-    app = door_app(settings)  # 12:40, frozen
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")  # frozen
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await door_scan_keys(app, pilot, "ANNA44")
@@ -44,9 +43,9 @@ async def test_a_re_scan_three_seconds_later_says_already_inside_since_in_amber_
     assert inside(db, BOAT) == 1
 
 
-async def test_in_english_it_says_already_inside_since(settings, db, people):
+async def test_in_english_it_says_already_inside_since(make_app, settings, db, people):
     settings.lang = "en"
-    app = door_app(settings)
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await door_scan_keys(app, pilot, "CELIK1")
@@ -57,10 +56,10 @@ async def test_in_english_it_says_already_inside_since(settings, db, people):
         assert "Inside 1 / 15" in count_text(app)
 
 
-async def test_leaving_with_f8_says_left_the_room_on_the_door_and_in_the_dashboard_feed(settings, db, people):
+async def test_leaving_with_f8_says_left_the_room_on_the_door_and_in_the_dashboard_feed(make_app, db, people):
     record_scan(db, "HOF222", now=at("12:30"), device="desk-1")
     record_scan(db, "HOF222", now=at("12:35"), device="desk-1", direction="exit")  # the desk's own check-out
-    app = door_app(settings)
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await door_scan_keys(app, pilot, "ANNA44")
@@ -73,7 +72,7 @@ async def test_leaving_with_f8_says_left_the_room_on_the_door_and_in_the_dashboa
         assert text.splitlines() == ["Anna de Vries", "Zaal verlaten"] and light == "green"
         assert "uitgecheckt" not in text.lower()
         assert "0 / 15" in count_text(app)
-    dash = build_app(settings, role="dashboard", clock=Clock.fixed("12:42", event_date=EVENT_DAY))
+    dash = make_app("dashboard", "12:42")
     async with dash.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         feed = feed_text(dash)
@@ -92,9 +91,9 @@ def test_the_feed_says_left_the_room_in_english_too():
     assert scan_line({**row, "list": "venue"}, "en").endswith("· Checked out")
 
 
-async def test_at_40x12_the_answer_still_shows_under_the_input(settings, db, people):
+async def test_at_40x12_the_answer_still_shows_under_the_input(make_app, db, people):
     """A small split pane: the spacing gives way, the input and the answer (name and first line) stay on screen."""
-    app = door_app(settings)
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=(40, 12)) as pilot:
         await pilot.pause()
         await door_scan_keys(app, pilot, "ANNA44")

@@ -1,0 +1,28 @@
+"""Door helpers: how many are inside a list, what the door's answer box says, a scan typed and answered."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from kiosk.store.stats import presence_counts
+
+
+def inside(db, list_: str) -> int:
+    """How many are inside a list now, from the derived state."""
+    return presence_counts(db, {list_}).get(list_, (0, 0))[0]
+
+
+def door_answer(app) -> tuple[str, str]:
+    """The answer box: its text and its light (green/amber/red)."""
+    box = app.screen.query_one("#door-result")
+    light = next((c.removeprefix("light-") for c in box.classes if c.startswith("light-")), "")
+    text = str(app.screen.query_one("#door-name", Static).render()) + "\n" + str(
+        app.screen.query_one("#door-message", Static).render())
+    return text, light
+
+
+async def door_scan_keys(app, pilot, code: str) -> None:
+    """Type a code and Enter at the door, and wait for its answer."""
+    await pilot.press(*code, "enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
