@@ -11,22 +11,19 @@ import kiosk.ui.desk_jobs as desk_jobs
 from kiosk.clock import Clock
 from kiosk.store.scans import record_scan
 from kiosk.store.signups import signup
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.desk_counters import DeskCounters
 from kiosk.ui.widgets.scan_answer import ScanAnswer
 from kiosk.ui.widgets.search_results import SearchResults
-
-from conftest import EVENT_DAY, at
-
-from desk_pilot import settle
+from tests.support.event import EVENT_DAY, at
+from tests.support.pilot import answer, burst, send, settle
 
 SIZE = (80, 24)
 
 
 @pytest.fixture
-def app(settings, people):
+def app(make_app, people):
     """The desk at 11:45 on the event day, on a database holding the `people` roster."""
-    return build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
+    return make_app("desk")
 
 
 async def scan(app, pilot, text: str) -> str:
@@ -34,10 +31,6 @@ async def scan(app, pilot, text: str) -> str:
     await pilot.press(*text, "enter")
     await settle(app, pilot)
     return answer(app)
-
-
-def answer(app) -> str:
-    return app.screen.query_one(ScanAnswer).text
 
 
 def log(db) -> list[tuple]:
@@ -99,11 +92,10 @@ async def test_raw_scanner_bursts_while_writes_are_slow_are_never_merged_or_cut(
     monkeypatch.setattr(desk_jobs, "record_scan", slow_record_scan)
     codes = ["CELIK1", "HOF222", "QQQ999", "SOREN3", "ANNA44", "CANC55"]
     async with app.run_test(size=SIZE) as pilot:
-        driver = app._driver
         for code in codes:  # all keys queued at once, as a scanner delivers them
             for char in code:
-                driver.send_message(events.Key(char, char))
-            driver.send_message(events.Key("enter", "\r"))
+                send(app, events.Key(char, char))
+            send(app, events.Key("enter", "\r"))
         await pilot.pause()
         await settle(app, pilot)
         assert "REGISTRATIE GEANNULEERD" in answer(app)
@@ -160,8 +152,7 @@ async def test_a_badge_scanned_during_the_undo_question_answers_no_and_is_checke
         await pilot.press("enter")  # the question for Ayşe's check-in
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ConfirmScreen"
-        for key in [*"hof222y", "enter"]:  # a scanner sending lower case; the y must not say yes
-            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        burst(app, [*"hof222y", "enter"])  # a scanner sending lower case; the y must not say yes
         await pilot.pause(0.2)
         await settle(app, pilot)
         assert app.screen.__class__.__name__ == "DeskScreen"
@@ -187,9 +178,7 @@ async def test_arrows_and_enter_in_one_burst_pick_the_person_the_arrows_reached(
         await pilot.pause()
         hits = [hit.person for hit in app.screen.query_one(SearchResults).hits]
         assert len(hits) == 4
-        driver = app._driver
-        for key in ("down", "down", "enter"):  # queued at once, as keys typed fast arrive
-            driver.send_message(events.Key(key, None))
+        burst(app, ["down", "down", "enter"])  # queued at once, as keys typed fast arrive
         await pilot.pause()
         await settle(app, pilot)
         assert hits[1].name in answer(app)
@@ -286,8 +275,7 @@ async def test_the_next_badge_scanned_while_a_walk_in_code_shows_is_checked_in(a
         await pilot.press(*"Gast", "enter", *"Ede", "enter", "enter", "enter")
         await settle(app, pilot)
         assert len(str(app.screen.query_one("#walkin-code").render()).strip()) == 6
-        for key in [*"ANNA44", "enter"]:  # the next guest, scanned at once
-            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        burst(app, [*"ANNA44", "enter"])  # the next guest, scanned at once
         await pilot.pause(0.2)
         await settle(app, pilot)
         assert app.screen.__class__.__name__ == "DeskScreen" and "Anna de Vries" in answer(app)

@@ -12,19 +12,11 @@ import pytest
 import kiosk.ui.widgets.desk_counters as desk_counters
 from kiosk.clock import Clock
 from kiosk.store.scans import record_scan
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.steady_footer import fit_keys
-
-from conftest import EVENT_DAY, at
-
-from desk_pilot import screen_lines, screen_text, settle
+from tests.support.event import EVENT_DAY, at
+from tests.support.pilot import screen_lines, screen_text, settle
 
 SIZES = [(40, 12), (80, 24), (250, 70)]
-
-
-def desk(settings, lang: str = "nl", hhmm: str = "11:45"):
-    settings.lang = lang
-    return build_app(settings, role="desk", clock=Clock.fixed(hhmm, event_date=EVENT_DAY))
 
 
 async def scan(app, pilot, code: str) -> str:
@@ -34,9 +26,9 @@ async def scan(app, pilot, code: str) -> str:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-async def test_the_answer_and_the_input_show_at_every_size(settings, db, people, size):
+async def test_the_answer_and_the_input_show_at_every_size(make_app, db, people, size):
     record_scan(db, "ANNA44", now=at("09:05"), device="desk-2")
-    app = desk(settings)
+    app = make_app("desk")
     async with app.run_test(size=size) as pilot:
         shown = await scan(app, pilot, "CELIK1")
         assert "✔  WELKOM" in shown and "Ayşe Çelik" in shown, shown
@@ -53,8 +45,8 @@ async def test_the_answer_and_the_input_show_at_every_size(settings, db, people,
     assert db.execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 4
 
 
-async def test_a_narrow_desk_gives_the_side_panel_way_and_f9_shows_the_list_instead(settings, db, people):
-    app = desk(settings)
+async def test_a_narrow_desk_gives_the_side_panel_way_and_f9_shows_the_list_instead(make_app, db, people):
+    app = make_app("desk")
     async with app.run_test(size=(40, 12)) as pilot:
         shown = await scan(app, pilot, "CELIK1")
         assert "Laatste scans hier" not in shown and "WELKOM" in shown
@@ -66,7 +58,7 @@ async def test_a_narrow_desk_gives_the_side_panel_way_and_f9_shows_the_list_inst
         await pilot.pause()
         shown = screen_text(app)
         assert "Laatste scans hier" not in shown and app.focused is app.screen.query_one("#desk-input")
-    async with desk(settings).run_test(size=(80, 24)) as pilot:
+    async with make_app("desk").run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Laatste scans hier" in screen_text(pilot.app)  # room enough: the panel stays
 
@@ -76,8 +68,8 @@ async def test_a_narrow_desk_gives_the_side_panel_way_and_f9_shows_the_list_inst
      ["f3 Balie", "^g Geluid"]),
     ("en", ["esc Clear", "f7 Walk-in", "f8 Check out", "^z Undo", "f9 Last 10", "^q Stop"], ["f3 Desk"]),
 ])
-async def test_the_footer_fits_80_columns_and_leaves_out_the_least_used_keys(settings, db, lang, keys, left_out):
-    app = desk(settings, lang)
+async def test_the_footer_fits_80_columns_and_leaves_out_the_least_used_keys(make_app, db, lang, keys, left_out):
+    app = make_app("desk", lang=lang)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         footer = screen_lines(app)[-1]
@@ -86,7 +78,7 @@ async def test_the_footer_fits_80_columns_and_leaves_out_the_least_used_keys(set
         for key in left_out:
             assert key not in footer
         assert len(footer.rstrip()) <= 80
-    async with desk(settings, lang).run_test(size=(250, 70)) as pilot:
+    async with make_app("desk", lang=lang).run_test(size=(250, 70)) as pilot:
         await pilot.pause()
         footer = screen_lines(pilot.app)[-1]
         assert all(key in footer for key in keys) and ("f6 Zelfservice" if lang == "nl" else "f6 Self-service") in footer
@@ -103,9 +95,9 @@ def test_fit_keys_keeps_everything_when_it_fits_and_drops_in_order():
     assert fit_keys(keys, 10, ["f3", "ctrl+g"]) == (True, ["escape", "ctrl+q"])  # the unlisted ones stay
 
 
-async def test_the_f9_list_says_back_once_in_the_desks_language(settings, db, people):
+async def test_the_f9_list_says_back_once_in_the_desks_language(make_app, db, people):
     for lang, back, other in (("nl", "esc Terug", "Back"), ("en", "esc Back", "Terug")):
-        app = desk(settings, lang)
+        app = make_app("desk", lang=lang)
         async with app.run_test(size=(80, 24)) as pilot:
             await scan(app, pilot, "CELIK1")
             await pilot.press("f9")
@@ -115,9 +107,9 @@ async def test_the_f9_list_says_back_once_in_the_desks_language(settings, db, pe
             assert back in footer and other not in footer, footer
 
 
-async def test_last_ten_minutes_follows_the_clock_without_any_write(settings, db, people, monkeypatch):
+async def test_last_ten_minutes_follows_the_clock_without_any_write(make_app, db, people, monkeypatch):
     monkeypatch.setattr(desk_counters, "WINDOW_SECONDS", 0.05)
-    app = desk(settings)
+    app = make_app("desk")
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(app, pilot, "CELIK1")
         await scan(app, pilot, "ANNA44")
@@ -135,8 +127,8 @@ async def test_last_ten_minutes_follows_the_clock_without_any_write(settings, db
 
 @pytest.mark.parametrize(("lang", "said"), [("nl", "Zojuist al gescand (genegeerd): "),
                                             ("en", "Just scanned (ignored): ")])
-async def test_a_bounce_says_ignored_on_screen(settings, db, people, lang, said):
-    app = desk(settings, lang)
+async def test_a_bounce_says_ignored_on_screen(make_app, db, people, lang, said):
+    app = make_app("desk", lang=lang)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(app, pilot, "HOF222")
         shown = await scan(app, pilot, "HOF222")

@@ -7,23 +7,19 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.clock import Clock
 from kiosk.interop.demo import demo_rng, demo_roster
 from kiosk.store.attendees import upsert_attendees
 from kiosk.store.scans import count_arrivals, record_scan
-from kiosk.ui.launch import build_app
-
-from conftest import EVENT_DAY, at
-
-from desk_pilot import answer, burst, screen_text, settle
+from tests.support.event import at
+from tests.support.pilot import answer, burst, screen_text, settle
 
 SIZE = (80, 24)
 
 
 @pytest.fixture
-def app(settings, people):
+def app(make_app, people):
     """The desk (device desk-test) at 11:45 on the event day, on the `people` roster."""
-    return build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
+    return make_app("desk")
 
 
 def inside(db, code: str) -> bool:
@@ -66,9 +62,8 @@ async def test_two_ctrl_z_leave_the_earlier_person_arrived_unless_confirmed(app,
     assert not inside(db, "CELIK1") and reasons(db) == ["ok", "ok", "undo", "undo"]
 
 
-async def test_the_undo_question_in_english(settings, db, people):
-    settings.lang = "en"
-    app = build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
+async def test_the_undo_question_in_english(make_app, db, people):
+    app = make_app("desk", lang="en")
     record_scan(db, "SOREN3", now=at("11:41"), device="desk-test")
     record_scan(db, "HOF222", now=at("11:44"), device="desk-test")
     async with app.run_test(size=SIZE) as pilot:
@@ -117,11 +112,11 @@ async def test_a_badge_scanned_while_ctrl_z_asks_answers_no_and_is_checked_in(ap
     assert reasons(db) == ["ok", "ok", "undo", "ok"]
 
 
-async def test_three_daan_meijers_are_told_apart_in_last_scans_f9_and_the_questions(settings, db):
+async def test_three_daan_meijers_are_told_apart_in_last_scans_f9_and_the_questions(make_app, db):
     upsert_attendees(db, demo_roster(400), at("08:00").isoformat(), source="demo", rng=demo_rng())
     daans = db.execute("SELECT code, organisation FROM attendees WHERE name = 'Daan Meijer' ORDER BY id").fetchall()
     assert [org for _, org in daans] == ["Gemeente Venlo", "Gemeente Tilburg", "Gemeente Delft"]
-    app = build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
+    app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         for code, _ in daans:
             await pilot.press(*code, "enter")

@@ -5,29 +5,24 @@ from __future__ import annotations
 import pytest
 from textual import events
 
-from kiosk.clock import Clock
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.scan_answer import ScanAnswer
-
-from conftest import EVENT_DAY
-
-from desk_pilot import settle
+from tests.support.pilot import send, settle
 
 SIZE = (80, 24)
 KEYS = {"\t": ("tab", "\t"), "\r": ("enter", "\r"), "\b": ("backspace", "\x7f")}
 
 
 @pytest.fixture
-def app(settings, people):
+def app(make_app, people):
     """The desk at 11:45 on the event day."""
-    return build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
+    return make_app("desk")
 
 
 def burst(app, text: str) -> None:
     """Queue every key of `text` at once, as a terminal read of a fast typist or a script delivers them."""
     for char in text:
         key, character = KEYS.get(char, (char, char))
-        app._driver.send_message(events.Key(key, character))
+        send(app, events.Key(key, character))
 
 
 def fields(app) -> tuple[str, str, str, str]:
@@ -69,7 +64,7 @@ async def test_backspace_and_shift_tab_in_a_burst_act_where_they_were_typed(app,
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
         burst(app, "Wesel\b\bsel\tGemeente Zaandamm\b")
-        app._driver.send_message(events.Key("shift+tab", None))  # back to the name, in the same burst
+        send(app, events.Key("shift+tab", None))  # back to the name, in the same burst
         burst(app, " Jr\t\tZaanstad")
         await pilot.pause()
         await settle(app, pilot)

@@ -6,24 +6,19 @@ import html
 import re
 
 import pytest
-from textual import events
 
-from kiosk.clock import Clock
 from kiosk.store.attendees import search
 from kiosk.store.scans import create_walk_in, record_scan
-from kiosk.ui.launch import build_app
-
-from conftest import EVENT_DAY, at
-
-from desk_pilot import settle
+from tests.support.event import at
+from tests.support.pilot import burst, paste, settle
 
 SIZE = (80, 24)
 
 
 @pytest.fixture
-def app(settings, people):
+def app(make_app, people):
     """The desk (device desk-test) at 11:45 on the event day."""
-    return build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
+    return make_app("desk")
 
 
 def seen(app) -> str:
@@ -35,12 +30,6 @@ def seen(app) -> str:
 def toasts(app) -> list[str]:
     """The notifications the desk showed (their text wraps on screen, so a test reads it whole here)."""
     return [notification.message for notification in app._notifications]
-
-
-def burst(app, keys: list[str]) -> None:
-    """Queue these keys at once, as a fast typist's terminal read delivers them."""
-    for key in keys:
-        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
 
 
 def log(db) -> list[tuple]:
@@ -125,7 +114,7 @@ async def test_hostile_text_in_the_form_is_shown_as_typed_or_refused(app, db, pe
         await pilot.press("f10")
         await pilot.pause()
         await pilot.press("tab")
-        app._driver.send_message(events.Paste("O" * 10_000))  # more than a field holds: refused whole
+        paste(app, "O" * 10_000)  # more than a field holds: refused whole
         await pilot.pause()
         assert app.screen.query_one("#fix-organisation").value == ""
         await pilot.press(*"Gemeente Ede", "ctrl+s")
