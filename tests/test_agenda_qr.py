@@ -7,17 +7,15 @@ import subprocess
 
 import pytest
 
-from kiosk.clock import Clock
 from kiosk.store.signups import signup
-from kiosk.ui.launch import build_app
 from kiosk.ui.screens.agenda_qr import AgendaQr
 from kiosk.ui.widgets.qr_code import QrCode
+from tests.support.event import EVENT_DAY, at
+from tests.support.pilot import burst
 
-from conftest import EVENT_DAY, at
 
-
-async def _agenda_qr(settings, size):
-    app = build_app(settings, role="selfservice", clock=Clock.fixed("09:30", event_date=EVENT_DAY))
+async def _agenda_qr(make_app, size):
+    app = make_app("selfservice", "09:30")
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.press(*"ANNA44", "enter")
@@ -37,18 +35,18 @@ async def _agenda_qr(settings, size):
         return screen.ics, texts, codes
 
 
-async def test_large_screen_shows_the_agenda_qr(settings, people, db):
+async def test_large_screen_shows_the_agenda_qr(make_app, people, db):
     signup(db, "ANNA44", "r1-slim-met-stroom", now=at("09:00"))
     signup(db, "ANNA44", "pijler-fysiek", now=at("09:00"))
-    ics, texts, codes = await _agenda_qr(settings, (200, 90))
+    ics, texts, codes = await _agenda_qr(make_app, (200, 90))
     assert "BEGIN:VCALENDAR" in ics and ics.count("BEGIN:VEVENT") == 2
     assert "Slim met Stroom" in ics and "Anna" not in ics  # the person's own day, without their name
     assert codes and "telefoon" in texts
 
 
-async def test_small_screen_says_so_instead_of_a_broken_code(settings, people, db):
+async def test_small_screen_says_so_instead_of_a_broken_code(make_app, people, db):
     signup(db, "ANNA44", "r1-slim-met-stroom", now=at("09:00"))
-    _, texts, codes = await _agenda_qr(settings, (80, 24))
+    _, texts, codes = await _agenda_qr(make_app, (80, 24))
     assert not codes and "te klein" in texts
 
 
@@ -65,11 +63,10 @@ def test_the_agenda_qr_decodes_to_the_calendar(tmp_path, programme):
     assert out.strip().replace("\r\n", "\n") == ics.strip().replace("\r\n", "\n")
 
 
-async def test_the_next_badge_scanned_while_the_qr_shows_opens_that_persons_day(settings, people, db):
-    from textual import events
+async def test_the_next_badge_scanned_while_the_qr_shows_opens_that_persons_day(make_app, people, db):
     from textual.widgets import Static
 
-    app = build_app(settings, role="selfservice", clock=Clock.fixed("09:30", event_date=EVENT_DAY))
+    app = make_app("selfservice", "09:30")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*"ANNA44", "enter")
@@ -79,8 +76,7 @@ async def test_the_next_badge_scanned_while_the_qr_shows_opens_that_persons_day(
         await pilot.click("#agenda-qr")
         await pilot.pause()
         assert isinstance(app.screen, AgendaQr)
-        for key in [*"SOREN3", "enter"]:  # the next person scans while Anna's QR dialog is up
-            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        burst(app, [*"SOREN3", "enter"])  # the next person scans while Anna's QR dialog is up
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         await pilot.pause()

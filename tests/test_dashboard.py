@@ -9,17 +9,15 @@ import sys
 
 import pytest
 
-from kiosk.clock import Clock
 from kiosk.store import connect
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.door import door_scan
 from kiosk.store.scans import record_scan, undo_scan
 from kiosk.store.signups import signup
 from kiosk.store.stats import LiveStats, arrivals_per_bucket, expected_load, presence_counts, venue_counts
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.alerts import AlertsList
 from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
-from tests.conftest import EVENT_DAY, PROGRAMME_PATH, at
+from tests.support.event import EVENT_DAY, PROGRAMME_PATH, at
 
 BOAT = "lunch-vaartocht"  # capacity 15
 
@@ -38,11 +36,6 @@ def screen_text(app) -> str:
     from textual.widgets import Static
 
     return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
-
-
-def dashboard(settings, hhmm: str, *, public: bool = False):
-    """The dashboard app at `hhmm` on the event day."""
-    return build_app(settings, role="dashboard", public=public, clock=Clock.fixed(hhmm, event_date=EVENT_DAY))
 
 
 # ---- store figures ----------------------------------------------------------------------------
@@ -106,9 +99,9 @@ def test_refresh_queries_only_what_changed(db, people):
 
 # ---- the screen -------------------------------------------------------------------------------
 
-async def test_dashboard_shows_running_and_next_slot(settings, db, people):
+async def test_dashboard_shows_running_and_next_slot(make_app, db, people):
     door_scan(db, people["Anna de Vries"], "r1-slim-met-stroom", now=at("11:35"), device="door-1")
-    app = dashboard(settings, "11:45")
+    app = make_app("dashboard", "11:45")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         text = screen_text(app)
@@ -118,8 +111,8 @@ async def test_dashboard_shows_running_and_next_slot(settings, db, people):
         assert "Anna de Vries" in text  # last scans, named
 
 
-async def test_dashboard_follows_the_rehearsal_clock(settings, db):
-    app = dashboard(settings, "14:10")
+async def test_dashboard_follows_the_rehearsal_clock(make_app, db):
+    app = make_app("dashboard", "14:10")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = screen_text(app)
@@ -127,10 +120,10 @@ async def test_dashboard_follows_the_rehearsal_clock(settings, db):
         assert "Hierna: verwachte drukte (15:00)" in text
 
 
-async def test_over_capacity_alert_on_screen(settings, db, crowd):
+async def test_over_capacity_alert_on_screen(make_app, db, crowd):
     for i, code in enumerate(crowd[:16]):
         door_scan(db, code, BOAT, now=at("12:50") + dt.timedelta(seconds=i), device="boat")
-    app = dashboard(settings, "13:00")
+    app = make_app("dashboard", "13:00")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         alerts = app.screen.query_one(AlertsList)
@@ -140,9 +133,9 @@ async def test_over_capacity_alert_on_screen(settings, db, crowd):
         assert any("Vaartocht" in str(row.render()) and "TE VOL" in str(row.render()) for row in over)
 
 
-async def test_public_dashboard_shows_no_names(settings, db, people):
+async def test_public_dashboard_shows_no_names(make_app, db, people):
     record_scan(db, people["Søren Ødegaard"], now=at("09:20"), device="desk-1")
-    app = dashboard(settings, "09:30", public=True)
+    app = make_app("dashboard", "09:30", public=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = screen_text(app)
@@ -152,10 +145,10 @@ async def test_public_dashboard_shows_no_names(settings, db, people):
         assert "Haarlem" not in text and "overige (5)     1 / 5" in text
 
 
-async def test_public_dashboard_is_locked_and_left_with_the_staff_pin(settings, db, people):
+async def test_public_dashboard_is_locked_and_left_with_the_staff_pin(make_app, db, people):
     from textual.widgets import Footer
 
-    app = dashboard(settings, "09:30", public=True)
+    app = make_app("dashboard", "09:30", public=True)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         footer = " ".join(str(k.render()) for k in app.screen.query_one(Footer).query("FooterKey"))
@@ -178,8 +171,8 @@ async def test_public_dashboard_is_locked_and_left_with_the_staff_pin(settings, 
         assert app.current_mode == "dashboard" and app.locked
 
 
-async def test_dashboard_sees_another_connection_within_a_second(settings, db, people):
-    app = dashboard(settings, "11:45")
+async def test_dashboard_sees_another_connection_within_a_second(make_app, settings, db, people):
+    app = make_app("dashboard", "11:45")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Aangekomen 0 / 5" in str(app.screen.query_one("#arrivals-total").render())
@@ -192,8 +185,8 @@ async def test_dashboard_sees_another_connection_within_a_second(settings, db, p
         assert str(row.render()).split()[0] == "1"
 
 
-async def test_dashboard_sees_a_checkin_from_another_process(settings, db, people):
-    app = dashboard(settings, "09:30")
+async def test_dashboard_sees_a_checkin_from_another_process(make_app, settings, db, people):
+    app = make_app("dashboard", "09:30")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         chart = app.screen.query_one(ArrivalsChart)
@@ -209,21 +202,21 @@ async def test_dashboard_sees_a_checkin_from_another_process(settings, db, peopl
         assert "desk-other" in screen_text(app) and "Anna de Vries" in screen_text(app)
 
 
-async def test_a_fully_booked_session_coming_next_reads_full_before_its_people_arrive(settings, db, crowd):
+async def test_a_fully_booked_session_coming_next_reads_full_before_its_people_arrive(make_app, db, crowd):
     for code in crowd[:15]:
         signup(db, code, BOAT, now=at("10:00"))
-    app = dashboard(settings, "12:20")
+    app = make_app("dashboard", "12:20")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         boat = next(line for line in screen_text(app).splitlines() if "Vaartocht" in line and "12:45" in line)
         assert "vol" in boat and "ruimte" not in boat
 
 
-async def test_the_walk_in_and_the_plenary_items_count_the_venue(settings, db, people):
+async def test_the_walk_in_and_the_plenary_items_count_the_venue(make_app, db, people):
     for code, hhmm in [("CELIK1", "09:16"), ("HOF222", "09:19"), ("SOREN3", "09:21"), ("ANNA44", "09:24")]:
         record_scan(db, code, now=at(hhmm), device="desk-1")
     record_scan(db, "SOREN3", now=at("09:26"), device="exit-1", direction="exit")
-    app = dashboard(settings, "09:30")  # the Inloop (walk-in) runs; the opening comes next
+    app = make_app("dashboard", "09:30")  # the Inloop (walk-in) runs; the opening comes next
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         rows = [str(r.render()) for r in app.screen.query(".occupancy-row")]
@@ -232,7 +225,7 @@ async def test_the_walk_in_and_the_plenary_items_count_the_venue(settings, db, p
         assert inloop.split()[0] == "3" and "in de locatie" in inloop
         opening = next(row for row in rows if "Opening" in row)
         assert opening.split()[0] == "3" and "in de locatie" in opening
-    app = dashboard(settings, "11:45")  # a round of sessions: their own doors' counts, as before
+    app = make_app("dashboard", "11:45")  # a round of sessions: their own doors' counts, as before
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         slim = next(str(r.render()) for r in app.screen.query(".occupancy-row") if "Slim met Stroom" in str(r.render()))

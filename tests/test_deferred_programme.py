@@ -12,29 +12,27 @@ import subprocess
 import sys
 from dataclasses import replace
 
-from conftest import EVENT_DAY, PROGRAMME_PATH, ROOT, at
-from desk_pilot import settle
 from textual.widgets import Static
 
 from kiosk.cli.common import Env
-from kiosk.clock import Clock
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.scan_answer import ScanAnswer
+from tests.support.event import PROGRAMME_PATH, ROOT, at
+from tests.support.pilot import settle
 
 
-def deferred_desk(settings):
+def deferred_desk(make_app, settings):
     """The desk as `kiosk --role desk` builds it: the store opened with the programme deferred."""
     env = Env(settings)
     env.db(defer_programme=True)
-    return build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY), env=env)
+    return make_app("desk", env=env)
 
 
-async def test_unchanged_file_paints_first_then_validates_and_checks_in(settings, db, people):
+async def test_unchanged_file_paints_first_then_validates_and_checks_in(make_app, settings, db, people):
     from kiosk.store.signups import signup
 
     signup(db, "CELIK1", "r1-slim-met-stroom", now=at("09:00"))
-    app = deferred_desk(settings)
+    app = deferred_desk(make_app, settings)
     assert not app.ctx.deferred.ready  # nothing validated before the first screen
     async with app.run_test(size=(80, 24)) as pilot:
         header = str(app.screen.query_one(EventHeader).query_one("#header-event", Static).render())
@@ -47,9 +45,9 @@ async def test_unchanged_file_paints_first_then_validates_and_checks_in(settings
         assert "✔  WELKOM" in shown and "Slim met Stroom" in shown
 
 
-async def test_a_hand_edited_sessions_table_is_put_right_after_the_first_screen(settings, db):
+async def test_a_hand_edited_sessions_table_is_put_right_after_the_first_screen(make_app, settings, db):
     db.execute("UPDATE sessions SET capacity = 99 WHERE id = 'lunch-vaartocht'")
-    app = deferred_desk(settings)
+    app = deferred_desk(make_app, settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()

@@ -143,8 +143,6 @@ async def test_undo_last_and_undo_a_chosen_one_after_confirming(app, db, people)
 
 
 async def test_a_badge_scanned_during_the_undo_question_answers_no_and_is_checked_in(app, db, people):
-    from textual import events
-
     async with app.run_test(size=SIZE) as pilot:
         await scan(app, pilot, "CELIK1")
         await pilot.press("f9")
@@ -267,8 +265,6 @@ async def test_walk_in_sees_a_code_glued_to_a_name_and_double_spaces_and_esc_loo
 
 
 async def test_the_next_badge_scanned_while_a_walk_in_code_shows_is_checked_in(app, db, people):
-    from textual import events
-
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f7")
         await pilot.pause()

@@ -17,23 +17,21 @@ import tomllib
 
 import pytest
 from click.testing import CliRunner
-from conftest import EVENT_DAY, PROGRAMME_PATH, at
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from kiosk.cli import main
-from kiosk.clock import Clock
 from kiosk.domain.codes import normalise_code
 from kiosk.domain.loader import ProgrammeError, load_programme, parse_programme
 from kiosk.domain.text import words
 from kiosk.interop.roster_csv import RosterFileError, parse_roster
 from kiosk.store.attendees import find_by_code, search
 from kiosk.store.scans import create_walk_in, record_scan
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import ScanAnswer
 from kiosk.ui.widgets.search_results import SearchResults
+from tests.support.event import PROGRAMME_PATH, at
 
 SAMPLES = [
     "[bold]", "[@click=app.quit]x[/]", "[link=https://x]y[/link]", "[/]", "[b]Bold[/b]",
@@ -202,10 +200,6 @@ def test_cli_import_of_hostile_cells_is_all_or_nothing(tmp_path_factory, db_path
 # ---- the screens (few examples: each starts an app) -----------------------------------------------------
 
 
-def desk(settings):
-    return build_app(settings, role="desk", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
-
-
 async def submit(app, pilot, selector: str, text: str) -> None:
     """Put `text` in an input as a paste would (control characters included) and press Enter."""
     field = app.screen.query_one(selector)
@@ -220,12 +214,12 @@ async def submit(app, pilot, selector: str, text: str) -> None:
 
 @FEW
 @given(name=hostile.filter(lambda t: t.split()))
-async def test_desk_shows_a_hostile_name_literally_and_markup_does_nothing(settings, db, people, name):
+async def test_desk_shows_a_hostile_name_literally_and_markup_does_nothing(make_app, db, people, name):
     person = create_walk_in(db, name, "[b]Org[/b]", now=at("09:00"), device="setup").person
     db.execute("INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)"
                " SELECT nonce || '-undo', at, device, list, direction, raw_code, attendee_id, 1, 'undo', id"
                " FROM scans WHERE attendee_id = ?", (person.id,))
-    app = desk(settings)
+    app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         await submit(app, pilot, "#desk-input", person.code)
         answer = app.screen.query_one(ScanAnswer)
@@ -245,9 +239,9 @@ async def test_desk_shows_a_hostile_name_literally_and_markup_does_nothing(setti
 
 @FEW
 @given(text=hostile)
-async def test_desk_scan_field_takes_anything_and_keeps_running(settings, db, people, text):
+async def test_desk_scan_field_takes_anything_and_keeps_running(make_app, db, people, text):
     before = snapshot(db)
-    app = desk(settings)
+    app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         await submit(app, pilot, "#desk-input", text)
         await pilot.pause()
@@ -258,9 +252,9 @@ async def test_desk_scan_field_takes_anything_and_keeps_running(settings, db, pe
 
 @FEW
 @given(name=hostile)
-async def test_walk_in_form_saves_a_name_exactly_or_refuses_it_with_a_message(settings, db, people, name):
+async def test_walk_in_form_saves_a_name_exactly_or_refuses_it_with_a_message(make_app, db, people, name):
     before = snapshot(db)
-    app = desk(settings)
+    app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f7")
         await pilot.pause()
@@ -282,9 +276,9 @@ async def test_walk_in_form_saves_a_name_exactly_or_refuses_it_with_a_message(se
 
 @FEW
 @given(name=hostile.filter(lambda t: t.split()), code=hostile)
-async def test_selfservice_greets_a_hostile_name_literally_and_takes_any_code(settings, db, people, name, code):
+async def test_selfservice_greets_a_hostile_name_literally_and_takes_any_code(make_app, db, people, name, code):
     person = create_walk_in(db, name, now=at("09:00"), device="setup").person
-    app = build_app(settings, role="selfservice", clock=Clock.fixed("09:45", event_date=EVENT_DAY))
+    app = make_app("selfservice", "09:45")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await submit(app, pilot, "#welcome-code", code)  # anything: unknown, or someone's
@@ -300,10 +294,9 @@ async def test_selfservice_greets_a_hostile_name_literally_and_takes_any_code(se
 
 @FEW
 @given(text=hostile)
-async def test_door_takes_any_code_and_shows_it_harmlessly(settings, db, people, text):
+async def test_door_takes_any_code_and_shows_it_harmlessly(make_app, db, people, text):
     before = db.execute("SELECT * FROM attendees ORDER BY id").fetchall()
-    app = build_app(settings, role="door", session_id="lunch-vaartocht",
-                    clock=Clock.fixed("12:40", event_date=EVENT_DAY))
+    app = make_app("door", "12:40", session_id="lunch-vaartocht")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await submit(app, pilot, "#door-input", text)
