@@ -13,8 +13,9 @@ from kiosk.store import open_store
 from kiosk.store.attendees import find_by_code, search
 from kiosk.store.scans import create_walk_in
 from kiosk.store.scans import count_arrivals, record_scan
-from kiosk.ui.desk_jobs import OrderedJobs, ScanJob
+from kiosk.ui.desk_jobs import ScanJob
 from kiosk.ui.widgets.qr_code import qr_lines
+from kiosk.ui.writes import OrderedJobs
 
 from conftest import at
 

@@ -8,10 +8,11 @@ someone no longer on screen. The one exception is a print that failed: its line 
 and says to try again, and Ctrl+P with no one on the answer does (the printer fixed, the answer
 long gone). A badge already queued or printing is not queued twice by a second press.
 
-Prints run on a worker thread of their own, in the order asked, through the same
-`print_badge` as `kiosk badges print` (logged in badge_prints); the scan queue never waits for
-them. How each went shows in the side panel (a PrintStatus line under the counters) and, when
-the panel has given way on a narrow screen, on the quiet line. A failed print leaves the check-in
+Prints run in a WriteQueue of their own (kiosk/ui/writes.py), in the order asked, through the
+same `print_badge` as `kiosk badges print` (logged in badge_prints); the scan queue never waits
+for them. The desk hands this queue's WriteDone / WriteFailed to `printed` / `failed`. How each
+went shows in the side panel (a PrintStatus line under the counters) and, when the panel has
+given way on a narrow screen, on the quiet line. A failed print leaves the check-in
 as it was; Ctrl+P again tries once more.
 """
 
@@ -23,15 +24,14 @@ from textual.css.query import NoMatches
 
 from kiosk.domain.outcomes import Person, ScanResult
 from kiosk.i18n import Text
-from kiosk.interop.badge_print import Printed, print_badge
+from kiosk.interop.badge_print import Printed
 from kiosk.interop.print_words import staff_sentence
 from kiosk.interop.printing import Fault, PrintFault
-from kiosk.store.db import StoreFault
-from kiosk.ui.desk_jobs import OrderedJobs
-from kiosk.ui.fault import fault_message
+from kiosk.ui.print_job import BadgeJob
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.print_status import PrintStatus
 from kiosk.ui.widgets.scan_answer import ScanAnswer
+from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
 
 if TYPE_CHECKING:
     from kiosk.ui.screens.desk import DeskScreen
@@ -54,7 +54,7 @@ class DeskPrinting:
 
     def __init__(self, screen: DeskScreen) -> None:
         self.screen = screen
-        self.jobs: OrderedJobs[Person] = OrderedJobs()
+        self.queue: WriteQueue[BadgeJob] = WriteQueue(screen, "desk-prints")
         # The person of the answer on screen, and that answer (ScanAnswer makes a new one per change).
         self._shown: tuple[Person | None, object] | None = None
         # Whose print failed last (Ctrl+P tries it again when no one is on the answer), and who is queued.
@@ -98,26 +98,11 @@ class DeskPrinting:
             return self._say(WORDS["queued"](self.lang, name=name), "busy")
         self._queued.add(person.id)
         self._say(WORDS["printing"](self.lang, name=name, printer=clean(printer, 40)), "busy")
-        if self.jobs.put(person):
-            self.screen.run_worker(self._drain, thread=True, group="desk-print", exit_on_error=False)
+        self.queue.put(BadgeJob(person, origin="desk"))
 
-    def _drain(self) -> None:
-        """On a worker thread: print the queued badges one by one, each result back to the screen."""
-        app, ctx = self.screen.app, self.screen.ctx
-        while (person := self.jobs.take()) is not None:
-            try:
-                if (damaged := app.checked_file()) is not None:
-                    raise damaged
-                done = print_badge(ctx.db(), person, event_name=ctx.event.name, printer=ctx.settings.printer,
-                                   size=ctx.settings.badge_size, device=ctx.device, origin="desk", now=ctx.clock.now)
-            except StoreFault as error:  # the log could not be written: nothing was sent to the printer
-                app.call_from_thread(self._not_printed, person, fault_message(error, self.lang))
-            except Exception as error:  # noqa: BLE001 - a bug in one print must not stop the ones queued behind it
-                app.call_from_thread(self._not_printed, person, f"{type(error).__name__}: {error}")
-            else:
-                app.call_from_thread(self._printed, done)
-
-    def _printed(self, done: Printed) -> None:
+    def printed(self, message: WriteDone) -> None:
+        """A print came back: printed, or refused by the printer (its fault said for staff)."""
+        done: Printed = message.result
         name = clean(done.person.name, 60)
         if done.fault is not None:
             return self._not_printed(done.person, staff_sentence(done.fault, self.lang))
@@ -126,6 +111,10 @@ class DeskPrinting:
             self._retry = None
         words = "reprinted" if done.reprint else "printed"
         self._say(WORDS[words](self.lang, name=name, job=clean(done.job, 40)), "printed")
+
+    def failed(self, message: WriteFailed) -> None:
+        """The print raised: a store fault of the log (nothing was sent to the printer) or a bug."""
+        self._not_printed(message.job.person, message.said(self.lang))
 
     def _not_printed(self, person: Person, why: str) -> None:
         self._queued.discard(person.id)

@@ -1,8 +1,10 @@
-"""A database fault said in the desk worker's language: one sentence per kind of fault.
+"""How a screen words an error: a database fault as one sentence per kind, anything else as "internal error".
 
 The store's `explain` names the fault (`StoreError.kind`) and gives the English sentence the CLI
-prints; the screens show the sentence for that kind in Dutch or English. No Textual here, so the
-words can be tested (and reused by any screen) without a terminal.
+prints; the screens show the sentence for that kind in Dutch or English. Any other exception is a
+bug, and its text is never shown: it can carry an attendee's name or code, and some screens face
+the public (issue 10). This is the one rule every write uses (kiosk/ui/writes.py). No Textual
+here, so the words can be tested (and reused by any screen) without a terminal.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from __future__ import annotations
 from kiosk.i18n import Text
 from kiosk.store.db import MESSAGES, StoreFault, explain
 
-__all__ = ["FAULTS", "StoreFault", "fault_message"]
+__all__ = ["BUG", "FAULTS", "StoreFault", "fault_message"]
+
+# What a bug (any exception that is not a store fault) is shown as: never its own text.
+BUG = Text("interne fout", "internal error")
 
 FAULTS: dict[str, Text] = {
     "busy": Text("De database is bezet (een andere balie houdt haar te lang vast); er is niets opgeslagen. "
@@ -30,8 +35,8 @@ FAULTS: dict[str, Text] = {
 
 
 def fault_message(error: BaseException, lang: str) -> str:
-    """The sentence for a StoreError or sqlite3 error, in `lang` (nl or en); other errors as they are."""
+    """The sentence for a StoreError or sqlite3 error, in `lang` (nl or en); any other error only as BUG."""
     if not isinstance(error, StoreFault):
-        return f"{type(error).__name__}: {error}"
+        return BUG(lang)
     kind = explain(error).kind
     return FAULTS.get(kind, FAULTS["other"])(lang)

@@ -3,16 +3,17 @@
 One input takes everything and always has focus. Enter on a known code (or on a single search
 hit, or on the highlighted one of several) queues a scan; the scans are written in order by one
 worker thread through `record_scan`, the same call the CLI and the door use. Letters typed show
-matching people after each keystroke. Reads for display run on the UI thread; writes never do.
+matching people after each keystroke. Reads for display run on the UI thread; writes never do:
+they go through the screen's WriteQueue (kiosk/ui/writes.py), and their answers come back as
+WriteDone / WriteFailed, the scans' and (from a queue of their own) the badge prints'.
 """
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -22,7 +23,7 @@ from kiosk.domain.outcomes import Light, Reason, ScanResult
 from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import StoreFault
 from kiosk.store.undo import UndoHeld
-from kiosk.ui.desk_jobs import Job, OrderedJobs, ScanJob
+from kiosk.ui.desk_jobs import Job, ScanJob
 from kiosk.ui.desk_printing import DeskPrinting
 from kiosk.ui.fault import fault_message
 from kiosk.ui.paint import paint_now
@@ -37,6 +38,7 @@ from kiosk.ui.widgets.scan_answer import Answer, ScanAnswer
 from kiosk.ui.widgets.scan_input import ScanInput
 from kiosk.ui.widgets.search_results import SearchResults
 from kiosk.ui.widgets.steady_footer import SteadyFooter
+from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
 
 # How long an answer stays before the screen returns to "scan a badge" (unless the next scan comes).
 ANSWER_SECONDS = 8.0
@@ -76,27 +78,12 @@ class DeskScreen(Screen[None]):
     exit_mode: reactive[bool] = reactive(False)
     bell: reactive[bool] = reactive(False)
 
-    class JobDone(Message):
-        """A queued write committed; `result` is what it came to."""
-
-        def __init__(self, job: Job, result: ScanResult | UndoHeld) -> None:
-            super().__init__()
-            self.job = job
-            self.result = result
-
-    class JobFailed(Message):
-        """A queued write failed; nothing was recorded."""
-
-        def __init__(self, job: Job, message: str) -> None:
-            super().__init__()
-            self.job = job
-            self.message = message
-
     def __init__(self) -> None:
         super().__init__()
         self.ctx = self.app.ctx
         self.lang = self.ctx.lang
-        self.jobs = OrderedJobs()
+        # Scans and undos, written in order (kiosk/ui/writes.py); badge prints have a queue of their own.
+        self.jobs: WriteQueue[Job] = WriteQueue(self, "desk-scans")
         self.results_for = ""
         # The text for which Enter found several people: its hint then asks to pick one.
         self.asked_for = ""
@@ -249,41 +236,27 @@ class DeskScreen(Screen[None]):
     # ---- the write queue --------------------------------------------------------------------
 
     def queue(self, job: Job) -> None:
-        """Queue one write; start the worker when none is running."""
-        if self.jobs.put(job):
-            self._drain()
+        """Queue one scan or undo, written after those before it (kiosk/ui/writes.py)."""
+        self.jobs.put(job)
 
-    @work(thread=True, exclusive=True, group="desk-jobs", exit_on_error=False)
-    def _drain(self) -> None:
-        """Run queued writes one by one, in order, each on this thread's own connection."""
-        ctx = self.ctx
-        damaged = self.app.checked_file()
-        while (job := self.jobs.take()) is not None:
-            try:
-                if damaged is not None:
-                    raise damaged
-                result = job.run(ctx.db(), now=ctx.clock.now(), device=ctx.device)
-            except StoreFault as error:
-                self.post_message(self.JobFailed(job, fault_message(error, self.lang)))
-            except Exception as error:  # a bug in one job must not swallow the scans queued behind it
-                self.post_message(self.JobFailed(job, f"{type(error).__name__}: {error}"))
-            else:
-                self.post_message(self.JobDone(job, result))
-
-    @on(JobDone)
-    def _job_done(self, message: JobDone) -> None:
+    @on(WriteDone)
+    def _job_done(self, message: WriteDone) -> None:
         """Show what a committed write came to (or ask about an undo the store held back)."""
+        if message.queue is self.printing.queue:
+            return self.printing.printed(message)
         if isinstance(message.result, UndoHeld):
             self.undo.held(message.result)
         else:
             self.show_result(message.result)
         paint_now(self)
 
-    @on(JobFailed)
-    def _job_failed(self, message: JobFailed) -> None:
-        """A failed write is shown as failed, in red, never as done."""
+    @on(WriteFailed)
+    def _job_failed(self, message: WriteFailed) -> None:
+        """A failed write is shown as failed, in red, never as done (a bug without its text)."""
+        if message.queue is self.printing.queue:
+            return self.printing.failed(message)
         self.show_answer(None, Light.RED)
-        self.query_one(ScanAnswer).show_failure(message.message)
+        self.query_one(ScanAnswer).show_failure(message.said(self.lang))
         paint_now(self)
 
     def show_answer(self, answer: Answer | None, light: Light) -> None:

@@ -1,8 +1,8 @@
 """The door screen: scan people into and out of one session and see the room fill up.
 
 One input always has the focus (a USB scanner types the code and Enter; `ScanInput` hands each
-Enter over whole, and the scans are written in order by one worker through the desk's
-`OrderedJobs`, so a burst of badges is never merged or reordered). F8 switches between
+Enter over whole, and the scans are written in order by the screen's WriteQueue,
+kiosk/ui/writes.py, so a burst of badges is never merged or reordered). F8 switches between
 scanning in and out (an exit door stays on "scan out"). A scan never changes its own direction:
 a second scan of someone inside, "to be sure", says in amber since when they are inside and
 leaves them in (kiosk.domain.scan_rules); leaving the room is a scan in exit mode. The count of
@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -30,19 +30,22 @@ from textual.widgets.option_list import Option
 from kiosk.domain.outcomes import Reason
 from kiosk.domain.rules import Fill, fill_state
 from kiosk.i18n import Text
-from kiosk.store import StoreError
+from kiosk.store.db import StoreFault
 from kiosk.store.door import DoorScanResult, door_scan, door_undo
 from kiosk.store.scans import new_nonce
 from kiosk.store.session_clock import stored_days
 from kiosk.store.stats import door_order, load_sessions, presence_counts
 from kiosk.store.watch import ChangeWatcher
-from kiosk.ui.desk_jobs import OrderedJobs
 from kiosk.ui.widgets.door_answer import bounce_line, describe
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.plain import clean, plain
 from kiosk.ui.widgets.scan_input import ScanInput
+from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
+
+if TYPE_CHECKING:
+    from kiosk.ui.context import UiContext
 
 # How long an answer stays up (as at the desk).
 ANSWER_SECONDS = 8.0
@@ -73,9 +76,9 @@ class DoorScanJob:
     at: dt.datetime
     nonce: str = field(default_factory=new_nonce)
 
-    def run(self, db: sqlite3.Connection, *, device: str) -> DoorScanResult:
+    def run(self, db: sqlite3.Connection, ctx: UiContext) -> DoorScanResult:
         """Write the scan through `door_scan`; the result is after COMMIT."""
-        return door_scan(db, self.code, self.session_id, now=self.at, device=device, direction=self.direction,
+        return door_scan(db, self.code, self.session_id, now=self.at, device=ctx.device, direction=self.direction,
                          nonce=self.nonce)
 
 
@@ -87,9 +90,9 @@ class DoorUndoJob:
     at: dt.datetime
     nonce: str = field(default_factory=new_nonce)
 
-    def run(self, db: sqlite3.Connection, *, device: str) -> DoorScanResult:
+    def run(self, db: sqlite3.Connection, ctx: UiContext) -> DoorScanResult:
         """Append the undo through `door_undo`."""
-        return door_undo(db, now=self.at, device=device, session_id=self.session_id, nonce=self.nonce)
+        return door_undo(db, now=self.at, device=ctx.device, session_id=self.session_id, nonce=self.nonce)
 
 
 DoorJob = DoorScanJob | DoorUndoJob
@@ -111,23 +114,9 @@ class DoorScreen(Screen[None]):
     direction: reactive[str] = reactive("entry")
     session_id: reactive[str | None] = reactive(None)
 
-    class Scanned(Message):
-        """A door scan (or undo) committed; carries what it came to."""
-
-        def __init__(self, result: DoorScanResult) -> None:
-            super().__init__()
-            self.result = result
-
-    class ScanFailed(Message):
-        """A queued door write failed; nothing was recorded."""
-
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
-        self.jobs: OrderedJobs[DoorJob] = OrderedJobs()
+        self.jobs: WriteQueue[DoorJob] = WriteQueue(self, "door-scans")  # in order (kiosk/ui/writes.py)
         self._return_to: str | None = None  # the session before F7, for Esc and a stray scan
         self._answer_timer: Timer | None = None
         self._shown_message = ""  # the answer's lines, put back when a bounce's "Saving…" is done
@@ -229,8 +218,11 @@ class DoorScreen(Screen[None]):
 
     def _poll(self) -> None:
         """Another door or desk wrote: re-count this room (one indexed query)."""
-        if self._watcher.changed():
-            self._show_count()
+        try:
+            if self._watcher.changed():
+                self._show_count()
+        except StoreFault:
+            return  # a damaged or vanished file: the next scan's write says so; polling tries again
 
     @on(ScanInput.ScanSubmitted, "#door-input")
     def _submitted(self, event: ScanInput.ScanSubmitted) -> None:
@@ -242,35 +234,17 @@ class DoorScreen(Screen[None]):
         self._queue(DoorScanJob(code, self.session_id, self.direction, self.app.ctx.clock.now()))
 
     def _queue(self, job: DoorJob) -> None:
-        """Queue one write; start the worker when none is running."""
-        if self.jobs.put(job):
-            self._drain()
+        """Queue one scan or undo, written after those before it."""
+        self.jobs.put(job)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="door-scan")
-    def _drain(self) -> None:
-        """Write queued scans one by one, in order, on this thread's own connection."""
-        ctx = self.app.ctx
-        damaged = self.app.checked_file()  # never write into a file the start-up check finds damaged
+    def on_write_failed(self, message: WriteFailed) -> None:
+        """A failed write is shown as failed, in red, never as done (a bug without its text)."""
+        lang = self.app.ctx.lang
+        self._show_result("", T["failed"](lang, error=message.said(lang)), "red")
 
-        def run(job: DoorJob):
-            if damaged is not None:
-                raise damaged
-            return job.run(ctx.db(), device=ctx.device)
-
-        self.jobs.drain(
-            run,
-            lambda job, result: self.post_message(self.Scanned(result)),
-            lambda job, error: self.post_message(self.ScanFailed(error)),
-        )
-
-    def on_door_screen_scan_failed(self, message: ScanFailed) -> None:
-        """A failed write is shown as failed, in red, never as done."""
-        error = message.error
-        text = str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
-        self._show_result("", T["failed"](self.app.ctx.lang, error=text), "red")
-
-    def on_door_screen_scanned(self, message: Scanned) -> None:
-        result = message.result
+    def on_write_done(self, message: WriteDone) -> None:
+        """What a committed door scan (or undo) came to: the answer, and the room's count."""
+        result: DoorScanResult = message.result
         if result.reason is Reason.BOUNCE:
             # A scanner reading a badge twice: the answer (and its warnings) stays; a quiet word.
             self.notify(clean(bounce_line(result, self.app.ctx.lang), 80), timeout=3, markup=False)

@@ -10,26 +10,32 @@ see kiosk/ui/screens/ordered_form.py.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from kiosk.domain.outcomes import ScanResult
-from kiosk.i18n import Text
 from kiosk.domain.text import fold
+from kiosk.i18n import Text
 from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import StoreFault
 from kiosk.store.scans import create_walk_in, new_nonce
-from kiosk.ui.fault import fault_message
 from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.screens.ordered_form import OrderedForm
 from kiosk.ui.widgets.form_input import FormInput
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.qr_code import QrCode
+from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
+
+if TYPE_CHECKING:
+    from kiosk.ui.context import UiContext
 
 WORDS = {
     "title": Text("Walk-in: nieuwe deelnemer", "Walk-in: new attendee"),
@@ -59,6 +65,22 @@ WORDS = {
 FIELDS = ("name", "organisation", "city", "email")
 
 
+@dataclass(frozen=True)
+class WalkInJob:
+    """The walk-in and their arrival, written in one transaction; one nonce a form (a retry adds no one)."""
+
+    name: str
+    organisation: str
+    city: str
+    email: str
+    nonce: str
+
+    def run(self, db: sqlite3.Connection, ctx: UiContext) -> ScanResult:
+        """Create the attendee and check them in; the result is after COMMIT."""
+        return create_walk_in(db, self.name, self.organisation, self.city, self.email,
+                              now=ctx.clock.now(), device=ctx.device, nonce=self.nonce)
+
+
 class WalkInScreen(OrderedForm[ScanResult | str | None]):
     """Collects a walk-in's details, writes them with their arrival, then shows code and QR.
 
@@ -85,6 +107,7 @@ class WalkInScreen(OrderedForm[ScanResult | str | None]):
         # One nonce per form: pressing save twice (or a retry after a time-out) adds one person.
         self.nonce = new_nonce()
         self.saving = False
+        self.writes: WriteQueue[WalkInJob] = WriteQueue(self, "walk-in")
         # A name the desk was warned about and saved all the same (the second Ctrl+S).
         self._confirmed_name: str | None = None
         # After that warning, Esc closes with this name for the desk to search.
@@ -143,7 +166,7 @@ class WalkInScreen(OrderedForm[ScanResult | str | None]):
             return
         self.saving = True
         message.update(WORDS["saving"](self.lang))
-        self._create(*(self.value(name) for name in FIELDS))
+        self.writes.put(WalkInJob(*(self.value(name) for name in FIELDS), nonce=self.nonce))
 
     def _already_known(self) -> str | None:
         """Why this may be someone the file already holds (once per name), else None.
@@ -173,34 +196,20 @@ class WalkInScreen(OrderedForm[ScanResult | str | None]):
         words = "same_name_inside" if same[0].inside else "same_name"
         return WORDS[words](self.lang, name=clean(known.name, 60), where=clean(where, 60))
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _create(self, name: str, organisation: str, city: str, email: str) -> None:
-        """Write the attendee and their arrival in one transaction, off the UI thread."""
-        ctx = self.app.ctx
-        try:
-            if (damaged := self.app.checked_file()) is not None:
-                raise damaged
-            result = create_walk_in(ctx.db(), name, organisation, city, email,
-                                    now=ctx.clock.now(), device=ctx.device, nonce=self.nonce)
-        except StoreFault as error:
-            self.app.call_from_thread(self._failed, fault_message(error, self.lang))
-            return
-        except ValueError as error:
-            self.app.call_from_thread(self._failed, str(error))
-            return
-        except Exception as error:  # a bug must not leave the dialog "saving" for good, Esc dead
-            self.app.call_from_thread(self._failed, f"{WORDS['not_saved'](self.lang)} ({type(error).__name__})")
-            return
-        self.app.call_from_thread(self._created, result)
-
-    def _failed(self, message: str) -> None:
+    @on(WriteFailed)
+    def _failed(self, message: WriteFailed) -> None:
+        """Not saved: a store fault in its sentence, anything else as not saved (never its text)."""
         self.saving = False
-        self.query_one("#walkin-message", Static).update(message)
+        error = message.error
+        said = message.said(self.lang)
+        text = said if isinstance(error, StoreFault) else f"{WORDS['not_saved'](self.lang)} ({said})"
+        self.query_one("#walkin-message", Static).update(text)
 
-    def _created(self, result: ScanResult) -> None:
+    @on(WriteDone)
+    def _created(self, message: WriteDone) -> None:
         """Only now (the transaction committed) show the code and the QR code."""
         self.saving = False
-        self.result = result
+        self.result = result = message.result
         code = result.person.code if result.person else ""
         self.query_one("#walkin-form").display = False
         self.query_one("#walkin-message", Static).update("")

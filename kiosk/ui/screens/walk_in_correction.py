@@ -8,7 +8,11 @@ form is an OrderedForm, so a correction typed at speed lands in its fields as ty
 
 from __future__ import annotations
 
-from textual import work
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -32,6 +36,10 @@ from kiosk.ui.screens.walk_in import WORDS as WALK_IN_WORDS
 from kiosk.ui.widgets.form_input import FormInput
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import ScanAnswer
+from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
+
+if TYPE_CHECKING:
+    from kiosk.ui.context import UiContext
 
 WORDS = {
     "title": Text("Walk-in corrigeren · code {code}", "Correct a walk-in · code {code}"),
@@ -43,6 +51,9 @@ WORDS = {
     "saving": Text("Bezig met opslaan…", "Saving…"),
     "meanwhile": Text("Intussen gewijzigd door een andere balie: niets opgeslagen. Esc, en F10 opnieuw.",
                       "Changed meanwhile at another desk: nothing saved. Esc, then F10 again."),
+    "refused": Text("Niet opgeslagen: de database weigerde deze correctie. Controleer de velden, "
+                    "of Esc en F10 opnieuw.",
+                    "Not saved: the database refused this correction. Check the fields, or Esc and F10 again."),
     "nobody": Text("Nog niemand om te corrigeren: registreer een walk-in (F7), of scan of zoek de walk-in eerst.",
                    "No one to correct yet: register a walk-in (F7), or scan or look up the walk-in first."),
     "not_walk_in": Text("{name} staat op de inschrijflijst: alleen walk-ins worden hier gecorrigeerd.",
@@ -51,6 +62,21 @@ WORDS = {
     "unchanged": Text("Niets gewijzigd.", "Nothing changed."),
 }
 FIELDS = ("name", "organisation", "city")
+
+
+@dataclass(frozen=True)
+class CorrectionJob:
+    """The correction and its log rows in one transaction, refused if the walk-in changed since `was`."""
+
+    was: Person
+    name: str
+    organisation: str
+    city: str
+
+    def run(self, db: sqlite3.Connection, ctx: UiContext) -> Correction:
+        """Write the correction; what changed, after COMMIT."""
+        return correct_walk_in(db, self.was.id, name=self.name, organisation=self.organisation, city=self.city,
+                               now=ctx.clock.now(), device=ctx.device, was=self.was)
 
 
 class CorrectionScreen(OrderedForm[Correction | None]):
@@ -67,6 +93,7 @@ class CorrectionScreen(OrderedForm[Correction | None]):
         self.person = person
         self.lang = lang
         self.saving = False
+        self.writes: WriteQueue[CorrectionJob] = WriteQueue(self, "correction")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="fix-dialog"):
@@ -108,7 +135,7 @@ class CorrectionScreen(OrderedForm[Correction | None]):
             return
         self.saving = True
         self._say(WORDS["saving"](self.lang))
-        self._write(*(self.value(name) for name in FIELDS))
+        self.writes.put(CorrectionJob(self.person, *(self.value(name) for name in FIELDS)))
 
     def _badge_in_a_field(self) -> Person | None:
         """Someone's badge scanned into the form (a whole field, or glued onto its text), else None."""
@@ -120,30 +147,25 @@ class CorrectionScreen(OrderedForm[Correction | None]):
         except StoreFault:
             return None  # the write will say what is wrong with the file
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _write(self, name: str, organisation: str, city: str) -> None:
-        """Write the correction and its log rows in one transaction."""
-        ctx = self.app.ctx
-        try:
-            if (damaged := self.app.checked_file()) is not None:
-                raise damaged
-            done = correct_walk_in(ctx.db(), self.person.id, name=name, organisation=organisation, city=city,
-                                   now=ctx.clock.now(), device=ctx.device, was=self.person)
-        except StoreFault as error:
-            self.app.call_from_thread(self._failed, fault_message(error, self.lang))
-        except ChangedMeanwhile:
-            self.app.call_from_thread(self._failed, WORDS["meanwhile"](self.lang))
-        except CorrectionRefused as error:  # the form checked the same; the store's sentence, if ever
-            self.app.call_from_thread(self._failed, str(error))
-        except Exception as error:  # a bug must not leave the form "saving" for good, Esc dead
-            self.app.call_from_thread(
-                self._failed, f"{WALK_IN_WORDS['not_saved'](self.lang)} ({type(error).__name__})")
-        else:
-            self.app.call_from_thread(self.dismiss, done)
+    @on(WriteDone)
+    def _written(self, message: WriteDone) -> None:
+        """Committed: back to the desk with what changed."""
+        self.dismiss(message.result)
 
-    def _failed(self, message: str) -> None:
+    @on(WriteFailed)
+    def _failed(self, message: WriteFailed) -> None:
+        """Not saved; said without the error's own text (kiosk/ui/writes.py)."""
         self.saving = False
-        self._say(message)
+        error = message.error
+        if isinstance(error, ChangedMeanwhile):
+            said = WORDS["meanwhile"](self.lang)
+        elif isinstance(error, CorrectionRefused):  # the form checked the same; if ever, the store's verdict
+            said = WORDS["refused"](self.lang)
+        elif isinstance(error, StoreFault):
+            said = message.said(self.lang)
+        else:  # a bug must not leave the form "saving" for good, Esc dead
+            said = f"{WALK_IN_WORDS['not_saved'](self.lang)} ({message.said(self.lang)})"
+        self._say(said)
 
     def action_close(self) -> None:
         """Esc: leave without saving (not while a save is being written)."""

@@ -13,16 +13,18 @@ public screen offers nothing it cannot do.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from kiosk.domain.outcomes import Person
 from kiosk.i18n import Text
-from kiosk.interop.badge_print import Printed, print_badge
+from kiosk.interop.badge_print import Printed
 from kiosk.interop.print_words import ATTENDEE, attendee_sentence
 from kiosk.store.badge_prints import AlreadyPrinted
+from kiosk.ui.print_job import BadgeJob
+from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
 
 # The staff PIN prompt's extra choice while a person's agenda is up (kiosk/ui/screens/selfservice_guard.py).
 REPRINT = "badge"
@@ -55,6 +57,9 @@ class MyBadge(Horizontal):
         self.person = person
         self.lang = lang
         self.busy = False
+        # Its own queue (kiosk/ui/writes.py): made and removed with the agenda, so a result that
+        # arrives after the person left has no one to go to.
+        self.prints: WriteQueue[BadgeJob] = WriteQueue(self, "my-badge")
 
     def compose(self) -> ComposeResult:
         yield Button(WORDS["button"](self.lang), id="my-badge-print")
@@ -74,32 +79,24 @@ class MyBadge(Horizontal):
             return
         self.busy = True
         self._say(WORDS["printing"](self.lang), "")
-        self._print(staff)
+        origin = "selfservice_staff" if staff else "selfservice"
+        self.prints.put(BadgeJob(self.person, origin=origin, once=not staff))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="my-badge")
-    def _print(self, staff: bool) -> None:
-        """On a worker thread, with its own connection: the one print call the desk and the CLI use too."""
-        ctx = self.app.ctx
-        try:
-            done = print_badge(ctx.db(), self.person, event_name=ctx.event.name, printer=ctx.settings.printer,
-                               size=ctx.settings.badge_size, device=ctx.device,
-                               origin="selfservice_staff" if staff else "selfservice", once=not staff,
-                               now=ctx.clock.now)
-        except AlreadyPrinted as earlier:
-            words = WORDS["on_its_way"](self.lang) if earlier.result == "pending" else \
-                WORDS["already"](self.lang, time=earlier.at[11:16])
-            self.app.call_from_thread(self._finished, words, "")
-        except Exception:  # noqa: BLE001 - said, in the public's words, below
-            # Whatever it was, the public reads only that it did not work and whom to ask.
-            said = ATTENDEE(self.lang, what=WORDS["went_wrong"](self.lang))
-            self.app.call_from_thread(self._finished, said, "failed")
-        else:
-            self.app.call_from_thread(self._done, done)
-
-    def _done(self, done: Printed) -> None:
+    def on_write_done(self, message: WriteDone) -> None:
+        """The print came back: printed, or refused by the printer (said in the public's words)."""
+        done: Printed = message.result
         if done.fault is not None:
             return self._finished(attendee_sentence(done.fault, self.lang), "failed")
         self._finished(WORDS["printed"](self.lang), "printed")
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        """Printed before (the kiosk prints a badge once), or it did not work: whom to ask, nothing more."""
+        if isinstance(earlier := message.error, AlreadyPrinted):
+            words = WORDS["on_its_way"](self.lang) if earlier.result == "pending" else \
+                WORDS["already"](self.lang, time=earlier.at[11:16])
+            return self._finished(words, "")
+        # Whatever it was (a store fault too), the public reads only that it did not work and whom to ask.
+        self._finished(ATTENDEE(self.lang, what=WORDS["went_wrong"](self.lang)), "failed")
 
     def _finished(self, text: str, state: str) -> None:
         self.busy = False
