@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from conftest import EVENT_DAY, SHARED
 
 from kiosk.clock import Clock
 from kiosk.domain.grid import build_rows, day_index, now_row_on
@@ -21,10 +20,10 @@ from kiosk.store import open_store
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.sessions import sync_programme
 from kiosk.store.signups import day_of, signup
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.grid_search import GridSearch
 from kiosk.ui.widgets.schedule_grid import GridRow, ScheduleGrid
 from kiosk.ui.widgets.session_cell import SessionCell
+from tests.support.event import SHARED
 
 DAY1, DAY2 = dt.date(2027, 3, 8), dt.date(2027, 3, 9)
 DEMOCON = SHARED / "specs" / "examples" / "pretalx-democon.json"
@@ -70,10 +69,6 @@ def two_day_settings(settings, tmp_path, two_days):
     return replace(settings, programme_path=path)
 
 
-def _app(settings, moment: str, lang: str = "nl"):
-    return build_app(replace(settings, lang=lang), role="programme", clock=Clock.fixed(moment))
-
-
 def _shown_grid(app) -> ScheduleGrid:
     return next(g for g in app.screen.query(ScheduleGrid) if g.region.height)
 
@@ -100,8 +95,8 @@ def test_days_and_grid_rows_per_day(two_days):
     assert now_row_on(second, DAY2, moment) == 0 and now_row_on(first, DAY1, moment) == 1
 
 
-async def test_a_tab_per_day_each_with_its_own_sessions(two_day_settings):
-    app = _app(two_day_settings, f"{DAY2}T09:15")
+async def test_a_tab_per_day_each_with_its_own_sessions(make_app, two_day_settings):
+    app = make_app("programme", f"{DAY2}T09:15", settings=two_day_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert _tab_labels(app) == ["ma 8 mrt", "di 9 mrt"]
@@ -119,8 +114,8 @@ async def test_a_tab_per_day_each_with_its_own_sessions(two_day_settings):
         assert "[ ] Dag" in " ".join(w.render().plain for w in app.screen.query("FooterKey"))
 
 
-async def test_switching_days_by_key_and_click_and_n_returns_to_today(two_day_settings):
-    app = _app(two_day_settings, f"{DAY1}T10:15", lang="en")
+async def test_switching_days_by_key_and_click_and_n_returns_to_today(make_app, two_day_settings):
+    app = make_app("programme", f"{DAY1}T10:15", settings=two_day_settings, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert _tab_labels(app) == ["Mon 8 Mar", "Tue 9 Mar"]
@@ -143,8 +138,8 @@ async def test_switching_days_by_key_and_click_and_n_returns_to_today(two_day_se
         assert _shown_grid(app) is grids[0] and grids[0].selected.session_id == "ws-drones"
 
 
-async def test_search_looks_through_every_day(two_day_settings):
-    app = _app(two_day_settings, f"{DAY1}T09:30")
+async def test_search_looks_through_every_day(make_app, two_day_settings):
+    app = make_app("programme", f"{DAY1}T09:30", settings=two_day_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         grids = list(app.screen.query(ScheduleGrid))
@@ -176,9 +171,9 @@ class StepClock(Clock):
         return self.moment
 
 
-async def test_now_marker_follows_the_clock_within_seconds(two_day_settings):
+async def test_now_marker_follows_the_clock_within_seconds(make_app, two_day_settings):
     clock = StepClock(dt.datetime.combine(DAY1, dt.time(9, 50)))
-    app = build_app(two_day_settings, role="programme", clock=clock)
+    app = make_app("programme", settings=two_day_settings, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         grid = list(app.screen.query(ScheduleGrid))[0]
@@ -192,8 +187,8 @@ async def test_now_marker_follows_the_clock_within_seconds(two_day_settings):
         assert running() == [dt.time(10, 0)]
 
 
-async def test_one_day_programme_has_no_tabs(settings):
-    app = build_app(settings, role="programme", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
+async def test_one_day_programme_has_no_tabs(make_app):
+    app = make_app("programme")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert not app.screen.query("TabbedContent") and len(app.screen.query(ScheduleGrid)) == 1
@@ -201,14 +196,14 @@ async def test_one_day_programme_has_no_tabs(settings):
 
 
 @pytest.mark.skipif(not DEMOCON.exists(), reason="../shared/specs is not there")
-async def test_pretalx_example_shows_three_days(settings, tmp_path):
+async def test_pretalx_example_shows_three_days(make_app, tmp_path):
     from kiosk.interop.frab import read_schedule
 
     programme = read_schedule(DEMOCON).programme
     path = tmp_path / "democon.toml"
     path.write_text(to_toml(programme), encoding="utf-8")
-    app = build_app(replace(settings, programme_path=path, lang="en"), role="programme",
-                    clock=Clock.fixed("2020-12-15T10:10", tz=programme.event.timezone))
+    app = make_app("programme", programme_path=path, lang="en",
+                   clock=Clock.fixed("2020-12-15T10:10", tz=programme.event.timezone))
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         assert _tab_labels(app) == ["Mon 14 Dec", "Tue 15 Dec", "Wed 16 Dec"]

@@ -13,7 +13,6 @@ from dataclasses import replace
 
 import pytest
 
-from kiosk.clock import Clock
 from kiosk.domain.dayclock import DayClock
 from kiosk.domain.grid import build_rows, day_index, next_row, now_row_on, running_row
 from kiosk.domain.loader import parse_programme
@@ -25,7 +24,6 @@ from kiosk.store import open_store
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.sessions import sync_programme
 from kiosk.store.signups import day_of, signup
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.schedule_grid import GridRow, ScheduleGrid
 from tests.support.night import DAY1, DAY2, at, frab, frab_xml, write_programme
 
@@ -179,8 +177,8 @@ def _rows(grid: ScheduleGrid) -> list[tuple[str, list[str], bool, bool]]:
              row.has_class("-running"), row.has_class("-next")) for row in grid.query(GridRow)]
 
 
-async def test_programme_screen_shows_the_night_on_day_ones_tab(night_settings):
-    app = build_app(night_settings, role="programme", clock=Clock.fixed(f"{DAY1}T23:50"))
+async def test_programme_screen_shows_the_night_on_day_ones_tab(make_app, night_settings):
+    app = make_app("programme", f"{DAY1}T23:50", settings=night_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert [tab.label.plain for tab in app.screen.query("ContentTab")] == ["vr 20 aug", "za 21 aug"]
@@ -197,8 +195,8 @@ async def test_programme_screen_shows_the_night_on_day_ones_tab(night_settings):
         assert gutters[2].startswith("00.00") and "straks" in gutters[2]
 
 
-async def test_after_midnight_the_screen_stays_on_the_night(night_settings):
-    app = build_app(replace(night_settings, lang="en"), role="programme", clock=Clock.fixed(f"{DAY2}T00:40"))
+async def test_after_midnight_the_screen_stays_on_the_night(make_app, night_settings):
+    app = make_app("programme", f"{DAY2}T00:40", settings=night_settings, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         first, second = app.screen.query(ScheduleGrid)

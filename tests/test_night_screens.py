@@ -11,8 +11,6 @@ from dataclasses import replace
 import pytest
 from textual.widgets import OptionList, Static
 
-from kiosk.clock import Clock
-from kiosk.ui.launch import build_app
 from tests.support.night import DAY1, DAY2, write_programme
 
 
@@ -32,8 +30,8 @@ def _shown(app, widget_id: str) -> str:
     return str(app.screen.query_one(f"#{widget_id}", Static).render())
 
 
-async def test_dashboard_at_ten_to_midnight_shows_the_quiz_as_next(night_settings):
-    app = build_app(night_settings, role="dashboard", clock=Clock.fixed(f"{DAY1}T23:50"))
+async def test_dashboard_at_ten_to_midnight_shows_the_quiz_as_next(make_app, night_settings):
+    app = make_app("dashboard", f"{DAY1}T23:50", settings=night_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert _shown(app, "dash-now-title") == "Nu (23:50)"
@@ -46,8 +44,8 @@ async def test_dashboard_at_ten_to_midnight_shows_the_quiz_as_next(night_setting
         assert _shown(app, "arrivals-axis") == "09:30 … 23:50"
 
 
-async def test_dashboard_after_midnight_is_still_on_the_night(night_settings):
-    app = build_app(replace(night_settings, lang="en"), role="dashboard", clock=Clock.fixed(f"{DAY2}T00:10"))
+async def test_dashboard_after_midnight_is_still_on_the_night(make_app, night_settings):
+    app = make_app("dashboard", f"{DAY2}T00:10", settings=night_settings, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert _shown(app, "dash-now-title") == "Now (00:10)"
@@ -56,8 +54,8 @@ async def test_dashboard_after_midnight_is_still_on_the_night(night_settings):
         assert _shown(app, "arrivals-axis") == "09:30 … 00:10"
 
 
-async def test_door_at_ten_to_midnight_offers_the_concert_then_the_night(night_settings):
-    app = build_app(night_settings, role="door", clock=Clock.fixed(f"{DAY1}T23:50"))
+async def test_door_at_ten_to_midnight_offers_the_concert_then_the_night(make_app, night_settings):
+    app = make_app("door", f"{DAY1}T23:50", settings=night_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         options = app.screen.query_one("#door-sessions", OptionList)

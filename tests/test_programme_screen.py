@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-from conftest import EVENT_DAY, at
-
-from kiosk.clock import Clock
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.signups import signup
-from kiosk.ui.launch import build_app
 from kiosk.ui.widgets.schedule_grid import GridRow, ScheduleGrid
 from kiosk.ui.widgets.session_cell import SessionCell
 from kiosk.ui.widgets.session_detail import SessionDetail
-
-
-def _app(settings, hhmm: str = "11:45", **changes):
-    return build_app(replace(settings, **changes), role="programme", clock=Clock.fixed(hhmm, event_date=EVENT_DAY))
+from tests.support.event import at
 
 
 def _grid(app) -> ScheduleGrid:
@@ -38,8 +29,8 @@ def _cell_text(app, session_id: str) -> str:
     return cell.render().plain
 
 
-async def test_now_marks_round_one_running_and_lunch_next(settings):
-    app = _app(settings)
+async def test_now_marks_round_one_running_and_lunch_next(make_app):
+    app = make_app("programme")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         rows = list(app.screen.query(GridRow))
@@ -55,8 +46,8 @@ async def test_now_marks_round_one_running_and_lunch_next(settings):
         assert "Elke Regio Telt!" in _text(app, "#detail-head")
 
 
-async def test_moving_across_spanning_rows_keeps_the_column(settings):
-    app = _app(settings)
+async def test_moving_across_spanning_rows_keeps_the_column(make_app):
+    app = make_app("programme")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("right")
@@ -81,8 +72,8 @@ async def test_moving_across_spanning_rows_keeps_the_column(settings):
         assert _selected(app) == "r2-veiligheid"  # stops at the edge
 
 
-async def test_tab_goes_to_the_detail_pane_and_back(settings):
-    app = _app(settings)
+async def test_tab_goes_to_the_detail_pane_and_back(make_app):
+    app = make_app("programme")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.focused is _grid(app)
@@ -92,8 +83,8 @@ async def test_tab_goes_to_the_detail_pane_and_back(settings):
         assert app.focused is _grid(app)
 
 
-async def test_click_selects_a_cell(settings):
-    app = _app(settings, "09:00")
+async def test_click_selects_a_cell(make_app):
+    app = make_app("programme", "09:00")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         target = next(c for c in app.screen.query(SessionCell) if c.session_id == "lunch-vaartocht")
@@ -104,10 +95,10 @@ async def test_click_selects_a_cell(settings):
         assert "brandweerboot" in app.screen.query_one("#detail-description").source
 
 
-async def test_detail_refreshes_after_another_connection_signs_up(settings, db):
+async def test_detail_refreshes_after_another_connection_signs_up(make_app, db):
     other = db  # its own connection, as another process would have
     upsert_attendees(other, [RosterRow("Ayşe Çelik", "Gemeente Zaanstad", "Zaanstad", "", "CELIK1")], "2026-01-01")
-    app = _app(settings)
+    app = make_app("programme")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         _grid(app).select_session("lunch-vaartocht")
@@ -122,13 +113,13 @@ async def test_detail_refreshes_after_another_connection_signs_up(settings, db):
         assert "1/15" in _cell_text(app, "lunch-vaartocht")
 
 
-async def test_full_session_reads_full_without_colour(settings, db):
+async def test_full_session_reads_full_without_colour(make_app, db):
     other = db
     rows = [RosterRow(f"Person {i}", "Org", "City", "", f"BOAT{i:02d}") for i in range(16)]
     upsert_attendees(other, rows, "2026-01-01")
     for row in rows:
         signup(other, row.code, "lunch-vaartocht", now=at("11:00"))
-    app = _app(settings, "11:45", lang="en")
+    app = make_app("programme", "11:45", lang="en")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         text = _cell_text(app, "lunch-vaartocht")
@@ -144,20 +135,20 @@ async def test_full_session_reads_full_without_colour(settings, db):
 @pytest.mark.parametrize(("size", "lang", "shown"), [
     ((80, 24), "nl", "● vol +4"), ((160, 48), "en", "● full +4"), ((250, 70), "nl", "● vol 15/15 +4"),
 ])
-async def test_full_cell_shows_how_many_wait(settings, db, size, lang, shown):
+async def test_full_cell_shows_how_many_wait(make_app, db, size, lang, shown):
     # The rehearsal's boat: 15 seats taken and 4 on the waitlist; the cell showed "● vol 15/15".
     rows = [RosterRow(f"Person {i}", "Org", "City", "", f"BOAT{i:02d}") for i in range(19)]
     upsert_attendees(db, rows, "2026-01-01")
     statuses = [signup(db, row.code, "lunch-vaartocht", now=at("11:00")).status for row in rows]
     assert statuses.count("confirmed") == 15 and statuses.count("waitlisted") == 4
-    app = _app(settings, "11:45", lang=lang)
+    app = make_app("programme", "11:45", lang=lang)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert _cell_text(app, "lunch-vaartocht").splitlines()[-1] == shown
 
 
-async def test_search_highlights_matches_dims_the_rest_and_esc_clears(settings):
-    app = _app(settings)
+async def test_search_highlights_matches_dims_the_rest_and_esc_clears(make_app):
+    app = make_app("programme")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("slash")
@@ -175,8 +166,8 @@ async def test_search_highlights_matches_dims_the_rest_and_esc_clears(settings):
         assert not any(c.has_class("-match") or c.has_class("-dimmed") for c in app.screen.query(SessionCell))
 
 
-async def test_search_finds_speakers_and_takes_markup_as_text(settings):
-    app = _app(settings)
+async def test_search_finds_speakers_and_takes_markup_as_text(make_app):
+    app = make_app("programme")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"görts")
@@ -189,8 +180,8 @@ async def test_search_finds_speakers_and_takes_markup_as_text(settings):
         assert not any(c.has_class("-match") for c in app.screen.query(SessionCell))
 
 
-async def test_n_jumps_back_to_now(settings):
-    app = _app(settings, "15:10")
+async def test_n_jumps_back_to_now(make_app):
+    app = make_app("programme", "15:10")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert _selected(app) == "r2-veiligheid"  # the continuation cell leads the coffee row
@@ -200,8 +191,8 @@ async def test_n_jumps_back_to_now(settings):
         assert _selected(app) == "r2-veiligheid"
 
 
-async def test_english_words_and_layout_follow_the_width(settings):
-    app = _app(settings, lang="en")
+async def test_english_words_and_layout_follow_the_width(make_app):
+    app = make_app("programme", lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.screen.has_class("-narrow")
@@ -215,8 +206,8 @@ async def test_english_words_and_layout_follow_the_width(settings):
         assert detail.region.x > grid.region.x and detail.region.y == grid.region.y
 
 
-async def test_tentative_note_stands_out(settings):
-    app = _app(settings)
+async def test_tentative_note_stands_out(make_app):
+    app = make_app("programme")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         _grid(app).select_session("r2-inclusieve-zorg")
