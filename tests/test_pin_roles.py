@@ -5,20 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, OptionList, Static
 
-from conftest import EVENT_DAY
-from kiosk.clock import Clock
-from kiosk.ui.launch import build_app
 from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.screens.selfservice import SelfServiceScreen
 
 SIZE = (80, 24)
 # The role buttons in the prompt's focus order after the PIN field: Enter on the PIN lands on Desk.
 BUTTON_ORDER = ["desk", "programme", "door", "dashboard", "quit"]
-
-
-def kiosk(settings):
-    """The locked self-service app (staff PIN 1234 from conftest's settings)."""
-    return build_app(settings, role="selfservice", clock=Clock.fixed("11:45", event_date=EVENT_DAY))
 
 
 async def unlock_into(pilot, role: str, pin: str = "1234") -> None:
@@ -36,8 +28,8 @@ async def unlock_into(pilot, role: str, pin: str = "1234") -> None:
     await pilot.pause()
 
 
-async def test_pin_then_desk_shows_the_desk_with_its_input_focused(settings, people):
-    app = kiosk(settings)
+async def test_pin_then_desk_shows_the_desk_with_its_input_focused(make_app, people):
+    app = make_app("selfservice")  # locked; the staff PIN is 1234 (conftest)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.locked and isinstance(app.screen, SelfServiceScreen)
@@ -52,8 +44,8 @@ async def test_pin_then_desk_shows_the_desk_with_its_input_focused(settings, peo
         assert "Anna de Vries" in app.screen.query_one("#desk-answer").text
 
 
-async def test_pin_then_dashboard_and_back_to_the_kiosk_locks_again(settings, people):
-    app = kiosk(settings)
+async def test_pin_then_dashboard_and_back_to_the_kiosk_locks_again(make_app, people):
+    app = make_app("selfservice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await unlock_into(pilot, "dashboard")
@@ -69,8 +61,8 @@ async def test_pin_then_dashboard_and_back_to_the_kiosk_locks_again(settings, pe
         assert app.current_mode == "desk" and app.focused is app.screen.query_one("#desk-input", Input)
 
 
-async def test_pin_then_door_asks_which_session(settings, people):
-    app = kiosk(settings)
+async def test_pin_then_door_asks_which_session(make_app, people):
+    app = make_app("selfservice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await unlock_into(pilot, "door")
@@ -80,8 +72,8 @@ async def test_pin_then_door_asks_which_session(settings, people):
 
 
 @pytest.mark.parametrize("role", ["desk", "dashboard"])
-async def test_five_wrong_pins_lock_the_prompt(settings, people, role):
-    app = kiosk(settings)
+async def test_five_wrong_pins_lock_the_prompt(make_app, people, role):
+    app = make_app("selfservice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+s")

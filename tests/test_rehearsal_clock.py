@@ -18,11 +18,10 @@ from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 
-from conftest import EVENT_DAY, PROGRAMME_PATH, ROOT
 from kiosk.cli import main
 from kiosk.clock import Rehearsal, choose_rehearsal, rehearsal_notes
 from kiosk.store.rehearsal import shared_rehearsal, stored_rehearsals
-from kiosk.ui.launch import build_app
+from tests.support.event import EVENT_DAY, PROGRAMME_PATH, ROOT
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 NOW = f"{EVENT_DAY}T09:20"  # with its date, so a test run around midnight cannot move it
@@ -104,15 +103,15 @@ def test_processes_started_at_once_begin_one_rehearsal(db_path, db, people):
     assert all(0 <= offset < 15 for offset in offsets)
 
 
-async def test_a_desk_restarted_in_the_app_goes_on_from_its_rehearsal_time(settings, db, people):
+async def test_a_desk_restarted_in_the_app_goes_on_from_its_rehearsal_time(make_app, settings, db, people):
     running = replace(settings, now=NOW, now_frozen=False)
-    app = build_app(running, role="desk")
+    app = make_app("desk", None, settings=running)  # no clock given: the settings' running one
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*people["Ayşe Çelik"], "enter")
         await pilot.pause(0.3)
     time.sleep(1.5)
-    restarted = build_app(running, role="desk")  # the same desk (device), a new start
+    restarted = make_app("desk", None, settings=running)  # the same desk (device), a new start
     async with restarted.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         shown = restarted.screen.query_one("#header-clock").render().plain

@@ -7,19 +7,15 @@ its screen is styled by it; every section parses on its own, with the line numbe
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from textual.app import App
 from textual.css.stylesheet import Stylesheet, StylesheetParseError
 
-from conftest import EVENT_DAY
-from kiosk.clock import Clock
 from kiosk.ui.app import ROLES
-from kiosk.ui.launch import build_app
 from kiosk.ui.stylesheets import SHARED, sections
+from tests.support.event import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SIZE = (80, 24)
 
 
@@ -53,8 +49,8 @@ def test_a_mistake_is_reported_at_its_line_in_styles_tcss():
     assert [token.location[0] + 1 for rule_set in caught.value.errors.rules for token, _ in rule_set.errors] == [line]
 
 
-async def test_a_desk_reads_only_the_shared_and_desk_sections_and_a_switch_brings_the_doors(settings, people):
-    app = build_app(settings, role="desk", clock=Clock.fixed("11:20", event_date=EVENT_DAY))
+async def test_a_desk_reads_only_the_shared_and_desk_sections_and_a_switch_brings_the_doors(make_app, people):
+    app = make_app("desk", "11:20")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         read = [name for path, name in app.stylesheet.source if path.endswith("styles.tcss")]
