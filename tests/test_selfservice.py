@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from textual.widgets import Input, Static
@@ -186,7 +185,6 @@ async def test_choosing_through_the_day_then_confirm(make_app, people, db):
     app = make_app("selfservice", "09:45")
     code = people["Anna de Vries"]
     async with app.run_test(size=(80, 24)) as pilot:
-        started = time.monotonic()
         await scan(pilot, code)
         await choose(pilot, "2")  # Ronde 1: Slim met Stroom
         await choose(pilot, "3")  # Lunch: Stadswandeling Monet
@@ -207,11 +205,9 @@ async def test_choosing_through_the_day_then_confirm(make_app, people, db):
         await pilot.pause(ENTER_GUARD_SECONDS)  # a look at the agenda (an Enter sooner is a chooser's)
         await pilot.press("enter")  # Confirm and finish
         await pilot.pause()
-        elapsed = time.monotonic() - started
         assert app.screen.query("#welcome-code") and "Anna" not in texts(app)
     assert active(db, code) == {"r1-slim-met-stroom": "confirmed", "lunch-monet": "confirmed",
                                 "r2-veiligheid": "confirmed", "pijler-fysiek": "confirmed"}
-    assert elapsed < 10
 
 
 async def test_one_choice_per_round_in_the_ui(make_app, people, db):

@@ -115,3 +115,26 @@ class SignupResult:
     promoted: list[int] = field(default_factory=list)
     # Waitlists in other rounds the person left because the seat they took clashes with them.
     left_waitlists: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class DoorScanResult(ScanResult):
+    """A ScanResult for a door, plus what the door did around it and the room's count after it."""
+
+    session_id: str = ""
+    moved_from: str | None = None
+    venue_arrival: bool = False
+    inside: int = 0
+    capacity: int | None = None
+    # Whether the session is chosen at the kiosk, and the person's place in it: `confirmed`,
+    # `waitlisted` (with `waitlist_place`) or None (not signed up).
+    signup_session: bool = False
+    signup_status: str | None = None
+    waitlist_place: int | None = None
+    # For `already_in`: when they went into this room (the logged time of the entry that counts).
+    inside_since: str | None = None
+
+    @property
+    def over_capacity(self) -> bool:
+        """More people inside than the room's capacity."""
+        return self.capacity is not None and self.inside > self.capacity

@@ -13,6 +13,7 @@ from kiosk.domain.codes import new_code, normalise_code
 from kiosk.domain.outcomes import Person
 from kiosk.domain.roster import RosterRow
 from kiosk.domain.text import fold, words
+from kiosk.domain.views import SearchHit
 from kiosk.store.db import Row, immediate
 from kiosk.store.schema import search_text
 from kiosk.store.tallies import tally
@@ -37,15 +38,6 @@ def find_by_code(conn: sqlite3.Connection, raw: str) -> Person | None:
         f"SELECT {PERSON_COLUMNS} FROM attendees WHERE code = ? COLLATE NOCASE", (normalise_code(raw),)
     ).fetchone()
     return person_from_row(row) if row else None
-
-
-@dataclass
-class SearchHit:
-    """One search result: the person and whether they are at the venue now."""
-
-    person: Person
-    inside: bool
-    arrived_at: str | None
 
 
 def fts_query(text: str) -> str:

@@ -7,21 +7,9 @@ triggers keep in `tallies` (three index range reads), whatever the number of peo
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 
+from kiosk.domain.views import Occupancy
 from kiosk.store.tallies import tally_prefix
-
-
-@dataclass(frozen=True)
-class Occupancy:
-    """The numbers of one session."""
-
-    confirmed: int = 0
-    waitlisted: int = 0
-    inside: int = 0
-
-
-EMPTY = Occupancy()
 
 
 def occupancy(conn: sqlite3.Connection) -> dict[str, Occupancy]:

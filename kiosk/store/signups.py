@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kiosk.domain.dayclock import DayClock, parse_change
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.domain.rules import choosing_closed, clashes
+from kiosk.domain.views import OptionState, RoundState
 from kiosk.store.attendees import find_by_code
 from kiosk.store.db import Row, immediate
 from kiosk.store.scans import stamp
@@ -281,62 +282,6 @@ def choices_of(db: sqlite3.Connection, attendee_id: int) -> dict[str, str]:
         "SELECT session_id, status FROM signups WHERE attendee_id = ? AND status != 'cancelled'", (attendee_id,)
     ).fetchall()
     return dict(rows)
-
-
-@dataclass
-class OptionState:
-    """One session of a choice round as the kiosk shows it to one person."""
-
-    session_id: str
-    title: str
-    kind: str
-    starts_at: str
-    ends_at: str | None
-    capacity: int | None
-    confirmed: int
-    waitlisted: int
-    closed: bool
-    mine: str | None = None
-    place: int | None = None
-    promoted: bool = False  # their seat came from the waitlist, and they have not been told yet
-
-    @property
-    def seats_left(self) -> int | None:
-        """Free seats (None: no limit)."""
-        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
-
-    @property
-    def full(self) -> bool:
-        """True when a sign-up now would go onto the waitlist."""
-        return self.capacity is not None and self.confirmed >= self.capacity
-
-
-@dataclass
-class RoundState:
-    """A choice round for one person: its options, their seat, their waitlist places, closed or not."""
-
-    round_id: str
-    options: list[OptionState]
-
-    @property
-    def choice(self) -> str | None:
-        """The session they have a seat in, or None."""
-        return next((o.session_id for o in self.options if o.mine == "confirmed"), None)
-
-    @property
-    def waiting(self) -> list[OptionState]:
-        """The options they are on the waitlist of."""
-        return [o for o in self.options if o.mine == "waitlisted"]
-
-    @property
-    def closed(self) -> bool:
-        """True when choosing has closed for every option of the round."""
-        return all(o.closed for o in self.options)
-
-    @property
-    def promoted(self) -> OptionState | None:
-        """Their seat, when it came to them from the waitlist and they have not been told yet."""
-        return next((o for o in self.options if o.mine == "confirmed" and o.promoted), None)
 
 
 # One statement, so counts, the person's places and the event date come from one snapshot. The

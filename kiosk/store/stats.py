@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.domain.rules import Fill, fill_state
+from kiosk.domain.views import Alert
 from kiosk.store.scans import VENUE, recent_scans
 from kiosk.store.session_clock import StoredDays, stored_days, wall
 from kiosk.store.tallies import tally_prefix
@@ -65,18 +66,6 @@ class SessionStat:
         moment, start = wall(now), self.start(days, now)
         end = days.end(self.day, self.ends_at, now) or days.day_end(days.day(self.day, now))
         return start <= moment < end
-
-
-@dataclass
-class Alert:
-    """Something an organiser should look at: `kind` is over, full_waitlist or early."""
-
-    kind: str
-    session_id: str
-    title: str
-    count: int
-    capacity: int | None = None
-    starts_at: str = ""
 
 
 def load_sessions(db: sqlite3.Connection) -> dict[str, SessionStat]:

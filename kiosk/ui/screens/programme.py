@@ -20,7 +20,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from kiosk.domain.grid import build_rows, day_index, is_today, now_row_on
-from kiosk.store.occupancy import EMPTY, Occupancy, occupancy
+from kiosk.domain.views import EMPTY, Occupancy
+from kiosk.store.occupancy import occupancy
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.widgets import programme_words as words
 from kiosk.ui.widgets.event_header import EventHeader

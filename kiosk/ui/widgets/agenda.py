@@ -7,7 +7,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kiosk.domain.programme import Programme
-from kiosk.store.signups import RoundState
+from kiosk.domain.views import RoundState
 from kiosk.ui.widgets import selfservice_words as W
 
 

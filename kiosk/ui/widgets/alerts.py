@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.containers import Vertical
 from textual.content import Content
 
+from kiosk.domain.views import Alert
 from kiosk.i18n import Text
-from kiosk.store.stats import Alert
 from kiosk.ui.widgets.lines import line_widgets
 
 WORDS = {

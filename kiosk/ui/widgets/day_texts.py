@@ -8,8 +8,8 @@ from __future__ import annotations
 from kiosk.domain.outcomes import SignupResult, SignupStatus
 from kiosk.domain.programme import Programme
 from kiosk.domain.rules import clashes
+from kiosk.domain.views import OptionState, RoundState
 from kiosk.i18n import reason_text
-from kiosk.store.signups import OptionState, RoundState
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.option_card import OptionView
 

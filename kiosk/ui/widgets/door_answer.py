@@ -15,8 +15,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kiosk.domain.outcomes import DoorScanResult
 from kiosk.i18n import Text, scan_reason_text
-from kiosk.store.door import DoorScanResult
 from kiosk.ui.widgets.scan_answer import clock_time
 
 WORDS = {

@@ -9,8 +9,8 @@ from textual.widgets import Static
 
 from kiosk.domain.counting import venue_wide
 from kiosk.domain.rules import Fill, fill_state
-from kiosk.store.stats import SessionStat
 from kiosk.i18n import Text
+from kiosk.store.stats import SessionStat
 from kiosk.ui.widgets.fill import fill_bar, fill_word
 from kiosk.ui.widgets.lines import line_widgets
 

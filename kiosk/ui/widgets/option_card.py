@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 
-from kiosk.store.signups import OptionState
+from kiosk.domain.views import OptionState
 from kiosk.ui.widgets import selfservice_words as W
 
 

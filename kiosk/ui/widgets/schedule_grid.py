@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from kiosk.domain.grid import Row, hhmm, matches, next_row, now_row, running_row
 from kiosk.domain.programme import Programme
-from kiosk.store.occupancy import EMPTY, Occupancy
+from kiosk.domain.views import EMPTY, Occupancy
 from kiosk.ui.widgets import programme_words as words
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.session_cell import SessionCell, cell_height, title_lines_needed
@@ -109,13 +109,13 @@ class ScheduleGrid(VerticalScroll, can_focus=True):
     class SelectionChanged(Message):
         """Another cell was selected; `session_id` is what the detail pane should show."""
 
-        def __init__(self, session_id: str, grid: "ScheduleGrid") -> None:
+        def __init__(self, session_id: str, grid: ScheduleGrid) -> None:
             super().__init__()
             self.session_id = session_id
             self.grid = grid
 
         @property
-        def control(self) -> "ScheduleGrid":
+        def control(self) -> ScheduleGrid:
             """The grid the selection changed in (a programme of several days has one per day)."""
             return self.grid
 

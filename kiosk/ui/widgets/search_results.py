@@ -10,8 +10,8 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from kiosk.domain.views import SearchHit
 from kiosk.i18n import Text
-from kiosk.store.attendees import SearchHit
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import clock_time
 

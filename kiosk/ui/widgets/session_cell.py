@@ -10,7 +10,7 @@ from textual.widget import Widget
 from kiosk.domain.grid import Cell, hhmm
 from kiosk.domain.programme import Programme
 from kiosk.domain.rules import Fill, fill_state
-from kiosk.store.occupancy import EMPTY, Occupancy
+from kiosk.domain.views import EMPTY, Occupancy
 from kiosk.ui.widgets import programme_words as words
 
 # From this many columns on, a cell shows the full title instead of the short one.
@@ -24,7 +24,7 @@ class SessionCell(Widget):
     class Clicked(Message):
         """The cell was clicked; the grid selects it."""
 
-        def __init__(self, cell: "SessionCell") -> None:
+        def __init__(self, cell: SessionCell) -> None:
             super().__init__()
             self.cell = cell
 

@@ -9,7 +9,7 @@ from textual.widgets import Markdown, Static
 
 from kiosk.domain.programme import Programme, Session
 from kiosk.domain.rules import fill_state
-from kiosk.store.occupancy import EMPTY, Occupancy
+from kiosk.domain.views import EMPTY, Occupancy
 from kiosk.ui.widgets import programme_words as words
 from kiosk.ui.widgets.session_cell import FILL_COLOUR
 
