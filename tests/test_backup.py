@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from kiosk.cli import main
 from kiosk.store.backup import backup_to
 from kiosk.store.scans import record_scan
-from tests.conftest import PROGRAMME_PATH, at
+from tests.support.event import PROGRAMME_PATH, at
 
 
 def test_backup_copies_everything_committed_while_the_store_is_open(tmp_path, db, db_path, people):

@@ -13,7 +13,7 @@ from kiosk.cli import main
 from kiosk.domain.outcomes import Person
 from kiosk.interop.badges import CARD_H, CARD_W, MARGIN_X, MARGIN_Y, PAGE_H, PAGE_W, badges_html, badges_svg, sheets
 from kiosk.interop.badges_pdf import badges_pdf
-from tests.conftest import PROGRAMME_PATH
+from tests.support.event import PROGRAMME_PATH
 
 NAMES = ["Ayşe Çelik", "Søren Ødegaard", "[@click=app.quit]x[/] <b>&amp;", "Олександр Карасевич", "مريم العلي",
          "Pieter van 't Hof", "X" * 10_000, "Anna de Vries", "Łukasz Żółć", "李小龍", "Jan\x00\x1b[31mRood"]

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import json
+import os
 import sqlite3
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import main
-
-from conftest import PROGRAMME_PATH, ROOT
+from tests.support.event import PROGRAMME_PATH, ROOT
 
 BAD_PROGRAMME = """
 [event]

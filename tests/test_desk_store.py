@@ -11,13 +11,11 @@ import segno
 from kiosk.domain.outcomes import Reason
 from kiosk.store import open_store
 from kiosk.store.attendees import find_by_code, search
-from kiosk.store.scans import create_walk_in
-from kiosk.store.scans import count_arrivals, record_scan
+from kiosk.store.scans import count_arrivals, create_walk_in, record_scan
 from kiosk.ui.desk_jobs import ScanJob
 from kiosk.ui.widgets.qr_code import qr_lines
 from kiosk.ui.writes import OrderedJobs
-
-from conftest import at
+from tests.support.event import at
 
 
 def test_walk_in_creates_the_attendee_and_their_arrival_in_one_go(db, people, now):

@@ -15,7 +15,7 @@ from kiosk.domain.programme import Event, Kind, Programme, Room, Round, Session,
 from kiosk.interop.frab import ScheduleError, parse_schedule, read_schedule
 from kiosk.interop.frab_write import to_json, to_xml
 from kiosk.interop.toml_writer import to_toml
-from tests.conftest import EVENT_DAY, PROGRAMME_PATH, SHARED
+from tests.support.event import EVENT_DAY, PROGRAMME_PATH, SHARED
 
 SPECS = SHARED / "specs"
 PRETALX = SPECS / "examples" / "pretalx-democon.json"

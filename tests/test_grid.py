@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import at
-
 from kiosk.domain.grid import build_rows, hhmm, matches, next_row, now_row, running_row
 from kiosk.store.occupancy import Occupancy, occupancy
 from kiosk.store.scans import record_scan
 from kiosk.store.signups import cancel, signup
+from tests.support.event import at
 
 
 def _ids(row) -> list[str]:

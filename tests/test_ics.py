@@ -16,7 +16,7 @@ from kiosk.store import open_store
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.sessions import sync_programme
 from kiosk.store.signups import signup
-from tests.conftest import EVENT_DAY, PROGRAMME_PATH, at
+from tests.support.event import EVENT_DAY, PROGRAMME_PATH, at
 
 icalendar = pytest.importorskip("icalendar")
 STAMP = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)

@@ -20,7 +20,7 @@ from kiosk.store.occupancy import occupancy
 from kiosk.store.privacy import ANON_PREFIX, forget_person, person_data, purge, purge_plan
 from kiosk.store.scans import count_arrivals, record_scan, undo_scan
 from kiosk.store.signups import cancel, signup
-from tests.conftest import EVENT_DAY, at
+from tests.support.event import EVENT_DAY, at
 
 # What must not survive a purge, as stored (UTF-8) and as the search index folds it.
 SECRETS = [

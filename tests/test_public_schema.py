@@ -12,7 +12,7 @@ import sqlite_utils
 
 from kiosk.store.scans import record_scan
 from kiosk.store.tallies import recount_tallies, tally
-from tests.conftest import ROOT, at
+from tests.support.event import ROOT, at
 
 DOCUMENTED = re.compile(r"^### (\w+) — ", re.M)
 

@@ -16,13 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from kiosk.interop.demo import demo_rng, demo_roster
 from kiosk.store import connect, open_store
 from kiosk.store.attendees import upsert_attendees
 from kiosk.store.presence import rebuild_presence
 from kiosk.store.schema import recount_tallies
+from tests.support.event import ROOT
 
 WORKERS = 8
 

@@ -17,7 +17,7 @@ from kiosk.store.report import round_report, session_report
 from kiosk.store.report_venue import arrivals_per_interval, everyone_items, venue_report
 from kiosk.store.scans import create_walk_in, record_scan, undo_scan
 from kiosk.store.signups import signup
-from tests.conftest import PROGRAMME_PATH, at
+from tests.support.event import PROGRAMME_PATH, at
 
 SLIM, WONING = "r1-slim-met-stroom", "r1-woningvoorraad"
 ROUNDS = [("ronde-1", "Keuzesessies - Ronde 1")]

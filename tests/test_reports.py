@@ -14,7 +14,7 @@ from kiosk.store.door import door_scan, door_undo
 from kiosk.store.report import session_report
 from kiosk.store.scans import record_scan
 from kiosk.store.signups import signup
-from tests.conftest import PROGRAMME_PATH, at
+from tests.support.event import PROGRAMME_PATH, at
 
 SLIM, WONING = "r1-slim-met-stroom", "r1-woningvoorraad"
 HOSTILE = '=HYPERLINK("http://x";"y"); "quoted"\r\nline two \x1b[31m'

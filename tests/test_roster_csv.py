@@ -12,8 +12,7 @@ from kiosk.interop.roster_csv import RosterFileError, parse_roster
 from kiosk.interop.roster_export import to_csv
 from kiosk.store import open_store
 from kiosk.store.attendees import attendee_records, import_roster, list_attendees
-
-from conftest import PROGRAMME_PATH
+from tests.support.event import PROGRAMME_PATH
 
 ENGLISH = "name,organisation,city,email,code\nAnna de Vries,Gemeente Breda,Breda,anna@example.org,ANNA01\n"
 

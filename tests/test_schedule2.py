@@ -20,7 +20,7 @@ from kiosk.domain.loader import parse_programme
 from kiosk.domain.programme import Kind
 from kiosk.interop.frab import ScheduleError, parse_schedule, read_schedule
 from kiosk.interop.frab_schedule2_write import schedule2_dict, to_schedule2_json
-from tests.conftest import EVENT_DAY, PROGRAMME_PATH, SHARED
+from tests.support.event import EVENT_DAY, PROGRAMME_PATH, SHARED
 
 SPECS = SHARED / "specs"
 PRETALX = SPECS / "examples" / "pretalx-democon.json"

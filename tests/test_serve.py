@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import PROGRAMME_PATH
+from tests.support.event import PROGRAMME_PATH
 
 pytest.importorskip("textual_serve")
 

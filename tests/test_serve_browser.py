@@ -18,20 +18,20 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import PROGRAMME_PATH
 from tests.support.browser import (
     focus_terminal,
     green_box,
     kiosk_serve,
     open_terminal,
     read_text,
-    require_browser,
     requested_urls,
+    require_browser,
     row_height,
     screenshot,
     start_chromium,
     wait_for,
 )
+from tests.support.event import PROGRAMME_PATH
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EVENT_DAY, ROOT, at
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.signups import cancel, day_of, signup
+from tests.support.event import EVENT_DAY, ROOT, at
 
 VAARTOCHT = "lunch-vaartocht"
 assert str(EVENT_DAY) == "2026-11-29"  # the racers' clock below is on the event day

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import at
 from kiosk.domain.outcomes import SignupStatus
 from kiosk.store.attendees import RosterRow, find_by_code, upsert_attendees
 from kiosk.store.signups import cancel, day_of, signup
+from tests.support.event import at
 
 VAARTOCHT = "lunch-vaartocht"
 

@@ -7,13 +7,12 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import ROOT, at
-
 from kiosk.store import connect, immediate, open_store
 from kiosk.store.attendees import RosterRow, import_roster, search, upsert_attendees
 from kiosk.store.presence import rebuild_presence
 from kiosk.store.scans import record_scan, undo_scan
 from kiosk.store.schema import SCHEMA_VERSION, migrate
+from tests.support.event import ROOT, at
 
 
 def presence_rows(db) -> list[tuple]:

@@ -10,8 +10,7 @@ from kiosk.domain.outcomes import Reason
 from kiosk.domain.undo_rules import UndoTarget, UndoVerdict, affiliation, undo_verdict
 from kiosk.store.scans import count_arrivals, record_scan, undo_scan
 from kiosk.store.undo import UndoHeld, undo_last
-
-from conftest import at
+from tests.support.event import at
 
 
 def target(hhmm: str, *, is_last: bool) -> UndoTarget:

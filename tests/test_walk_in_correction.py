@@ -10,12 +10,17 @@ from click.testing import CliRunner
 from kiosk.cli import main
 from kiosk.store.attendees import find_by_code, search
 from kiosk.store.corrections import (
-    ChangedMeanwhile, CorrectionRefused, NotAWalkIn, correct_walk_in, corrections_of, last_person_at,
+    ChangedMeanwhile,
+    CorrectionRefused,
+    NotAWalkIn,
+    correct_walk_in,
+    corrections_of,
+    last_person_at,
 )
 from kiosk.store.privacy import forget_person, person_data, purge
 from kiosk.store.scans import create_walk_in, record_scan
 from kiosk.store.tallies import tally
-from tests.conftest import EVENT_DAY, at
+from tests.support.event import EVENT_DAY, at
 
 
 @pytest.fixture
