@@ -19,7 +19,7 @@ from kiosk.store.signups import signup
 from tests.support.event import EVENT_DAY, PROGRAMME_PATH, at
 
 icalendar = pytest.importorskip("icalendar")
-STAMP = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
+STAMP = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
 AMS = ZoneInfo("Europe/Amsterdam")
 
 

@@ -26,7 +26,7 @@ from tests.support.event import EVENT_DAY, PROGRAMME_PATH, ROOT
 ZONE = ZoneInfo("Europe/Amsterdam")
 NOW = f"{EVENT_DAY}T09:20"  # with its date, so a test run around midnight cannot move it
 START = dt.datetime(2026, 11, 29, 9, 20, tzinfo=ZONE)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _kiosk(db_path, *args: str, now: str | None = NOW, frozen: bool = False) -> tuple[subprocess.CompletedProcess, float, float]:

@@ -87,7 +87,7 @@ async def test_pin_locks_out_after_five_wrong(make_app, people):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PinPrompt)
-        for attempt in range(5):
+        for _attempt in range(5):
             await pilot.press(*"9999")
             await pilot.click("#pin-desk")
             await pilot.pause()

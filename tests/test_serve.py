@@ -38,7 +38,7 @@ async def _screen_text(port: int) -> str:
             while b"Netwerkdag" not in received and time.monotonic() < deadline:
                 try:
                     message = await asyncio.wait_for(ws.receive(), timeout=5)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     continue
                 if message.type not in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):
                     break
