@@ -7,10 +7,7 @@ from rich.console import Console
 from textual.widgets import Static
 
 import kiosk.ui.screens.selfservice as selfservice
-from conftest import EVENT_DAY
-from kiosk.clock import Clock
 from kiosk.store.attendees import RosterRow, upsert_attendees
-from kiosk.ui.launch import build_app
 
 # A name that occurs nowhere else, so finding it anywhere means it leaked.
 NAME = "Zoë Qwertyuiop-Marchetti"
@@ -23,11 +20,6 @@ def zoe(db, now) -> str:
     upsert_attendees(db, [RosterRow(NAME, "Gemeente Nergens", "Nergens", "zoe@example.invalid", CODE)],
                      now.isoformat())
     return CODE
-
-
-def kiosk(settings):
-    """The locked self-service app at 09:45 on the event day."""
-    return build_app(settings, role="selfservice", clock=Clock.fixed("09:45", event_date=EVENT_DAY))
 
 
 def keep_exit_renderables(app) -> list:
@@ -51,13 +43,13 @@ def as_text(renderables: list) -> str:
     return console.export_text()
 
 
-async def test_a_crash_report_shows_no_local_variables(settings, zoe, monkeypatch, capsys):
+async def test_a_crash_report_shows_no_local_variables(make_app, zoe, monkeypatch, capsys):
     def broken_load(screen) -> None:
         person_name = screen._person.name  # a local holding the name, as real code has
         raise LookupError(f"no rounds for attendee {screen._person.id} ({len(person_name)} letters)")
 
     monkeypatch.setattr(selfservice.SelfServiceScreen, "_load", broken_load)
-    app = kiosk(settings)
+    app = make_app("selfservice", "09:45")  # locked
     kept = keep_exit_renderables(app)
     with pytest.raises(LookupError):
         async with app.run_test(size=(80, 24)) as pilot:
@@ -71,12 +63,12 @@ async def test_a_crash_report_shows_no_local_variables(settings, zoe, monkeypatc
     assert "LookupError" in printed.err and "Qwertyuiop" not in printed.err + printed.out
 
 
-async def test_a_failed_sign_up_shows_no_text_of_the_error(settings, zoe, monkeypatch):
+async def test_a_failed_sign_up_shows_no_text_of_the_error(make_app, zoe, monkeypatch):
     def broken_signup(*args, **kwargs):
         raise RuntimeError(f"bug while signing up {NAME} <{CODE}>")  # a bug, not a store error
 
     monkeypatch.setattr(selfservice, "signup", broken_signup)
-    app = kiosk(settings)
+    app = make_app("selfservice", "09:45")  # locked
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*CODE, "enter")

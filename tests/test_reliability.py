@@ -170,10 +170,9 @@ def test_writers_killed_mid_storm_long(db, db_path, tmp_path):
     for seed in range(5):
         path = tmp_path / f"crash{seed}.db"
         store = open_store(path)
-        from conftest import PROGRAMME_PATH
-
         from kiosk.domain.loader import load_programme
         from kiosk.store.sessions import sync_programme
+        from tests.support.event import PROGRAMME_PATH
 
         sync_programme(store, load_programme(PROGRAMME_PATH))
         sub = tmp_path / f"c{seed}"
