@@ -7,6 +7,7 @@ from rich.console import Console
 from textual.widgets import Static
 
 import kiosk.ui.screens.selfservice as selfservice
+import kiosk.ui.selfservice_jobs as selfservice_jobs
 from kiosk.store.attendees import RosterRow, upsert_attendees
 
 # A name that occurs nowhere else, so finding it anywhere means it leaked.
@@ -45,8 +46,8 @@ def as_text(renderables: list) -> str:
 
 async def test_a_crash_report_shows_no_local_variables(make_app, zoe, monkeypatch, capsys):
     def broken_load(screen) -> None:
-        person_name = screen._person.name  # a local holding the name, as real code has
-        raise LookupError(f"no rounds for attendee {screen._person.id} ({len(person_name)} letters)")
+        person_name = screen.visit.person.name  # a local holding the name, as real code has
+        raise LookupError(f"no rounds for attendee {screen.visit.person.id} ({len(person_name)} letters)")
 
     monkeypatch.setattr(selfservice.SelfServiceScreen, "_load", broken_load)
     app = make_app("selfservice", "09:45")  # locked
@@ -67,7 +68,7 @@ async def test_a_failed_sign_up_shows_no_text_of_the_error(make_app, zoe, monkey
     def broken_signup(*args, **kwargs):
         raise RuntimeError(f"bug while signing up {NAME} <{CODE}>")  # a bug, not a store error
 
-    monkeypatch.setattr(selfservice, "signup", broken_signup)
+    monkeypatch.setattr(selfservice_jobs, "signup", broken_signup)
     app = make_app("selfservice", "09:45")  # locked
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

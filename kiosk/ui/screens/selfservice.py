@@ -1,9 +1,11 @@
 """The attendee self-service kiosk: scan, choose one session per round, see your day, gone again.
 
 A locked screen (the app refuses its own keys while locked; this screen inherits no bindings).
-Three states share one body container: welcome, day (one round at a time), agenda. Everything
-about a person lives in widgets mounted for them and in `_person`/`_states`; `reset()` removes
-all of it, closes any prompt and returns to the welcome, after confirming and after idle time.
+Three stages share one body container: welcome, day (one round at a time), agenda (`stage`, a
+typed reactive). Everything about a person lives in widgets mounted for them and in one `Visit`
+(kiosk/ui/screens/selfservice_visit.py); `reset()` replaces the visit whole, removes the widgets,
+closes any prompt and returns to the welcome, after confirming and after idle time. Choices are
+written by the screen's WriteQueue (kiosk/ui/writes.py), as selfservice_choosing.py says.
 """
 
 from __future__ import annotations
@@ -11,26 +13,27 @@ from __future__ import annotations
 import time
 from contextlib import suppress
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
-from textual.worker import Worker, WorkerState
 
-from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.store.attendees import find_by_code
-from kiosk.store.signups import RoundState, cancel, day_of, mark_promotions_told, released_for_promotions, signup
+from kiosk.store.signups import day_of, released_for_promotions
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.fault import StoreFault, fault_message
 from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.screens.agenda_qr import AgendaQr
+from kiosk.ui.screens.selfservice_choosing import Choosing
 from kiosk.ui.screens.selfservice_guard import VisitGuard
+from kiosk.ui.screens.selfservice_visit import Stage, Visit
+from kiosk.ui.selfservice_jobs import SignupJob, ToldJob
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.countdown import IdleCountdown
-from kiosk.ui.widgets.day_texts import option_views, outcome_message, promoted_sessions, promotion_notice
+from kiosk.ui.widgets.day_texts import option_views, promoted_sessions, promotion_notice
 from kiosk.ui.widgets.day_view import agenda_view, day_view
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import CONTRAST_THEME, bilingual
@@ -38,6 +41,7 @@ from kiosk.ui.widgets.option_card import OptionCard
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.round_picker import RoundPicker
 from kiosk.ui.widgets.welcome import Welcome
+from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
 
 
 class SelfServiceScreen(VisitGuard, Screen[None]):
@@ -59,28 +63,15 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         Binding("shift+tab", "app.focus_previous", "Vorige knop/Previous button", show=False),
     ]
 
-    class SignupDone(Message):
-        """A sign-up came back from the store (committed), for visit number `visit`."""
-
-        def __init__(self, visit: int, result: SignupResult) -> None:
-            super().__init__()
-            self.visit = visit
-            self.result = result
+    # What the body shows; the keys allowed follow it (check_action).
+    stage: var[Stage] = var(Stage.WELCOME, init=False)
 
     def __init__(self) -> None:
         super().__init__()
-        self._state = "welcome"
-        self._visit = 0
-        self._person: Person | None = None
-        self._states: dict[str, RoundState] = {}
-        self._index = 0
-        self._busy = False
-        self._queued: list[int] = []
-        self._give_up: str | None = None  # the session whose card, chosen again, gives the place up
-        self._round_shown_at = 0.0  # when a round was last put on screen (see take_key)
-        self._news: list[str] = []  # seats from the waitlist this visit told them of
-        self._released: dict[str, str] = {}  # and per seat, the choice it replaced
-        self._lang = "nl"
+        # All the screen knows of the person in front of it, replaced whole by reset().
+        self.visit = Visit(self.app.ctx.lang)
+        self.writes: WriteQueue[SignupJob | ToldJob] = WriteQueue(self, "signups")
+        self.choosing = Choosing(self)
         self._watcher: ChangeWatcher | None = None
         self._scanner = ScannerKeys(self, lambda code: self.run_worker(self._next_badge(code), group="next-badge"))
 
@@ -88,8 +79,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
-        self._lang = ctx.lang
-        yield EventHeader(ctx.event.name, W.TITLE(self._lang), ctx.clock)
+        yield EventHeader(ctx.event.name, W.TITLE(self.visit.lang), ctx.clock)
         yield Container(id="ss-body")
         yield IdleCountdown()
         yield Footer()
@@ -112,15 +102,17 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
 
     def _views(self) -> list:
         """The cards of the round on screen."""
-        return option_views(self.app.ctx.programme, self._states, self._rounds[self._index].id, self._lang)
+        visit = self.visit
+        return option_views(self.app.ctx.programme, visit.states, self.rounds[visit.index].id, visit.lang)
 
     @property
-    def _rounds(self):
+    def rounds(self) -> list:
+        """The programme's choice rounds, in order."""
         return self.app.ctx.programme.choice_rounds()
 
     def _round_name(self, index: int) -> str:
-        round_ = self._rounds[index]
-        return round_.name_en if self._lang == "en" and round_.name_en else round_.name
+        round_ = self.rounds[index]
+        return round_.name_en if self.visit.lang == "en" and round_.name_en else round_.name
 
     def _body(self) -> Container:
         return self.query_one("#ss-body", Container)
@@ -135,21 +127,19 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
     # ---- states ------------------------------------------------------------------------------
 
     async def reset(self, message: str = "") -> None:
-        """Forget the person: close prompts, clear every widget, default language and theme, welcome."""
-        self._visit += 1  # results of the previous person's writes are dropped when they arrive
-        self._person, self._states, self._index = None, {}, 0
-        self._busy, self._queued, self._give_up, self._news, self._released = False, [], None, [], {}
+        """Forget the person: a new visit, prompts closed, every widget cleared, default language and theme."""
+        # A new Visit: answers to the previous person's writes find it is not theirs and show nothing.
+        self.visit = Visit(self.app.ctx.lang)
         while self.app.screen is not self and self in self.app.screen_stack:
             await self.app.pop_screen()
-        self._lang = self.app.ctx.lang
         self.app.clear_notifications()
         if self.app.theme == CONTRAST_THEME.name:
             self.app.theme = "textual-dark"
         self.remove_class("-contrast")
-        self.query_one(EventHeader).set_title(W.TITLE(self._lang))
+        self.query_one(EventHeader).set_title(W.TITLE(self.visit.lang))
         self.query_one(IdleCountdown).hide()
-        self._state = "welcome"
-        await self._show(Welcome(self._lang, message))
+        self.stage = Stage.WELCOME
+        await self._show(Welcome(self.visit.lang, message))
         self.app.last_input = time.monotonic()
 
     @on(Welcome.CodeSubmitted)
@@ -162,69 +152,61 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         try:
             person = find_by_code(self.app.ctx.db(), code)
         except StoreFault as error:  # the kiosk stays up and says so
-            return await self.reset(fault_message(error, self._lang))
+            return await self.reset(fault_message(error, self.visit.lang))
         if person is None:
-            await self.reset(W.UNKNOWN_CODE(self._lang))
+            await self.reset(W.UNKNOWN_CODE(self.visit.lang))
         elif person.status == "cancelled":
-            await self.reset(W.CANCELLED(self._lang))
+            await self.reset(W.CANCELLED(self.visit.lang))
         else:
-            self._person = person
+            visit = self.visit
+            visit.person = person
             self._load()
-            open_rounds = [i for i, r in enumerate(self._rounds) if not self._round_state(r.id).closed]
-            self._index = open_rounds[0] if open_rounds else 0
+            open_rounds = [i for i, r in enumerate(self.rounds) if not visit.round_state(r.id).closed]
+            visit.index = open_rounds[0] if open_rounds else 0
             if open_rounds:
                 # Kept for this visit: switching language shows the news again, in the new language.
-                self._news = promoted_sessions(self._states)
-                if self._news:
+                visit.news = promoted_sessions(visit.states)
+                if visit.news:
                     with suppress(StoreFault):  # without what each seat replaced, the news still counts
-                        self._released = released_for_promotions(self.app.ctx.db(), person.id)
-                    self._told(person.id)
-                await self._show_day(promotion_notice(self.app.ctx.programme, self._news, self._lang, self._released))
+                        visit.released = released_for_promotions(self.app.ctx.db(), person.id)
+                    self.writes.put(ToldJob(person.id))
+                await self._show_day(promotion_notice(self.app.ctx.programme, visit.news, visit.lang, visit.released))
             else:
                 await self._show_agenda()  # nothing left to choose: their day is what they came for
 
-    @work(thread=True, exit_on_error=False, group="told")
-    def _told(self, attendee_id: int) -> None:
-        """The news of a seat from the waitlist is shown once; the next scan does not repeat it."""
-        try:
-            mark_promotions_told(self.app.ctx.db(), attendee_id, self.app.ctx.clock.now())
-        except StoreFault:
-            pass  # then it is shown again at the next scan: harmless, and nothing for an attendee to fix
-
     def _load(self) -> None:
         """Read the person's rounds (one statement: counts, seats, places, closed)."""
-        if self._person:
+        if self.visit.person:
             try:
-                self._states = day_of(self.app.ctx.db(), self._person.id, now=self.app.ctx.clock.now())
+                self.visit.states = day_of(self.app.ctx.db(), self.visit.person.id, now=self.app.ctx.clock.now())
             except StoreFault:
                 pass  # keep the last states (numbers go stale); the next choice's write says what is wrong
 
-    def _round_state(self, round_id: str) -> RoundState:
-        return self._states.get(round_id) or RoundState(round_id, [])
-
     async def _show_day(self, message: tuple[str, str] = ("", "")) -> None:
-        """The day state at round `_index`: greeting, message line, the round's cards, buttons."""
-        assert self._person is not None
-        self._state = "day"
-        self._round_shown_at = time.monotonic()
-        steps = ["●" if i == self._index else ("✓" if self._round_state(r.id).choice else "○")
-                 for i, r in enumerate(self._rounds)]
-        picker = RoundPicker(
-            self._round_name(self._index), self._index, steps, self._views(),
-            closed=self._round_state(self._rounds[self._index].id).closed, lang=self._lang,
-        )
-        await self._show(day_view(clean(self._person.name), message, picker, self._lang))
-        self.call_after_refresh(picker.focus_card, self._round_state(self._rounds[self._index].id).choice)
+        """The day stage at the visit's round: greeting, message line, the round's cards, buttons."""
+        visit = self.visit
+        assert visit.person is not None
+        self.stage = Stage.DAY
+        visit.round_shown_at = time.monotonic()
+        steps = ["●" if i == visit.index else ("✓" if visit.round_state(r.id).choice else "○")
+                 for i, r in enumerate(self.rounds)]
+        state = visit.round_state(self.rounds[visit.index].id)
+        picker = RoundPicker(self._round_name(visit.index), visit.index, steps, self._views(), closed=state.closed,
+                             lang=visit.lang)
+        await self._show(day_view(clean(visit.person.name), message, picker, visit.lang))
+        self.call_after_refresh(picker.focus_card, state.choice)
 
     async def _show_agenda(self) -> None:
-        assert self._person is not None
-        self._state = "agenda"
-        self._round_shown_at = time.monotonic()  # the confirm button must not take a chooser's Enter
+        visit = self.visit
+        assert visit.person is not None
+        self.stage = Stage.AGENDA
+        visit.round_shown_at = time.monotonic()  # the confirm button must not take a chooser's Enter
         self._load()
-        await self._show(agenda_view(self._person, self.app.ctx.programme, self._states, self._lang))
+        await self._show(agenda_view(visit.person, self.app.ctx.programme, visit.states, visit.lang))
         self.call_after_refresh(lambda: self.query_one("#agenda-confirm", Button).focus())
 
-    def _say(self, text: str, css: str) -> None:
+    def say(self, text: str, css: str) -> None:
+        """The day's message line (an outcome, a failure) with its look, `css`."""
         for label in self.query("#day-message").results(Static):
             label.update(text)
             label.set_classes(css)
@@ -232,74 +214,21 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
     # ---- choosing ----------------------------------------------------------------------------
 
     @on(OptionCard.Chosen)
-    async def _card_chosen(self, event: OptionCard.Chosen) -> None:
+    def _card_chosen(self, event: OptionCard.Chosen) -> None:
         event.stop()
-        if not self._busy:
-            self._choose(event.session_id)
+        self.choosing.card(event.session_id)
 
     async def action_choose(self, number: int, lang: str = "") -> None:
         """Choose option `number` of the round on screen (typed ahead while busy: done in turn)."""
-        if self._busy:
-            self._queued.append(number)
-            return
-        options = self._round_state(self._rounds[self._index].id).options
-        if 1 <= number <= len(options):
-            self._choose(options[number - 1].session_id)
+        self.choosing.number(number)
 
-    def _choose(self, session_id: str) -> None:
-        if self._person is None:
-            return
-        self._busy = True
-        # The same card again, right after "this is already your choice": give the place up.
-        give_up, self._give_up = self._give_up == session_id, None
-        self._signup_worker(self._visit, self._person.code, session_id, give_up)
+    @on(WriteDone)
+    async def _signed_up(self, message: WriteDone) -> None:
+        await self.choosing.written(message)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="signup")
-    def _signup_worker(self, visit: int, code: str, session_id: str, give_up: bool = False) -> None:
-        """The one sign-up (or cancel) code path (BEGIN IMMEDIATE), on the worker's own connection."""
-        ctx = self.app.ctx
-        write = cancel if give_up else signup
-        result = write(ctx.db(), code, session_id, now=ctx.clock.now(), device=ctx.device)
-        self.post_message(self.SignupDone(visit, result))
-
-    @on(SignupDone)
-    async def _signed_up(self, message: SignupDone) -> None:
-        if message.visit != self._visit or self._state != "day":
-            return  # the person has gone; show nothing of theirs
-        self._busy = False
-        result = message.result
-        was_waiting = any(o.session_id == result.session_id and o.mine == "waitlisted"
-                          for state in self._states.values() for o in state.options)
-        self._load()
-        text, css = outcome_message(self.app.ctx.programme, result, self._lang)
-        if result.status is SignupStatus.UNCHANGED:
-            self._give_up = result.session_id  # stay on this round: choosing it again gives it up
-        elif result.status is SignupStatus.WAITLISTED and was_waiting:
-            self._give_up = result.session_id  # their waitlist place, chosen again: offer to leave it
-            text = W.ALREADY_WAITING(self._lang, n=result.waitlist_position)
-        if result.status is SignupStatus.CONFIRMED:
-            if self._index + 1 < len(self._rounds):
-                self._index += 1
-                await self._show_day((text, css))
-            else:
-                await self._show_agenda()
-        else:
-            self._queued.clear()  # a refusal or the waitlist needs their attention: drop typed-ahead keys
-            await self._show_day((text, css))
-        if self._queued and self._state == "day":
-            await self.action_choose(self._queued.pop(0))
-
-    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed write is shown as failed (never as done), and the buttons work again."""
-        if event.worker.group == "signup" and event.state == WorkerState.ERROR:
-            self._busy, self._queued = False, []
-            if self._state == "day":
-                error = event.worker.error
-                # Only a store fault is worded from the error: any other exception's text may carry
-                # names or codes, and this screen faces the public (issue 10).
-                said = (fault_message(error, self._lang) if isinstance(error, StoreFault)
-                        else ("interne fout" if self._lang == "nl" else "internal error"))
-                self._say(W.FAILED(self._lang, error=said), "-error")
+    @on(WriteFailed)
+    def _signup_failed(self, message: WriteFailed) -> None:
+        self.choosing.failed(message)
 
     @on(Button.Pressed)
     async def _button(self, event: Button.Pressed) -> None:
@@ -325,36 +254,38 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
 
     async def action_next_round(self, lang: str = "") -> None:
         """Skip to the next round; after the last, the agenda."""
-        self._give_up = None  # giving up a place is asked for on its own round only
-        if self._index + 1 < len(self._rounds):
-            self._index += 1
+        visit = self.visit
+        visit.give_up = None  # giving up a place is asked for on its own round only
+        if visit.index + 1 < len(self.rounds):
+            visit.index += 1
             await self._show_day()
         else:
             await self._show_agenda()
 
     async def action_previous_round(self, lang: str = "") -> None:
         """Back one round."""
-        self._give_up = None
-        if self._index > 0:
-            self._index -= 1
+        visit = self.visit
+        visit.give_up = None
+        if visit.index > 0:
+            visit.index -= 1
             await self._show_day()
 
     async def action_done(self, lang: str = "") -> None:
         """From the rounds: show the agenda. From the agenda: confirm, and clear the screen."""
-        if self._state == "day":
+        if self.stage is Stage.DAY:
             await self._show_agenda()
-        elif self._state == "agenda":
+        elif self.stage is Stage.AGENDA:
             await self.reset()
 
     def action_agenda_qr(self) -> None:
         """Their confirmed sessions as an iCalendar QR code, for a phone."""
-        if self._person is not None and self._state == "agenda":
+        if self.visit.person is not None and self.stage is Stage.AGENDA:
             on_scan = lambda code: self.run_worker(self._next_badge(code), group="next-badge")  # noqa: E731
-            self.app.push_screen(AgendaQr.for_person(self.app.ctx, self._person.id, self._lang, on_scan))
+            self.app.push_screen(AgendaQr.for_person(self.app.ctx, self.visit.person.id, self.visit.lang, on_scan))
 
     async def action_change(self) -> None:
         """From the agenda back to the rounds, at the first."""
-        self._index = 0
+        self.visit.index = 0
         await self._show_day()
 
     async def action_home(self, lang: str = "") -> None:
@@ -363,26 +294,31 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys for rounds only in the day state, each described in the visitor's language."""
-        if parameters and parameters[-1] in ("nl", "en") and parameters[-1] != self._lang:
+        if parameters and parameters[-1] in ("nl", "en") and parameters[-1] != self.visit.lang:
             return False
         if action in ("choose", "next_round", "previous_round"):
-            return self._state == "day"
+            return self.stage is Stage.DAY
         if action in ("done", "change"):
-            return self._state in ("day", "agenda")
+            return self.stage in (Stage.DAY, Stage.AGENDA)
         return True
+
+    def watch_stage(self) -> None:
+        """Another stage, other keys: the footer follows at once."""
+        self.refresh_bindings()
 
     # ---- for everyone ------------------------------------------------------------------------
 
     async def action_toggle_lang(self, lang: str = "") -> None:
         """Dutch ↔ English for this visitor (back to the default at the next person)."""
-        self._lang = "en" if self._lang == "nl" else "nl"
-        self.query_one(EventHeader).set_title(W.TITLE(self._lang))
-        if self._state == "day":
-            await self._show_day(promotion_notice(self.app.ctx.programme, self._news, self._lang, self._released))
-        elif self._state == "agenda":
+        visit = self.visit
+        visit.lang = "en" if visit.lang == "nl" else "nl"
+        self.query_one(EventHeader).set_title(W.TITLE(visit.lang))
+        if self.stage is Stage.DAY:
+            await self._show_day(promotion_notice(self.app.ctx.programme, visit.news, visit.lang, visit.released))
+        elif self.stage is Stage.AGENDA:
             await self._show_agenda()
         else:
-            await self._show(Welcome(self._lang))
+            await self._show(Welcome(visit.lang))
 
     def action_toggle_contrast(self, lang: str = "") -> None:
         """High contrast on or off (black, white and yellow; thicker focus marks)."""
@@ -392,7 +328,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
 
     def _poll_changes(self) -> None:
         """Another kiosk took a seat: refresh the numbers on the cards in place."""
-        if self._watcher and self._watcher.changed() and self._state == "day" and not self._busy:
+        if self._watcher and self._watcher.changed() and self.stage is Stage.DAY and not self.visit.busy:
             self._load()
             for picker in self.query(RoundPicker).results(RoundPicker):
                 picker.update_views(self._views())

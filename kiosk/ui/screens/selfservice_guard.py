@@ -1,7 +1,7 @@
 """The self-service kiosk's guards: between one attendee's visit and the next, and for staff.
 
-Mixed into SelfServiceScreen (which holds the state they read: `_state`, `_scanner`,
-`_round_shown_at`, `_lang`, and `reset()` / `_open()`):
+Mixed into SelfServiceScreen (which holds what they read: `stage`, `visit`, `_scanner`, and
+`reset()` / `_open()`):
 - keys: a barcode scanner's burst on the day or agenda screens is the next attendee's badge, not
   choices for the one on screen (kiosk/ui/key_burst.py, kiosk/ui/scanner_keys.py);
 - time: after IDLE_SECONDS without a key or a touch the screen clears, with a countdown first;
@@ -17,6 +17,7 @@ from textual import events
 from textual.widgets import Input, Static
 
 from kiosk.ui.screens.pin_prompt import PinPrompt
+from kiosk.ui.screens.selfservice_visit import Stage
 from kiosk.ui.widgets.countdown import IdleCountdown
 from kiosk.ui.widgets.my_badge import REPRINT, REPRINT_CHOICE, MyBadge
 
@@ -39,10 +40,10 @@ class VisitGuard:
         On the day and agenda screens a scanner's burst is the next attendee's badge: this
         person's day closes and theirs opens. A person's single key acts as pressed (a moment later).
         """
-        if self._state == "welcome" or self.app.screen is not self:
+        if self.stage is Stage.WELCOME or self.app.screen is not self:
             return False
         if (event.key == "enter" and not self._scanner.pending
-                and time.monotonic() - self._round_shown_at < ENTER_GUARD_SECONDS):
+                and time.monotonic() - self.visit.round_shown_at < ENTER_GUARD_SECONDS):
             # "2", then Enter as at a cash machine: the 2 chose and moved on; this Enter must not
             # also choose the card that happens to have the focus in the next round.
             return True
@@ -54,7 +55,7 @@ class VisitGuard:
 
     def _active(self) -> bool:
         """True when something is on screen that the idle reset must clear."""
-        if self._state != "welcome" or self.app.screen is not self:
+        if self.stage is not Stage.WELCOME or self.app.screen is not self:
             return True
         message = self.query("#welcome-message").results(Static)
         field = self.query("#welcome-code").results(Input)
@@ -70,7 +71,7 @@ class VisitGuard:
         if left <= 0:
             await self.reset()
         elif left <= self.COUNTDOWN_SECONDS:
-            countdown.show_seconds(int(left + 0.999), self._lang)
+            countdown.show_seconds(int(left + 0.999), self.visit.lang)
         else:
             countdown.hide()
 
@@ -79,7 +80,7 @@ class VisitGuard:
         if self.app.screen is self:
             # A person's "print my badge" on screen: staff may allow that badge once more (kiosk/ui/widgets/my_badge.py).
             badge = [b for b in self.query(MyBadge).results(MyBadge) if b.display]
-            self.app.push_screen(PinPrompt(self._lang, extra=(REPRINT_CHOICE,) if badge else ()), self._after_pin)
+            self.app.push_screen(PinPrompt(self.visit.lang, extra=(REPRINT_CHOICE,) if badge else ()), self._after_pin)
 
     async def _after_pin(self, choice: str | None) -> None:
         if choice == REPRINT:  # the kiosk stays locked, the person's agenda stays up

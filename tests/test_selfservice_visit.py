@@ -1,0 +1,78 @@
+"""One visit at the self-service kiosk (kiosk/ui/screens/selfservice_visit.py): answers to a choice
+being written belong to the visit that made it. The next person sees none of them, and a
+choice still being written when the person moved on never leaves the cards dead."""
+
+from __future__ import annotations
+
+import time
+
+from textual.widgets import Static
+
+import kiosk.ui.selfservice_jobs as selfservice_jobs
+from kiosk.ui.key_burst import BURST_SECONDS
+from kiosk.ui.screens.selfservice_guard import ENTER_GUARD_SECONDS
+from tests.support.pilot import burst
+from tests.support.selfservice import active, scan, texts
+
+
+def slow_signups(monkeypatch, seconds: float = 0.4) -> None:
+    """Every sign-up takes `seconds` to be written (a busy file): the person can move on meanwhile."""
+    real = selfservice_jobs.signup
+
+    def slow(*args, **kwargs):
+        time.sleep(seconds)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(selfservice_jobs, "signup", slow)
+
+
+async def press_one(pilot, key: str) -> None:
+    """A person's single key: it acts once no scanner burst follows it."""
+    await pilot.press(key)
+    await pilot.pause(BURST_SECONDS * 3)
+
+
+async def settled(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_a_choice_written_while_they_look_at_their_agenda_leaves_the_cards_working(make_app, people, db,
+                                                                                        monkeypatch):
+    slow_signups(monkeypatch)
+    app = make_app("selfservice", "09:45")
+    code = people["Pieter van 't Hof"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, code)
+        await press_one(pilot, "2")  # Ronde 1: Slim met Stroom, being written...
+        await pilot.press("f10")  # ...while they go on to their agenda
+        await settled(app, pilot)
+        assert app.screen.query("#agenda")
+        await pilot.pause(ENTER_GUARD_SECONDS)
+        await pilot.press("tab", "enter")  # "Wijzigen": back to the rounds, at the first
+        await settled(app, pilot)
+        assert app.screen.query("#day")
+        await press_one(pilot, "4")  # another session of Ronde 1
+        await settled(app, pilot)
+        assert "in plaats van Slim met Stroom" in str(app.screen.query_one("#day-message", Static).render())
+    assert active(db, code) == {"r1-migratie-en-werk": "confirmed"}
+
+
+async def test_the_answer_to_a_choice_that_comes_after_the_next_badge_is_shown_to_nobody(make_app, people, db,
+                                                                                        monkeypatch):
+    slow_signups(monkeypatch)
+    app = make_app("selfservice", "09:45")
+    first, second = people["Anna de Vries"], people["Søren Ødegaard"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, first)
+        await press_one(pilot, "2")  # Anna chooses Slim met Stroom, and walks away while it is written
+        burst(app, [*second, "enter"])  # the next person scans their badge
+        await pilot.pause(0.2)
+        await settled(app, pilot)
+        assert "Søren Ødegaard" in texts(app) and "Anna de Vries" not in texts(app)
+        assert str(app.screen.query_one("#day-message", Static).render()).strip() == ""  # not Anna's answer
+        await press_one(pilot, "3")  # Søren's own choice is taken: his visit is not "busy" with Anna's
+        await settled(app, pilot)
+        assert str(app.screen.query_one("#day-message", Static).render()).strip()
+    assert active(db, first) == {"r1-slim-met-stroom": "confirmed"}
+    assert len(active(db, second)) == 1 and "r1-slim-met-stroom" not in active(db, second)
