@@ -30,7 +30,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from kiosk.domain.outcomes import Person, Reason, ScanResult
 from kiosk.domain.scan_rules import (
@@ -334,41 +334,6 @@ def undoable_scan(
         params,
     ).fetchone()
     return LoggedScan(*row) if row else None
-
-
-def recent_scans(
-    db: sqlite3.Connection, *, device: str | None = None, list_: str | None = None, limit: int = 10
-) -> list[dict[str, Any]]:
-    """The last scans (of one device and/or one list, or all), newest first, with the person's name.
-
-    With the person's organisation and city too, which tell namesakes apart. An Undo that found
-    nothing to undo is left out: it changed nothing and would take a row.
-    """
-    where = ["s.reason != 'nothing_to_undo'"]
-    params: list[object] = []
-    if device:
-        where.append("s.device = ?")
-        params.append(device)
-    if list_:
-        where.append("s.list = ?")
-        params.append(list_)
-    rows = db.execute(
-        f"""SELECT s.id, s.at, s.device, s.list, s.direction, s.accepted, s.reason, s.annuls,
-                   s.raw_code, a.name, a.code, a.organisation, a.city
-            FROM scans s LEFT JOIN attendees a ON a.id = s.attendee_id
-            WHERE {' AND '.join(where)} ORDER BY s.id DESC LIMIT ?""",
-        (*params, limit),
-    ).fetchall()
-    keys = ["id", "at", "device", "list", "direction", "accepted", "reason", "annuls", "raw_code", "name", "code",
-            "organisation", "city"]
-    return [dict(zip(keys, r)) for r in rows]
-
-
-def arrivals_since(db: sqlite3.Connection, since: dt.datetime) -> int:
-    """How many first arrivals at the venue happened at or after `since`."""
-    return int(db.execute(
-        "SELECT COUNT(*) FROM presence WHERE list = ? AND first_entry_at >= ?", (VENUE, stamp(since))
-    ).fetchone()[0])
 
 
 def create_walk_in(

@@ -19,7 +19,8 @@ from typing import Any
 
 from kiosk.domain.rules import Fill, fill_state
 from kiosk.domain.views import Alert
-from kiosk.store.scans import VENUE, recent_scans
+from kiosk.store.scan_log import recent_scans
+from kiosk.store.scans import VENUE
 from kiosk.store.session_clock import StoredDays, stored_days, wall
 from kiosk.store.tallies import tally_prefix
 

@@ -26,7 +26,8 @@ from kiosk.domain.undo_rules import affiliation
 from kiosk.i18n import Text, reason_text
 from kiosk.store.attendees import count_expected
 from kiosk.store.db import StoreFault
-from kiosk.store.scans import VENUE, arrivals_since, count_arrivals, recent_scans
+from kiosk.store.scan_log import arrivals_since, recent_scans
+from kiosk.store.scans import VENUE, count_arrivals
 from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.fault import fault_message
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
