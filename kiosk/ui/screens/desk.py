@@ -27,6 +27,7 @@ from kiosk.ui.desk_jobs import Job, ScanJob
 from kiosk.ui.desk_printing import DeskPrinting
 from kiosk.ui.fault import fault_message
 from kiosk.ui.paint import paint_now
+from kiosk.ui.paint_hold import PaintHold
 from kiosk.ui.screens.desk_undo import DeskUndo
 from kiosk.ui.widgets.desk_counters import DeskCounters, RecentScans
 from kiosk.ui.widgets.desk_words import WORDS, search_hint
@@ -90,6 +91,7 @@ class DeskScreen(Screen[None]):
         self._answer_timer: Timer | None = None
         self.undo = DeskUndo(self)
         self.printing = DeskPrinting(self)
+        self.paint_hold = PaintHold(self)  # the answer is the first frame after Enter (kiosk/ui/paint_hold.py)
 
     def compose(self) -> ComposeResult:
         ctx = self.ctx
@@ -237,6 +239,7 @@ class DeskScreen(Screen[None]):
 
     def queue(self, job: Job) -> None:
         """Queue one scan or undo, written after those before it (kiosk/ui/writes.py)."""
+        self.paint_hold.start()  # released when its answer (or failure) is shown
         self.jobs.put(job)
 
     @on(WriteDone)
@@ -248,7 +251,7 @@ class DeskScreen(Screen[None]):
             self.undo.held(message.result)
         else:
             self.show_result(message.result)
-        paint_now(self)
+        self.paint_hold.release()
 
     @on(WriteFailed)
     def _job_failed(self, message: WriteFailed) -> None:
@@ -257,7 +260,7 @@ class DeskScreen(Screen[None]):
             return self.printing.failed(message)
         self.show_answer(None, Light.RED)
         self.query_one(ScanAnswer).show_failure(message.said(self.lang))
-        paint_now(self)
+        self.paint_hold.release()
 
     def show_answer(self, answer: Answer | None, light: Light) -> None:
         """The answer area in front of any list, showing `answer` (if given), with its bell and timer."""

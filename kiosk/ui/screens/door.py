@@ -36,6 +36,7 @@ from kiosk.store.scans import new_nonce
 from kiosk.store.session_clock import stored_days
 from kiosk.store.stats import door_order, load_sessions, presence_counts
 from kiosk.store.watch import ChangeWatcher
+from kiosk.ui.paint_hold import PaintHold
 from kiosk.ui.widgets.door_answer import bounce_line, describe
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
@@ -120,6 +121,7 @@ class DoorScreen(Screen[None]):
         self._return_to: str | None = None  # the session before F7, for Esc and a stray scan
         self._answer_timer: Timer | None = None
         self._shown_message = ""  # the answer's lines, put back when a bounce's "Saving…" is done
+        self.paint_hold = PaintHold(self)  # the answer is the first frame after Enter (kiosk/ui/paint_hold.py)
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
@@ -235,12 +237,14 @@ class DoorScreen(Screen[None]):
 
     def _queue(self, job: DoorJob) -> None:
         """Queue one scan or undo, written after those before it."""
+        self.paint_hold.start()  # released when its answer (or failure) is shown
         self.jobs.put(job)
 
     def on_write_failed(self, message: WriteFailed) -> None:
         """A failed write is shown as failed, in red, never as done (a bug without its text)."""
         lang = self.app.ctx.lang
         self._show_result("", T["failed"](lang, error=message.said(lang)), "red")
+        self.paint_hold.release()  # all of it in the next frame (kiosk/ui/paint_hold.py)
 
     def on_write_done(self, message: WriteDone) -> None:
         """What a committed door scan (or undo) came to: the answer, and the room's count."""
@@ -249,11 +253,12 @@ class DoorScreen(Screen[None]):
             # A scanner reading a badge twice: the answer (and its warnings) stays; a quiet word.
             self.notify(clean(bounce_line(result, self.app.ctx.lang), 80), timeout=3, markup=False)
             self.query_one("#door-message", Static).update(Content(self._shown_message))  # not "Saving…"
-            return
+            return self.paint_hold.release()
         answer = describe(result, self.app.ctx.lang, self._title_of)
         self._show_result(answer.name, "\n".join(answer.lines), answer.light)
         if result.session_id == self.session_id:
             self._show_count(result.inside)
+        self.paint_hold.release()  # all of it in the next frame (kiosk/ui/paint_hold.py)
 
     def _title_of(self, session_id: str) -> str:
         stat = self._sessions.get(session_id)

@@ -29,6 +29,7 @@ from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.screens.agenda_qr import AgendaQr
 from kiosk.ui.screens.selfservice_choosing import Choosing
 from kiosk.ui.screens.selfservice_guard import VisitGuard
+from kiosk.ui.screens.selfservice_open import open_day
 from kiosk.ui.screens.selfservice_visit import Stage, Visit
 from kiosk.ui.selfservice_jobs import SignupJob, ToldJob
 from kiosk.ui.widgets import selfservice_words as W
@@ -170,7 +171,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
                     with suppress(StoreFault):  # without what each seat replaced, the news still counts
                         visit.released = released_for_promotions(self.app.ctx.db(), person.id)
                     self.writes.put(ToldJob(person.id))
-                await self._show_day(promotion_notice(self.app.ctx.programme, visit.news, visit.lang, visit.released))
+                await open_day(self, promotion_notice(self.app.ctx.programme, visit.news, visit.lang, visit.released))
             else:
                 await self._show_agenda()  # nothing left to choose: their day is what they came for
 

@@ -19,6 +19,12 @@ class IdleCountdown(Static):
         self.add_class("-shown")
 
     def hide(self) -> None:
-        """Hide the bar (there was input, or the screen was cleared)."""
+        """Hide the bar (there was input, or the screen was cleared); nothing to do when hidden.
+
+        Called every half second while the kiosk waits: an `update` each time relaid the screen out
+        and painted a frame twice a second, in the way of a badge scanned at that moment.
+        """
+        if not self.has_class("-shown"):
+            return
         self.update("")
         self.remove_class("-shown")

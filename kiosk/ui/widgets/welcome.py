@@ -44,6 +44,14 @@ class Welcome(Vertical):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def greet(self, name: str) -> None:
+        """Greet the person whose badge was just read, by name, in the title's place.
+
+        Shown in the frame right after the badge is read; their day replaces the welcome a frame
+        later (kiosk/ui/screens/selfservice_open.py). One line of fixed size: no new layout.
+        """
+        self.query_one("#welcome-title", Static).update(W.HELLO(self.lang, name=name), layout=False)
+
     @on(Input.Submitted, "#welcome-code")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()

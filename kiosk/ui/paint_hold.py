@@ -1,0 +1,74 @@
+"""Hold the repaints from a scanner's Enter until its answer is there, so the answer is the first frame.
+
+A scan's answer comes back from the write queue's worker thread after COMMIT (the storage rule:
+never shown before it). Without a hold, Textual paints what the Enter itself changed (the emptied
+input) at once, and the answer at the next frame after the commit: Textual spaces its frames a
+frame period apart (17 ms at 60 a second), so the answer came at least that much later than the
+Enter's own frame, and the first frame's rendering ran on the UI thread while the worker needed the
+interpreter for the store call. Held, the emptied input and the answer go out in one frame, as a
+bare app that commits on its UI thread shows them (bench/bare_app.py).
+
+The hold ends when the answer (or the failure) is shown, and after HOLD_SECONDS whatever happens:
+a write waiting for a busy database then shows the emptied input (and the door's "Saving…") as
+before, and the answer when it comes. While held nothing is painted, keys are still read and
+handled in order.
+
+The hold is Textual's public `App.batch_update()`, entered at the Enter and left at the answer
+(an ExitStack holds it open across the wait for the worker, which a `with` block cannot span).
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from textual.screen import Screen
+from textual.timer import Timer
+
+from kiosk.ui.paint import paint_now
+
+# The longest the screen is held still after an Enter: a commit takes a few milliseconds; one
+# that waits for the write lock (eight busy desks: ~125 ms at worst) shows the input emptied first.
+HOLD_SECONDS = 0.1
+
+
+class PaintHold:
+    """One screen's hold: start at a scan's Enter, release when its answer is shown; at most HOLD_SECONDS.
+
+    Repaints are held app-wide (Textual batches per app), so a dialog opened meanwhile waits too.
+    """
+
+    def __init__(self, screen: Screen, seconds: float | None = None) -> None:
+        """`seconds`: the longest hold (HOLD_SECONDS, read when a hold starts, when not given)."""
+        self._screen = screen
+        self._seconds = seconds
+        self._timer: Timer | None = None
+        self._batch = ExitStack()
+
+    @property
+    def held(self) -> bool:
+        """True while repaints are held."""
+        return self._timer is not None
+
+    def start(self) -> None:
+        """Hold repaints (a second start while held changes nothing: the first answer releases)."""
+        if self._timer is not None:
+            return
+        app = self._screen.app
+        self._batch.enter_context(app.batch_update())
+        # The app's timer, not the screen's: it fires whichever screen is current by then.
+        longest = HOLD_SECONDS if self._seconds is None else self._seconds
+        self._timer = app.set_timer(longest, self.release, name="paint-hold")
+
+    def release(self) -> None:
+        """Hand over what changed below the screen (`paint_now`) and paint again at the next frame.
+
+        Called where the answer has just been shown; when nothing is held it is `paint_now` alone.
+        """
+        paint_now(self._screen)
+        timer, self._timer = self._timer, None
+        if timer is None:
+            return
+        timer.stop()
+        self._batch.close()
+        # The screen resumes its frames when it next goes idle: nudge it, in case nothing else does.
+        self._screen.app.screen.check_idle()

@@ -1,0 +1,224 @@
+"""The scan moment (issue 19): the answer is the first thing painted after the commit, never before it.
+
+Each test records every frame the app hands to its terminal (what `App._display` is given, turned
+into the text and escape codes a terminal would receive) and reads the frames in order, as a
+person watching the screen would:
+
+- desk: from the Enter to the commit no frame shows anything of the answer; the first frame after
+  it shows the name with the green head (and the emptied input); the side panel's new count
+  comes in a later frame;
+- a write that waits (a busy database): the screen is held at most HOLD_SECONDS, then the emptied
+  input shows, and the answer still only after the commit;
+- door: the name and the green light in the first frame after the commit, nothing before;
+- self-service: the welcome greets the person by name in a frame of its own, before the round's
+  cards, which follow; the day is complete after that.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+from rich.color import ColorSystem
+from rich.style import Style
+from textual.color import Color
+
+from kiosk.ui.paint_hold import HOLD_SECONDS
+from kiosk.ui.screens.selfservice_open import DAY_AFTER_SECONDS
+from tests.support.pilot import settle
+
+SIZE = (80, 24)
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+
+
+class Frames:
+    """Every frame the app displays: (moment, raw terminal output, visible text)."""
+
+    def __init__(self, app) -> None:
+        self.frames: list[tuple[float, str, str]] = []
+        self._app = app
+        display = app._display
+
+        def recorded(screen, renderable) -> None:
+            if renderable is not None and hasattr(renderable, "render_segments") and not app._batch_count:
+                raw = renderable.render_segments(app.console)
+                self.frames.append((time.monotonic(), raw, ESCAPES.sub("", raw)))
+            display(screen, renderable)
+
+        app._display = recorded
+
+    def mark(self) -> int:
+        """How many frames so far (to look only at the ones after)."""
+        return len(self.frames)
+
+    def after(self, mark: int) -> list[tuple[float, str, str]]:
+        """The frames since `mark`."""
+        return self.frames[mark:]
+
+    def first_with(self, text: str, mark: int = 0) -> int:
+        """The index (among all frames) of the first frame after `mark` whose text has `text` (-1: none)."""
+        return next((i for i, (_, _, shown) in enumerate(self.frames) if i >= mark and text in shown), -1)
+
+
+def colour_code(app, variable: str, background: bool = True) -> re.Pattern[str]:
+    """An SGR sequence setting the theme's `variable` as background (or foreground), in the app's colour system.
+
+    The test console has 16 colours, a terminal 24-bit: the code is made as the app's console makes it.
+    """
+    rich_colour = Color.parse(app.theme_variables[variable]).rich_color
+    style = Style(bgcolor=rich_colour) if background else Style(color=rich_colour)
+    system = {"standard": ColorSystem.STANDARD, "256": ColorSystem.EIGHT_BIT,
+              "truecolor": ColorSystem.TRUECOLOR}[app.console.color_system]
+    code = re.match(r"\x1b\[([0-9;]+)m", style.render("x", color_system=system)).group(1)
+    return re.compile(rf"\x1b\[(?:[0-9;]*;)?{re.escape(code)}(?:;[0-9;]*)?m")
+
+
+class Gate:
+    """Stands in for a store call on the worker thread: waits until the test opens it, then calls through."""
+
+    def __init__(self, call) -> None:
+        self.call = call
+        self.open = threading.Event()
+        self.returned: float | None = None
+
+    def __call__(self, *args, **kwargs):
+        self.open.wait(10)
+        try:
+            return self.call(*args, **kwargs)
+        finally:
+            self.returned = time.monotonic()
+
+
+async def wait_until(pilot, condition, seconds: float = 5.0) -> None:
+    """Pause until `condition()` holds (fails after `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.01)
+
+
+async def test_desk_answer_is_the_first_frame_after_the_commit_and_the_side_panel_a_later_one(
+        make_app, people, monkeypatch):
+    from kiosk.ui import desk_jobs, paint_hold
+
+    # A commit here is held at the gate for a while: longer than a real one, so the hold may last.
+    monkeypatch.setattr(paint_hold, "HOLD_SECONDS", 10.0)
+    gate = Gate(desk_jobs.record_scan)
+    monkeypatch.setattr(desk_jobs, "record_scan", gate)
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await pilot.pause()
+        await pilot.press(*"ANNA44")
+        await pilot.pause()
+        start = frames.mark()
+        await pilot.press("enter")
+        await pilot.pause(0.05)  # the commit waits at the gate: the screen is held, nothing is painted
+        assert not any("Anna de Vries" in shown or "WELKOM" in shown for _, _, shown in frames.after(start))
+        gate.open.set()
+        await settle(app, pilot)
+        first = frames.first_with("Anna de Vries", start)
+        assert first >= 0
+        at, raw, shown = frames.frames[first]
+        assert at >= gate.returned  # not before COMMIT returned (the storage rule)
+        # The first frame at all after the Enter: the answer, its green head and the emptied input together.
+        assert first == start
+        assert "✔  WELKOM" in shown and colour_code(app, "success").search(raw)
+        assert "Scan een badge of typ een naam" in shown
+        # The side panel's new count ("Aangekomen 1 / 5", no colon: the answer says "Aangekomen: 1 / 5").
+        assert "Aangekomen 1 /" not in shown
+        later = frames.first_with("Aangekomen 1 /", start)
+        assert later > first
+
+
+async def test_a_waiting_write_holds_the_screen_briefly_and_the_answer_still_only_after_the_commit(
+        make_app, people, monkeypatch):
+    from kiosk.ui import desk_jobs
+
+    gate = Gate(desk_jobs.record_scan)
+    monkeypatch.setattr(desk_jobs, "record_scan", gate)
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await pilot.press(*"ANNA44")
+        await pilot.pause()
+        start = frames.mark()
+        await pilot.press("enter")
+        # The hold ends after HOLD_SECONDS without an answer: the emptied input shows.
+        await wait_until(pilot, lambda: frames.first_with("Scan een badge of typ een naam", start) >= 0)
+        assert not any("Anna de Vries" in shown or "WELKOM" in shown for _, _, shown in frames.after(start))
+        assert time.monotonic() - frames.frames[start][0] < 5
+        await pilot.pause(HOLD_SECONDS * 3)
+        assert not any("WELKOM" in shown for _, _, shown in frames.after(start))
+        gate.open.set()
+        await settle(app, pilot)
+        first = frames.first_with("Anna de Vries", start)
+        assert first >= 0 and frames.frames[first][0] >= gate.returned
+        assert "WELKOM" in frames.frames[first][2]
+
+
+async def test_door_shows_name_and_green_light_in_the_first_frame_after_the_commit(make_app, people, monkeypatch):
+    from kiosk.ui import paint_hold
+    from kiosk.ui.screens import door
+
+    monkeypatch.setattr(paint_hold, "HOLD_SECONDS", 10.0)
+
+    gate = Gate(door.door_scan)
+    monkeypatch.setattr(door, "door_scan", gate)
+    app = make_app("door", "11:35", session_id="r1-slim-met-stroom")
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await pilot.pause()
+        await pilot.press(*"ANNA44")
+        await pilot.pause()
+        start = frames.mark()
+        await pilot.press("enter")
+        await pilot.pause(0.05)
+        assert not any("Anna de Vries" in shown for _, _, shown in frames.after(start))
+        gate.open.set()
+        await app.workers.wait_for_complete()
+        await wait_until(pilot, lambda: frames.first_with("Anna de Vries", start) >= 0)
+        first = frames.first_with("Anna de Vries", start)
+        at, raw, shown = frames.frames[first]
+        assert at >= gate.returned
+        assert first == start  # no frame between the Enter and the answer ("Bezig…" was never painted)
+        # The light: the answer box's heavy border in the theme's success colour.
+        assert "┏" in shown and colour_code(app, "success", background=False).search(raw)
+        assert app.screen.query_one("#door-result").has_class("light-green")
+
+
+async def test_selfservice_greets_by_name_in_a_frame_before_the_cards(make_app, people):
+    app = make_app("selfservice", "09:45")
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await pilot.pause()
+        await pilot.press(*"ANNA44")
+        await pilot.pause()
+        start = frames.mark()
+        await pilot.press("enter")
+        await pilot.pause(DAY_AFTER_SECONDS * 5)
+        await pilot.pause()
+        greeting = frames.first_with("Welkom, Anna de Vries", start)
+        assert greeting >= 0
+        # The greeting's frame holds no card of the round yet; the cards come in a later frame.
+        cards = frames.first_with("Stap 1 van", start)
+        assert "Stap 1 van" not in frames.frames[greeting][2]
+        assert cards > greeting
+        # And the day is then complete: the greeting, the round's cards, the buttons.
+        from tests.support.selfservice import texts
+
+        assert "Welkom, Anna de Vries" in texts(app)
+        assert app.screen.query("OptionCard")
+
+
+@pytest.mark.parametrize("lang, hello", [("en", "Welcome, Anna de Vries")])
+async def test_selfservice_greeting_in_english(make_app, people, lang, hello):
+    app = make_app("selfservice", "09:45", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await pilot.press(*"ANNA44", "enter")
+        await pilot.pause(DAY_AFTER_SECONDS * 5)
+        await pilot.pause()
+        assert frames.first_with(hello) >= 0 and app.screen.query("OptionCard")
