@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.build import build
+from bench.build import build, ensure_built
 from bench.dashboard_bench import dashboard_refresh
+from bench.scan_bench import ROLES, scan_moment
+from bench.scan_profile import profile, report
 from bench.store_bench import checkin_vs_floor, eight_desks, last_seat, search_as_you_type
 from bench.tui_bench import key_to_screen, startup
 from kiosk.store import connect
@@ -75,3 +77,29 @@ def test_terminal_measurements_run(small_event, tmp_path):
     assert {"startup.bare_app", "startup.desk_vs_bare"} <= set(rows)
     rows = well_formed(key_to_screen(fresh(small_event, tmp_path), runs=2))
     assert 0 < rows["desk.peak_memory"]["value"] < 1024
+
+
+def test_the_built_event_is_reused_until_its_sources_change(tmp_path):
+    path = tmp_path / "event.db"
+    ensure_built(path, attendees=50, scans=100)
+    built = path.stat().st_mtime_ns
+    ensure_built(path, attendees=50, scans=100)
+    assert path.stat().st_mtime_ns == built  # reused, not built again
+    ensure_built(path, attendees=60, scans=100)  # other sizes: built again
+    assert connect(path).execute("SELECT COUNT(*) FROM attendees").fetchone()[0] == 60
+
+
+def test_the_scan_moment_runs_for_each_role_against_its_floor(small_event, tmp_path):
+    """The scan moment of issue 19, tiny: two scans a role (after one unmeasured), kiosk and floor in turn."""
+    rows = well_formed(scan_moment(small_event, runs=2, warmup=1, folder=tmp_path))
+    for role in ROLES:
+        floor, ratio = rows[f"scan_moment.{role}.floor_p95"], rows[f"scan_moment.{role}.p95_vs_floor"]
+        assert floor["value"] > 0 and ratio["value"] > 0 and ratio["target"].startswith("<= ")
+    assert {"scan_moment.load_average_before", "scan_moment.load_average_after"} <= set(rows)
+    assert not list(tmp_path.glob("scan-*.db*")), "the copies are removed afterwards"
+
+
+def test_the_scan_moment_profile_finds_its_phases(small_event):
+    scans = profile("desk", small_event, runs=2, warmup=1)
+    assert scans and all(one["total (Enter to the name's frame)"] > 0 for one in scans)
+    assert "store: record_scan, BEGIN IMMEDIATE..COMMIT" in report("desk", scans)
