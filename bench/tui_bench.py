@@ -58,7 +58,7 @@ def startup(db: Path, runs: int = 7) -> list[Result]:
     def forget_digest() -> None:
         store.execute("DELETE FROM meta WHERE key = 'programme_digest'")
 
-    for i in range(runs):
+    for _run in range(runs):
         for samples, before in ((bare, None), (desk, None), (changed, forget_digest)):
             if before:
                 before()
