@@ -197,7 +197,7 @@ def fresh_copies(master: Path, folder: Path) -> tuple[Path, Path]:
     return copy_synced(master, folder / "scan-kiosk.db"), copy_synced(master, folder / "scan-floor.db")
 
 
-def scan_moment(master: Path, runs: int = 40, roles: tuple[str, ...] = tuple(ROLES), warmup: int = 3,
+def scan_moment(master: Path, runs: int = 30, roles: tuple[str, ...] = tuple(ROLES), warmup: int = 3,
                 folder: Path | None = None) -> list[Result]:
     """The scan moment of each role against its floor, with the machine's load before and after."""
     kiosk_db, floor_db = fresh_copies(master, folder or master.parent)

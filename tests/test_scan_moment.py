@@ -222,3 +222,30 @@ async def test_selfservice_greeting_in_english(make_app, people, lang, hello):
         await pilot.pause(DAY_AFTER_SECONDS * 5)
         await pilot.pause()
         assert frames.first_with(hello) >= 0 and app.screen.query("OptionCard")
+
+
+async def test_the_next_scans_answer_is_painted_without_laying_the_screen_out(make_app, people, monkeypatch):
+    """An answer that takes the rows the last one took repaints its lines only; the emptied input too."""
+    from textual.screen import Screen
+
+    layouts: list[float] = []
+    relayout = Screen._refresh_layout
+
+    def counted(self, *args, **kwargs):
+        layouts.append(time.monotonic())
+        return relayout(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await pilot.press(*"ANNA44", "enter")
+        await settle(app, pilot)
+        await pilot.press(*"SOREN3")
+        await settle(app, pilot)
+        before, start = len(layouts), frames.mark()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        answer = frames.first_with("Søren Ødegaard", start)
+        assert answer >= 0 and "WELKOM" in frames.frames[answer][2]
+        assert [at for at in layouts[before:] if at <= frames.frames[answer][0]] == []

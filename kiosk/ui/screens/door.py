@@ -24,7 +24,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.domain.outcomes import Reason
@@ -43,6 +43,7 @@ from kiosk.ui.widgets.fill import fill_word
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.plain import clean, plain
 from kiosk.ui.widgets.scan_input import ScanInput
+from kiosk.ui.widgets.steady_footer import SteadyFooter
 from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ class DoorScreen(Screen[None]):
             with Vertical(id="door-result"):
                 yield Static("", id="door-name", markup=False)
                 yield Static("", id="door-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()  # rebuilt only when its keys change (kiosk/ui/widgets/steady_footer.py)
 
     def on_mount(self) -> None:
         ctx = self.app.ctx

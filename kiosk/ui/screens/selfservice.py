@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from kiosk.store.attendees import find_by_code
 from kiosk.store.signups import day_of, released_for_promotions
@@ -41,6 +41,7 @@ from kiosk.ui.widgets.kiosk_look import CONTRAST_THEME, bilingual
 from kiosk.ui.widgets.option_card import OptionCard
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.round_picker import RoundPicker
+from kiosk.ui.widgets.steady_footer import SteadyFooter
 from kiosk.ui.widgets.welcome import Welcome
 from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
 
@@ -83,7 +84,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         yield EventHeader(ctx.event.name, W.TITLE(self.visit.lang), ctx.clock)
         yield Container(id="ss-body")
         yield IdleCountdown()
-        yield Footer()
+        yield SteadyFooter()  # rebuilt only when its keys change (kiosk/ui/widgets/steady_footer.py)
 
     async def on_mount(self) -> None:
         if CONTRAST_THEME.name not in self.app.available_themes:

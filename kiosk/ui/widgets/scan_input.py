@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
@@ -69,6 +70,20 @@ class ScanInput(Input):
         # Up/Down pick among search results: run in order with Enter, or "down, enter" typed
         # quickly would check in the person highlighted *before* the arrow.
         self._on_move = on_move
+
+    @property
+    def content_width(self) -> int:
+        """The width the field scrolls over: fixed (room for `max_length` wide characters), not the text's.
+
+        Input sets its virtual size from the text's width at every change, and a new virtual size
+        lays the whole screen out anew: every letter typed, and the emptied field after each scan,
+        cost the desk a layout of all its widgets, most of the CPU of the frame with the answer
+        (bench/scan_profile.py). Wide enough for any text the field takes, scrolling still follows
+        the cursor.
+        """
+        if not self.max_length:
+            return super().content_width
+        return max(2 * self.max_length, cell_len(self.placeholder)) + 1
 
     def _on_input_changed(self, event: Input.Changed) -> None:
         """With `on_text`: hand over the text, unless newer keys already changed it (a scanner burst)."""

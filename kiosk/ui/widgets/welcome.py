@@ -56,6 +56,10 @@ class Welcome(Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         code = event.value.strip()
-        event.input.value = ""  # the code does not stay on screen, whatever happens next
-        if code:
-            self.post_message(self.CodeSubmitted(code))
+        if not code:
+            event.input.value = ""
+            return
+        # The code does not stay on screen: whatever the screen does with it, it replaces this
+        # welcome at once (a fresh one when the code is refused, the person's day otherwise). Not
+        # emptied here: that would lay the screen out anew in the frame that greets the person.
+        self.post_message(self.CodeSubmitted(code))
