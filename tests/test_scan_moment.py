@@ -249,3 +249,30 @@ async def test_the_next_scans_answer_is_painted_without_laying_the_screen_out(ma
         answer = frames.first_with("Søren Ødegaard", start)
         assert answer >= 0 and "WELKOM" in frames.frames[answer][2]
         assert [at for at in layouts[before:] if at <= frames.frames[answer][0]] == []
+
+
+def test_the_day_a_badge_opens_counts_seats_from_the_tallies_as_the_table_holds_them(db, people, now):
+    """day_of reads seats taken and waitlists from the running tallies (no COUNT over 300,000 rows at a
+    badge scan); after sign-ups, a full session's waitlist, cancels and an organiser's edit in plain SQL
+    they are the table's own counts."""
+    from kiosk.store.attendees import RosterRow, upsert_attendees
+    from kiosk.store.signups import cancel, day_of, signup
+
+    crowd = [RosterRow(f"Deelnemer {i}", code=f"CROWD{i:02d}") for i in range(17)]
+    upsert_attendees(db, crowd, now.isoformat())
+    for row in crowd:  # the Vaartocht takes 15: two go on its waitlist
+        signup(db, row.code, "lunch-vaartocht", now=now)
+    signup(db, people["Anna de Vries"], "r1-slim-met-stroom", now=now)
+    cancel(db, "CROWD03", "lunch-vaartocht", now=now)  # the first on the waitlist gets the seat
+    db.execute("UPDATE signups SET status = 'cancelled' WHERE attendee_id = "
+               "(SELECT id FROM attendees WHERE code = 'CROWD05') AND session_id = 'lunch-vaartocht'")
+    counted = {
+        sid: (confirmed, waiting) for sid, confirmed, waiting in db.execute(
+            """SELECT s.id, (SELECT COUNT(*) FROM signups c WHERE c.session_id = s.id AND c.status = 'confirmed'),
+                      (SELECT COUNT(*) FROM signups w WHERE w.session_id = s.id AND w.status = 'waitlisted')
+               FROM sessions s WHERE s.signup = 1 AND s.round IS NOT NULL""")
+    }
+    shown = {o.session_id: (o.confirmed, o.waitlisted) for state in day_of(db, None, now=now).values()
+             for o in state.options}
+    assert shown == counted
+    assert shown["lunch-vaartocht"] == (14, 1) and shown["r1-slim-met-stroom"] == (1, 0)
