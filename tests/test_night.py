@@ -229,7 +229,7 @@ def test_self_service_says_the_same_of_the_night_as_the_store(tmp_path):
 def test_night_exports_stay_valid_frab(festival):
     xmlschema = pytest.importorskip("xmlschema")
     jsonschema = pytest.importorskip("jsonschema")
-    from tests.conftest import SHARED
+    from tests.support.event import SHARED
 
     specs = SHARED / "specs"
     if not specs.is_dir():
