@@ -25,11 +25,11 @@ from kiosk.ui.widgets.welcome import Welcome
 if TYPE_CHECKING:
     from kiosk.ui.screens.selfservice import SelfServiceScreen
 
-# When the day follows the greeting. Not at once after the greeting's frame: building the day
-# holds the interpreter for tens of milliseconds, and Textual's writer thread, which hands the
-# frame to the terminal, then waited for it (the greeting showed ~17 ms later, under load). A
-# timer lets the event loop sleep first, and the writer write.
-DAY_AFTER_SECONDS = 0.02
+# How long after the greeting's frame the day follows. Not at once: building the day holds the
+# interpreter for tens of milliseconds, and Textual's writer thread, which hands the frame to the
+# terminal, then waited for it (the greeting showed ~17 ms later on a loaded machine). A timer
+# lets the event loop sleep first, and the writer write.
+DAY_AFTER_SECONDS = 0.03
 
 
 async def open_day(screen: SelfServiceScreen, message: tuple[str, str]) -> None:
@@ -44,7 +44,9 @@ async def open_day(screen: SelfServiceScreen, message: tuple[str, str]) -> None:
     visit.round_shown_at = time.monotonic()  # an Enter right now is the badge's tail (selfservice_guard)
     welcome.greet(clean(visit.person.name))
     paint_now(welcome)  # in the next frame, not one later (kiosk/ui/paint.py)
-    screen.set_timer(DAY_AFTER_SECONDS, lambda: _day_after_greeting(screen, welcome, message), name="day-after-greeting")
+    # Counted from the greeting's frame: the timer starts once that frame has been made.
+    screen.call_after_refresh(screen.set_timer, DAY_AFTER_SECONDS, lambda: _day_after_greeting(screen, welcome, message),
+                              name="day-after-greeting")
 
 
 async def _day_after_greeting(screen: SelfServiceScreen, welcome: Welcome, message: tuple[str, str]) -> None:
