@@ -94,7 +94,7 @@ def test_refresh_queries_only_what_changed(db, people):
     door_scan(db, people["Anna de Vries"], "r1-migratie-en-werk", now=at("11:30"), device="d")
     assert stats.refresh(db) == {"venue", "r1-migratie-en-werk"}
     assert stats.sessions["r1-migratie-en-werk"].inside == 1 and stats.arrived == 1
-    assert stats.recent[0]["list"] == "r1-migratie-en-werk"
+    assert stats.recent[0].list_id == "r1-migratie-en-werk"
 
 
 # ---- the screen -------------------------------------------------------------------------------

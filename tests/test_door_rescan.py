@@ -83,12 +83,15 @@ async def test_leaving_with_f8_says_left_the_room_on_the_door_and_in_the_dashboa
 
 
 def test_the_feed_says_left_the_room_in_english_too():
+    from dataclasses import replace
+
+    from kiosk.domain.views import RecentScan
     from kiosk.ui.widgets.scan_feed import scan_line
 
-    row = {"at": "2026-11-29T12:41:00.000+01:00", "device": "door-1", "list": BOAT, "direction": "exit",
-           "accepted": 1, "reason": "exit", "raw_code": "ANNA44", "name": "Anna de Vries"}
+    row = RecentScan(id=1, at="2026-11-29T12:41:00.000+01:00", device="door-1", list_id=BOAT, direction="exit",
+                     accepted=True, reason="exit", annuls=None, raw_code="ANNA44", name="Anna de Vries")
     assert scan_line(row, "en").endswith("· Left the room")
-    assert scan_line({**row, "list": "venue"}, "en").endswith("· Checked out")
+    assert scan_line(replace(row, list_id="venue"), "en").endswith("· Checked out")
 
 
 async def test_at_40x12_the_answer_still_shows_under_the_input(make_app, db, people):

@@ -98,3 +98,24 @@ class Alert:
     count: int
     capacity: int | None = None
     starts_at: str = ""
+
+
+@dataclass(frozen=True)
+class RecentScan:
+    """One line of "last scans" (a desk's side panel, the F9 list, the dashboard's feed)."""
+
+    id: int
+    at: str
+    device: str
+    list_id: str
+    direction: str
+    accepted: bool
+    reason: str
+    annuls: int | None
+    raw_code: str
+    # The person, when the code was known; organisation and city tell namesakes apart.
+    name: str | None = None
+    code: str | None = None
+    organisation: str | None = None
+    city: str | None = None
+

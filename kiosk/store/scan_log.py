@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from typing import Any
 
+from kiosk.domain.views import RecentScan
 from kiosk.store.scans import VENUE, stamp
 
 
 def recent_scans(
     db: sqlite3.Connection, *, device: str | None = None, list_: str | None = None, limit: int = 10
-) -> list[dict[str, Any]]:
+) -> list[RecentScan]:
     """The last scans (of one device and/or one list, or all), newest first, with the person's name.
 
     With the person's organisation and city too, which tell namesakes apart. An Undo that found
@@ -35,9 +35,8 @@ def recent_scans(
             WHERE {' AND '.join(where)} ORDER BY s.id DESC LIMIT ?""",
         (*params, limit),
     ).fetchall()
-    keys = ["id", "at", "device", "list", "direction", "accepted", "reason", "annuls", "raw_code", "name", "code",
-            "organisation", "city"]
-    return [dict(zip(keys, r)) for r in rows]
+    return [RecentScan(id_, at, device, list_id, direction, bool(accepted), reason, annuls, raw_code, *person)
+            for id_, at, device, list_id, direction, accepted, reason, annuls, raw_code, *person in rows]
 
 
 def arrivals_since(db: sqlite3.Connection, since: dt.datetime) -> int:

@@ -15,10 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any
 
 from kiosk.domain.rules import Fill, fill_state
-from kiosk.domain.views import Alert
+from kiosk.domain.views import Alert, RecentScan
 from kiosk.store.scan_log import recent_scans
 from kiosk.store.scans import VENUE
 from kiosk.store.session_clock import StoredDays, stored_days, wall
@@ -219,7 +218,7 @@ class LiveStats:
     expected: int = 0
     by_city: list[tuple[str, int, int]] = field(default_factory=list)
     by_organisation: list[tuple[str, int, int]] = field(default_factory=list)
-    recent: list[dict[str, Any]] = field(default_factory=list)
+    recent: list[RecentScan] = field(default_factory=list)
     last_scan_id: int = 0
     recent_limit: int = 12
     days: StoredDays = field(default_factory=StoredDays)

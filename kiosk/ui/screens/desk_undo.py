@@ -64,14 +64,14 @@ class DeskUndo:
         screen.say("")
         counters = screen.query_one(DeskCounters)
         row = counters.rows.get(scan_id)
-        annulled = {r["annuls"] for r in counters.rows.values() if r["annuls"]}
+        annulled = {r.annuls for r in counters.rows.values() if r.annuls}
         screen.focus_input()
-        if not row or not row["accepted"] or row["annuls"] or scan_id in annulled or not row["name"]:
+        if not row or not row.accepted or row.annuls or scan_id in annulled or not row.name:
             screen.notify(WORDS["cannot_undo"](screen.lang), severity="warning", timeout=3)
             return
-        target = UndoTarget(scan_id=scan_id, at=dt.datetime.fromisoformat(row["at"]), direction=row["direction"],
-                            reason=row["reason"], is_last=False, name=row["name"],
-                            organisation=row.get("organisation") or "", city=row.get("city") or "")
+        target = UndoTarget(scan_id=scan_id, at=dt.datetime.fromisoformat(row.at), direction=row.direction,
+                            reason=row.reason, is_last=False, name=row.name,
+                            organisation=row.organisation or "", city=row.city or "")
         # The rule is the same function Ctrl+Z is judged by: from the list it always asks.
         if undo_verdict(target, screen.ctx.clock.now(), from_list=True) is UndoVerdict.ASK:
             self._ask(target, undo_question(target, "list", screen.lang))

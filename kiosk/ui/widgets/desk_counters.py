@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Static
 
 from kiosk.domain.outcomes import LIGHT_OF_REASON, Light
 from kiosk.domain.undo_rules import affiliation
+from kiosk.domain.views import RecentScan
 from kiosk.i18n import Text, reason_text
 from kiosk.store.attendees import count_expected
 from kiosk.store.db import StoreFault
@@ -59,7 +60,7 @@ class Counts:
     arrived: int
     expected: int
     last_ten_minutes: int
-    recent: list[dict]
+    recent: list[RecentScan]
 
 
 class RecentScans(DataTable):
@@ -97,7 +98,7 @@ class DeskCounters(Vertical):
     def __init__(self, lang: str, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.lang = lang
-        self.rows: dict[int, dict] = {}
+        self.rows: dict[int, RecentScan] = {}
         self._shown: Counts | None = None
         self._width = 0
         self._watcher: ChangeWatcher | None = None
@@ -186,29 +187,29 @@ class DeskCounters(Vertical):
             WORDS["arrived"](self.lang, arrived=counts.arrived, expected=counts.expected))
         self.query_one("#counters-recently", Static).update(
             WORDS["recently"](self.lang, count=counts.last_ten_minutes))
-        annulled = {row["annuls"] for row in counts.recent if row["annuls"]}
+        annulled = {row.annuls for row in counts.recent if row.annuls}
         table = self.query_one(RecentScans)
         cursor = table.cursor_row
         table.clear()
         self.rows = {}
         for row in counts.recent:
-            self.rows[row["id"]] = row
+            self.rows[row.id] = row
             # StrEnum keys match the stored strings; a reason this screen does not know shows amber.
-            light = LIGHT_OF_REASON.get(row["reason"], Light.AMBER)
-            answer = reason_text(row["reason"], self.lang)
-            if row["direction"] == "exit" and row["reason"] not in ("exit", "not_inside"):
+            light = LIGHT_OF_REASON.get(row.reason, Light.AMBER)
+            answer = reason_text(row.reason, self.lang)
+            if row.direction == "exit" and row.reason not in ("exit", "not_inside"):
                 answer = f"↦ {answer}"
-            if row["id"] in annulled:
+            if row.id in annulled:
                 answer = f"{answer} {WORDS['annulled'](self.lang)}"
             # rich Text cells: plain str cells would be parsed as markup. Two lines, each cut at the
             # column's edge: symbol, name and answer; then what tells namesakes apart (organisation,
             # else city), with the column's whole width for it.
-            who = RichText(overflow="ellipsis", no_wrap=True, style="dim strike" if row["id"] in annulled else "")
+            who = RichText(overflow="ellipsis", no_wrap=True, style="dim strike" if row.id in annulled else "")
             who.append(f"{SYMBOL[light]} ", style=LIGHT_STYLE[light])
-            who.append(clean(row["name"] or row["raw_code"]) or "—")
+            who.append(clean(row.name or row.raw_code) or "—")
             who.append(f" · {answer}", style=LIGHT_STYLE[light])
-            who.append(f"\n  {clean(affiliation(row.get('organisation'), row.get('city')))}", style="dim")
-            table.add_row(RichText(clock_time(row["at"])[:5]), who, key=str(row["id"]), height=2)
+            who.append(f"\n  {clean(affiliation(row.organisation, row.city))}", style="dim")
+            table.add_row(RichText(clock_time(row.at)[:5]), who, key=str(row.id), height=2)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 
