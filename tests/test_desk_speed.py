@@ -77,12 +77,15 @@ async def test_a_damaged_file_found_after_start_blocks_the_desk_and_stops_with_s
     # were somewhere start-up did not read.
     app = make_app("desk", integrity=IntegrityCheck(damaged_copy(db_path, tmp_path)))
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(50):
+        text = ""
+        # Wait for the screen and its words (on a loaded machine it is pushed a frame before it is composed).
+        for _ in range(250):
             await pilot.pause(0.02)
             if isinstance(app.screen, DamagedScreen):
-                break
+                text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+                if text.strip():
+                    break
         assert isinstance(app.screen, DamagedScreen)
-        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "beschadigd" in text and "Ctrl+Q" in text
         await pilot.press(*"ANNA44", "enter", "f2")  # no scanning, no switching roles
         await pilot.pause()
