@@ -51,7 +51,7 @@ class AgendaQr(ModalScreen[None]):
         return self.app.screen is self and self._scanner.take(event)
 
     @classmethod
-    def for_person(cls, ctx, attendee_id: int, lang: str, on_scan: Callable[[str], None] | None = None) -> "AgendaQr":
+    def for_person(cls, ctx, attendee_id: int, lang: str, on_scan: Callable[[str], None] | None = None) -> AgendaQr:
         """The QR screen of one person's confirmed sessions (read now, from the store)."""
         confirmed = [sid for sid, status in choices_of(ctx.db(), attendee_id).items() if status == "confirmed"]
         now = ctx.clock.now()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kiosk.domain.outcomes import Person
-from kiosk.store.signups import RoundState
+from kiosk.domain.views import RoundState
 
 
 class Stage(StrEnum):

@@ -7,7 +7,7 @@ from textual.widgets import Button, Static
 
 from kiosk.domain.outcomes import Person
 from kiosk.domain.programme import Programme
-from kiosk.store.signups import RoundState
+from kiosk.domain.views import RoundState
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.agenda import Agenda
 from kiosk.ui.widgets.my_badge import MyBadge

@@ -43,13 +43,13 @@ class ScanInput(Input):
     class ScanSubmitted(Message):
         """One code or search text, as it was when Enter was pressed."""
 
-        def __init__(self, scan_input: "ScanInput", value: str) -> None:
+        def __init__(self, scan_input: ScanInput, value: str) -> None:
             super().__init__()
             self.scan_input = scan_input
             self.value = value
 
         @property
-        def control(self) -> "ScanInput":
+        def control(self) -> ScanInput:
             """The input that sent this."""
             return self.scan_input
 
@@ -57,7 +57,7 @@ class ScanInput(Input):
         self,
         *args: object,
         on_text: Callable[[str], None] | None = None,
-        on_submit: Callable[["ScanInput.ScanSubmitted"], None] | None = None,
+        on_submit: Callable[[ScanInput.ScanSubmitted], None] | None = None,
         on_move: Callable[[int], None] | None = None,
         **kwargs: object,
     ) -> None:
@@ -93,7 +93,7 @@ class ScanInput(Input):
         if event.value == self.value:
             self._on_text(event.value)
 
-    def _on_scan_input_scan_submitted(self, event: "ScanInput.ScanSubmitted") -> None:
+    def _on_scan_input_scan_submitted(self, event: ScanInput.ScanSubmitted) -> None:
         """With `on_submit`: hand over the submission, in order with the changes around it."""
         if self._on_submit is None or event.control is not self:
             return
