@@ -286,8 +286,9 @@ def choices_of(db: sqlite3.Connection, attendee_id: int) -> dict[str, str]:
 
 # One statement, so counts, the person's places and the event date come from one snapshot. The
 # seats taken and the waitlist's length are the running tallies the sign-up triggers keep
-# (store/tallies.py): counting them here took ~40 ms at 100,000 attendees, on every badge a
-# self-service kiosk opened. Capacity is still enforced by counting, inside the write (`signup`).
+# (store/tallies.py): counting them here took over 100 ms at 100,000 attendees (300,000 sign-ups,
+# on a busy two-core machine), on every badge a self-service kiosk opened. Capacity is still
+# enforced by counting, inside the write (`signup`).
 _DAY_SQL = """
 SELECT s.id, s.title, s.kind, s.round, s.starts_at, s.ends_at, s.capacity, s.closes_at,
        COALESCE((SELECT value FROM tallies WHERE key = 'confirmed:' || s.id), 0),

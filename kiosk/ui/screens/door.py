@@ -42,6 +42,7 @@ from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.plain import clean, plain
+from kiosk.ui.widgets.repaint import update_in_place
 from kiosk.ui.widgets.scan_input import ScanInput
 from kiosk.ui.widgets.steady_footer import SteadyFooter
 from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
@@ -205,7 +206,7 @@ class DoorScreen(Screen[None]):
         else:
             text = T["inside"](lang, inside=inside, capacity=stat.capacity, word=fill_word(fill, stat.capacity, lang))
         count = self.query_one("#door-count", Static)
-        count.update(Content(text))
+        update_in_place(count, Content(text))
         for state in Fill:
             count.set_class(state is fill, f"fill-{state.value}")
 
@@ -267,8 +268,9 @@ class DoorScreen(Screen[None]):
 
     def _show_result(self, name: str, message: str, light: str) -> None:
         self._shown_message = message
-        self.query_one("#door-name", Static).update(plain(name))
-        self.query_one("#door-message", Static).update(Content(message))
+        # In place: the next answer usually takes the rows the last one took (no layout, kiosk/ui/widgets/repaint.py).
+        update_in_place(self.query_one("#door-name", Static), plain(name))
+        update_in_place(self.query_one("#door-message", Static), Content(message))
         box = self.query_one("#door-result")
         for colour in ("green", "amber", "red"):
             box.set_class(colour == light, f"light-{colour}")

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
@@ -19,6 +18,7 @@ from textual.widgets import Static
 from kiosk.domain.outcomes import Light, Reason, ScanResult
 from kiosk.i18n import Text, reason_text
 from kiosk.ui.widgets.plain import clean
+from kiosk.ui.widgets.repaint import update_in_place
 
 if TYPE_CHECKING:
     from kiosk.domain.programme import Programme
@@ -115,24 +115,6 @@ def _session_lines(result: ScanResult, lang: str, programme: Programme) -> list[
     return [WORDS["sessions"](lang), *lines] if lines else [WORDS["no_sessions"](lang)]
 
 
-def _rows(text: str, width: int) -> int | None:
-    """How many rows `text` takes at `width` cells, when each of its lines fits (else None: unknown)."""
-    lines = text.split("\n")
-    return len(lines) if text and width > 0 and all(cell_len(line) <= width for line in lines) else None
-
-
-def _put(static: Static, text: str) -> None:
-    """Show `text`, laying the screen out anew only when its height may change.
-
-    The next scan's answer usually takes the rows the last one took (a name on one line, the same
-    number of sessions): a repaint of the changed lines is then enough, and the frame with the
-    answer needs no layout of the whole screen (bench/scan_profile.py: most of that frame's time).
-    """
-    width = static.content_size.width
-    old = _rows(str(static.content), width)
-    static.update(text, layout=old is None or old != _rows(text, width))
-
-
 class ScanAnswer(Vertical):
     """The answer area: a coloured block with symbol and word, then who, what next and the count."""
 
@@ -178,13 +160,13 @@ class ScanAnswer(Vertical):
             self.set_class(answer.light is light, f"-{light.value}")
         self.set_class(answer.light is None, "-idle")
         # Hidden by the stylesheet when idle or on a short screen (a class, not an inline style).
-        _put(self.query_one("#answer-glyph", Static), GLYPH.get(answer.light, ""))
-        _put(self.query_one("#answer-word", Static), answer.head)
+        update_in_place(self.query_one("#answer-glyph", Static), GLYPH.get(answer.light, ""))
+        update_in_place(self.query_one("#answer-word", Static), answer.head)
         # clean(): an ESC or a direction override in a name or a typed code must not reach the terminal.
-        _put(self.query_one("#answer-name", Static), clean(answer.name, 200))
-        _put(self.query_one("#answer-detail", Static), clean(answer.detail, 200))
-        _put(self.query_one("#answer-lines", Static), "\n".join(answer.lines))
-        _put(self.query_one("#answer-count", Static), answer.count)
+        update_in_place(self.query_one("#answer-name", Static), clean(answer.name, 200))
+        update_in_place(self.query_one("#answer-detail", Static), clean(answer.detail, 200))
+        update_in_place(self.query_one("#answer-lines", Static), "\n".join(answer.lines))
+        update_in_place(self.query_one("#answer-count", Static), answer.count)
 
     @property
     def text(self) -> str:
