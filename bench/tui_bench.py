@@ -145,7 +145,7 @@ def key_to_screen(db_path: Path, runs: int = 30) -> list[Result]:
             continue
         # Backspaces, not Escape: an Escape followed at once by letters reads as Alt+letter.
         desk.keys(*["BSpace"] * 4)
-        desk.wait_for("Scan a badge or type a name", timeout=5)
+        desk.wait_for("Scan a badge or type a name", timeout=15)
         desk.type(prefix)
         desk.wait_for(f"▊  {prefix} ", timeout=5)
         time.sleep(0.3)
