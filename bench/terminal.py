@@ -30,7 +30,7 @@ class Terminal:
         """Send named keys (Enter, Escape, ...)."""
         subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
 
-    def wait_for(self, needle: str, timeout: float = 10.0) -> float:
+    def wait_for(self, needle: str, timeout: float = 30.0) -> float:
         """Seconds until `needle` shows on the screen (raises TimeoutError)."""
         start = time.perf_counter()
         while time.perf_counter() - start < timeout:
