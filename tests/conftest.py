@@ -24,6 +24,8 @@ from tests.support.event import EVENT_DAY, PROGRAMME_PATH, ROOT, SHARED, at
 
 # Also importable from here, for test modules that still import them from tests.conftest.
 __all__ = ["EVENT_DAY", "PROGRAMME_PATH", "ROOT", "SHARED", "at"]
+# The `postgres` marker, and under KIOSK_REQUIRE_POSTGRES a skipped PostgreSQL test fails.
+pytest_plugins = ["tests.support.pg_required"]
 
 
 @pytest.fixture(autouse=True)
@@ -47,13 +49,59 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "kiosk.db"
 
 
+def pytest_generate_tests(metafunc):
+    """Run a test on both stores when its module says `BOTH_BACKENDS = True` and it uses `target` or `db`.
+
+    Other tests (the screens, the SQLite file's own guarantees) run on SQLite only.
+    """
+    if "backend" in metafunc.fixturenames:
+        both = getattr(metafunc.module, "BOTH_BACKENDS", False)
+        metafunc.parametrize("backend", ["sqlite", "postgresql"] if both else ["sqlite"], scope="function")
+
+
 @pytest.fixture
-def db(db_path, programme):
+def backend():
+    """Which store a test runs on (parametrised by pytest_generate_tests): sqlite or postgresql."""
+    return "sqlite"
+
+
+@pytest.fixture
+def target(backend, db_path, request):
+    """Where this test's database is: the SQLite file `db_path`, or a fresh PostgreSQL database's URL."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return db_path
+
+
+@pytest.fixture
+def db(target, programme):
     """A migrated database with the programme's sessions in it, synced as a kiosk process syncs it."""
-    database = open_store(db_path)
+    database = open_store(target)
     sync_programme(database, programme, ProgrammeSource.read(PROGRAMME_PATH).digest)
     yield database
     database.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """This run's throwaway PostgreSQL on 127.0.0.1 (tests/support/pg_cluster.py), started on first use.
+
+    Skips without the server binaries (fails under KIOSK_REQUIRE_POSTGRES); stopped and its folder
+    removed at the end of the run. `pg_server.create_database(name, template=None)` returns a URL.
+    """
+    from tests.support.pg_cluster import PgCluster  # here: runs without PostgreSQL tests never import psycopg
+
+    cluster = PgCluster.start_new()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the run's PostgreSQL: its `postgresql://user:password@127.0.0.1:PORT/name`."""
+    name = pg_server.unique_name()
+    yield pg_server.create_database(name)
+    pg_server.drop_database(name)
 
 
 @pytest.fixture

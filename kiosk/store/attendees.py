@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-import sqlite3
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from kiosk.domain.outcomes import Person
 from kiosk.domain.roster import RosterRow
 from kiosk.domain.text import fold, words
 from kiosk.domain.views import SearchHit
-from kiosk.store.db import Row, immediate
+from kiosk.store.db import Database, Row, immediate, is_postgres
 from kiosk.store.schema import search_text
 from kiosk.store.tallies import tally
 
@@ -32,7 +32,7 @@ def person_from_row(row: Row) -> Person:
     return Person(**dict(zip(PERSON_COLUMNS.split(", "), row)))
 
 
-def find_by_code(conn: sqlite3.Connection, raw: str) -> Person | None:
+def find_by_code(conn: Database, raw: str) -> Person | None:
     """The attendee whose code this is (case-insensitive, spaces ignored), or None."""
     row = conn.execute(
         f"SELECT {PERSON_COLUMNS} FROM attendees WHERE code = ? COLLATE NOCASE", (normalise_code(raw),)
@@ -51,7 +51,7 @@ def fts_query(text: str) -> str:
     return " ".join('"' + chunk.replace('"', '""') + '"*' for chunk in chunks[:8] if chunk)
 
 
-def find_by_code_at_end(conn: sqlite3.Connection, text: str) -> Person | None:
+def find_by_code_at_end(conn: Database, text: str) -> Person | None:
     """The attendee whose code ends `text`: a badge scanned onto half-typed text ("vanETUBJA").
 
     Only endings of 4 to 16 characters holding a digit are tried (codes have digits; names and
@@ -65,8 +65,10 @@ def find_by_code_at_end(conn: sqlite3.Connection, text: str) -> Person | None:
     return None
 
 
-def search(db: sqlite3.Connection, text: str, limit: int = 20) -> list[SearchHit]:
+def search(db: Database, text: str, limit: int = 20) -> list[SearchHit]:
     """Attendees whose name, organisation or city have words starting with each typed word."""
+    if is_postgres(db):
+        return _search_pg(db, text, limit)
     query = fts_query(text)
     if not query:
         return []
@@ -86,7 +88,32 @@ def search(db: sqlite3.Connection, text: str, limit: int = 20) -> list[SearchHit
     return [SearchHit(person_from_row(r[:8]), bool(r[8]), r[9]) for r in rows]
 
 
-def unique_code(conn: sqlite3.Connection, rng: random.Random | None = None) -> str:
+def ts_query(text: str) -> str:
+    """PostgreSQL's form of `fts_query`: each word of the folded text as a prefix (`'soren':* & 'vries':*`)."""
+    tokens = [token for chunk in fold(text).split()[:8] for token in re.findall(r"\w+", chunk)]
+    return " & ".join(f"'{token}':*" for token in tokens)
+
+
+def _search_pg(db: Database, text: str, limit: int) -> list[SearchHit]:
+    """`search` on PostgreSQL: the GIN index over `to_tsvector('simple', search_text)`."""
+    query = ts_query(text)
+    if not query:
+        return []
+    vector = "to_tsvector('simple', a.search_text)"
+    order = f"ORDER BY ts_rank({vector}, q) DESC, a.id" if min((len(w) for w in words(text)[:8]), default=0) >= 3 else ""
+    rows = db.execute(
+        f"""SELECT {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}, p.inside, p.first_entry_at
+            FROM attendees a CROSS JOIN to_tsquery('simple', ?) q
+            LEFT JOIN presence p ON p.attendee_id = a.id AND p.list = 'venue'
+            WHERE {vector} @@ q
+            {order}
+            LIMIT ?""",
+        (query, limit),
+    ).fetchall()
+    return [SearchHit(person_from_row(r[:8]), bool(r[8]), r[9]) for r in rows]
+
+
+def unique_code(conn: Database, rng: random.Random | None = None) -> str:
     """A generated code that no attendee has yet."""
     while True:
         code = new_code(rng)
@@ -104,7 +131,7 @@ class UpsertCounts:
 
 
 def upsert_attendees(
-    db: sqlite3.Connection,
+    db: Database,
     rows: Iterable[RosterRow],
     now: str,
     source: str = "import",
@@ -120,13 +147,13 @@ def upsert_attendees(
     return import_roster(db, list(rows), now, source=source, rng=rng, on_progress=on_progress)
 
 
-def count_expected(db: sqlite3.Connection) -> int:
+def count_expected(db: Database) -> int:
     """How many registered (not cancelled) attendees there are."""
     # Kept by triggers (schema v3), so this costs one index look-up at any roster size.
     return tally(db, "expected")
 
 
-def list_attendees(db: sqlite3.Connection) -> list[Person]:
+def list_attendees(db: Database) -> list[Person]:
     """Every attendee, by name."""
     rows = db.execute(f"SELECT {PERSON_COLUMNS} FROM attendees ORDER BY name COLLATE NOCASE, id").fetchall()
     return [person_from_row(r) for r in rows]
@@ -149,7 +176,7 @@ class _DryRun(Exception):
 
 
 def import_roster(
-    db: sqlite3.Connection,
+    db: Database,
     rows: list[RosterRow],
     now: str,
     source: str = "import",
@@ -259,7 +286,7 @@ def _fresh_code(taken: set[str], rng: random.Random | None) -> str:
 
 
 def _write_batches(
-    conn: sqlite3.Connection,
+    conn: Database,
     inserts: list[tuple[object, ...]],
     updates: list[tuple[object, ...]],
     on_progress: Callable[[int], object] | None,
@@ -279,7 +306,7 @@ def _write_batches(
             on_progress(len(updates[start:start + batch]))
 
 
-def attendee_records(db: sqlite3.Connection) -> list[dict[str, Any]]:
+def attendee_records(db: Database) -> list[dict[str, Any]]:
     """Every attendee for an export, by name: their fields plus when they first arrived, if at all."""
     rows = db.execute(
         """SELECT a.code, a.name, a.organisation, a.city, a.email, a.status, a.source,
@@ -291,6 +318,6 @@ def attendee_records(db: sqlite3.Connection) -> list[dict[str, Any]]:
     return [dict(zip(keys, row)) | {"inside": bool(row[8])} for row in rows]
 
 
-def count_attendees(conn: sqlite3.Connection) -> int:
+def count_attendees(conn: Database) -> int:
     """How many attendees the file holds, cancelled ones included."""
     return int(conn.execute("SELECT COUNT(*) FROM attendees").fetchone()[0])

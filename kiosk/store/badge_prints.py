@@ -16,10 +16,9 @@ it can be tried again. Staff allow a reprint at the kiosk with the staff PIN (or
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
-from kiosk.store.db import immediate
+from kiosk.store.db import Database, immediate
 from kiosk.store.scans import stamp
 
 ORIGINS = ("desk", "selfservice", "selfservice_staff", "cli")
@@ -53,7 +52,7 @@ class PrintRow:
     finished_at: str | None
 
 
-def _earlier(conn: sqlite3.Connection, attendee_id: int) -> tuple[str, str, str, str] | None:
+def _earlier(conn: Database, attendee_id: int) -> tuple[str, str, str, str] | None:
     """(at, device, origin, result) of this person's latest print that printed or is pending, if any."""
     row: tuple[str, str, str, str] | None = conn.execute(
         "SELECT at, device, origin, result FROM badge_prints "
@@ -62,7 +61,7 @@ def _earlier(conn: sqlite3.Connection, attendee_id: int) -> tuple[str, str, str,
     return row
 
 
-def begin_print(db: sqlite3.Connection, attendee_id: int, *, now: dt.datetime, device: str, origin: str,
+def begin_print(db: Database, attendee_id: int, *, now: dt.datetime, device: str, origin: str,
                 printer: str, size: str, once: bool = False) -> tuple[int, bool]:
     """Log a print as asked for (pending): its row id, and whether it is a reprint.
 
@@ -74,15 +73,14 @@ def begin_print(db: sqlite3.Connection, attendee_id: int, *, now: dt.datetime, d
         earlier = _earlier(conn, attendee_id)
         if once and earlier is not None:
             raise AlreadyPrinted(*earlier)
-        cursor = conn.execute(
+        row = conn.execute(
             "INSERT INTO badge_prints (attendee_id, at, device, origin, reprint, printer, size) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (attendee_id, stamp(now), device, origin, int(earlier is not None), printer, size))
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid, earlier is not None
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (attendee_id, stamp(now), device, origin, int(earlier is not None), printer, size)).fetchone()
+        return int(row[0]), earlier is not None
 
 
-def finish_print(db: sqlite3.Connection, print_id: int, *, now: dt.datetime, printed: bool, job: str = "",
+def finish_print(db: Database, print_id: int, *, now: dt.datetime, printed: bool, job: str = "",
                  fault: str = "") -> None:
     """Write how a pending print ended: printed, or failed with the fault's kind (kiosk.interop.printing.Fault)."""
     with immediate(db) as conn:
@@ -92,7 +90,7 @@ def finish_print(db: sqlite3.Connection, print_id: int, *, now: dt.datetime, pri
             ("printed" if printed else "failed", job, "" if printed else fault, stamp(now), print_id))
 
 
-def prints_of(db: sqlite3.Connection, attendee_id: int) -> list[PrintRow]:
+def prints_of(db: Database, attendee_id: int) -> list[PrintRow]:
     """This person's prints, oldest first."""
     rows = db.execute(
         "SELECT id, attendee_id, at, device, origin, reprint, printer, size, job, result, fault, finished_at "

@@ -15,14 +15,13 @@ guest found by a search. Those are corrected in the registration system and impo
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.domain.outcomes import Person
 from kiosk.store.attendees import PERSON_COLUMNS, person_from_row
-from kiosk.store.db import immediate
+from kiosk.store.db import Database, immediate
 from kiosk.store.scans import stamp
 from kiosk.store.schema import search_text
 
@@ -78,7 +77,7 @@ def tidy(field: str, value: str) -> str:
     return value
 
 
-def last_person_at(db: sqlite3.Connection, device: str) -> Person | None:
+def last_person_at(db: Database, device: str) -> Person | None:
     """The person of this device's latest venue scan: who its answer area showed last (None: nobody yet).
 
     Read from the log rather than from the screen, so it is still known after the answer faded and
@@ -94,7 +93,7 @@ def last_person_at(db: sqlite3.Connection, device: str) -> Person | None:
 
 
 def correct_walk_in(
-    db: sqlite3.Connection,
+    db: Database,
     attendee_id: int,
     *,
     name: str | None = None,
@@ -142,7 +141,7 @@ def correct_walk_in(
     return Correction(person_from_row(row), changes)
 
 
-def corrections_of(db: sqlite3.Connection, attendee_id: int) -> list[dict[str, Any]]:
+def corrections_of(db: Database, attendee_id: int) -> list[dict[str, Any]]:
     """One attendee's corrections, oldest first: at, device, field, old_value, new_value."""
     cursor = db.execute(
         "SELECT at, device, field, old_value, new_value FROM corrections WHERE attendee_id = ? ORDER BY id",

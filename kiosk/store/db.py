@@ -1,5 +1,9 @@
 """Connections with the storage rules applied, and the one way to run a read-then-write.
 
+A database is a SQLite file (a path) or a PostgreSQL database (a `postgresql://` URL,
+kiosk.store.pg). The store's operations use one small interface of both (`Database`): `execute`,
+`executemany`, `in_transaction` and `close`, in the SQL both speak with `?` placeholders.
+
 Every connection: WAL, `synchronous=FULL`, a busy timeout, foreign keys. Every read-then-write
 runs in `BEGIN IMMEDIATE`, which takes the write lock up front: a plain `BEGIN` upgrades its lock
 half-way and then fails with "database is locked" under concurrency, whatever the timeout.
@@ -9,18 +13,58 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 BUSY_TIMEOUT_MS = 10_000
 
 # A row as sqlite3 returns it: a tuple of SQLite values (str, int, float, bytes, None).
 Row = tuple[Any, ...]
+
+
+class Cursor(Protocol):
+    """What the store reads from a statement: sqlite3's cursor, or kiosk.store.pg's."""
+
+    @property
+    def rowcount(self) -> int: ...
+    @property
+    def description(self) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Database(Protocol):
+    """A connection as the store uses it: a sqlite3.Connection or a kiosk.store.pg.PgConnection."""
+
+    @property
+    def in_transaction(self) -> bool: ...
+    def execute(self, sql: str, parameters: Any = ..., /) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Any, /) -> Cursor: ...
+    def close(self) -> None: ...
+
+
+def is_postgres(db: Database) -> bool:
+    """True for a PostgreSQL connection, where the few things that differ take their other branch."""
+    return getattr(db, "backend", "sqlite") == "postgresql"
+
+
+def is_url(target: object) -> bool:
+    """True when `target` names a PostgreSQL database rather than a SQLite file."""
+    text = str(target)
+    return text.startswith(("postgresql://", "postgres://", "service="))
+
+
+def shown(target: object) -> str:
+    """The database as a screen, a log or an error may name it: a URL without its password."""
+    text = str(target)
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text) if is_url(text) else text
 
 
 class FaultKind(StrEnum):
@@ -32,6 +76,11 @@ class FaultKind(StrEnum):
     MISSING = "missing"
     DAMAGED = "damaged"
     IO = "io"
+    # A database server (PostgreSQL) and the network to it.
+    UNREACHABLE = "unreachable"
+    LOGIN = "login"
+    NO_DATABASE = "no_database"
+    LOST = "lost"
     OTHER = "other"
 
 
@@ -59,6 +108,13 @@ MESSAGES: dict[FaultKind, str] = {
     FaultKind.DAMAGED: "The database file is damaged; nothing was saved. Ask the organiser to restore a copy.",
     FaultKind.IO: "The disk could not be read or written (disk I/O error); nothing was saved. "
           "Ask the organiser to check the disk or USB stick.",
+    FaultKind.UNREACHABLE: "The database server cannot be reached (stopped, or the network is down); nothing was saved. "
+          "It is tried again by itself.",
+    FaultKind.LOGIN: "The database server refused the login (wrong user or password); nothing was saved. "
+          "Ask the organiser.",
+    FaultKind.NO_DATABASE: "The database server has no such database; nothing was saved. Ask the organiser.",
+    FaultKind.LOST: "The connection to the database server was lost during the change; it was not saved. "
+          "Scan again: a scan is never counted twice.",
     FaultKind.OTHER: "The database refused the change; nothing was saved.",
 }
 
@@ -86,8 +142,20 @@ def explain(error: BaseException) -> StoreError:
     return StoreError(MESSAGES[kind], detail=str(error), kind=kind)
 
 
-def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
-    """Open the database file with the storage rules applied; one per process and per thread."""
+def connect(path: str | Path, *, create: bool = True) -> Any:
+    """Open the database (a file, or a PostgreSQL URL) with the storage rules applied; one per process and thread.
+
+    Typed Any: a sqlite3.Connection or a PgConnection, both used through `Database`.
+    """
+    if is_url(path):
+        from kiosk.store.pg import connect_pg  # psycopg only for a URL: a SQLite desk never loads it
+
+        return connect_pg(str(path))
+    return connect_sqlite(path, create=create)
+
+
+def connect_sqlite(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open the SQLite file with the storage rules applied."""
     path = Path(path)
     if not create and not path.exists():
         raise StoreError(f"There is no database at {path}.", kind=FaultKind.MISSING)
@@ -126,24 +194,30 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
 
 
 @contextmanager
-def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run the block in `BEGIN IMMEDIATE ... COMMIT`; roll back and raise StoreError on failure.
+def immediate(conn: Database) -> Iterator[Database]:
+    """Run the block in `BEGIN IMMEDIATE ... COMMIT` (PostgreSQL: BEGIN and the write lock); roll back on failure.
 
-    Only when this block exits normally has the change been written (COMMIT returned).
+    Only when this block exits normally has the change been written (COMMIT returned). Failures
+    are raised as StoreError.
     """
+    if is_postgres(conn):
+        conn.begin_write()  # type: ignore[attr-defined]  # PgConnection's own first step
+    else:
+        assert isinstance(conn, sqlite3.Connection)
+        try:
+            _begin_immediate(conn)
+        except sqlite3.Error as error:
+            raise explain(error) from error
     try:
-        _begin_immediate(conn)
-    except sqlite3.Error as error:
-        raise explain(error) from error
-    try:
-        _still_there(conn)
+        if isinstance(conn, sqlite3.Connection):
+            _still_there(conn)
         yield conn
         conn.execute("COMMIT")
     except BaseException as error:
         if conn.in_transaction:
             try:
                 conn.execute("ROLLBACK")
-            except sqlite3.Error:
+            except StoreFault:
                 pass
         if isinstance(error, sqlite3.Error):
             raise explain(error) from error
@@ -189,13 +263,16 @@ def _still_there(conn: sqlite3.Connection) -> None:
         )
 
 
-def check_integrity(db: sqlite3.Connection) -> None:
+def check_integrity(db: Any) -> None:
     """Raise StoreError (damaged) unless `PRAGMA quick_check` finds the file sound.
 
     Run once when a kiosk starts, so a damaged file is reported before the first person is
     scanned rather than in the middle of the queue; it reads every page (about a second at
-    100,000 attendees), which is why it is not run on every connection.
+    100,000 attendees), which is why it is not run on every connection. A PostgreSQL server
+    checks its own pages (and has no such statement).
     """
+    if is_postgres(db):
+        return
     try:
         rows = db.execute("PRAGMA quick_check(1)").fetchall()
     except sqlite3.Error as error:
@@ -204,7 +281,7 @@ def check_integrity(db: sqlite3.Connection) -> None:
         raise StoreError(MESSAGES[FaultKind.DAMAGED], detail=str(rows[0][0]) if rows else "", kind=FaultKind.DAMAGED)
 
 
-def open_store(path: str | Path) -> sqlite3.Connection:
+def open_store(path: str | Path) -> Any:
     """Connect and bring the schema up to date: what every process does first."""
     from kiosk.store.schema import migrate
 

@@ -21,7 +21,6 @@ so `door_undo` annuls a door scan together with what it brought along (`append_a
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import fields
 
 from kiosk.domain.outcomes import DoorScanResult, Person, Reason, ScanResult
@@ -36,7 +35,7 @@ from kiosk.domain.scan_rules import (
     ScanFacts,
     brought_along,
 )
-from kiosk.store.db import StoreError
+from kiosk.store.db import Database, StoreError
 from kiosk.store.scans import (
     LoggedScan,
     append_annulment,
@@ -50,7 +49,7 @@ from kiosk.store.scans import (
 
 
 def door_scan(
-    db: sqlite3.Connection,
+    db: Database,
     raw_code: str,
     session_id: str,
     *,
@@ -93,7 +92,7 @@ def door_scan(
         return door
 
 
-def _door_result(conn: sqlite3.Connection, result: ScanResult, session_id: str) -> DoorScanResult:
+def _door_result(conn: Database, result: ScanResult, session_id: str) -> DoorScanResult:
     """The scan's result with the room's capacity, how many are inside now, and the person's sign-up."""
     inside = conn.execute(
         "SELECT COUNT(*) FROM presence WHERE list = ? AND inside = 1", (session_id,)
@@ -121,7 +120,7 @@ def _door_result(conn: sqlite3.Connection, result: ScanResult, session_id: str) 
     )
 
 
-def _inside_since(conn: sqlite3.Connection, attendee_id: int, list_: str) -> str | None:
+def _inside_since(conn: Database, attendee_id: int, list_: str) -> str | None:
     """When this person went into this list, if they are inside: the entry that put them there."""
     row = conn.execute(
         "SELECT last_change_at FROM presence WHERE attendee_id = ? AND list = ? AND inside = 1", (attendee_id, list_)
@@ -129,7 +128,7 @@ def _inside_since(conn: sqlite3.Connection, attendee_id: int, list_: str) -> str
     return row[0] if row else None
 
 
-def _presence_of(conn: sqlite3.Connection, person: Person) -> tuple[ScanFacts, set[str]]:
+def _presence_of(conn: Database, person: Person) -> tuple[ScanFacts, set[str]]:
     """The person's facts on the venue list and every list they are inside now: one read of presence."""
     inside: set[str] = set()
     venue_inside, venue_entries = False, 0
@@ -145,7 +144,7 @@ def _presence_of(conn: sqlite3.Connection, person: Person) -> tuple[ScanFacts, s
 
 
 def door_undo(
-    db: sqlite3.Connection, *, now: dt.datetime, device: str, session_id: str, nonce: str | None = None
+    db: Database, *, now: dt.datetime, device: str, session_id: str, nonce: str | None = None
 ) -> DoorScanResult:
     """Annul this door's last accepted scan in this session and the venue arrival or move-out it brought along.
 

@@ -6,11 +6,10 @@ streams to its file instead of being held in memory.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from kiosk.store.db import Row
+from kiosk.store.db import Database, Row
 from kiosk.store.scans import VENUE
 
 SCAN_COLUMNS = [
@@ -27,7 +26,7 @@ ATTENDANCE_COLUMNS = [
 ]
 
 
-def iter_scans(db: sqlite3.Connection, batch: int = 5000) -> Iterator[dict[str, Any]]:
+def iter_scans(db: Database, batch: int = 5000) -> Iterator[dict[str, Any]]:
     """Every scan, accepted or refused, in log order; `annulled_by` is the undo that annulled it."""
     last = 0
     while True:
@@ -48,7 +47,7 @@ def iter_scans(db: sqlite3.Connection, batch: int = 5000) -> Iterator[dict[str, 
         last = rows[-1][0]
 
 
-def iter_signups(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def iter_signups(db: Database) -> Iterator[dict[str, Any]]:
     """Every sign-up (confirmed, waitlisted and cancelled), oldest first."""
     rows = db.execute(
         """SELECT s.id, a.code, a.name, a.organisation, s.session_id, x.title, s.round, s.status,
@@ -60,7 +59,7 @@ def iter_signups(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
         yield dict(zip(SIGNUP_COLUMNS, row))
 
 
-def iter_attendance(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def iter_attendance(db: Database) -> Iterator[dict[str, Any]]:
     """Per attendee: a `venue` row (arrived or not), then a row per session they signed up for or entered."""
     titles = dict(db.execute("SELECT id, title FROM sessions").fetchall())
     signups: dict[int, dict[str, str]] = {}

@@ -6,13 +6,12 @@ triggers keep in `tallies` (three index range reads), whatever the number of peo
 
 from __future__ import annotations
 
-import sqlite3
-
 from kiosk.domain.views import Occupancy
+from kiosk.store.db import Database
 from kiosk.store.tallies import tally_prefix
 
 
-def occupancy(conn: sqlite3.Connection) -> dict[str, Occupancy]:
+def occupancy(conn: Database) -> dict[str, Occupancy]:
     """Per session id: confirmed, waitlisted, and inside now (door scans on the session's list)."""
     confirmed, waitlisted = tally_prefix(conn, "confirmed:"), tally_prefix(conn, "waitlisted:")
     inside = tally_prefix(conn, "inside:")

@@ -7,7 +7,7 @@ recount (which `rebuild_presence` does for the whole file).
 
 from __future__ import annotations
 
-import sqlite3
+from kiosk.store.db import Database
 
 # Accepted scans that were not annulled and do not annul anything: the ones that count.
 EFFECTIVE = """
@@ -17,7 +17,7 @@ EFFECTIVE = """
 """
 
 
-def recompute_presence(conn: sqlite3.Connection, attendee_id: int, list_: str) -> None:
+def recompute_presence(conn: Database, attendee_id: int, list_: str) -> None:
     """Replay one person's effective scans on one list and store the result."""
     rows = conn.execute(
         f"SELECT id, at, device, direction FROM scans WHERE attendee_id = ? AND list = ? AND {EFFECTIVE} ORDER BY id",
@@ -47,7 +47,7 @@ def recompute_presence(conn: sqlite3.Connection, attendee_id: int, list_: str) -
     )
 
 
-def rebuild_presence(conn: sqlite3.Connection) -> None:
+def rebuild_presence(conn: Database) -> None:
     """Recompute the whole `presence` table from the scan log (migrations, repair, checks)."""
     conn.execute("DELETE FROM presence")
     pairs = conn.execute(

@@ -27,7 +27,7 @@ from kiosk.domain.codes import normalise_code
 from kiosk.domain.outcomes import Person
 from kiosk.domain.text import words
 from kiosk.store.attendees import find_by_code
-from kiosk.store.db import BUSY_TIMEOUT_MS, Row, explain, immediate
+from kiosk.store.db import BUSY_TIMEOUT_MS, Database, Row, explain, immediate
 from kiosk.store.scans import stamp
 from kiosk.store.session_clock import stored_days
 from kiosk.store.tallies import recount_tallies
@@ -127,7 +127,7 @@ def _parse(value: str | None, tz: dt.tzinfo | None) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
-def last_activity(conn: sqlite3.Connection, tz: dt.tzinfo | None) -> dt.datetime | None:
+def last_activity(conn: Database, tz: dt.tzinfo | None) -> dt.datetime | None:
     """The last moment the event's data changed: the end of the event's last day, or a later write.
 
     A day ends where the programme's day changes over (kiosk.store.session_clock): at midnight,
@@ -161,7 +161,7 @@ def last_activity(conn: sqlite3.Connection, tz: dt.tzinfo | None) -> dt.datetime
 
 
 def purge_plan(
-    conn: sqlite3.Connection, keep_days: int, now: dt.datetime, *, clear_city: bool = False
+    conn: Database, keep_days: int, now: dt.datetime, *, clear_city: bool = False
 ) -> PurgePlan:
     """Describe what `purge` would remove and keep; reads only.
 
@@ -199,7 +199,7 @@ def _needs_purge(clear_city: bool) -> str:
 
 
 def purge(
-    db: sqlite3.Connection, *, keep_days: int = 0, now: dt.datetime, clear_city: bool = False
+    db: Database, *, keep_days: int = 0, now: dt.datetime, clear_city: bool = False
 ) -> PurgeResult:
     """Remove every attendee's personal data while keeping every count; then clean the file.
 
@@ -235,7 +235,7 @@ def purge(
     return PurgeResult(plan, done=True, wiped=wipe_free_space(db))
 
 
-def _rebuild_search(conn: sqlite3.Connection) -> None:
+def _rebuild_search(conn: Database) -> None:
     """Rebuild the FTS5 index from `attendees.search_text`.
 
     The update trigger only adds delete markers: the old tokens (folded names) stay in older
@@ -248,7 +248,7 @@ def _rebuild_search(conn: sqlite3.Connection) -> None:
         conn.execute("ANALYZE")
 
 
-def wipe_free_space(conn: sqlite3.Connection) -> bool:
+def wipe_free_space(conn: Database) -> bool:
     """VACUUM the file and empty the `-wal` file; True when both fully succeeded.
 
     VACUUM cannot run inside a transaction. The checkpoint cannot finish while another process
@@ -267,7 +267,7 @@ def wipe_free_space(conn: sqlite3.Connection) -> bool:
     return bool(busy == 0)
 
 
-def forget_person(db: sqlite3.Connection, code: str, now: dt.datetime) -> ForgetResult | None:
+def forget_person(db: Database, code: str, now: dt.datetime) -> ForgetResult | None:
     """Blank one attendee's personal data, as a purge does, keeping their row so counts stay; None if unknown.
 
     Scans of theirs lose their text, and so do unmatched scans whose text was their code, name or
@@ -297,7 +297,7 @@ def forget_person(db: sqlite3.Connection, code: str, now: dt.datetime) -> Forget
     return result
 
 
-def _loose_scan_ids(conn: sqlite3.Connection, person: Person) -> list[int]:
+def _loose_scan_ids(conn: Database, person: Person) -> list[int]:
     """Scans not linked to this person whose free text is their code, or names them or their e-mail."""
     code = normalise_code(person.code)
     # Whole words only, so "Jan Boer" does not claim a scan that reads "Jan Boerma".
@@ -314,7 +314,7 @@ def _loose_scan_ids(conn: sqlite3.Connection, person: Person) -> list[int]:
     return found
 
 
-def person_data(conn: sqlite3.Connection, code: str) -> dict[str, Any] | None:
+def person_data(conn: Database, code: str) -> dict[str, Any] | None:
     """Everything the file holds about the person with this code (GDPR access request); None if unknown.
 
     The attendee row (every column), their sign-ups (with the session's title), their scans and
@@ -344,14 +344,14 @@ def person_data(conn: sqlite3.Connection, code: str) -> dict[str, Any] | None:
     }
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: Row) -> list[dict[str, Any]]:
+def _rows(conn: Database, sql: str, params: Row) -> list[dict[str, Any]]:
     """Rows as dicts keyed by column name."""
     cursor = conn.execute(sql, params)
     keys = [column[0] for column in cursor.description]
     return [dict(zip(keys, row)) for row in cursor.fetchall()]
 
 
-def database_files(conn: sqlite3.Connection) -> list[Path]:
+def database_files(conn: Database) -> list[Path]:
     """The main database file and its `-wal` and `-shm` companions that exist now."""
     main = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
     if not main:
@@ -359,7 +359,7 @@ def database_files(conn: sqlite3.Connection) -> list[Path]:
     return [Path(main + suffix) for suffix in ("", "-wal", "-shm") if os.path.exists(main + suffix)]
 
 
-def narrow_modes(db: sqlite3.Connection) -> list[Path]:
+def narrow_modes(db: Database) -> list[Path]:
     """Make the database files readable by their owner only; returns the files that were wider.
 
     New files are created 0600 (and SQLite gives `-wal` and `-shm` the main file's mode), but a

@@ -9,22 +9,21 @@ and is stored for the processes after it. Joining reads only; beginning writes i
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from zoneinfo import ZoneInfo
 
 from kiosk.clock import Rehearsal, choose_rehearsal
-from kiosk.store.db import immediate
+from kiosk.store.db import Database, immediate
 
 PREFIX = "rehearsal:"
 
 
-def stored_rehearsals(conn: sqlite3.Connection, tz: ZoneInfo) -> list[Rehearsal]:
+def stored_rehearsals(conn: Database, tz: ZoneInfo) -> list[Rehearsal]:
     """Every rehearsal clock the database holds, oldest begun first (rows it cannot read are skipped)."""
     return sorted(_read(conn, tz).values(), key=lambda r: r.began)
 
 
 def shared_rehearsal(
-    conn: sqlite3.Connection, start: dt.datetime, *, real: dt.datetime | None = None
+    conn: Database, start: dt.datetime, *, real: dt.datetime | None = None
 ) -> tuple[Rehearsal, bool, list[Rehearsal]]:
     """The rehearsal clock for KIOSK_NOW=`start`: (it, whether it began now, what was stored before).
 
@@ -48,7 +47,7 @@ def shared_rehearsal(
     return chosen, True, stored
 
 
-def _read(conn: sqlite3.Connection, tz: ZoneInfo) -> dict[str, Rehearsal]:
+def _read(conn: Database, tz: ZoneInfo) -> dict[str, Rehearsal]:
     """The readable `rehearsal:` rows of `meta` by key."""
     found: dict[str, Rehearsal] = {}
     for key, value in conn.execute("SELECT key, value FROM meta WHERE key LIKE 'rehearsal:%'"):

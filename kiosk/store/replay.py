@@ -12,10 +12,10 @@ without passing the exit scan, so its figures are an upper bound after the morni
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kiosk.store.db import Database
 from kiosk.store.scans import VENUE
 
 
@@ -72,7 +72,7 @@ class ListReplay:
         return Timeline(points)
 
 
-def replay_lists(db: sqlite3.Connection, timelines: frozenset[str] = frozenset({VENUE})) -> dict[str, ListReplay]:
+def replay_lists(db: Database, timelines: frozenset[str] = frozenset({VENUE})) -> dict[str, ListReplay]:
     """Per list: the most people inside at once and when, exits, and a timeline for the lists in `timelines`.
 
     Every list with a scan in the log has an entry, also when each of its scans was refused (a

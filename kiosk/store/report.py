@@ -18,11 +18,11 @@ runs to 04:00, the 00:30 film has not even begun at 23:50, so its no-shows are n
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.domain.counting import venue_wide
+from kiosk.store.db import Database
 from kiosk.store.replay import ListReplay, replay_lists
 from kiosk.store.scans import VENUE
 from kiosk.store.session_clock import StoredDays, stored_days, wall
@@ -93,7 +93,7 @@ class _Row:
     day: str
 
 
-def _sessions(db: sqlite3.Connection) -> list[_Row]:
+def _sessions(db: Database) -> list[_Row]:
     event_date = (db.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0]
     rows = db.execute(
         """SELECT id, title, kind, round, starts_at, ends_at, capacity, signup, COALESCE(day, ?)
@@ -126,7 +126,7 @@ def in_session_table(row_kind: str, signup: bool, round_: str | None, entered: i
     return signup or round_ is not None or entered > 0
 
 
-def entered_counts(db: sqlite3.Connection) -> dict[str, int]:
+def entered_counts(db: Database) -> dict[str, int]:
     """Per session list: the people scanned in at least once (not undone), from the tallies the triggers keep."""
     counts = tally_prefix(db, "arrived:")
     counts.pop(VENUE, None)
@@ -134,7 +134,7 @@ def entered_counts(db: sqlite3.Connection) -> dict[str, int]:
 
 
 def session_report(
-    db: sqlite3.Connection, now: dt.datetime | None = None, replay: dict[str, ListReplay] | None = None
+    db: Database, now: dt.datetime | None = None, replay: dict[str, ListReplay] | None = None
 ) -> list[SessionReport]:
     """Per session of the table: signed up, attended (entered at its door at least once), no-shows, peak.
 
@@ -174,7 +174,7 @@ def session_report(
 
 
 def round_report(
-    db: sqlite3.Connection, rounds: list[tuple[str, str]], now: dt.datetime | None = None,
+    db: Database, rounds: list[tuple[str, str]], now: dt.datetime | None = None,
     replay: dict[str, ListReplay] | None = None,
 ) -> list[RoundReport]:
     """Per round, in the order given (`(id, name)` from the programme model): signed up against attended.

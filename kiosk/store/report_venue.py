@@ -13,12 +13,12 @@ Times are read on the calendar (kiosk.store.session_clock): on a day that runs t
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any
 
 from kiosk.domain.counting import venue_wide
+from kiosk.store.db import Database
 from kiosk.store.replay import ListReplay, Timeline, replay_lists
 from kiosk.store.report import ended, entered_counts
 from kiosk.store.scans import VENUE
@@ -81,7 +81,7 @@ class EveryoneItem:
 
 
 def venue_report(
-    db: sqlite3.Connection, now: dt.datetime | None = None, replay: dict[str, ListReplay] | None = None
+    db: Database, now: dt.datetime | None = None, replay: dict[str, ListReplay] | None = None
 ) -> VenueReport:
     """The venue's figures; no-shows only once the day's last item has begun (`now` None: after the day)."""
     (arrived, expected, arrived_expected, walk_ins, cancelled) = db.execute(
@@ -110,7 +110,7 @@ def venue_report(
     )
 
 
-def _items(db: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
+def _items(db: Database) -> list[tuple[str, str, str | None]]:
     """(day, start, end) of every item, for `ended` (an open end, the closing, is over once it begins)."""
     event_date = (db.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0]
     return [
@@ -119,7 +119,7 @@ def _items(db: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
     ]
 
 
-def arrivals_per_interval(db: sqlite3.Connection, minutes: int = 15) -> list[ArrivalBucket]:
+def arrivals_per_interval(db: Database, minutes: int = 15) -> list[ArrivalBucket]:
     """First arrivals per `minutes` (15 or 30), from the first arrival's interval to the last's, none skipped."""
     if minutes not in INTERVALS:
         raise ValueError(f"minutes must be one of {INTERVALS}, not {minutes}")
@@ -149,7 +149,7 @@ def _hhmm(minute: int) -> str:
 
 
 def everyone_items(
-    db: sqlite3.Connection, replay: dict[str, ListReplay] | None = None
+    db: Database, replay: dict[str, ListReplay] | None = None
 ) -> list[EveryoneItem]:
     """The walk-in, the opening, plenary talks and the closing, with the venue's count while each ran.
 

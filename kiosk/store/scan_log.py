@@ -6,14 +6,14 @@ Reads only, outside any transaction; the writes of the log are kiosk/store/scans
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from kiosk.domain.views import RecentScan
+from kiosk.store.db import Database
 from kiosk.store.scans import VENUE, stamp
 
 
 def recent_scans(
-    db: sqlite3.Connection, *, device: str | None = None, list_: str | None = None, limit: int = 10
+    db: Database, *, device: str | None = None, list_: str | None = None, limit: int = 10
 ) -> list[RecentScan]:
     """The last scans (of one device and/or one list, or all), newest first, with the person's name.
 
@@ -39,7 +39,7 @@ def recent_scans(
             for id_, at, device, list_id, direction, accepted, reason, annuls, raw_code, *person in rows]
 
 
-def arrivals_since(db: sqlite3.Connection, since: dt.datetime) -> int:
+def arrivals_since(db: Database, since: dt.datetime) -> int:
     """How many first arrivals at the venue happened at or after `since`."""
     return int(db.execute(
         "SELECT COUNT(*) FROM presence WHERE list = ? AND first_entry_at >= ?", (VENUE, stamp(since))

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -52,7 +51,7 @@ from kiosk.store.attendees import (
     person_from_row,
     unique_code,
 )
-from kiosk.store.db import immediate
+from kiosk.store.db import Database, immediate
 from kiosk.store.presence import recompute_presence
 from kiosk.store.schema import search_text
 from kiosk.store.tallies import tally
@@ -80,7 +79,7 @@ class ScanTransaction:
     code, and when no code was given or the scan is a replay).
     """
 
-    conn: sqlite3.Connection
+    conn: Database
     nonce: str
     replay: ScanResult | None
     person: Person | None = None
@@ -88,7 +87,7 @@ class ScanTransaction:
 
 @contextmanager
 def scan_transaction(
-    db: sqlite3.Connection, nonce: str | None, raw_code: str | None = None
+    db: Database, nonce: str | None, raw_code: str | None = None
 ) -> Iterator[ScanTransaction]:
     """Open one scan's `BEGIN IMMEDIATE ... COMMIT`: the nonce (a new one for None), replay, person.
 
@@ -103,7 +102,7 @@ def scan_transaction(
 
 
 def record_scan(
-    db: sqlite3.Connection,
+    db: Database,
     raw_code: str,
     *,
     now: dt.datetime,
@@ -126,7 +125,7 @@ def record_scan(
         return scan_result(tx.conn, scan_id)
 
 
-def scan_facts(conn: sqlite3.Connection, person: Person | None, list_: str, device: str) -> ScanFacts:
+def scan_facts(conn: Database, person: Person | None, list_: str, device: str) -> ScanFacts:
     """What the scan rules need about one person on one list: inside, entries, this device's last scan.
 
     One statement, run inside the write lock.
@@ -135,9 +134,9 @@ def scan_facts(conn: sqlite3.Connection, person: Person | None, list_: str, devi
         return ScanFacts(status=person.status if person else None)
     last_at, last_direction, inside, entries = conn.execute(
         """SELECT last.at, last.direction, coalesce(p.inside, 0), coalesce(p.entries, 0)
-           FROM (SELECT 1) LEFT JOIN presence p ON p.attendee_id = ?1 AND p.list = ?2
+           FROM (SELECT 1 AS one) AS one LEFT JOIN presence p ON p.attendee_id = ?1 AND p.list = ?2
            LEFT JOIN (SELECT at, direction FROM scans WHERE attendee_id = ?1 AND list = ?2 AND device = ?3
-                      ORDER BY id DESC LIMIT 1) AS last""",
+                      ORDER BY id DESC LIMIT 1) AS last ON 1 = 1""",
         (person.id, list_, device),
     ).fetchone()
     last = LastScan(dt.datetime.fromisoformat(last_at), last_direction) if last_at else None
@@ -145,7 +144,7 @@ def scan_facts(conn: sqlite3.Connection, person: Person | None, list_: str, devi
 
 
 def judge_scan(
-    conn: sqlite3.Connection,
+    conn: Database,
     person: Person | None,
     direction: str,
     list_: str,
@@ -161,7 +160,7 @@ def judge_scan(
 
 
 def append_scan(
-    conn: sqlite3.Connection,
+    conn: Database,
     nonce: str,
     now: dt.datetime,
     device: str,
@@ -178,19 +177,18 @@ def append_scan(
     (kiosk.domain.scan_rules.ACCEPTED); at most RAW_CODE_CHARS of the scanned text are kept.
     """
     accepted = is_accepted(reason)
-    cursor = conn.execute(
+    row = conn.execute(
         """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         (nonce, stamp(now), device, list_, direction, raw_code[:RAW_CODE_CHARS], attendee_id, int(accepted),
          reason.value, annuls),
-    )
+    ).fetchone()
     if accepted and attendee_id is not None:
         recompute_presence(conn, attendee_id, list_)
-    assert cursor.lastrowid is not None  # an INSERT always sets it
-    return cursor.lastrowid
+    return int(row[0])
 
 
-def replayed_scan(conn: sqlite3.Connection, nonce: str) -> ScanResult | None:
+def replayed_scan(conn: Database, nonce: str) -> ScanResult | None:
     """The result of a scan already recorded under this nonce, or None."""
     row = conn.execute("SELECT id FROM scans WHERE nonce = ?", (nonce,)).fetchone()
     if not row:
@@ -200,7 +198,7 @@ def replayed_scan(conn: sqlite3.Connection, nonce: str) -> ScanResult | None:
     return result
 
 
-def scan_result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
+def scan_result(conn: Database, scan_id: int) -> ScanResult:
     """Describe a logged scan with the person, their first entry, their sessions and the counts.
 
     One statement: this runs inside every check-in's write lock, so it is kept to one round trip.
@@ -213,7 +211,7 @@ def scan_result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
                    (SELECT group_concat(session_id, ' ') FROM (
                         SELECT g.session_id FROM signups g LEFT JOIN sessions x ON x.id = g.session_id
                         WHERE g.attendee_id = s.attendee_id AND g.status = 'confirmed'
-                        ORDER BY x.starts_at, g.id)),
+                        ORDER BY x.starts_at, g.id) AS confirmed),
                    u.at, u.direction,
                    {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}
             FROM scans s
@@ -246,7 +244,7 @@ def scan_result(conn: sqlite3.Connection, scan_id: int) -> ScanResult:
     )
 
 
-def count_arrivals(conn: sqlite3.Connection) -> int:
+def count_arrivals(conn: Database) -> int:
     """How many people have arrived at the venue (each counted once, undone arrivals not)."""
     return tally(conn, f"arrived:{VENUE}")
 
@@ -262,7 +260,7 @@ class LoggedScan(NamedTuple):
 
 
 def undo_scan(
-    db: sqlite3.Connection,
+    db: Database,
     *,
     now: dt.datetime,
     device: str,
@@ -285,14 +283,14 @@ def undo_scan(
 
 
 def nothing_to_undo(
-    conn: sqlite3.Connection, now: dt.datetime, device: str, nonce: str, list_: str = VENUE
+    conn: Database, now: dt.datetime, device: str, nonce: str, list_: str = VENUE
 ) -> ScanResult:
     """Log an undo that found nothing to annul on `list_` (refused, changes nothing); in the transaction."""
     return scan_result(conn, append_scan(conn, nonce, now, device, list_, ENTRY, "", None, Reason.NOTHING_TO_UNDO))
 
 
 def append_annulment(
-    conn: sqlite3.Connection, targets: Sequence[LoggedScan], now: dt.datetime, device: str, nonce: str
+    conn: Database, targets: Sequence[LoggedScan], now: dt.datetime, device: str, nonce: str
 ) -> int:
     """Append the scans that annul `targets` (reason `undo`), in order, and bring presence in step.
 
@@ -310,7 +308,7 @@ def append_annulment(
 
 
 def undoable_scan(
-    conn: sqlite3.Connection, device: str, scan_id: int | None, list_: str | None = None
+    conn: Database, device: str, scan_id: int | None, list_: str | None = None
 ) -> LoggedScan | None:
     """The scan an undo would annul: accepted, not an undo itself, not annulled yet.
 
@@ -337,7 +335,7 @@ def undoable_scan(
 
 
 def create_walk_in(
-    db: sqlite3.Connection,
+    db: Database,
     name: str,
     organisation: str = "",
     city: str = "",
@@ -363,12 +361,12 @@ def create_walk_in(
         conn = tx.conn
         code = unique_code(conn, rng)
         organisation, city, email = organisation.strip(), city.strip(), email.strip()
-        cursor = conn.execute(
-            INSERT_ATTENDEE,
+        new_id = conn.execute(
+            INSERT_ATTENDEE + " RETURNING id",
             (code, name, organisation, city, email, "registered", "walk_in", search_text(name, organisation, city),
              stamp(now), stamp(now)),
-        )
-        row = conn.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        ).fetchone()[0]
+        row = conn.execute(f"SELECT {PERSON_COLUMNS} FROM attendees WHERE id = ?", (new_id,)).fetchone()
         person = person_from_row(row)
         outcome = judge_scan(conn, person, ENTRY, VENUE, device, now)
         scan_id = append_scan(conn, tx.nonce, now, device, VENUE, outcome.direction, code, person.id, outcome.reason)

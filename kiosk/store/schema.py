@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 from kiosk.domain.text import fold
-from kiosk.store.db import immediate
+from kiosk.store.db import Database, immediate, is_postgres
 from kiosk.store.tallies import V3, V5, recount_tallies
 
 V1 = """
@@ -114,7 +115,7 @@ def search_text(name: str, organisation: str, city: str) -> str:
     return fold(f"{name} {organisation} {city}")
 
 
-def _v2_fill(conn: sqlite3.Connection) -> None:
+def _v2_fill(conn: Database) -> None:
     """Fill the new derived columns and tables from what a v1 file already holds."""
     from kiosk.store.presence import rebuild_presence
 
@@ -193,15 +194,19 @@ CREATE INDEX badge_prints_attendee ON badge_prints (attendee_id, id);
 """
 
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], object] | None]] = [
+MIGRATIONS: list[tuple[str, Callable[[Database], object] | None]] = [
     (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies), (V6_PROMOTION, None),
     (V7_CORRECTIONS, None), (V8_BADGE_PRINTS, None),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(db: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Run the migrations that this file has not had yet, each in its own transaction."""
+def migrate(db: Any, target: int = SCHEMA_VERSION) -> int:
+    """Run the migrations that this database has not had yet, each in its own transaction."""
+    if is_postgres(db):
+        from kiosk.store.pg_schema import migrate_pg
+
+        return migrate_pg(db, target)
     # Without the write lock first: an up-to-date file (every start but the first) needs none.
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     if version >= target:

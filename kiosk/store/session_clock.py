@@ -11,10 +11,10 @@ and the privacy rules read a night item the same way the sign-up rules do.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass, field
 
 from kiosk.domain.dayclock import MIDNIGHT, DayClock, parse_change
+from kiosk.store.db import Database
 
 # Stands in for the unset date of a one-day programme where no `now` says which day it is (a
 # report after the day): its times, and the log's times folded onto it, compare on one day.
@@ -80,7 +80,7 @@ class StoredDays:
         return int(self.clock.offset(time).total_seconds()) // 60
 
 
-def stored_days(conn: sqlite3.Connection) -> StoredDays:
+def stored_days(conn: Database) -> StoredDays:
     """The day change and event date the file holds (`meta.day_change`, `meta.event_date`)."""
     meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('day_change', 'event_date')").fetchall())
     date = meta.get("event_date") or None

@@ -16,17 +16,16 @@ calendar moment when a date is known (`2027-03-09 00:20` for the 00:30 item of 8
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from typing import TYPE_CHECKING
 
 from kiosk.domain.source import EventFacts
-from kiosk.store.db import Row, immediate
+from kiosk.store.db import Database, Row, immediate
 
 if TYPE_CHECKING:
     from kiosk.domain.programme import Programme, Session
 
 
-def sync_programme(db: sqlite3.Connection, programme: Programme, digest: str = "") -> None:
+def sync_programme(db: Database, programme: Programme, digest: str = "") -> None:
     """Write the programme's sessions and event facts into the `sessions` and `meta` tables.
 
     `digest`: the SHA-256 of the programme file, kept in `meta.programme_digest` so that the next
@@ -96,7 +95,7 @@ def _closes_at(programme: Programme, session: Session) -> str | None:
     return closes.strftime("%Y-%m-%d %H:%M" if dated else "%H:%M")
 
 
-def _in_step(conn: sqlite3.Connection, rows: list[Row], meta: dict[str, str]) -> bool:
+def _in_step(conn: Database, rows: list[Row], meta: dict[str, str]) -> bool:
     """True when the file already holds exactly these sessions and event facts."""
     current = conn.execute(
         "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, closes_at, position, day"
@@ -108,7 +107,7 @@ def _in_step(conn: sqlite3.Connection, rows: list[Row], meta: dict[str, str]) ->
     return [tuple(r) for r in current] == rows and stored == meta
 
 
-def stored_event(db: sqlite3.Connection, digest: str) -> EventFacts | None:
+def stored_event(db: Database, digest: str) -> EventFacts | None:
     """The event's facts as last synced, when that was from a file with this digest; else None."""
     stored = dict(db.execute(
         "SELECT key, value FROM meta WHERE key IN ('event_name', 'event_date', 'timezone', 'programme_digest')"

@@ -7,7 +7,6 @@ A freed seat goes to the first on that session's waitlist inside the same transa
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
 from kiosk.domain.dayclock import DayClock, parse_change
@@ -15,7 +14,7 @@ from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.domain.rules import choosing_closed, clashes
 from kiosk.domain.views import OptionState, RoundState
 from kiosk.store.attendees import find_by_code
-from kiosk.store.db import Row, immediate
+from kiosk.store.db import Database, Row, immediate
 from kiosk.store.scans import stamp
 
 
@@ -34,7 +33,7 @@ class SessionRow:
     closes_at: str | None
 
 
-def _session(conn: sqlite3.Connection, session_id: str) -> SessionRow | None:
+def _session(conn: Database, session_id: str) -> SessionRow | None:
     row = conn.execute(
         "SELECT id, title, kind, round, starts_at, ends_at, capacity, signup, closes_at FROM sessions WHERE id = ?",
         (session_id,),
@@ -45,24 +44,24 @@ def _session(conn: sqlite3.Connection, session_id: str) -> SessionRow | None:
     return SessionRow(id_, title, kind, round_, starts_at, ends_at, capacity, bool(signup), closes_at)
 
 
-def _event_date(conn: sqlite3.Connection) -> dt.date | None:
+def _event_date(conn: Database) -> dt.date | None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone()
     return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
 
-def _day_clock(conn: sqlite3.Connection) -> DayClock:
+def _day_clock(conn: Database) -> DayClock:
     """The programme's day change as synced (`meta.day_change`), so night items are read right."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'day_change'").fetchone()
     return parse_change(row[0] if row else None)
 
 
-def _confirmed_count(conn: sqlite3.Connection, session_id: str) -> int:
+def _confirmed_count(conn: Database, session_id: str) -> int:
     return int(conn.execute(
         "SELECT COUNT(*) FROM signups WHERE session_id = ? AND status = 'confirmed'", (session_id,)
     ).fetchone()[0])
 
 
-def _active(conn: sqlite3.Connection, attendee_id: int) -> list[tuple[int, str, str, str | None]]:
+def _active(conn: Database, attendee_id: int) -> list[tuple[int, str, str, str | None]]:
     """(signup id, session id, status, round) of a person's confirmed and waitlisted sign-ups."""
     return conn.execute(
         "SELECT id, session_id, status, round FROM signups WHERE attendee_id = ? AND status != 'cancelled'",
@@ -71,7 +70,7 @@ def _active(conn: sqlite3.Connection, attendee_id: int) -> list[tuple[int, str, 
 
 
 def signup(
-    db: sqlite3.Connection, code: str, session_id: str, *, now: dt.datetime, device: str = ""
+    db: Database, code: str, session_id: str, *, now: dt.datetime, device: str = ""
 ) -> SignupResult:
     """Choose a session for the person with this code; full sessions put them on the waitlist."""
     with immediate(db) as conn:
@@ -107,7 +106,7 @@ def signup(
         )
 
 
-def cancel(db: sqlite3.Connection, code: str, session_id: str, *, now: dt.datetime, device: str = "") -> SignupResult:
+def cancel(db: Database, code: str, session_id: str, *, now: dt.datetime, device: str = "") -> SignupResult:
     """Give up a seat (or a waitlist place); the first on the waitlist gets the seat."""
     with immediate(db) as conn:
         person = find_by_code(conn, code)
@@ -127,7 +126,7 @@ def cancel(db: sqlite3.Connection, code: str, session_id: str, *, now: dt.dateti
         return SignupResult(status=SignupStatus.CANCELLED, session_id=session_id, promoted=promoted)
 
 
-def _refusal(conn: sqlite3.Connection, person: Person | None, session_id: str, now: dt.datetime) -> str:
+def _refusal(conn: Database, person: Person | None, session_id: str, now: dt.datetime) -> str:
     """Why this sign-up cannot be made at all, or ''."""
     if person is None:
         return "unknown_code"
@@ -149,7 +148,7 @@ _DAY_SQL_ONE = "SELECT COALESCE(day, (SELECT value FROM meta WHERE key = 'event_
 _UNDATED = dt.date(2000, 1, 1)
 
 
-def _moments(conn: sqlite3.Connection, session: SessionRow, clock: DayClock) -> tuple[str, str | None]:
+def _moments(conn: Database, session: SessionRow, clock: DayClock) -> tuple[str, str | None]:
     """A session's start and end as calendar moments `YYYY-MM-DD HH:MM` (night items on the next date)."""
     stored = conn.execute(_DAY_SQL_ONE, (session.id,)).fetchone()
     day = dt.date.fromisoformat(stored[0]) if stored and stored[0] else _UNDATED
@@ -158,7 +157,7 @@ def _moments(conn: sqlite3.Connection, session: SessionRow, clock: DayClock) -> 
     return start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M") if end else None
 
 
-def _conflict(conn: sqlite3.Connection, session: SessionRow, active: list[Row]) -> str | None:
+def _conflict(conn: Database, session: SessionRow, active: list[Row]) -> str | None:
     """The id of a confirmed session in another round that clashes in time with this one.
 
     Compared as calendar moments: the 10:00 workshops of Monday and Tuesday never clash, and the
@@ -179,7 +178,7 @@ def _conflict(conn: sqlite3.Connection, session: SessionRow, active: list[Row]) 
 
 
 def _leave_clashing_waitlists(
-    conn: sqlite3.Connection, session: SessionRow, active: list[Row], now: dt.datetime, device: str
+    conn: Database, session: SessionRow, active: list[Row], now: dt.datetime, device: str
 ) -> list[str]:
     """Take the person off waitlists in other rounds that clash with the seat they just took.
 
@@ -198,7 +197,7 @@ def _leave_clashing_waitlists(
 
 
 def _insert(
-    conn: sqlite3.Connection, attendee_id: int, session: SessionRow, status: str, now: dt.datetime, device: str
+    conn: Database, attendee_id: int, session: SessionRow, status: str, now: dt.datetime, device: str
 ) -> None:
     conn.execute(
         """INSERT INTO signups (attendee_id, session_id, round, status, created_at, updated_at, device)
@@ -208,7 +207,7 @@ def _insert(
 
 
 def _confirm(
-    conn: sqlite3.Connection, attendee_id: int, session: SessionRow, now: dt.datetime, device: str, *, waitlisted: bool
+    conn: Database, attendee_id: int, session: SessionRow, now: dt.datetime, device: str, *, waitlisted: bool
 ) -> str | None:
     """Give the person this seat, releasing their other seat in the same round; returns that session."""
     moved_from = None
@@ -236,7 +235,7 @@ def _confirm(
     return moved_from
 
 
-def _promote(conn: sqlite3.Connection, session_id: str, now: dt.datetime) -> list[int]:
+def _promote(conn: Database, session_id: str, now: dt.datetime) -> list[int]:
     """Fill freed seats from the waitlists, first come first served; returns promoted attendee ids.
 
     A promotion can free a seat elsewhere (the person's other choice in that round), so this
@@ -267,7 +266,7 @@ def _promote(conn: sqlite3.Connection, session_id: str, now: dt.datetime) -> lis
     return promoted
 
 
-def _waitlist_position(conn: sqlite3.Connection, attendee_id: int, session_id: str) -> int:
+def _waitlist_position(conn: Database, attendee_id: int, session_id: str) -> int:
     row = conn.execute(
         """SELECT COUNT(*) FROM signups WHERE session_id = ? AND status = 'waitlisted'
            AND id <= (SELECT id FROM signups WHERE attendee_id = ? AND session_id = ? AND status = 'waitlisted')""",
@@ -276,7 +275,7 @@ def _waitlist_position(conn: sqlite3.Connection, attendee_id: int, session_id: s
     return int(row[0])
 
 
-def choices_of(db: sqlite3.Connection, attendee_id: int) -> dict[str, str]:
+def choices_of(db: Database, attendee_id: int) -> dict[str, str]:
     """A person's active sign-ups: session id -> 'confirmed' or 'waitlisted'."""
     rows = db.execute(
         "SELECT session_id, status FROM signups WHERE attendee_id = ? AND status != 'cancelled'", (attendee_id,)
@@ -308,7 +307,7 @@ ORDER BY s.position
 
 
 def day_of(
-    conn: sqlite3.Connection, attendee_id: int | None, *, now: dt.datetime
+    conn: Database, attendee_id: int | None, *, now: dt.datetime
 ) -> dict[str, RoundState]:
     """Per choice round (in programme order): options, seats, this person's choice and places, closed.
 
@@ -328,7 +327,7 @@ def day_of(
     return rounds
 
 
-def released_for_promotions(conn: sqlite3.Connection, attendee_id: int) -> dict[str, str]:
+def released_for_promotions(conn: Database, attendee_id: int) -> dict[str, str]:
     """Per seat from the waitlist not told of yet: the choice in that round it replaced, if any.
 
     A promotion cancels the person's other seat in the round (`_confirm`), in the same moment and
@@ -344,7 +343,7 @@ def released_for_promotions(conn: sqlite3.Connection, attendee_id: int) -> dict[
     return dict(rows)
 
 
-def mark_promotions_told(db: sqlite3.Connection, attendee_id: int, now: dt.datetime) -> int:
+def mark_promotions_told(db: Database, attendee_id: int, now: dt.datetime) -> int:
     """Record that the person has seen the news of their seats from the waitlist; returns how many."""
     with immediate(db) as conn:
         return conn.execute(

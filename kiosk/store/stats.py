@@ -13,11 +13,11 @@ another conference day is neither running nor next.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass, field
 
 from kiosk.domain.rules import Fill, fill_state
 from kiosk.domain.views import Alert, RecentScan
+from kiosk.store.db import Database
 from kiosk.store.scan_log import recent_scans
 from kiosk.store.scans import VENUE
 from kiosk.store.session_clock import StoredDays, stored_days, wall
@@ -68,7 +68,7 @@ class SessionStat:
         return start <= moment < end
 
 
-def load_sessions(db: sqlite3.Connection) -> dict[str, SessionStat]:
+def load_sessions(db: Database) -> dict[str, SessionStat]:
     """Every session of the programme, in programme order, without counts."""
     rows = db.execute(
         "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, COALESCE(day, '')"
@@ -81,7 +81,7 @@ def load_sessions(db: sqlite3.Connection) -> dict[str, SessionStat]:
     }
 
 
-def presence_counts(db: sqlite3.Connection, lists: set[str] | None = None) -> dict[str, tuple[int, int]]:
+def presence_counts(db: Database, lists: set[str] | None = None) -> dict[str, tuple[int, int]]:
     """Per list: (inside now, people who came in at least once); all lists, or only `lists`.
 
     Read from `tallies` (kept by triggers on `presence`): primary-key look-ups, whatever the log's size.
@@ -102,7 +102,7 @@ def presence_counts(db: sqlite3.Connection, lists: set[str] | None = None) -> di
     return {k: (v[0], v[1]) for k, v in found.items()}
 
 
-def signup_counts(db: sqlite3.Connection) -> dict[str, tuple[int, int]]:
+def signup_counts(db: Database) -> dict[str, tuple[int, int]]:
     """Per session: (confirmed, waitlisted), from the tallies the sign-up triggers keep."""
     conn = db
     confirmed, waitlisted = tally_prefix(conn, "confirmed:"), tally_prefix(conn, "waitlisted:")
@@ -110,7 +110,7 @@ def signup_counts(db: sqlite3.Connection) -> dict[str, tuple[int, int]]:
 
 
 def arrivals_per_bucket(
-    db: sqlite3.Connection, bucket: int = BUCKET_MINUTES, days: StoredDays | None = None
+    db: Database, bucket: int = BUCKET_MINUTES, days: StoredDays | None = None
 ) -> dict[int, int]:
     """First arrivals at the venue per `bucket` minutes: {minute of the conference day the bucket starts: count}.
 
@@ -126,7 +126,7 @@ def arrivals_per_bucket(
     return dict(sorted(counts.items()))
 
 
-def venue_counts(db: sqlite3.Connection) -> tuple[int, int, int]:
+def venue_counts(db: Database) -> tuple[int, int, int]:
     """(arrived, inside the venue now, expected: registered attendees), from the tallies."""
     tallies = dict(
         db.execute(
@@ -137,7 +137,7 @@ def venue_counts(db: sqlite3.Connection) -> tuple[int, int, int]:
 
 
 def arrivals_by(
-    db: sqlite3.Connection, field_: str = "city", limit: int | None = None
+    db: Database, field_: str = "city", limit: int | None = None
 ) -> list[tuple[str, int, int]]:
     """(city or organisation, arrived, expected), most arrivals first, from the tallies (all, or the first `limit`)."""
     if field_ not in ("city", "organisation"):
@@ -150,7 +150,7 @@ def arrivals_by(
     return rows[:limit]
 
 
-def expected_load(db: sqlite3.Connection, session_ids: list[str]) -> dict[str, tuple[int, int]]:
+def expected_load(db: Database, session_ids: list[str]) -> dict[str, tuple[int, int]]:
     """Per session: (confirmed sign-ups, of whom on site now): the load the next slot can expect."""
     if not session_ids:
         return {}
@@ -223,7 +223,7 @@ class LiveStats:
     recent_limit: int = 12
     days: StoredDays = field(default_factory=StoredDays)
 
-    def full(self, db: sqlite3.Connection) -> None:
+    def full(self, db: Database) -> None:
         """Read everything (at start, and now and then as a safety net for imports and repairs)."""
         self.last_scan_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM scans").fetchone()[0]
         self.days = stored_days(db)
@@ -233,7 +233,7 @@ class LiveStats:
         self._signups(db)
         self.recent = recent_scans(db, limit=self.recent_limit)
 
-    def refresh(self, db: sqlite3.Connection) -> set[str]:
+    def refresh(self, db: Database) -> set[str]:
         """Re-query what changed since the last look; returns the lists that new scans touched."""
         if not self.sessions:
             self.full(db)
@@ -253,19 +253,19 @@ class LiveStats:
         self._signups(db)
         return touched
 
-    def _occupancy(self, db: sqlite3.Connection, lists: set[str] | None) -> None:
+    def _occupancy(self, db: Database, lists: set[str] | None) -> None:
         counts = presence_counts(db, lists)
         for sid, stat in self.sessions.items():
             if lists is None or sid in lists:
                 stat.inside, stat.entered = counts.get(sid, (0, 0))
 
-    def _venue(self, db: sqlite3.Connection) -> None:
+    def _venue(self, db: Database) -> None:
         self.arrivals = arrivals_per_bucket(db, days=self.days)
         self.arrived, self.inside_venue, self.expected = venue_counts(db)
         self.by_city = arrivals_by(db, "city")
         self.by_organisation = arrivals_by(db, "organisation")
 
-    def _signups(self, db: sqlite3.Connection) -> None:
+    def _signups(self, db: Database) -> None:
         counts = signup_counts(db)
         for sid, stat in self.sessions.items():
             stat.confirmed, stat.waitlisted = counts.get(sid, (0, 0))

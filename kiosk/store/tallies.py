@@ -12,7 +12,9 @@ Keys: `expected`, `arrived:LIST`, `inside:LIST`, `confirmed:SESSION`, `waitliste
 
 from __future__ import annotations
 
-import sqlite3
+from typing import Any
+
+from kiosk.store.db import Database, is_postgres
 
 # v3: expected, and per list arrived and inside.
 V3 = """
@@ -129,24 +131,26 @@ END;
 """
 
 
-def recount_tallies(conn: sqlite3.Connection) -> None:
+def recount_tallies(conn: Any) -> None:
     """Recompute every tally from the tables (used by the migrations and by consistency checks)."""
+    postgres = is_postgres(conn)
     conn.execute("DELETE FROM tallies")
     arrived = "FROM presence p JOIN attendees a ON a.id = p.attendee_id WHERE p.list = 'venue' AND p.first_entry_at IS NOT NULL"
     conn.execute(
         """INSERT INTO tallies (key, value)
             SELECT 'expected', COUNT(*) FROM attendees WHERE status = 'registered'
-            UNION ALL SELECT 'arrived:' || list, SUM(first_entry_at IS NOT NULL) FROM presence GROUP BY list
+            UNION ALL SELECT 'arrived:' || list, COUNT(first_entry_at) FROM presence GROUP BY list
             UNION ALL SELECT 'inside:' || list, SUM(inside) FROM presence GROUP BY list"""
     )
-    has_v5 = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tallies_signup_insert'").fetchone()
-    if not has_v5:
+    # A SQLite file being migrated from v3 to v4 has no v5 triggers yet; PostgreSQL has them all.
+    if not postgres and not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tallies_signup_insert'").fetchone():
         return
+    bucket = "kiosk_bucket(p.first_entry_at)" if postgres else _bucket("p.first_entry_at")
     conn.execute(
         f"""INSERT INTO tallies (key, value)
             SELECT status || ':' || session_id, COUNT(*) FROM signups WHERE status != 'cancelled'
                 GROUP BY session_id, status
-            UNION ALL SELECT {_bucket("p.first_entry_at")}, COUNT(*) {arrived} GROUP BY 1
+            UNION ALL SELECT {bucket}, COUNT(*) {arrived} GROUP BY 1
             UNION ALL SELECT 'arrived_city:' || a.city, COUNT(*) {arrived} GROUP BY a.city
             UNION ALL SELECT 'arrived_org:' || a.organisation, COUNT(*) {arrived} GROUP BY a.organisation
             UNION ALL SELECT 'expected_city:' || city, COUNT(*) FROM attendees WHERE status = 'registered' GROUP BY city
@@ -155,13 +159,13 @@ def recount_tallies(conn: sqlite3.Connection) -> None:
     )
 
 
-def tally(conn: sqlite3.Connection, key: str) -> int:
+def tally(conn: Database, key: str) -> int:
     """One running count (0 when no write has made it yet)."""
     row = conn.execute("SELECT value FROM tallies WHERE key = ?", (key,)).fetchone()
     return row[0] if row else 0
 
 
-def tally_prefix(conn: sqlite3.Connection, prefix: str) -> dict[str, int]:
+def tally_prefix(conn: Database, prefix: str) -> dict[str, int]:
     """Every tally whose key starts with `prefix`, keyed by the rest of the key (zeros left out)."""
     rows = conn.execute(
         "SELECT key, value FROM tallies WHERE key >= ? AND key < ? AND value != 0", (prefix, prefix + "\U0010ffff")

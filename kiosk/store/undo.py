@@ -11,11 +11,11 @@ named in the answer is the scan annulled, even with other desks and this desk's 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
 from kiosk.domain.outcomes import ScanResult
 from kiosk.domain.undo_rules import UndoTarget, UndoVerdict, undo_verdict
+from kiosk.store.db import Database
 from kiosk.store.scans import (
     VENUE,
     LoggedScan,
@@ -35,7 +35,7 @@ class UndoHeld:
     verdict: UndoVerdict
 
 
-def undo_target(conn: sqlite3.Connection, device: str, list_: str = VENUE) -> tuple[LoggedScan, UndoTarget] | None:
+def undo_target(conn: Database, device: str, list_: str = VENUE) -> tuple[LoggedScan, UndoTarget] | None:
     """This device's newest undoable scan on `list_` (the `undoable_scan` row) and its facts; None if none."""
     row = undoable_scan(conn, device, None, list_)
     if row is None:
@@ -57,7 +57,7 @@ def undo_target(conn: sqlite3.Connection, device: str, list_: str = VENUE) -> tu
 
 
 def undo_last(
-    db: sqlite3.Connection, *, now: dt.datetime, device: str, list_: str = VENUE, nonce: str | None = None
+    db: Database, *, now: dt.datetime, device: str, list_: str = VENUE, nonce: str | None = None
 ) -> ScanResult | UndoHeld:
     """Ctrl+Z: annul this device's newest undoable scan when the undo rules allow it without a question.
 

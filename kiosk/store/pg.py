@@ -1,0 +1,201 @@
+"""PostgreSQL for a venue of several machines: the connection, its SQL dialect and its faults.
+
+The store's operations are written once, in the SQL both databases speak, against the small
+connection interface of kiosk.store.db (`execute`, `executemany`, `in_transaction`, `close`).
+What truly differs for PostgreSQL lives here, in one place:
+
+- placeholders: the store writes `?`, psycopg wants `%s` (and a literal `%` doubled);
+- a few idioms (`COLLATE NOCASE`, `instr`, `group_concat`), rewritten once per statement text;
+- locking: every read-then-write starts with one transaction-scoped advisory lock
+  (`pg_advisory_xact_lock`), the same single-writer rule SQLite's `BEGIN IMMEDIATE` gives: a
+  check-in's reads and its writes see one state, seats are counted with nobody else counting, and
+  with one lock taken first in every writer no "deadlock detected" can happen;
+- faults: a psycopg error becomes a StoreError in one sentence (kiosk.store.pg_faults);
+- timeouts: a dead server answers within about 3 seconds (connect, TCP and statement timeouts),
+  and the next statement after a lost connection reconnects by itself.
+
+psycopg is imported by this module only, and this module only when a `postgresql://` URL is
+given, so a SQLite desk starts as fast as before.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg import conninfo as pg_conninfo
+from psycopg.pq import TransactionStatus
+
+from kiosk.store.pg_faults import explain_pg
+
+# The one advisory lock every writer takes first (a constant of our own: "kiosk" in ASCII).
+WRITE_LOCK = 0x6B696F736B
+
+# Defaults a URL may override: a dead server is noticed in about 3 seconds, never a hang.
+CONNECT_DEFAULTS = {
+    "connect_timeout": "3",
+    # Unacknowledged data (a scan sent into a pulled cable) fails the connection after 3 s ...
+    "tcp_user_timeout": "3000",
+    # ... and an idle one whose server vanished is found by keepalives within about 3 s.
+    "keepalives": "1",
+    "keepalives_idle": "1",
+    "keepalives_interval": "1",
+    "keepalives_count": "2",
+    "application_name": "netwerkdag-kiosk",
+}
+# A statement that takes longer than this is stopped, so a screen never waits on a stuck server.
+# Long enough for `kiosk report` and exports at 100,000 attendees.
+STATEMENT_TIMEOUT_MS = 15_000
+
+
+@lru_cache(maxsize=4096)
+def translate(sql: str, with_params: bool) -> tuple[str, tuple[int, ...] | None]:
+    """The store's SQL in PostgreSQL's spelling, and how to order the parameters for it.
+
+    `?` becomes `%s`; a numbered `?N` (SQLite's way to use one value twice) becomes `%s` too, and
+    the second item lists which parameter each `%s` takes (None: as given). Cached by statement
+    text: the store's statements are a few hundred constant strings.
+    """
+    out = _rewrite_idioms(sql)
+    order: list[int] = []
+    numbered = False
+
+    def placeholder(match: re.Match[str]) -> str:
+        nonlocal numbered
+        if match.group(1):
+            numbered = True
+            order.append(int(match.group(1)) - 1)
+        else:
+            order.append(len(order))
+        return "%s"
+
+    parts = re.split(r"('(?:[^']|'')*')", out)  # string literals at the odd positions keep their ? and %
+    for index, part in enumerate(parts):
+        if with_params:
+            part = part.replace("%", "%%")
+            if index % 2 == 0:
+                part = re.sub(r"\?(\d*)", placeholder, part)
+        parts[index] = part
+    return "".join(parts), tuple(order) if numbered else None
+
+
+def _rewrite_idioms(sql: str) -> str:
+    # Case-insensitive code look-up and name order: SQLite's NOCASE folds ASCII letters.
+    sql = re.sub(r"([\w.]+) = \? COLLATE NOCASE", r"upper(\1) = upper(?)", sql)
+    sql = re.sub(r"([\w.]+) COLLATE NOCASE", r"lower(\1)", sql)
+    sql = re.sub(r"\binstr\(", "strpos(", sql)
+    sql = re.sub(r"\bgroup_concat\(", "string_agg(", sql)
+    return sql
+
+
+class PgCursor:
+    """The part of a sqlite3 cursor the store uses, over a psycopg cursor."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        self._cursor = cursor
+
+    @property
+    def rowcount(self) -> int:
+        """Rows changed by the statement."""
+        return self._cursor.rowcount
+
+    @property
+    def description(self) -> Any:
+        """The columns of the result (name first, as sqlite3 gives them), or None."""
+        return self._cursor.description
+
+    def fetchone(self) -> Any:
+        """The next row, or None."""
+        return self._cursor.fetchone() if self._cursor.description else None
+
+    def fetchall(self) -> list[Any]:
+        """The remaining rows."""
+        return self._cursor.fetchall() if self._cursor.description else []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
+class PgConnection:
+    """One PostgreSQL connection with the store's rules, used as the store uses a sqlite3 one.
+
+    Autocommit, like sqlite3 with isolation_level=None: a statement outside `immediate` is its own
+    transaction, and `immediate` (kiosk.store.db) issues BEGIN and COMMIT itself. A connection the
+    server dropped is opened again at the next statement outside a transaction.
+    """
+
+    backend = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._lock = threading.RLock()
+        self._conn: psycopg.Connection[Any] | None = None
+        self._open()
+
+    def _open(self) -> None:
+        params = pg_conninfo.conninfo_to_dict(self.url)
+        for key, value in CONNECT_DEFAULTS.items():
+            params.setdefault(key, value)
+        params.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
+        try:
+            self._conn = psycopg.connect(pg_conninfo.make_conninfo(**params), autocommit=True)  # type: ignore[arg-type]
+        except psycopg.Error as error:
+            raise explain_pg(error) from error
+
+    def _live(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            self._open()
+        assert self._conn is not None
+        return self._conn
+
+    @property
+    def in_transaction(self) -> bool:
+        """True between BEGIN and COMMIT or ROLLBACK (false on a connection that was lost)."""
+        conn = self._conn
+        if conn is None or conn.closed or conn.broken:
+            return False
+        return conn.info.transaction_status != TransactionStatus.IDLE
+
+    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = (), /) -> PgCursor:
+        """Run one statement (the store's `?` placeholders) and return its cursor."""
+        with self._lock:
+            conn = self._live()
+            try:
+                text, order = translate(sql, bool(parameters))
+                if order is not None:
+                    parameters = [parameters[i] for i in order]  # type: ignore[index]
+                return PgCursor(conn.execute(text, parameters or None))
+            except psycopg.Error as error:
+                raise explain_pg(error) from error
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> PgCursor:
+        """Run one statement for each parameter row (in one round trip per batch, pipelined)."""
+        with self._lock:
+            conn = self._live()
+            cursor = conn.cursor()
+            try:
+                text, order = translate(sql, True)
+                rows = [row if order is None else [row[i] for i in order] for row in parameters]
+                cursor.executemany(text, rows)
+            except psycopg.Error as error:
+                raise explain_pg(error) from error
+            return PgCursor(cursor)
+
+    def begin_write(self) -> None:
+        """BEGIN and take the one write lock: kiosk.store.db.immediate's first step here."""
+        self.execute("BEGIN")
+        self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        if self._conn is not None:
+            self._conn.close()
+
+
+def connect_pg(url: str) -> PgConnection:
+    """Open a connection to the PostgreSQL database that `url` names."""
+    return PgConnection(url)

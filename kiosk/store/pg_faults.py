@@ -1,0 +1,47 @@
+"""A psycopg error as a StoreError: which fault it was, in the store's one sentence per kind.
+
+Separate from kiosk.store.pg so the words can be tested without a server; psycopg's error classes
+are read by name (SQLSTATE classes and libpq's connection messages).
+"""
+
+from __future__ import annotations
+
+from kiosk.store.db import MESSAGES, FaultKind, StoreError
+
+# SQLSTATE codes and classes (PostgreSQL's appendix A) that name a fault a desk worker can act on.
+_LOGIN = ("28P01", "28000")  # invalid_password, invalid_authorization_specification
+_NO_DATABASE = ("3D000",)  # invalid_catalog_name
+_BUSY = ("55P03", "57014", "40001", "40P01")  # lock_not_available, query_canceled (timeout), serialization, deadlock
+_READONLY = ("25006", "42501")  # read_only_sql_transaction, insufficient_privilege
+_FULL = ("53100",)  # disk_full
+_SERVER_GONE = ("57P01", "57P02", "57P03", "08006", "08003", "08000", "08001", "08004")
+
+
+def explain_pg(error: BaseException) -> StoreError:
+    """The StoreError for a psycopg error; its detail never holds the password (libpq never prints it)."""
+    if isinstance(error, StoreError):
+        return error
+    sqlstate = getattr(error, "sqlstate", None) or ""
+    text = str(error).lower()
+    if sqlstate in _LOGIN or "password authentication failed" in text or "no password supplied" in text:
+        kind = FaultKind.LOGIN
+    elif sqlstate in _NO_DATABASE or ("database" in text and "does not exist" in text):
+        kind = FaultKind.NO_DATABASE
+    elif sqlstate in _BUSY:
+        kind = FaultKind.BUSY
+    elif sqlstate in _READONLY:
+        kind = FaultKind.READONLY
+    elif sqlstate in _FULL:
+        kind = FaultKind.FULL
+    elif sqlstate in _SERVER_GONE or "server closed the connection" in text or "consuming input failed" in text \
+            or "terminating connection" in text or "the connection is lost" in text or "connection is closed" in text:
+        # The connection broke under a statement: whatever was in flight was rolled back.
+        kind = FaultKind.LOST if sqlstate not in ("08001", "08004") else FaultKind.UNREACHABLE
+    elif "connection" in text and ("refused" in text or "timeout" in text or "timed out" in text
+                                   or "could not" in text or "no route" in text or "unreachable" in text):
+        kind = FaultKind.UNREACHABLE
+    elif type(error).__name__ == "OperationalError":
+        kind = FaultKind.UNREACHABLE
+    else:
+        kind = FaultKind.OTHER
+    return StoreError(MESSAGES[kind], detail=str(error).strip(), kind=kind)
