@@ -55,7 +55,8 @@ def pytest_generate_tests(metafunc):
     Other tests (the screens, the SQLite file's own guarantees) run on SQLite only.
     """
     if "backend" in metafunc.fixturenames:
-        both = getattr(metafunc.module, "BOTH_BACKENDS", False)
+        # `@pytest.mark.sqlite_only`: a test of the SQLite file itself (PRAGMAs, file modes, WAL).
+        both = getattr(metafunc.module, "BOTH_BACKENDS", False) and not metafunc.definition.get_closest_marker("sqlite_only")
         metafunc.parametrize("backend", ["sqlite", "postgresql"] if both else ["sqlite"], scope="function")
 
 
