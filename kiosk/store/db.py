@@ -64,7 +64,11 @@ def is_url(target: object) -> bool:
 def shown(target: object) -> str:
     """The database as a screen, a log or an error may name it: a URL without its password."""
     text = str(target)
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text) if is_url(text) else text
+    if not is_url(text):
+        return text
+    # user:password@ in a URL, and a password=... parameter (`?password=`, or libpq's key=value form).
+    text = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text)
+    return re.sub(r"(password\s*=\s*)('[^']*'|[^&\s]*)", r"\1***", text)
 
 
 class FaultKind(StrEnum):
@@ -113,8 +117,8 @@ MESSAGES: dict[FaultKind, str] = {
     FaultKind.LOGIN: "The database server refused the login (wrong user or password); nothing was saved. "
           "Ask the organiser.",
     FaultKind.NO_DATABASE: "The database server has no such database; nothing was saved. Ask the organiser.",
-    FaultKind.LOST: "The connection to the database server was lost during the change; it was not saved. "
-          "Scan again: a scan is never counted twice.",
+    FaultKind.LOST: "The connection to the database server was lost during the change; it may not have been saved. "
+          "Scan again: nobody is counted twice.",
     FaultKind.OTHER: "The database refused the change; nothing was saved.",
 }
 

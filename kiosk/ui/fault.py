@@ -30,6 +30,14 @@ FAULTS: dict[str, Text] = {
                     "Vraag de organisatie een kopie terug te zetten.", MESSAGES["damaged"]),
     "io": Text("De schijf kon niet gelezen of beschreven worden; er is niets opgeslagen. "
                "Vraag de organisatie de schijf of USB-stick te controleren.", MESSAGES["io"]),
+    "unreachable": Text("De databaseserver is niet bereikbaar (gestopt, of het netwerk is weg); er is niets opgeslagen. "
+                        "Het wordt vanzelf opnieuw geprobeerd.", MESSAGES["unreachable"]),
+    "login": Text("De databaseserver weigerde de aanmelding (verkeerde gebruiker of wachtwoord); er is niets opgeslagen. "
+                  "Vraag de organisatie.", MESSAGES["login"]),
+    "no_database": Text("De databaseserver heeft deze database niet; er is niets opgeslagen. Vraag de organisatie.",
+                        MESSAGES["no_database"]),
+    "lost": Text("De verbinding met de databaseserver viel weg tijdens het opslaan; het is mogelijk niet opgeslagen. "
+                 "Scan opnieuw: niemand wordt dubbel geteld.", MESSAGES["lost"]),
     "other": Text("De database weigerde de wijziging; er is niets opgeslagen.", MESSAGES["other"]),
 }
 

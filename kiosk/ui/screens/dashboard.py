@@ -1,6 +1,7 @@
 """The organiser's live dashboard: rooms now, the next slot's load, arrivals, last scans, alerts.
 
-Live without re-reading everything: a ChangeWatcher polls `PRAGMA data_version` every 0.3 s and
+Live without re-reading everything: a watcher polls `PRAGMA data_version` every 0.3 s (on PostgreSQL, a
+notification calls at once: kiosk/ui/watching.py) and
 only then does `LiveStats.refresh` query what new scans touched. The clock (KIOSK_NOW in a
 rehearsal) decides which slot is running; the screen redraws each second for that.
 `--public` shows counts only: no names, no last scans.
@@ -19,7 +20,7 @@ from textual.widgets import Footer, Static
 
 from kiosk.i18n import Text
 from kiosk.store.stats import LiveStats, expected_load
-from kiosk.store.watch import ChangeWatcher
+from kiosk.ui.watching import watch
 from kiosk.ui.widgets.alerts import AlertsList
 from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
 from kiosk.ui.widgets.city_counts import PUBLIC_SMALLEST_GROUP, CityCounts
@@ -90,7 +91,7 @@ class DashboardScreen(Screen[None]):
         ctx = self.app.ctx
         self.stats = LiveStats()
         self.stats.full(ctx.db())
-        self._watcher = ChangeWatcher(ctx.settings.db_path)
+        self._watcher = watch(self, self._poll)
         # Minutes on the conference day (kiosk.store.session_clock): a night's 00:30 is after its 23:00.
         days = self.stats.days
         self._first_minute = min((days.minute(s.starts_at) for s in self.stats.sessions.values()), default=540) - 30

@@ -7,7 +7,7 @@ scanning in and out (an exit door stays on "scan out"). A scan never changes its
 a second scan of someone inside, "to be sure", says in amber since when they are inside and
 leaves them in (kiosk.domain.scan_rules); leaving the room is a scan in exit mode. The count of
 people inside against capacity turns amber, then red, as the room fills; other doors and desks
-are noticed through the ChangeWatcher.
+are noticed through the database watcher (kiosk/ui/watching.py).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from kiosk.store.door import DoorScanResult, door_scan, door_undo
 from kiosk.store.scans import new_nonce
 from kiosk.store.session_clock import stored_days
 from kiosk.store.stats import door_order, load_sessions, presence_counts
-from kiosk.store.watch import ChangeWatcher
 from kiosk.ui.paint_hold import PaintHold
+from kiosk.ui.watching import watch
 from kiosk.ui.widgets.door_answer import bounce_line, describe
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
@@ -145,7 +145,7 @@ class DoorScreen(Screen[None]):
         ctx = self.app.ctx
         self._sessions = load_sessions(ctx.db())
         self._fill_chooser()
-        self._watcher = ChangeWatcher(ctx.settings.db_path)
+        self._watcher = watch(self, self._poll)
         self.set_interval(0.4, self._poll)
         start = ctx.door_session if ctx.door_session in self._sessions else None
         self.session_id = start

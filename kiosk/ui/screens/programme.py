@@ -5,7 +5,7 @@ the clock's day opens first and `n` returns to it. Search looks through every da
 how many items match, and when the open day has none, the first day that has some opens.
 The pane sits beside the grid on wide terminals and below it on narrow ones (< NARROW columns).
 Sign-up and door counts come from the store; another process's write is noticed by polling
-`PRAGMA data_version` (ChangeWatcher) and only then are the counts read again.
+`PRAGMA data_version` or, on PostgreSQL, a notification (kiosk/ui/watching.py) and only then are the counts read again.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from kiosk.domain.grid import build_rows, day_index, is_today, now_row_on
 from kiosk.domain.views import EMPTY, Occupancy
 from kiosk.store.occupancy import occupancy
-from kiosk.store.watch import ChangeWatcher
+from kiosk.store.watch import Watcher
+from kiosk.ui.watching import watch
 from kiosk.ui.widgets import programme_words as words
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.grid_search import GridSearch
@@ -55,7 +56,7 @@ class ProgrammeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.numbers: dict[str, Occupancy] = {}
-        self._watcher: ChangeWatcher | None = None
+        self._watcher: Watcher | None = None
         self.days: list[dt.date | None] = []
 
     @property
@@ -113,7 +114,7 @@ class ProgrammeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(GridSearch).display = False
-        self._watcher = ChangeWatcher(self.ctx.settings.db_path)
+        self._watcher = watch(self, self._poll)
         self._reload_numbers()
         self.grid.focus()
         self.action_now()

@@ -23,7 +23,7 @@ from textual.widgets import Button, Static
 
 from kiosk.store.attendees import find_by_code
 from kiosk.store.signups import day_of, released_for_promotions
-from kiosk.store.watch import ChangeWatcher
+from kiosk.store.watch import Watcher
 from kiosk.ui.fault import StoreFault, fault_message
 from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.screens.agenda_qr import AgendaQr
@@ -32,6 +32,7 @@ from kiosk.ui.screens.selfservice_guard import VisitGuard
 from kiosk.ui.screens.selfservice_open import open_day
 from kiosk.ui.screens.selfservice_visit import Stage, Visit
 from kiosk.ui.selfservice_jobs import SignupJob, ToldJob
+from kiosk.ui.watching import watch
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.countdown import IdleCountdown
 from kiosk.ui.widgets.day_texts import option_views, promoted_sessions, promotion_notice
@@ -74,7 +75,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         self.visit = Visit(self.app.ctx.lang)
         self.writes: WriteQueue[SignupJob | ToldJob] = WriteQueue(self, "signups")
         self.choosing = Choosing(self)
-        self._watcher: ChangeWatcher | None = None
+        self._watcher: Watcher | None = None
         self._scanner = ScannerKeys(self, lambda code: self.run_worker(self._next_badge(code), group="next-badge"))
 
     # ---- building ----------------------------------------------------------------------------
@@ -89,7 +90,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
     async def on_mount(self) -> None:
         if CONTRAST_THEME.name not in self.app.available_themes:
             self.app.register_theme(CONTRAST_THEME)
-        self._watcher = ChangeWatcher(self.app.ctx.settings.db_path)
+        self._watcher = watch(self, self._poll_changes)
         self.set_interval(0.5, self._poll_changes)
         self.set_interval(self.TICK, self._tick_idle)
         await self.reset()

@@ -29,8 +29,9 @@ from kiosk.store.attendees import count_expected
 from kiosk.store.db import StoreFault
 from kiosk.store.scan_log import arrivals_since, recent_scans
 from kiosk.store.scans import VENUE, count_arrivals
-from kiosk.store.watch import ChangeWatcher
+from kiosk.store.watch import Watcher
 from kiosk.ui.fault import fault_message
+from kiosk.ui.watching import watch
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import SYMBOL, clock_time
@@ -101,7 +102,7 @@ class DeskCounters(Vertical):
         self.rows: dict[int, RecentScan] = {}
         self._shown: Counts | None = None
         self._width = 0
-        self._watcher: ChangeWatcher | None = None
+        self._watcher: Watcher | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="counters-arrived", markup=False)
@@ -112,7 +113,7 @@ class DeskCounters(Vertical):
     def on_mount(self) -> None:
         self._columns(MIN_WHO)
         try:
-            self._watcher = ChangeWatcher(self.app.ctx.settings.db_path)
+            self._watcher = watch(self, self._poll)
         except StoreFault as error:
             self.post_message(self.Unwatched(fault_message(error, self.lang)))
         self.set_interval(POLL_SECONDS, self._poll)

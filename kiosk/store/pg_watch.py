@@ -1,0 +1,87 @@
+"""Another machine's writes, heard on PostgreSQL through LISTEN/NOTIFY instead of polling tables.
+
+Every write to a table a screen shows sends `NOTIFY kiosk_changes, '<table>'` when it commits
+(the triggers in kiosk/store/pg_schema.py). A watcher holds one dedicated listening connection on a
+thread of its own; a notification sets a flag that `changed()` reads and, when given, calls
+`on_change` at once (the screens hand it to their own thread), so a check-in at another desk
+reaches a screen in milliseconds, not at the next poll. When the server goes away the thread
+connects again every second; once back it reports a change, so the screen re-reads everything it
+shows (what was written while it was away sent no notification it could hear).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+from psycopg import conninfo as pg_conninfo
+
+from kiosk.store.pg import CONNECT_DEFAULTS
+
+CHANNEL = "kiosk_changes"
+RETRY_SECONDS = 1.0
+# How long one wait for notifications lasts before the thread looks whether it should stop.
+WAIT_SECONDS = 0.5
+
+
+class PgChangeWatcher:
+    """Says whether the database changed since the last look, heard by LISTEN on its own thread."""
+
+    def __init__(self, url: str, on_change: Callable[[], object] | None = None) -> None:
+        self._params = pg_conninfo.conninfo_to_dict(url)
+        for key, value in CONNECT_DEFAULTS.items():
+            self._params.setdefault(key, value)
+        self._changed = threading.Event()
+        self._stop = threading.Event()
+        self._on_change = on_change
+        self.listening = threading.Event()  # set while the listening connection is up
+        self._thread = threading.Thread(target=self._run, name="kiosk-listen", daemon=True)
+        self._thread.start()
+
+    def changed(self) -> bool:
+        """True when another connection committed (or the server came back) since the last call."""
+        if self._changed.is_set():
+            self._changed.clear()
+            return True
+        return False
+
+    def close(self) -> None:
+        """Stop listening (the thread ends within WAIT_SECONDS)."""
+        self._stop.set()
+
+    def _signal(self) -> None:
+        # Coalesce a burst: the callback runs once until the screen has read `changed()` again.
+        if self._changed.is_set():
+            return
+        self._changed.set()
+        if self._on_change is not None:
+            try:
+                self._on_change()
+            except Exception:  # noqa: BLE001  # a screen that is closing: the flag is still set
+                pass
+
+    def _run(self) -> None:
+        reconnecting = False
+        while not self._stop.is_set():
+            try:
+                conn: psycopg.Connection[Any] = psycopg.connect(pg_conninfo.make_conninfo("", **self._params), autocommit=True)
+            except psycopg.Error:
+                self._stop.wait(RETRY_SECONDS)
+                reconnecting = True
+                continue
+            try:
+                with conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    if reconnecting:
+                        self._signal()  # writes made while away were not heard: re-read
+                    while not self._stop.is_set():
+                        for _notice in conn.notifies(timeout=WAIT_SECONDS):
+                            self._signal()
+            except psycopg.Error:
+                pass
+            self.listening.clear()
+            reconnecting = True
+            self._stop.wait(RETRY_SECONDS)
