@@ -1,10 +1,11 @@
 """Where the database and programme are, the language, the clock and the staff PIN.
 
 Each setting comes from a command-line flag, else an environment variable, else a default:
-`KIOSK_DB`, `KIOSK_PROGRAMME`, `KIOSK_LANG` (nl, en), `KIOSK_NOW` (+ `KIOSK_NOW_FROZEN`; a running
-KIOSK_NOW is shared by the processes on one database), `KIOSK_STAFF_PIN`, `KIOSK_DEVICE` (the name
-this desk or door writes into the scan log), `KIOSK_PRINTER` (the CUPS printer badges print on;
-none by default) and `KIOSK_BADGE_SIZE` (a4, 62mm or 4x3in; kiosk.interop.badge_label).
+`KIOSK_DB` (a file, or a `postgresql://` URL: kiosk.store.db), `KIOSK_PROGRAMME`, `KIOSK_LANG`
+(nl, en), `KIOSK_NOW` (+ `KIOSK_NOW_FROZEN`; a running KIOSK_NOW is shared by the processes on one
+database), `KIOSK_STAFF_PIN`, `KIOSK_DEVICE` (the name this desk or door writes into the scan
+log), `KIOSK_PRINTER` (the CUPS printer badges print on; none by default) and `KIOSK_BADGE_SIZE`
+(a4, 62mm or 4x3in; kiosk.interop.badge_label).
 
 The database's default depends on how the kiosk runs: in a checkout (`make run`, an editable
 install) it is `data/kiosk.db` beside the programme; an installed tool (a wheel, pipx, uv tool)
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import socket
 import sqlite3
 import sys
@@ -27,6 +29,8 @@ from pathlib import Path
 from kiosk.clock import Clock, parse_now, rehearsal_notes
 from kiosk.i18n import Lang, as_lang
 from kiosk.shipped import INSTALLED, PROGRAMME
+from kiosk.store.db import is_url
+from kiosk.store.db import shown as shown_db
 
 APP_NAME = "netwerkdag-kiosk"
 
@@ -57,18 +61,41 @@ class Role(StrEnum):
     DASHBOARD = "dashboard"
 
 
-def shown(path: Path) -> str:
-    """A path as a person reads it: the home folder as `~`."""
-    home = Path.home()
+# Where the database is: a SQLite file (a Path) or a PostgreSQL URL (a str, kept as it was given).
+DbTarget = Path | str
+
+
+def db_target(value: str | Path) -> DbTarget:
+    """The database `--db` or KIOSK_DB names: a URL stays a str (a Path collapses its `//`), a file is a Path."""
+    text = str(value)
+    return text if is_url(text) else Path(value)
+
+
+def password_in(target: DbTarget) -> bool:
+    """True when the database's URL (or libpq key=value string) holds a password itself."""
+    if not is_url(target):
+        return False
+    text = str(target)
+    return bool(re.search(r"://[^/@?]*:[^@/]*@", text) or re.search(r"(^|[\s?&])password\s*=", text))
+
+
+def shown(path: DbTarget) -> str:
+    """A path as a person reads it: the home folder as `~`; a URL without its password."""
+    if is_url(path):
+        return shown_db(path)
+    path, home = Path(path), Path.home()
     return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
 
 
-def make_default_db_folder(db_path: Path) -> None:
+def make_default_db_folder(db_path: DbTarget) -> None:
     """Create the user data folder when the database is the installed tool's default and it is missing.
 
     Only that folder: a missing folder of a `--db` someone typed stays an error (a typo, or a drive
-    not plugged in), and the store never creates one. Owner-only, as it holds attendee data.
+    not plugged in), and the store never creates one. Owner-only, as it holds attendee data. A
+    PostgreSQL URL has no folder on this machine: nothing is made.
     """
+    if isinstance(db_path, str) or is_url(db_path):
+        return
     if INSTALLED and db_path == DEFAULT_DB:
         db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
 
@@ -91,7 +118,7 @@ def default_device() -> str:
 class Settings:
     """Everything a process needs to know about its place in the event."""
 
-    db_path: Path = DEFAULT_DB
+    db_path: DbTarget = DEFAULT_DB  # a file (Path) or a PostgreSQL URL (str): see db_target
     programme_path: Path = DEFAULT_PROGRAMME
     lang: Lang = "nl"
     now: str | None = None
@@ -106,7 +133,7 @@ class Settings:
         """Settings from the environment, with flags (non-None overrides) taking precedence."""
         env = dict(os.environ if env is None else env)
         settings = cls(
-            db_path=Path(env.get("KIOSK_DB") or DEFAULT_DB),
+            db_path=db_target(env.get("KIOSK_DB") or DEFAULT_DB),
             programme_path=Path(env.get("KIOSK_PROGRAMME") or DEFAULT_PROGRAMME),
             lang=as_lang(env.get("KIOSK_LANG")),
             now=env.get("KIOSK_NOW") or None,
@@ -119,7 +146,11 @@ class Settings:
             settings.device = env["KIOSK_DEVICE"]
         for key, value in overrides.items():
             if value is not None:
-                setattr(settings, key, Path(value) if key.endswith("_path") else value)
+                if key == "db_path":
+                    value = db_target(value)  # type: ignore[arg-type]
+                elif key.endswith("_path"):
+                    value = Path(value)  # type: ignore[arg-type]
+                setattr(settings, key, value)
         settings.lang = as_lang(settings.lang)  # a --lang flag is checked by click; a test's value here
         return settings
 

@@ -8,7 +8,6 @@ the same way. A problem that stops the process is said in one plain sentence on 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn
@@ -17,7 +16,7 @@ from kiosk.clock import Clock
 from kiosk.config import Settings, make_default_db_folder
 from kiosk.domain.source import DeferredProgramme, EventFacts, ProgrammeError, ProgrammeSource
 from kiosk.store import open_store
-from kiosk.store.db import StoreFault, explain
+from kiosk.store.db import Database, StoreFault, explain, shown
 from kiosk.store.sessions import stored_event, sync_programme
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ class Env:
     settings: Settings
     _deferred: DeferredProgramme | None = field(default=None, repr=False)
     _event: EventFacts | None = field(default=None, repr=False)
-    _db: sqlite3.Connection | None = field(default=None, repr=False)
+    _db: Database | None = field(default=None, repr=False)
     _clock: Clock | None = field(default=None, repr=False)
 
     def deferred(self) -> DeferredProgramme:
@@ -67,7 +66,7 @@ class Env:
         except ProgrammeError as error:
             fail_programme(error)
 
-    def db(self, *, defer_programme: bool = False) -> sqlite3.Connection:
+    def db(self, *, defer_programme: bool = False) -> Database:
         """The store, migrated and in step with the programme, or exit 2 with a plain sentence.
 
         `defer_programme` (the app's start): a file whose digest the store already holds was
@@ -86,7 +85,7 @@ class Env:
                 self._db = db
             except StoreFault as error:
                 # A damaged page may surface as a bare sqlite3 error while reading: same sentence.
-                fail(f"{explain(error)} ({self.settings.db_path})")
+                fail(f"{explain(error)} ({shown(self.settings.db_path)})")
         return self._db
 
     def event(self) -> EventFacts:

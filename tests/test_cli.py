@@ -1,10 +1,13 @@
-"""The `kiosk` command line: programme check/show, check-in and sign-up exit codes, plain errors."""
+"""The `kiosk` command line: programme check/show, check-in and sign-up exit codes, plain errors.
+
+The commands that use the database run on a SQLite file and on PostgreSQL (`--db URL` with the
+password in PGPASSWORD, or the whole URL in KIOSK_DB).
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tomllib
@@ -14,7 +17,13 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import main
+from kiosk.config import DEFAULT_DB, Settings, db_target, make_default_db_folder, password_in
+from kiosk.store import connect
+from tests.support.cli_db import db_args
 from tests.support.event import PROGRAMME_PATH, ROOT
+
+# The database's commands behave the same on a SQLite file and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
 
 BAD_PROGRAMME = """
 [event]
@@ -49,19 +58,19 @@ round = "ronde-9"
 ENV = {"KIOSK_NOW": "08:00", "KIOSK_NOW_FROZEN": "1"}
 
 
-def run(db_path, *args: str, env: dict[str, str] | None = None):
-    """Run `kiosk` on this test's database and the shipped programme."""
-    runner = CliRunner()
-    return runner.invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), *args], env=env or ENV)
+def run(target, *args: str, env: dict[str, str] | None = None):
+    """Run `kiosk` on this test's database (a file, or a URL whose password goes in PGPASSWORD) and the shipped programme."""
+    flag, env = db_args(target, env or ENV)
+    return CliRunner().invoke(main, [*flag, "--programme", str(PROGRAMME_PATH), *args], env=env)
 
 
 @pytest.fixture
-def roster(tmp_path, db_path):
-    """Three attendees imported through the CLI; returns the database path."""
+def roster(tmp_path, target):
+    """Three attendees imported through the CLI; returns the database (the target)."""
     path = tmp_path / "people.csv"
     path.write_text("naam;code;status\nAnna;ANNA01;\nBram;BRAM02;\nCees;CEES03;geannuleerd\n", encoding="utf-8")
-    assert run(db_path, "import", "attendees", str(path)).exit_code == 0
-    return db_path
+    assert run(target, "import", "attendees", str(path)).exit_code == 0
+    return target
 
 
 @pytest.mark.parametrize("args", [("--role", "selfservice"), ("--role", "dashboard", "--public"),
@@ -150,18 +159,18 @@ def test_checkin_nonce_replay_records_once(roster):
     assert [r["inside"] for r in exported if r["code"] == "BRAM02"] == [True]
 
 
-def test_signup_and_cancel_exit_codes(tmp_path, db_path):
+def test_signup_and_cancel_exit_codes(tmp_path, target):
     people = tmp_path / "many.csv"
     people.write_text("name,code\n" + "\n".join(f"Person {i},P{i:03}" for i in range(17)) + "\n", encoding="utf-8")
-    assert run(db_path, "import", "attendees", str(people)).exit_code == 0
+    assert run(target, "import", "attendees", str(people)).exit_code == 0
     for i in range(15):
-        assert run(db_path, "signup", f"P{i:03}", "lunch-vaartocht").exit_code == 0
-    full = run(db_path, "signup", "P015", "lunch-vaartocht")
+        assert run(target, "signup", f"P{i:03}", "lunch-vaartocht").exit_code == 0
+    full = run(target, "signup", "P015", "lunch-vaartocht")
     assert full.exit_code == 3 and "waitlist" in full.stdout
-    assert run(db_path, "signup", "NOPE", "lunch-vaartocht").exit_code == 1
-    assert run(db_path, "signup", "P016", "no-such-session").exit_code == 1
-    assert run(db_path, "cancel", "P000", "lunch-vaartocht").exit_code == 0
-    assert run(db_path, "cancel", "P016", "lunch-vaartocht").exit_code == 1  # never signed up
+    assert run(target, "signup", "NOPE", "lunch-vaartocht").exit_code == 1
+    assert run(target, "signup", "P016", "no-such-session").exit_code == 1
+    assert run(target, "cancel", "P000", "lunch-vaartocht").exit_code == 0
+    assert run(target, "cancel", "P016", "lunch-vaartocht").exit_code == 1  # never signed up
 
 
 def test_signup_and_cancel_write_the_device_they_are_given(roster):
@@ -170,7 +179,7 @@ def test_signup_and_cancel_write_the_device_they_are_given(roster):
     assert run(roster, "signup", "BRAM02", "lunch-vaartocht").exit_code == 0  # no flag: the process's device
     assert run(roster, "--device", "desk-7", "signup", "ANNA01", "pijler-sociaal").exit_code == 0
     assert run(roster, "checkin", "BRAM02", "--device", "desk-3").exit_code == 0
-    db = sqlite3.connect(roster)
+    db = connect(roster)
     rows = db.execute("SELECT a.code, s.session_id, s.status, s.device FROM signups s "
                       "JOIN attendees a ON a.id = s.attendee_id ORDER BY s.id").fetchall()
     assert rows[0] == ("ANNA01", "lunch-vaartocht", "confirmed", "kiosk-foyer-2")
@@ -188,36 +197,36 @@ def test_a_database_in_a_missing_place_is_one_sentence_on_stderr():
     assert "cannot be created" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_import_of_a_missing_file_is_one_sentence(tmp_path, db_path):
-    result = run(db_path, "import", "attendees", str(tmp_path / "gone.csv"))
+def test_import_of_a_missing_file_is_one_sentence(tmp_path, target):
+    result = run(target, "import", "attendees", str(tmp_path / "gone.csv"))
     assert result.exit_code == 2 and result.stderr.startswith("gone.csv: cannot be read")
 
 
-def test_demo_fills_an_empty_database_once(db_path):
-    first = run(db_path, "demo", "--attendees", "50")
+def test_demo_fills_an_empty_database_once(target, tmp_path):
+    first = run(target, "demo", "--attendees", "50")
     assert first.exit_code == 0 and "50 added" in first.stdout
-    codes = [r["code"] for r in json.loads(run(db_path, "export", "attendees").stdout)]
-    refused = run(db_path, "demo")
+    codes = [r["code"] for r in json.loads(run(target, "export", "attendees").stdout)]
+    refused = run(target, "demo")
     assert refused.exit_code == 2 and "already has 50 attendees" in refused.stderr
-    forced = run(db_path, "demo", "--attendees", "50", "--force")
+    forced = run(target, "demo", "--attendees", "50", "--force")
     assert forced.exit_code == 0 and "50 unchanged" in forced.stdout
-    # Deterministic: another file gets the same people and codes.
-    other = db_path.with_name("other.db")
+    # Deterministic: another file (a SQLite file, also beside a PostgreSQL database) gets the same people and codes.
+    other = tmp_path / "other.db"
     run(other, "demo", "--attendees", "50")
     assert sorted(r["code"] for r in json.loads(run(other, "export", "attendees").stdout)) == sorted(codes)
-    records = json.loads(run(db_path, "export", "attendees").stdout)
+    records = json.loads(run(target, "export", "attendees").stdout)
     assert all(r["email"].endswith("@example.invalid") and r["source"] == "demo" for r in records)
 
 
-def test_help_has_examples_and_pipes_stay_quiet(tmp_path):
+def test_help_has_examples_and_pipes_stay_quiet(target):
     for command in (["--help"], ["import", "attendees", "--help"], ["export", "attendees", "--help"], ["demo", "--help"]):
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 0 and "Example" in result.output
     # A real process with stderr on a pipe: no progress bar characters, just the counts.
-    db = tmp_path / "piped.db"
+    flag, env = db_args(target, dict(os.environ))
     proc = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--db", str(db), "demo", "--attendees", "300"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        [sys.executable, "-m", "kiosk", *flag, "demo", "--attendees", "300"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, env=env,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "demo: 300 added, 0 updated, 0 unchanged\n" and proc.stderr == ""
@@ -236,3 +245,61 @@ def test_the_default_device_is_the_host_and_terminal_so_a_restarted_desk_keeps_i
 
     monkeypatch.setattr("os.ttyname", no_tty)
     assert default_device() == f"{socket.gethostname()}-{os.getpid()}"
+
+
+# ---- a PostgreSQL URL as the database ---------------------------------------------------------
+
+def test_a_url_stays_a_url_and_a_file_a_path(tmp_path, monkeypatch):
+    url = "postgresql://kiosk@10.0.0.2:5432/netwerkdag?sslmode=require"
+    assert db_target(url) == url  # a Path would make it postgresql:/kiosk@10.0.0.2:5432/...
+    assert Settings.from_env({"KIOSK_DB": url}).db_path == url
+    assert Settings.from_env({}, db_path=url).db_path == url
+    assert Settings.from_env({"KIOSK_DB": str(tmp_path / "k.db")}).db_path == tmp_path / "k.db"
+    # The installed tool's data folder is made for its default file only, never for a URL.
+    monkeypatch.setattr("kiosk.config.INSTALLED", True)
+    monkeypatch.chdir(tmp_path)
+    make_default_db_folder(url)
+    assert list(tmp_path.iterdir()) == []
+    assert DEFAULT_DB.suffix == ".db"
+
+
+@pytest.mark.parametrize("url", ["postgresql://kiosk:s3cret-pw@127.0.0.1:1/netwerkdag",
+                                 "postgresql://kiosk@127.0.0.1:1/netwerkdag?password=s3cret-pw",
+                                 "postgres://kiosk:s3cret-pw@[::1]/netwerkdag"])
+def test_a_password_on_the_command_line_is_refused_in_one_sentence(url):
+    assert password_in(url)
+    result = CliRunner().invoke(main, ["--db", url, "--programme", str(PROGRAMME_PATH), "report"], env=ENV)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.rstrip().endswith(".")
+    assert "PGPASSWORD" in result.stderr and "~/.pgpass" in result.stderr
+    assert "s3cret-pw" not in result.output
+
+
+def test_a_url_without_a_password_is_not_refused():
+    assert not password_in("postgresql://kiosk@10.0.0.2/netwerkdag")
+    assert not password_in("postgresql://10.0.0.2:5432/netwerkdag") and not password_in("/tmp/a:b@c.db")
+
+
+def test_a_password_in_kiosk_db_works_and_is_never_printed(pg_server, pg_url):
+    secret = pg_server.password
+    assert secret in pg_url
+    env = {**ENV, "KIOSK_DB": pg_url}
+    report = CliRunner().invoke(main, ["--programme", str(PROGRAMME_PATH), "report"], env=env)
+    assert report.exit_code == 0 and "sessions" in report.output and secret not in report.output
+    # A database the server does not have: the fault names the URL, without its password.
+    gone = pg_url.rsplit("/", 1)[0] + "/no_such_database"
+    fault = CliRunner().invoke(main, ["--programme", str(PROGRAMME_PATH), "report"], env={**ENV, "KIOSK_DB": gone})
+    assert fault.exit_code == 2 and "no such database" in fault.stderr
+    assert f"{pg_server.user}:***@" in fault.stderr and secret not in fault.output
+    wrong = pg_url.replace(secret, secret[::-1])
+    refused = CliRunner().invoke(main, ["--programme", str(PROGRAMME_PATH), "checkin", "X"], env={**ENV, "KIOSK_DB": wrong})
+    assert refused.exit_code == 2 and "refused the login" in refused.stderr and secret[::-1] not in refused.output
+
+
+def test_backup_of_a_postgresql_database_says_what_copies_one(db, target, backend, tmp_path):
+    result = run(target, "backup", str(tmp_path / "copy.db"))
+    if backend == "postgresql":
+        assert result.exit_code == 2 and not (tmp_path / "copy.db").exists()
+        assert result.stderr.count("\n") == 1 and "kiosk db copy" in result.stderr and "pg_dump" in result.stderr
+    else:
+        assert result.exit_code == 0 and (tmp_path / "copy.db").exists()

@@ -1,10 +1,15 @@
-"""Privacy: purge and forget keep every count and leave no name in the file's bytes; exports are 0600."""
+"""Privacy: purge and forget keep every count and leave no name in the stored bytes; exports are 0600.
+
+On SQLite the stored bytes are the file with its -wal and -shm; on PostgreSQL they are the files
+of the database's tables and indexes in the server's data folder, written out by a CHECKPOINT
+(the tests' own server: `pg_server.data`). What the server keeps beyond them (WAL segments,
+backups) is said by `kiosk purge` and the README, and is not the tables' to clean.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -14,13 +19,18 @@ from click.testing import CliRunner
 from kiosk.cli import main
 from kiosk.domain.outcomes import Reason
 from kiosk.interop.private_file import PERSONAL_DATA_NOTICE, is_private, open_private, personal_path
-from kiosk.store import open_store
+from kiosk.store import connect, open_store
 from kiosk.store.attendees import count_expected, find_by_code, search
 from kiosk.store.occupancy import occupancy
 from kiosk.store.privacy import ANON_PREFIX, forget_person, person_data, purge, purge_plan
 from kiosk.store.scans import count_arrivals, record_scan, undo_scan
 from kiosk.store.signups import cancel, signup
 from tests.support.event import EVENT_DAY, at
+
+# Purge and forget behave the same on a SQLite file and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+# Every table of the schema, for a dump that reads alike on both stores.
+TABLES = ("meta", "attendees", "sessions", "scans", "signups", "presence", "tallies", "corrections", "badge_prints")
 
 # What must not survive a purge, as stored (UTF-8) and as the search index folds it.
 SECRETS = [
@@ -79,14 +89,50 @@ def numbers(db) -> dict:
         # Counts per organisation go with the organisations' names (purged); every other count stays.
         "tallies": conn.execute(
             "SELECT key, value FROM tallies WHERE value != 0 AND key NOT LIKE '%\\_org:%' ESCAPE '\\' ORDER BY key"
-        ).fetchall()
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tallies'").fetchone() else [],
+        ).fetchall(),
     }
+
+
+def dump(db) -> dict[str, list[tuple]]:
+    """Every row of every table, in a stable order: SQLite's iterdump, for both stores."""
+    return {table: sorted((tuple(row) for row in db.execute(f"SELECT * FROM {table}")), key=repr) for table in TABLES}
 
 
 def file_bytes(db_path: Path) -> bytes:
     """The raw bytes of the database and its -wal and -shm files, as `strings` would read them."""
     return b"".join(Path(f"{db_path}{s}").read_bytes() for s in ("", "-wal", "-shm") if Path(f"{db_path}{s}").exists())
+
+
+# This database's tables and indexes, and their TOAST tables and indexes: the files that hold its rows.
+RELATIONS = """
+WITH mine AS (SELECT oid, reltoastrelid FROM pg_class
+              WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()))
+SELECT pg_relation_filepath(oid) FROM mine
+UNION SELECT pg_relation_filepath(reltoastrelid) FROM mine WHERE reltoastrelid != 0
+UNION SELECT pg_relation_filepath(indexrelid) FROM pg_index WHERE indrelid IN (SELECT reltoastrelid FROM mine)
+"""
+
+
+def server_bytes(target: str, data: Path) -> bytes:
+    """The raw bytes of the PostgreSQL database's table and index files, after a CHECKPOINT wrote every page out."""
+    conn = connect(target)
+    try:
+        conn.execute("CHECKPOINT")
+        paths = [data / row[0] for row in conn.execute(RELATIONS) if row[0]]
+    finally:
+        conn.close()
+    # A relation over 1 GB goes on in PATH.1, PATH.2, ...
+    return b"".join(part.read_bytes() for path in paths for part in [path, *path.parent.glob(f"{path.name}.[0-9]*")]
+                    if part.exists())
+
+
+@pytest.fixture
+def stored(backend, db_path, target, request):
+    """What the database holds at rest, as bytes (see the module docstring); called after each step."""
+    if backend == "postgresql":
+        data = request.getfixturevalue("pg_server").data
+        return lambda: server_bytes(target, data)
+    return lambda: file_bytes(db_path)
 
 
 def found(secrets: list[str], data: bytes) -> list[str]:
@@ -95,69 +141,108 @@ def found(secrets: list[str], data: bytes) -> list[str]:
     return [s for s in secrets if s.encode().lower() in lower]
 
 
-def run(db_path: Path, *args: str, input: str | None = None):
-    """Run the kiosk command line on this database at 17:00 on the event day."""
-    env = {"KIOSK_DB": str(db_path), "KIOSK_NOW": f"{EVENT_DAY}T17:00", "KIOSK_NOW_FROZEN": "1"}
+def run(target, *args: str, input: str | None = None):
+    """Run the kiosk command line on this database (KIOSK_DB: a URL may hold its password) at 17:00 on the event day."""
+    env = {"KIOSK_DB": str(target), "KIOSK_NOW": f"{EVENT_DAY}T17:00", "KIOSK_NOW_FROZEN": "1"}
     return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
 
 
-def test_purge_removes_personal_data_and_keeps_every_number(db, db_path, event):
+def test_purge_removes_personal_data_and_keeps_every_number(db, db_path, backend, event, stored):
     before = numbers(db)
-    assert len(found(SECRETS, file_bytes(db_path))) == len(SECRETS)  # the check can see them at all
+    assert len(found(SECRETS, stored())) == len(SECRETS)  # the check can see them at all
     result = purge(db, now=at("17:00"))
     assert result.done and result.wiped
     rows = db.execute("SELECT id, code, name, organisation, email, search_text, city FROM attendees").fetchall()
     assert all(r[1] == f"{ANON_PREFIX}{r[0]}" and r[2:6] == ("", "", "", "") for r in rows)
     assert {r[6] for r in rows} >= {"Zaanstad", "Delft"}  # the city stays, for counts per city
     assert db.execute("SELECT COUNT(*) FROM scans WHERE raw_code != ''").fetchone()[0] == 0
-    assert db.execute("SELECT COUNT(*) FROM attendees_fts WHERE attendees_fts MATCH 'celik'").fetchone()[0] == 0
+    assert search(db, "celik") == [] and search(db, "Pieter") == []
     assert numbers(db) == before
-    # The connection is still open (as on the day): the -wal file is there but emptied.
-    assert Path(f"{db_path}-wal").exists()
-    assert found(SECRETS, file_bytes(db_path)) == []
+    if backend == "sqlite":
+        # The connection is still open (as on the day): the -wal file is there but emptied.
+        assert Path(f"{db_path}-wal").exists()
+    assert found(SECRETS, stored()) == []
 
 
-def test_kiosk_report_prints_the_same_before_and_after_purge(db_path, db, event):
-    if "report" not in main.commands:
-        pytest.skip("kiosk report is not registered in this tree")
-    before = run(db_path, "report")
+def test_kiosk_report_prints_the_same_before_and_after_purge(target, backend, db, event, stored):
+    before = run(target, "report")
     assert before.exit_code == 0 and "Vaartocht over de Zaan" in before.output
-    purged = run(db_path, "purge", "--yes")
+    purged = run(target, "purge", "--yes")
     assert purged.exit_code == 0, purged.output
-    assert run(db_path, "report").output == before.output
+    if backend == "postgresql":
+        # What the server keeps beyond the tables is said: dead rows gone, WAL segments and backups not.
+        said = purged.output.replace("\n", " ")
+        assert "the tables were rewritten" in said and "dead row version" in said
+        assert "WAL segments" in said and "backups made before now" in said
+    else:
+        assert "the file was vacuumed" in purged.output and "WAL segments" not in purged.output
+    assert run(target, "report").output == before.output
     db.close()
-    assert found(SECRETS, file_bytes(db_path)) == []
+    assert found(SECRETS, stored()) == []
 
 
-def test_purge_with_another_reader_open_says_the_file_is_not_clean_yet(db, db_path, event, monkeypatch):
-    monkeypatch.setattr("kiosk.store.privacy.CHECKPOINT_WAIT_MS", 50)
-    reader = sqlite3.connect(db_path)
+def test_purge_with_another_reader_open_says_the_file_is_not_clean_yet(db, target, event, monkeypatch, stored):
+    monkeypatch.setattr("kiosk.store.wipe.CHECKPOINT_WAIT_MS", 50)
+    reader = connect(target)
     reader.execute("BEGIN")
-    reader.execute("SELECT COUNT(*) FROM attendees").fetchone()  # holds an old snapshot
+    # Holds an old snapshot (SQLite), and the table in an open transaction (PostgreSQL: VACUUM FULL waits).
+    reader.execute("SELECT COUNT(*) FROM attendees").fetchone()
     result = purge(db, now=at("17:00"))
     assert result.done and not result.wiped
-    out = run(db_path, "purge", "--yes")
+    assert db.execute("SELECT COUNT(*) FROM attendees WHERE name != ''").fetchone()[0] == 0  # the rows are blank
+    out = run(target, "purge", "--yes")
     assert out.exit_code == 1 and "another kiosk process" in out.output
+    reader.execute("ROLLBACK")
     reader.close()
     again = purge(db, now=at("17:01"))
     assert again.plan.nothing_to_remove and again.wiped
-    assert found(SECRETS, file_bytes(db_path)) == []
+    assert found(SECRETS, stored()) == []
 
 
-def test_dry_run_and_not_yet_due_change_nothing(db, db_path, event):
-    dump = list(db.iterdump())
-    out = run(db_path, "purge", "--dry-run")
+def test_a_postgresql_role_that_may_not_vacuum_purges_and_says_how_to_clean(pg_server, pg_url, programme):
+    """VACUUM of another's table is skipped with a warning only: the purge must not call the tables clean."""
+    from kiosk.domain.source import ProgrammeSource
+    from kiosk.store.attendees import RosterRow, upsert_attendees
+    from kiosk.store.sessions import sync_programme
+    from tests.support.event import PROGRAMME_PATH
+
+    owner = open_store(pg_url)
+    sync_programme(owner, programme, ProgrammeSource.read(PROGRAMME_PATH).digest)
+    upsert_attendees(owner, [RosterRow("Søren Ødegaard", "Provincie Noord-Holland", "Haarlem", "", "SOREN3")],
+                     at("09:00").isoformat())
+    assert record_scan(owner, "SOREN3", now=at("09:10"), device="desk-1").accepted
+    # A role that may change the rows (as a venue's kiosk login may) but owns neither the tables nor the database.
+    role = pg_server.unique_name("purger")
+    owner.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'pw-{role}'")
+    owner.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+    as_role = pg_url.replace(f"{pg_server.user}:{pg_server.password}@", f"{role}:pw-{role}@")
+    out = run(as_role, "purge", "--yes")
+    assert out.exit_code == 1, out.output
+    said = out.output.replace("\n", " ")
+    assert "the tables could not be rewritten" in said and "VACUUM (FULL, ANALYZE) attendees, scans" in said
+    assert "dead row version keeps it" not in said  # not called clean
+    assert owner.execute("SELECT name, code FROM attendees").fetchall() == [("", "anon 1")]
+    assert found(["Søren Ødegaard", "SOREN3"], server_bytes(pg_url, pg_server.data)) != []  # old row versions
+    again = run(pg_url, "purge", "--yes")  # the owner: nothing left to blank, the tables rewritten
+    assert again.exit_code == 0 and "The tables were rewritten." in again.output
+    assert found(["Søren Ødegaard", "SOREN3", "Noord-Holland", "soren"], server_bytes(pg_url, pg_server.data)) == []
+    owner.close()
+
+
+def test_dry_run_and_not_yet_due_change_nothing(db, target, event):
+    before = dump(db)
+    out = run(target, "purge", "--dry-run")
     assert out.exit_code == 0
     assert "Would remove:" in out.output and "names of 6 attendees" in out.output
     assert "Stays:" in out.output and "Dry run: nothing was changed." in out.output
-    early = run(db_path, "purge", "--keep-days", "30", "--yes")
+    early = run(target, "purge", "--keep-days", "30", "--yes")
     assert early.exit_code == 0 and "Nothing is removed yet" in early.output
-    preview = run(db_path, "purge", "--keep-days", "30", "--dry-run")  # not due, yet it shows what will go
+    preview = run(target, "purge", "--keep-days", "30", "--dry-run")  # not due, yet it shows what will go
     assert "Nothing is removed yet" in preview.output and "Once due, a purge would remove:" in preview.output
     assert "names of 6 attendees" in preview.output and "Dry run: nothing was changed." in preview.output
-    refused = run(db_path, "purge", input="n\n")
+    refused = run(target, "purge", input="n\n")
     assert refused.exit_code == 1 and "This removes:" in refused.output and "Stays:" in refused.output
-    assert list(db.iterdump()) == dump
+    assert dump(db) == before
 
 
 def test_keep_days_counts_from_the_last_activity(db, event):
@@ -189,7 +274,7 @@ def test_anonymous_codes_stay_unique_and_cannot_be_scanned(db, event):
     assert result.reason is Reason.UNKNOWN_CODE
 
 
-def test_forget_one_person_keeps_counts_and_leaves_no_trace(db, db_path, event):
+def test_forget_one_person_keeps_counts_and_leaves_no_trace(db, event, stored):
     before = numbers(db)
     result = forget_person(db, "hof222", at("15:00"))  # as typed: lower case
     assert result is not None and result.wiped and result.signups_kept == 2
@@ -197,28 +282,28 @@ def test_forget_one_person_keeps_counts_and_leaves_no_trace(db, db_path, event):
     assert result.scans_cleared == 3
     assert find_by_code(db, "HOF222") is None
     assert numbers(db) == before
-    assert found(["Pieter van 't Hof", "HOF222", "pieter"], file_bytes(db_path)) == []
+    assert found(["Pieter van 't Hof", "HOF222", "pieter"], stored()) == []
     # Everyone else is untouched: still found by name, still scannable.
     assert [h.person.code for h in search(db, "soren")] == ["SOREN3"]
-    assert found(["Ayşe Çelik", "ayse@example.invalid", "CELIK1"], file_bytes(db_path)) != []
+    assert found(["Ayşe Çelik", "ayse@example.invalid", "CELIK1"], stored()) != []
     assert forget_person(db, "HOF222", at("15:01")) is None
 
 
-def test_forget_from_the_command_line_asks_first(db_path, db, event):
-    refused = run(db_path, "forget", "CELIK1", input="n\n")
+def test_forget_from_the_command_line_asks_first(target, db, event):
+    refused = run(target, "forget", "CELIK1", input="n\n")
     assert refused.exit_code == 1 and "Ayşe Çelik" in refused.output and "Stays, anonymous" in refused.output
     assert find_by_code(db, "CELIK1") is not None
-    done = run(db_path, "forget", "CELIK1", "--yes")
+    done = run(target, "forget", "CELIK1", "--yes")
     assert done.exit_code == 0 and "is now 'anon " in done.output
     assert find_by_code(db, "CELIK1") is None
-    assert run(db_path, "forget", "NOSUCH").exit_code == 1
+    assert run(target, "forget", "NOSUCH").exit_code == 1
 
 
-def test_export_person_holds_exactly_that_persons_data(db_path, db, event, tmp_path):
-    target = tmp_path / "personal-data-HOF222.json"
-    out = run(db_path, "export", "person", "HOF222", "--output", str(target))
+def test_export_person_holds_exactly_that_persons_data(target, db, event, tmp_path):
+    written = tmp_path / "personal-data-HOF222.json"
+    out = run(target, "export", "person", "HOF222", "--output", str(written))
     assert out.exit_code == 0, out.output
-    text = target.read_text(encoding="utf-8")
+    text = written.read_text(encoding="utf-8")
     document = json.loads(text)
     assert next(iter(document)) == "personal_data" and document["personal_data"] == PERSONAL_DATA_NOTICE
     me = document["attendee"]
@@ -230,9 +315,9 @@ def test_export_person_holds_exactly_that_persons_data(db_path, db, event, tmp_p
     assert {p["list"] for p in document["presence"]} == {"venue", "r1-slim-met-stroom"}
     others = [name for name in event if name != "Pieter van 't Hof"] + ["CELIK1", "SOREN3", "ayse@example.invalid"]
     assert [o for o in others if o in text] == []
-    assert is_private(target)
+    assert is_private(written)
     assert person_data(db, "NOSUCH") is None
-    assert run(db_path, "export", "person", "NOSUCH").exit_code == 1
+    assert run(target, "export", "person", "NOSUCH").exit_code == 1
 
 
 def test_database_wal_and_shm_are_created_owner_only(tmp_path):
@@ -286,34 +371,34 @@ WRITERS = [
 
 
 @pytest.mark.parametrize("args", WRITERS)
-def test_every_file_the_cli_writes_is_owner_only(db_path, db, event, tmp_path, args):
+def test_every_file_the_cli_writes_is_owner_only(target, db, event, tmp_path, args):
     group = main.commands.get(args[0])
     if group is None or args[1] not in getattr(group, "commands", {}):
         pytest.skip(f"kiosk {' '.join(args[:2])} is not registered in this tree")
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    target = out_dir / f"{'-'.join(args[1:])}.out"
+    out = out_dir / f"{'-'.join(args[1:])}.out"
     old = os.umask(0o022)
     try:
-        result = run(db_path, *args, "--output", str(target))
+        result = run(target, *args, "--output", str(out))
     finally:
         os.umask(old)
     assert result.exit_code == 0, result.output
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     # The schedule holds no personal data and keeps its name; the others say so in theirs.
-    assert (target if args[1] == "schedule" else personal_path(target)) in written
+    assert (out if args[1] == "schedule" else personal_path(out)) in written
     assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {p.name: "0o600" for p in written}
 
 
-def test_badges_and_an_imported_schedule_are_owner_only(db_path, db, event, tmp_path, monkeypatch):
+def test_badges_and_an_imported_schedule_are_owner_only(target, db, event, tmp_path, monkeypatch):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
     monkeypatch.chdir(tmp_path)
     old = os.umask(0o022)
     try:
-        badges = run(db_path, "badges", "--format", "html")
-        schedule = run(db_path, "export", "schedule", "--format", "frab-json", "--output", "s.json")
-        imported = run(db_path, "import", "schedule", "s.json", "--output", "programme.toml")
+        badges = run(target, "badges", "--format", "html")
+        schedule = run(target, "export", "schedule", "--format", "frab-json", "--output", "s.json")
+        imported = run(target, "import", "schedule", "s.json", "--output", "programme.toml")
     finally:
         os.umask(old)
     assert badges.exit_code == 0 and schedule.exit_code == 0 and imported.exit_code == 0, imported.output
@@ -328,10 +413,10 @@ def test_badges_and_an_imported_schedule_are_owner_only(db_path, db, event, tmp_
     ("scans-persoonsgegevens.json", "scans-persoonsgegevens.json"),
     ("personal/attendees.csv", "personal/persoonsgegevens-attendees.csv"),  # the folder does not count
 ])
-def test_an_export_of_personal_data_says_so_in_its_file_name(db_path, db, event, tmp_path, given, written):
+def test_an_export_of_personal_data_says_so_in_its_file_name(target, db, event, tmp_path, given, written):
     out = tmp_path / "out"
     (out / "personal").mkdir(parents=True)
-    result = run(db_path, "export", "attendees", "--format", "csv", "--output", str(out / given))
+    result = run(target, "export", "attendees", "--format", "csv", "--output", str(out / given))
     assert result.exit_code == 0, result.output
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert files == [written]
@@ -345,8 +430,8 @@ def test_an_export_of_personal_data_says_so_in_its_file_name(db_path, db, event,
     ("export", "signups", "--format", "json"), ("export", "attendance", "--format", "json"),
     ("export", "agenda", "CELIK1"),
 ])
-def test_an_export_to_stdout_says_personal_data_on_stderr_only(db_path, db, event, args):
-    result = run(db_path, *args)
+def test_an_export_to_stdout_says_personal_data_on_stderr_only(target, db, event, args):
+    result = run(target, *args)
     assert result.exit_code == 0, result.output
     assert PERSONAL_DATA_NOTICE in result.stderr
     assert PERSONAL_DATA_NOTICE not in result.stdout and "PERSOONSGEGEVENS" not in result.stdout
@@ -357,19 +442,19 @@ def test_an_export_to_stdout_says_personal_data_on_stderr_only(db_path, db, even
         assert result.stdout.splitlines()[0].startswith(("code,", "id,", "attendee"))
 
 
-def test_an_export_to_a_redirected_stdout_is_narrowed_to_owner_only(db_path, db, event, tmp_path):
+def test_an_export_to_a_redirected_stdout_is_narrowed_to_owner_only(target, db, event, tmp_path):
     import subprocess
     import sys
 
-    target = tmp_path / "persoonsgegevens-scans.csv"
+    out = tmp_path / "persoonsgegevens-scans.csv"
     old = os.umask(0o022)
     try:
-        with target.open("w") as handle:  # what `kiosk export scans > file` does
-            env = {**os.environ, "KIOSK_DB": str(db_path)}
+        with out.open("w") as handle:  # what `kiosk export scans > file` does
+            env = {**os.environ, "KIOSK_DB": str(target)}
             done = subprocess.run([sys.executable, "-m", "kiosk", "export", "scans"], stdout=handle,
                                   stderr=subprocess.PIPE, text=True, env=env, timeout=60)
     finally:
         os.umask(old)
     assert done.returncode == 0, done.stderr
     assert PERSONAL_DATA_NOTICE in done.stderr
-    assert is_private(target) and target.read_text(encoding="utf-8").startswith("id,")
+    assert is_private(out) and out.read_text(encoding="utf-8").startswith("id,")

@@ -14,7 +14,11 @@ from kiosk.store.door import door_scan, door_undo
 from kiosk.store.report import session_report
 from kiosk.store.scans import record_scan
 from kiosk.store.signups import signup
+from tests.support.cli_db import db_args
 from tests.support.event import PROGRAMME_PATH, at
+
+# The reports read the same on a SQLite file and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
 
 SLIM, WONING = "r1-slim-met-stroom", "r1-woningvoorraad"
 HOSTILE = '=HYPERLINK("http://x";"y"); "quoted"\r\nline two \x1b[31m'
@@ -40,11 +44,11 @@ def day(db, people, now):
     return db
 
 
-def run(db_path, *args: str) -> str:
+def run(target, *args: str) -> str:
     """Run the kiosk command on this database and return its stdout (exit 0 asserted)."""
     # After the day (17:00): every session has been held, so no-shows are counted.
-    result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), *args],
-                                env={"KIOSK_NOW": "17:00"})
+    flag, env = db_args(target, {"KIOSK_NOW": "17:00"})
+    result = CliRunner().invoke(main, [*flag, "--programme", str(PROGRAMME_PATH), *args], env=env)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -57,32 +61,32 @@ def test_report_numbers(day):
     assert lines["lunch-vaartocht"].capacity == 15 and lines["lunch-vaartocht"].attended == 0
 
 
-def test_report_command_table_and_json(day, db_path):
-    table = run(db_path, "report")
+def test_report_command_table_and_json(day, target):
+    table = run(target, "report")
     slim = next(line for line in table.splitlines() if line.startswith("Slim met Stroom"))  # titles, not ids
     assert slim.split()[-5:] == ["3", "0", "3", "1", "3"]
-    data = json.loads(run(db_path, "report", "--format", "json"))
+    data = json.loads(run(target, "report", "--format", "json"))
     assert {"session_id": SLIM, "signed_up": 3, "attended": 3, "no_shows": 1, "peak_inside": 3}.items() <= next(
         d for d in data if d["session_id"] == SLIM
     ).items()
 
 
-def test_report_before_a_session_ends_counts_no_no_shows_for_it(day, db_path):
-    result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), "report"],
-                                env={"KIOSK_NOW": "12:00"})  # Ronde 1 runs 11:30-12:30: people may still come
+def test_report_before_a_session_ends_counts_no_no_shows_for_it(day, target):
+    flag, env = db_args(target, {"KIOSK_NOW": "12:00"})  # Ronde 1 runs 11:30-12:30: people may still come
+    result = CliRunner().invoke(main, [*flag, "--programme", str(PROGRAMME_PATH), "report"], env=env)
     slim = next(line for line in result.stdout.splitlines() if line.startswith("Slim met Stroom"))
     assert slim.split()[-2] == "-" and "has not ended yet" in result.stdout
 
 
-def test_scans_export_holds_every_scan_csv_and_json(day, db_path, tmp_path):
+def test_scans_export_holds_every_scan_csv_and_json(day, target, tmp_path):
     total = day.execute("SELECT COUNT(*) FROM scans").fetchone()[0]
-    rows = json.loads(run(db_path, "export", "scans", "--format", "json"))
+    rows = json.loads(run(target, "export", "scans", "--format", "json"))
     assert len(rows) == total and [r["id"] for r in rows] == list(range(1, total + 1))
     undone = next(r for r in rows if r["reason"] == "undo")
     assert next(r for r in rows if r["id"] == undone["annuls"])["annulled_by"] == undone["id"]
     assert any(r["name"] == HOSTILE for r in rows)
     out = tmp_path / "persoonsgegevens-scans.csv"
-    run(db_path, "export", "scans", "--output", str(out))
+    run(target, "export", "scans", "--output", str(out))
     assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
     with out.open(encoding="utf-8", newline="") as handle:
         plain = list(csv.DictReader(handle))
@@ -91,9 +95,9 @@ def test_scans_export_holds_every_scan_csv_and_json(day, db_path, tmp_path):
     assert not any(r["name"].startswith("=") for r in plain)
 
 
-def test_excel_nl_csv_reads_back(day, db_path, tmp_path):
+def test_excel_nl_csv_reads_back(day, target, tmp_path):
     out = tmp_path / "persoonsgegevens-signups.csv"
-    run(db_path, "export", "signups", "--format", "csv", "--excel-nl", "--output", str(out))
+    run(target, "export", "signups", "--format", "csv", "--excel-nl", "--output", str(out))
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     with out.open(encoding="utf-8-sig", newline="") as handle:
@@ -102,9 +106,9 @@ def test_excel_nl_csv_reads_back(day, db_path, tmp_path):
     assert all(r["status"] == "confirmed" for r in rows)
 
 
-def test_attendance_export_and_formula_guard(day, db_path, tmp_path):
+def test_attendance_export_and_formula_guard(day, target, tmp_path):
     out = tmp_path / "persoonsgegevens-attendance.csv"
-    run(db_path, "export", "attendance", "--excel-nl", "-o", str(out))
+    run(target, "export", "attendance", "--excel-nl", "-o", str(out))
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
     hostile = next(r for r in rows if r["attendee_code"] == "HOSTIL")
@@ -114,11 +118,11 @@ def test_attendance_export_and_formula_guard(day, db_path, tmp_path):
     assert {(r["list"], r["signup"], r["attended"]) for r in soren} == {("venue", "", "0"), (SLIM, "confirmed", "0")}
     # A comma CSV (what English Excel opens on a double-click) is defused the same way.
     comma = tmp_path / "persoonsgegevens-attendance-plain.csv"
-    run(db_path, "export", "attendance", "-o", str(comma))
+    run(target, "export", "attendance", "-o", str(comma))
     with comma.open(encoding="utf-8", newline="") as handle:
         plain = list(csv.DictReader(handle))
     assert any(r["name"] == "'" + HOSTILE for r in plain) and not any(r["name"].startswith("=") for r in plain)
-    data = json.loads(run(db_path, "export", "attendance", "--format", "json"))
+    data = json.loads(run(target, "export", "attendance", "--format", "json"))
     celik = {r["list"]: r for r in data if r["attendee_code"] == "CELIK1"}
     assert celik[SLIM]["attended"] is True and celik[SLIM]["signup"] == ""
     assert celik[WONING]["inside_now"] is True and celik["venue"]["first_entry_device"] == "door-s"
@@ -126,7 +130,7 @@ def test_attendance_export_and_formula_guard(day, db_path, tmp_path):
     assert sum(1 for r in data if r["list"] == "venue") == people
 
 
-def test_empty_exports_parse(db, db_path):
-    assert json.loads(run(db_path, "export", "scans", "--format", "json")) == []
-    assert run(db_path, "export", "signups").strip().split(",")[0] == "id"
-    assert "sessions" in run(db_path, "report")
+def test_empty_exports_parse(db, target):
+    assert json.loads(run(target, "export", "scans", "--format", "json")) == []
+    assert run(target, "export", "signups").strip().split(",")[0] == "id"
+    assert "sessions" in run(target, "report")

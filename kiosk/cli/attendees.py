@@ -16,6 +16,7 @@ from kiosk.interop.roster_csv import Roster, RosterFileError, parse_roster, read
 from kiosk.interop.roster_export import to_csv, to_json
 from kiosk.store import StoreError
 from kiosk.store.attendees import RosterConflict, UpsertCounts, attendee_records, count_attendees, import_roster
+from kiosk.store.db import shown
 from kiosk.store.scans import stamp
 
 DEMO_DEFAULT = 200
@@ -77,7 +78,7 @@ def _store(env: Env, db, rows: list[RosterRow], name: str, source: str, *, label
             click.echo(f"{name}: line {line}: {message}", err=True)
         fail("Nothing was imported: some rows do not match the attendees in the database one to one.")
     except StoreError as error:
-        fail(f"{error} ({env.settings.db_path})")
+        fail(f"{error} ({shown(env.settings.db_path)})")
 
 
 @export_group.command("attendees")
@@ -100,7 +101,7 @@ def export_attendees(env: Env, fmt: str, excel_nl: bool, output: str) -> None:
     try:
         records = attendee_records(env.db())
     except StoreError as error:
-        fail(f"{error} ({env.settings.db_path})")
+        fail(f"{error} ({shown(env.settings.db_path)})")
     text = to_csv(records, excel_nl=excel_nl) if fmt == "csv" or excel_nl else to_json(records) + "\n"
     target = personal_target(output)
     try:

@@ -8,6 +8,7 @@ through `open_private` (mode 0600).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -15,6 +16,7 @@ from kiosk.cli import export_group, main
 from kiosk.cli.common import Env, fail, pass_env
 from kiosk.interop.private_file import PERSONAL_DATA_NOTICE, personal_target, private_output
 from kiosk.store import StoreError
+from kiosk.store.db import is_postgres
 from kiosk.store.privacy import forget_person, narrow_modes, person_data, purge, purge_plan
 from kiosk.store.scans import stamp
 
@@ -22,12 +24,35 @@ NOT_WIPED = (
     "Warning: another kiosk process still has the database open, so old copies of the removed text may remain "
     "in the -wal file. Close every kiosk on this file and run `kiosk purge` again to clean it."
 )
+# PostgreSQL keeps old row versions (dead tuples) until VACUUM; what the server keeps beyond the tables is said too.
+PG_NOT_WIPED = (
+    "Warning: the tables could not be rewritten (VACUUM FULL needs the owner of the tables or the database, and "
+    "another kiosk process held them in an open transaction or this role is not their owner), so old row versions "
+    "with the removed text may remain until autovacuum reuses their space. Run `kiosk purge` again as the database's "
+    "owner with the kiosks closed, or have its administrator run VACUUM (FULL, ANALYZE) attendees, scans, "
+    "corrections, tallies."
+)
+PG_STORAGE = (
+    "On PostgreSQL the tables that held the text were rewritten (VACUUM (FULL, ANALYZE)), so no dead row version "
+    "keeps it; the server's WAL segments hold it until they are recycled after the next checkpoints (a WAL archive "
+    "until it is pruned), and backups made before now (pg_dump files, base backups) keep it until they are deleted."
+)
+
+
+def _cleaned(db) -> str:
+    """How the storage was cleaned, as the last words of the purge's line."""
+    return "the tables were rewritten" if is_postgres(db) else "the file was vacuumed"
+
+
+def _not_wiped(db, command: str) -> str:
+    return (PG_NOT_WIPED if is_postgres(db) else NOT_WIPED).replace("kiosk purge", command)
 
 
 def _open(env: Env):
-    """The store, without creating an empty one for a mistyped --db."""
-    if not env.settings.db_path.exists():
-        fail(f"There is no database at {env.settings.db_path}.")
+    """The store, without creating an empty one for a mistyped --db (a PostgreSQL database exists or is refused)."""
+    path = env.settings.db_path
+    if isinstance(path, Path) and not path.exists():
+        fail(f"There is no database at {path}.")
     return env.db()
 
 
@@ -42,7 +67,8 @@ def purge_command(env: Env, keep_days: int, dry_run: bool, yes: bool, clear_city
     """Remove the names, e-mail addresses, organisations and codes of all attendees, keeping every count.
 
     Sign-ups per session, arrivals over time and `kiosk report` give the same numbers afterwards.
-    The file is vacuumed so the removed text is not left in free pages or the -wal file.
+    The file is vacuumed so the removed text is not left in free pages or the -wal file; on
+    PostgreSQL the tables are rewritten (VACUUM FULL) so no dead row version keeps it.
     Exit 0 done (or nothing due yet), 1 not confirmed or the file not fully cleaned, 2 error.
 
     \b
@@ -93,17 +119,19 @@ def purge_command(env: Env, keep_days: int, dry_run: bool, yes: bool, clear_city
         click.echo("Nothing was removed: new activity arrived in the meantime.")
         return
     if result.plan.nothing_to_remove:
-        click.echo("The file was vacuumed.")
+        click.echo(f"{_cleaned(db).capitalize()}.")
     else:
         click.echo(
             f"Removed the personal data of {result.plan.attendees} attendees and the text of "
-            f"{result.plan.scan_texts} scans; the file was vacuumed."
+            f"{result.plan.scan_texts} scans; {_cleaned(db)}."
         )
     for path in narrowed:
         click.echo(f"Made {path} readable by its owner only.")
     if not result.wiped:
-        click.echo(NOT_WIPED, err=True)
+        click.echo(_not_wiped(db, "kiosk purge"), err=True)
         raise SystemExit(1)
+    if is_postgres(db):
+        click.echo(PG_STORAGE)
 
 
 @main.command("forget")
@@ -140,8 +168,10 @@ def forget_command(env: Env, code: str, yes: bool) -> None:
         fail("No attendee has that code.", 1)
     click.echo(f"Forgotten: attendee {result.attendee_id} is now '{result.anon_code}'.")
     if not result.wiped:
-        click.echo(NOT_WIPED.replace("kiosk purge", "kiosk purge --yes"), err=True)
+        click.echo(_not_wiped(db, "kiosk purge --yes"), err=True)
         raise SystemExit(1)
+    if is_postgres(db):
+        click.echo(PG_STORAGE)
 
 
 @export_group.command("person")

@@ -16,6 +16,7 @@ import click
 
 from kiosk.cli import ROLES, export_group, import_group, main
 from kiosk.cli.common import Env, fail, pass_env
+from kiosk.config import password_in
 from kiosk.interop.private_file import personal_target, private_output
 
 FORMATS = {"frab-xml": ".xml", "frab-json": ".json", "schedule2-json": ".json", "ics": ".ics"}
@@ -217,7 +218,10 @@ def serve(env: Env, role: str, session_id: str | None, public: bool, host: str, 
     refuse_public_screen_with_weak_pin(env.settings, role, public)  # every tab would stop at once
     env.db()  # the store migrated and the programme checked once, before any tab starts
     settings = env.settings
-    command = [sys.executable, "-m", "kiosk", "--db", str(settings.db_path), "--programme",
+    # A URL with a password came from KIOSK_DB (`--db` refuses one): each tab inherits it from there, so
+    # the password never stands on a command line (`ps`).
+    where = [] if password_in(settings.db_path) else ["--db", str(settings.db_path)]
+    command = [sys.executable, "-m", "kiosk", *where, "--programme",
                str(settings.programme_path), "--lang", settings.lang, "--role", role]
     if session_id:
         command += ["--session", session_id]

@@ -6,7 +6,11 @@ import os
 import sqlite3
 from pathlib import Path
 
-from kiosk.store.db import BUSY_TIMEOUT_MS, StoreError, explain
+from kiosk.store.db import BUSY_TIMEOUT_MS, StoreError, explain, is_url
+
+# SQLite's online backup copies a file; a PostgreSQL server is copied with its own tools.
+ON_POSTGRES = ("kiosk backup copies a SQLite file; for PostgreSQL use `kiosk db copy URL FILE.db` "
+               "(the day as one SQLite file) or the server's own pg_dump.")
 
 
 def backup_to(source: str | Path, dest: str | Path) -> int:
@@ -14,7 +18,10 @@ def backup_to(source: str | Path, dest: str | Path) -> int:
 
     The copy is written beside `dest` first and then renamed over it. It holds every committed
     transaction up to the moment the copy finished, in one consistent state. Returns its size in bytes.
+    A PostgreSQL `source` is refused with the commands that copy one (ON_POSTGRES).
     """
+    if is_url(source):
+        raise StoreError(ON_POSTGRES)
     source, dest = Path(source), Path(dest)
     if not source.is_file():
         raise StoreError(f"There is no database at {source}.")

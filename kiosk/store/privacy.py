@@ -9,32 +9,33 @@ removed, so no scanner or keyboard can ever match it), the folded search text an
 index built from it, and the free text of every scan (`scans.raw_code`: what was scanned or
 typed, which can be a code or a name), and the old and new values in the desk's `corrections` log
 of walk-ins (the rows stay: when and where a correction was made). What stays: ids, status, source, times, devices, the
-scan log's facts, sign-ups and presence, and the city (see `purge`). Then `VACUUM` rewrites the
-file without the old pages and a `TRUNCATE` checkpoint empties the `-wal` file, so the removed
-text is not left behind in free pages or old WAL frames.
+scan log's facts, sign-ups and presence, and the city (see `purge`). Then the storage is cleaned
+(kiosk.store.wipe): on SQLite `VACUUM` rewrites the file without the old pages and a `TRUNCATE`
+checkpoint empties the `-wal` file; on PostgreSQL `VACUUM (FULL, ANALYZE)` rewrites the tables
+that held personal text without their dead row versions. So the removed text is not left behind
+in free pages, old WAL frames or dead tuples.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from kiosk.domain.codes import normalise_code
 from kiosk.domain.outcomes import Person
 from kiosk.domain.text import words
 from kiosk.store.attendees import find_by_code
-from kiosk.store.db import BUSY_TIMEOUT_MS, Database, Row, explain, immediate
+from kiosk.store.db import Database, Row, immediate
 from kiosk.store.scans import stamp
 from kiosk.store.session_clock import stored_days
 from kiosk.store.tallies import recount_tallies
+from kiosk.store.wipe import narrow_modes, rebuild_search, wipe_free_space
+
+__all__ = ["ANON_PREFIX", "ForgetResult", "PurgePlan", "PurgeResult", "forget_person", "narrow_modes", "person_data",
+           "purge", "purge_plan", "wipe_free_space"]
 
 ANON_PREFIX = "anon "
-# How long the final checkpoint waits for other processes' reads to end before giving up.
-CHECKPOINT_WAIT_MS = 2_000
 # An attendee whose identifying columns have all been blanked already.
 _ANONYMOUS = "(code LIKE 'anon %' AND name = '' AND organisation = '' AND email = '' AND search_text = '')"
 
@@ -208,8 +209,9 @@ def purge(
     network's own reports show. Whoever finds that too revealing for a small event passes
     `clear_city=True` (`kiosk purge --clear-city`).
 
-    Returns `wiped=False` when another process kept the `-wal` file from being emptied (close
-    the other kiosks and purge again: a second purge finds nothing left but cleans the file).
+    Returns `wiped=False` when another process kept the `-wal` file from being emptied, or on
+    PostgreSQL kept the tables locked in an open transaction or this role may not VACUUM them (close
+    the other kiosks and purge again: a second purge finds nothing left but cleans the storage).
     """
     with immediate(db) as conn:
         # Planned again inside the lock, so what is removed is what the plan counted.
@@ -225,7 +227,7 @@ def purge(
         )
         conn.execute("UPDATE scans SET raw_code = '' WHERE raw_code != ''")
         conn.execute("UPDATE corrections SET old_value = '', new_value = '' WHERE old_value != '' OR new_value != ''")
-        _rebuild_search(conn)
+        rebuild_search(conn)
         # Counts per organisation are keyed by its name: recount, so no key keeps a removed name.
         recount_tallies(conn)
         conn.execute(
@@ -233,38 +235,6 @@ def purge(
             (stamp(now),),
         )
     return PurgeResult(plan, done=True, wiped=wipe_free_space(db))
-
-
-def _rebuild_search(conn: Database) -> None:
-    """Rebuild the FTS5 index from `attendees.search_text`.
-
-    The update trigger only adds delete markers: the old tokens (folded names) stay in older
-    index segments until a merge. A rebuild writes the index afresh from the blanked column.
-    """
-    conn.execute("INSERT INTO attendees_fts (attendees_fts) VALUES ('rebuild')")
-    stat4 = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'").fetchone()
-    if stat4:
-        # ANALYZE's samples hold copies of indexed values (codes); resample from the blanked rows.
-        conn.execute("ANALYZE")
-
-
-def wipe_free_space(conn: Database) -> bool:
-    """VACUUM the file and empty the `-wal` file; True when both fully succeeded.
-
-    VACUUM cannot run inside a transaction. The checkpoint cannot finish while another process
-    still reads an older snapshot; then the old frames stay in the `-wal` file until it can.
-    """
-    try:
-        conn.execute("VACUUM")
-        # Other kiosks read in short transactions; waiting the full busy timeout adds nothing.
-        conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
-        try:
-            busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        finally:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    except sqlite3.Error as error:
-        raise explain(error) from error
-    return bool(busy == 0)
 
 
 def forget_person(db: Database, code: str, now: dt.datetime) -> ForgetResult | None:
@@ -289,7 +259,7 @@ def forget_person(db: Database, code: str, now: dt.datetime) -> ForgetResult | N
         for scan_id in loose:
             conn.execute("UPDATE scans SET raw_code = '' WHERE id = ?", (scan_id,))
         conn.execute("UPDATE corrections SET old_value = '', new_value = '' WHERE attendee_id = ?", (person.id,))
-        _rebuild_search(conn)
+        rebuild_search(conn)
         recount_tallies(conn)
         signups = conn.execute("SELECT COUNT(*) FROM signups WHERE attendee_id = ?", (person.id,)).fetchone()[0]
     result = ForgetResult(person.id, f"{ANON_PREFIX}{person.id}", cleared + len(loose), signups)
@@ -325,7 +295,8 @@ def person_data(conn: Database, code: str) -> dict[str, Any] | None:
     if person is None:
         return None
     loose = _loose_scan_ids(conn, person)
-    marks = ",".join("?" * len(loose))
+    # `OR id IN (...)` only with ids in it: PostgreSQL has no empty list `IN ()`.
+    also = f" OR id IN ({','.join('?' * len(loose))})" if loose else ""
     return {
         "attendee": _rows(conn, "SELECT * FROM attendees WHERE id = ?", (person.id,))[0],
         "signups": _rows(
@@ -336,7 +307,7 @@ def person_data(conn: Database, code: str) -> dict[str, Any] | None:
         ),
         "scans": _rows(
             conn,
-            f"SELECT * FROM scans WHERE attendee_id = ? OR id IN ({marks}) ORDER BY id",
+            f"SELECT * FROM scans WHERE attendee_id = ?{also} ORDER BY id",
             (person.id, *loose),
         ),
         "presence": _rows(conn, "SELECT * FROM presence WHERE attendee_id = ? ORDER BY list", (person.id,)),
@@ -349,25 +320,3 @@ def _rows(conn: Database, sql: str, params: Row) -> list[dict[str, Any]]:
     cursor = conn.execute(sql, params)
     keys = [column[0] for column in cursor.description]
     return [dict(zip(keys, row)) for row in cursor.fetchall()]
-
-
-def database_files(conn: Database) -> list[Path]:
-    """The main database file and its `-wal` and `-shm` companions that exist now."""
-    main = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
-    if not main:
-        return []
-    return [Path(main + suffix) for suffix in ("", "-wal", "-shm") if os.path.exists(main + suffix)]
-
-
-def narrow_modes(db: Database) -> list[Path]:
-    """Make the database files readable by their owner only; returns the files that were wider.
-
-    New files are created 0600 (and SQLite gives `-wal` and `-shm` the main file's mode), but a
-    file made by hand or by an older version may be readable by others.
-    """
-    widened = []
-    for path in database_files(db):
-        if path.stat().st_mode & 0o077:
-            os.chmod(path, 0o600)
-            widened.append(path)
-    return widened

@@ -11,6 +11,7 @@ from kiosk.clock import Clock
 from kiosk.config import Settings, shown
 from kiosk.env import Env, fail
 from kiosk.store.db import StoreError, StoreFault, check_integrity, connect, explain
+from kiosk.store.db import shown as shown_db
 
 DEMO_SIZE = 200
 
@@ -24,7 +25,7 @@ class IntegrityCheck:
     a damaged file then blocks every screen, well before anyone can have been scanned.
     """
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path | str) -> None:
         self._error: StoreError | None = None
         self._thread = threading.Thread(target=self._run, args=(db_path,), name="quick-check", daemon=True)
         self._started = threading.Lock()
@@ -35,7 +36,7 @@ class IntegrityCheck:
             if self._thread.ident is None:
                 self._thread.start()
 
-    def _run(self, db_path: Path) -> None:
+    def _run(self, db_path: Path | str) -> None:
         try:
             db = connect(db_path, create=False)
             try:
@@ -111,11 +112,11 @@ def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None
                 raise error
     except StoreFault as error:
         gc.enable()
-        fail(f"{explain(error)} ({env.settings.db_path})")
+        fail(f"{explain(error)} ({shown_db(env.settings.db_path)})")
     app = build_app(env.settings, role=role, session_id=session_id, public=public, integrity=integrity, env=env)
     app.run()
     if (error := app.damaged) is not None:
-        fail(f"{error} ({env.settings.db_path})")
+        fail(f"{error} ({shown_db(env.settings.db_path)})")
 
 
 def _seed_demo_if_empty(env: Env, db) -> None:
