@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from kiosk.cli.common import Env
-from kiosk.config import DEFAULT_DB, DEFAULT_PROGRAMME, Role, Settings, shown
+from kiosk.config import DEFAULT_DB, DEFAULT_PROGRAMME, Role, Settings, password_in, shown
 from kiosk.shipped import INSTALLED
 
 # The screens `--role` offers, in the order the help lists them (kiosk.config.Role).
@@ -49,13 +49,13 @@ class KioskGroup(click.Group):
             return super().invoke(ctx)
         except StoreFault as error:
             obj = ctx.obj
-            where = f" ({obj.settings.db_path})" if isinstance(obj, Env) else ""
+            where = f" ({shown(obj.settings.db_path)})" if isinstance(obj, Env) else ""
             fail(f"{explain(error)}{where}")
 
 
 @click.group(cls=KioskGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
-              help=f"Database file (env KIOSK_DB; default {shown(DEFAULT_DB)}).")
+              help=f"Database file, or a postgresql://user@host/db URL (env KIOSK_DB; default {shown(DEFAULT_DB)}).")
 @click.option("--programme", "programme_path", type=click.Path(dir_okay=False),
               help=f"Programme TOML (env KIOSK_PROGRAMME; default {_SHIPPED_PROGRAMME}).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Language of the interface (env KIOSK_LANG).")
@@ -80,6 +80,12 @@ def main(ctx: click.Context, db_path, programme_path, lang, role, session_id, de
       kiosk checkin M4RT9Z           check someone in from a script
       kiosk programme init           a copy of the programme to edit (programme.toml)
     """
+    if db_path and password_in(db_path):
+        from kiosk.cli.common import fail
+
+        # Any user on this machine reads a command line (`ps`); libpq reads both of these itself.
+        fail("A password on the command line is visible to every user of this machine (ps): "
+             "give the URL without it and put the password in PGPASSWORD or ~/.pgpass.")
     settings = Settings.from_env(db_path=db_path, programme_path=programme_path, lang=lang, device=device,
                                  printer=printer, badge_size=badge_size and badge_size.lower())
     ctx.obj = Env(settings)
