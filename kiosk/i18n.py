@@ -44,6 +44,7 @@ REASONS: dict[str, Text] = {
     "undo": Text("Ongedaan gemaakt", "Undone"),
     "nothing_to_undo": Text("Niets om ongedaan te maken", "Nothing to undo"),
     "moved": Text("Verplaatst", "Moved"),
+    "offline_duplicate": Text("Dubbel: offline binnengelaten, elders ook al", "Double entry: let in offline, also elsewhere"),
     "full": Text("Vol", "Full"),
     "closed": Text("Inschrijving gesloten", "Choosing has closed"),
     "overlap": Text("Overlapt met een andere keuze", "Clashes with another choice"),

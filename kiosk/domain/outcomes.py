@@ -32,6 +32,8 @@ class Reason(StrEnum):
     UNDO = "undo"
     NOTHING_TO_UNDO = "nothing_to_undo"
     MOVED = "moved"
+    # A desk's offline check-in of someone another desk checked in meanwhile: uploaded, flagged, not counted twice.
+    OFFLINE_DUPLICATE = "offline_duplicate"
 
 
 LIGHT_OF_REASON = {
@@ -44,6 +46,7 @@ LIGHT_OF_REASON = {
     Reason.BOUNCE: Light.AMBER,
     Reason.NOT_INSIDE: Light.AMBER,
     Reason.NOTHING_TO_UNDO: Light.AMBER,
+    Reason.OFFLINE_DUPLICATE: Light.AMBER,
     Reason.UNKNOWN_CODE: Light.RED,
     Reason.CANCELLED: Light.RED,
 }

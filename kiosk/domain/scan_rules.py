@@ -19,6 +19,12 @@ A scan never changes its direction by itself: a second entry scan of someone ins
 `already_in` (they stay inside, the count does not drop), never an exit. Leaving is an exit
 scan, which the door makes in its exit mode (F8).
 
+A scan a desk answered offline, from its own copy (kiosk.store.offline_queue), is judged again by
+the server when it is uploaded (`uploaded_outcome`): a refusal the person saw (unknown, cancelled,
+a bounce, not inside) stays as it was shown; a green entry the server finds already inside
+(another desk let them in meanwhile) is logged as `offline_duplicate`, refused, so it is flagged
+and never a second arrival.
+
 What a door's accepted entry brings along (`brought_along`): a venue arrival for someone not at
 the venue yet, and an exit (reason `moved`) from each other room they are inside, because one
 person is in one room at a time.
@@ -185,3 +191,21 @@ def brought_along(venue: ScanFacts, inside: Set[str], session_id: str, now: dt.d
     """
     arrival = None if venue.inside else scan_outcome(venue, ENTRY, now, Bounce.NEVER).reason
     return BroughtAlong(arrival, tuple(sorted(set(inside) - {VENUE, session_id})))
+
+
+# Offline answers the person saw as a refusal: uploaded as they were shown, not judged again.
+KEPT_OFFLINE = frozenset({Reason.UNKNOWN_CODE, Reason.CANCELLED, Reason.BOUNCE, Reason.NOT_INSIDE})
+
+
+def uploaded_outcome(offline: ScanOutcome, server: ScanOutcome) -> ScanOutcome:
+    """What a scan answered offline is logged as on upload: `server` is the server's own judgement of it.
+
+    A refusal shown offline stays (KEPT_OFFLINE); a green entry the server finds inside already (or
+    a bounce of another scan) is `offline_duplicate`; anything else is what the server judges, so
+    an offline "already here" of someone the server does not have inside is counted after all.
+    """
+    if offline.reason in KEPT_OFFLINE:
+        return offline
+    if offline.reason in LETS_IN and server.reason in (Reason.ALREADY_IN, Reason.BOUNCE):
+        return ScanOutcome(Reason.OFFLINE_DUPLICATE, ENTRY)
+    return server

@@ -244,7 +244,19 @@ PG_BASE += "".join(
 PG_BASE_VERSION = 8
 
 # Migrations after v8, as (version, script); each runs in its own transaction.
-PG_MIGRATIONS: list[tuple[int, str]] = []
+PG_MIGRATIONS: list[tuple[int, str]] = [
+    # v9, as SQLite's V9_DEVICES: the devices' heartbeats, and the index the local copies read by.
+    (9, f"""
+CREATE TABLE devices (
+    device {T} PRIMARY KEY,
+    role {T} NOT NULL,
+    seen_at {T} NOT NULL,
+    waiting INTEGER NOT NULL DEFAULT 0,
+    offline_since {T}
+);
+CREATE INDEX attendees_updated ON attendees (updated_at, id);
+"""),
+]
 
 
 def migrate_pg(db: Any, target: int) -> int:

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.domain.text import fold
+from kiosk.domain.text import words
 from kiosk.store.db import Database, immediate, is_postgres
 from kiosk.store.tallies import V3, V5, recount_tallies
 
@@ -110,9 +110,19 @@ END;
 """
 
 
+# A word of a name is indexed by its first 100 characters (PostgreSQL leaves a word of over 2047
+# bytes out of its index altogether); a longer word typed in full is still found by that prefix.
+SEARCH_WORD_CHARS = 100
+
+
 def search_text(name: str, organisation: str, city: str) -> str:
-    """The folded text that name search matches against."""
-    return fold(f"{name} {organisation} {city}")
+    """The folded words that name search matches against, one space between them ("van 't Hof" -> "van t hof").
+
+    Words, not the folded text with its punctuation: SQLite's FTS5 cuts both alike, but
+    PostgreSQL's text-search parser reads "app.quit" as one host name and "noord-holland" as
+    three words, so the store cuts the words once (kiosk.domain.text.words) for both.
+    """
+    return " ".join(word[:SEARCH_WORD_CHARS] for word in words(f"{name} {organisation} {city}"))
 
 
 def _v2_fill(conn: Database) -> None:
@@ -194,9 +204,24 @@ CREATE INDEX badge_prints_attendee ON badge_prints (attendee_id, id);
 """
 
 
+# v9: devices at a venue of several machines (kiosk/store/devices.py): each desk's or door's last
+# heartbeat and how many scans it still holds offline, for the dashboard. And an index for the
+# local copies (kiosk/store/offline_copy.py), which read the attendees changed since their last look.
+V9_DEVICES = """
+CREATE TABLE devices (
+    device TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    waiting INTEGER NOT NULL DEFAULT 0,
+    offline_since TEXT
+);
+CREATE INDEX attendees_updated ON attendees (updated_at, id);
+"""
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], object] | None]] = [
     (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies), (V6_PROMOTION, None),
-    (V7_CORRECTIONS, None), (V8_BADGE_PRINTS, None),
+    (V7_CORRECTIONS, None), (V8_BADGE_PRINTS, None), (V9_DEVICES, None),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

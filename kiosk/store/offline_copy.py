@@ -1,0 +1,326 @@
+"""A desk's or door's own copy of what it needs to answer a scan while the server is gone.
+
+At a venue of several machines every device runs against one PostgreSQL server; when the network
+or the server drops, the desk answers from this copy (kiosk/ui/offline_desk.py) and keeps each
+scan in a queue beside it (kiosk.store.offline_queue), in the same small SQLite file: the device's
+own, readable by its owner only (0600), in the folder the kiosk keeps its data in
+(`local_path`), and removed by `kiosk purge` with the rest (`local_files`).
+
+It holds the attendees (code, name, organisation, city, status; no e-mail) and who has arrived:
+the venue's presence, and for a door that session's too. `refresh` brings it up to date from the
+server's changes since the last look, not a full reload each time:
+
+- attendees by id (every new row has a higher id: ids are given out under the one write lock, in
+  commit order) and by `updated_at` (an import or a correction), read again from a little before
+  the newest change seen, since a change's time is taken before its commit;
+- presence for the people of the scans with an id above the last one seen.
+
+The copy is a cache: it may lag the server by a refresh. An answer from it says what this
+device knows ("already here" as far as this desk can tell); the server judges each queued scan
+again when it is uploaded (kiosk.domain.scan_rules.uploaded_outcome).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.domain.codes import normalise_code
+from kiosk.domain.outcomes import Person
+from kiosk.domain.scan_rules import VENUE
+from kiosk.store.db import Database, connect_sqlite
+
+# The local file's own schema (PRAGMA user_version): the copy and, beside it, the queue.
+LOCAL_SCHEMA = """
+CREATE TABLE copy_attendees (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    city TEXT NOT NULL,
+    status TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE copy_presence (
+    attendee_id INTEGER NOT NULL,
+    list TEXT NOT NULL,
+    inside INTEGER NOT NULL,
+    entries INTEGER NOT NULL,
+    first_entry_at TEXT,
+    PRIMARY KEY (attendee_id, list)
+) WITHOUT ROWID;
+CREATE TABLE copy_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE queue (
+    id INTEGER PRIMARY KEY,
+    nonce TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('scan', 'walk_in')),
+    at TEXT NOT NULL,
+    device TEXT NOT NULL,
+    list TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    raw_code TEXT NOT NULL,
+    attendee_id INTEGER,
+    reason TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    organisation TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    uploaded_at TEXT,
+    uploaded_reason TEXT,
+    scan_id INTEGER
+);
+CREATE INDEX queue_waiting ON queue (id) WHERE uploaded_at IS NULL;
+CREATE INDEX queue_person ON queue (attendee_id, list, id);
+"""
+LOCAL_VERSION = 1
+
+# Rows read from the server per statement while catching up (the first look reads every attendee).
+BATCH = 5000
+# How far back of the newest change seen a refresh reads attendees again (see the module's docstring).
+LOOKBACK = dt.timedelta(minutes=2)
+
+PREFIX = "offline-"
+
+
+def local_path(folder: Path, device: str) -> Path:
+    """This device's local file in `folder`: `offline-<device>.db`, the name made safe for a file name."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", device).strip(".") or "device"
+    return folder / f"{PREFIX}{safe}.db"
+
+
+def local_files(folder: Path) -> list[Path]:
+    """Every device's local file in `folder` (what `kiosk purge` removes), with their -wal and -shm."""
+    found = sorted(folder.glob(f"{PREFIX}*.db"))
+    return [side for path in found for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if side.exists()]
+
+
+def open_local(path: Path) -> sqlite3.Connection:
+    """Open (and on first use create, 0600) the device's local file, with `synchronous=FULL`.
+
+    The kiosk's storage rules hold here too (kiosk.store.db.connect_sqlite): a queued scan is on
+    disk before its answer is shown.
+    """
+    conn = connect_sqlite(path)
+    os.chmod(path, 0o600)  # created 0600 by connect_sqlite; narrowed again if someone widened it
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]) < LOCAL_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) < LOCAL_VERSION:
+                for statement in LOCAL_SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {LOCAL_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return conn
+
+
+def local_state(local: sqlite3.Connection, key: str, default: str = "") -> str:
+    """One value the local file keeps about itself (where the copy stands, the walk-in number)."""
+    row = local.execute("SELECT value FROM copy_state WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row else default
+
+
+def set_local_state(local: sqlite3.Connection, key: str, value: object) -> None:
+    """Keep one value about the local file (inside a local transaction)."""
+    local.execute("INSERT INTO copy_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                  (key, str(value)))
+
+
+@dataclass
+class Refreshed:
+    """What one refresh brought: attendees added or changed, presence rows read, and the newest scan seen."""
+
+    attendees: int = 0
+    presence: int = 0
+    scan_id: int = 0
+
+
+def refresh(db: Database, local: sqlite3.Connection, lists: Sequence[str] = (VENUE,), source: str = "") -> Refreshed:
+    """Bring the local copy up to date with the server's changes since the last refresh.
+
+    `lists`: the presence to keep (the venue; a door adds its session). `source` names the server's
+    database (a URL without its password): a copy made from another one is started again.
+    Reads on `db` (no write lock), writes the local file in one transaction per batch.
+    """
+    if source and local_state(local, "source") not in ("", source):
+        with _local_write(local):
+            local.execute("DELETE FROM copy_attendees")
+            local.execute("DELETE FROM copy_presence")
+            local.execute("DELETE FROM copy_state WHERE key != 'walk_in_number'")  # codes handed out stay handed out
+    done = Refreshed()
+    done.attendees = _refresh_attendees(db, local)
+    done.presence, done.scan_id = _refresh_presence(db, local, tuple(lists))
+    with _local_write(local):
+        set_local_state(local, "source", source)
+        set_local_state(local, "lists", " ".join(lists))
+        # An offline walk-in's stand-in (a negative id) made way for the server's row of the same code.
+        local.execute("""DELETE FROM copy_presence WHERE attendee_id < 0
+                         AND attendee_id NOT IN (SELECT id FROM copy_attendees)""")
+    return done
+
+
+class _local_write:
+    """BEGIN IMMEDIATE ... COMMIT on the local file (ROLLBACK on failure)."""
+
+    def __init__(self, local: sqlite3.Connection) -> None:
+        self.local = local
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.local.execute("BEGIN IMMEDIATE")
+        return self.local
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        self.local.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def local_write(local: sqlite3.Connection) -> _local_write:
+    """One transaction on the local file, taken up front (for kiosk.store.offline_queue too)."""
+    return _local_write(local)
+
+
+def _put_attendees(local: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    # OR REPLACE: the row of the same id, and a walk-in's placeholder of the same code, make way.
+    local.executemany(
+        """INSERT OR REPLACE INTO copy_attendees (id, code, name, organisation, city, status, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        [(row[0], normalise_code(str(row[1])), *row[2:]) for row in rows],
+    )
+
+
+def _refresh_attendees(db: Database, local: sqlite3.Connection) -> int:
+    columns = "id, code, name, organisation, city, status, updated_at"
+    changed = 0
+    last_id = int(local_state(local, "attendee_id", "0"))
+    while True:  # new attendees, by id
+        rows = db.execute(f"SELECT {columns} FROM attendees WHERE id > ? ORDER BY id LIMIT ?",
+                          (last_id, BATCH)).fetchall()
+        if not rows:
+            break
+        with _local_write(local):
+            _put_attendees(local, rows)
+            last_id = int(rows[-1][0])
+            newest = max(str(row[6]) for row in rows)
+            set_local_state(local, "attendee_id", last_id)
+            if newest > local_state(local, "attendee_at"):
+                set_local_state(local, "attendee_at", newest)
+        changed += len(rows)
+    seen_at = local_state(local, "attendee_at")
+    if seen_at:
+        since = _before(seen_at, LOOKBACK)
+        after_id = 0
+        while True:  # changed attendees, by their time of change (and id, to page through equal times)
+            rows = db.execute(
+                f"""SELECT {columns} FROM attendees WHERE updated_at >= ? AND id <= ? AND
+                        (updated_at > ? OR id > ?) ORDER BY updated_at, id LIMIT ?""",
+                (since, last_id, since, after_id, BATCH),
+            ).fetchall()
+            fresh = [row for row in rows if _differs(local, row)]
+            if fresh:
+                with _local_write(local):
+                    _put_attendees(local, fresh)
+                    newest = max(str(row[6]) for row in fresh)
+                    if newest > local_state(local, "attendee_at"):
+                        set_local_state(local, "attendee_at", newest)
+                changed += len(fresh)
+            if len(rows) < BATCH:
+                break
+            since, after_id = str(rows[-1][6]), int(rows[-1][0])
+    return changed
+
+
+def _differs(local: sqlite3.Connection, row: Sequence[object]) -> bool:
+    """True when the server's row is not what the copy holds (the lookback reads some rows again)."""
+    mine = local.execute("SELECT code, name, organisation, city, status, updated_at FROM copy_attendees WHERE id = ?",
+                         (row[0],)).fetchone()
+    return mine is None or tuple(mine) != (normalise_code(str(row[1])), *row[2:])
+
+
+def _before(stamp: str, delta: dt.timedelta) -> str:
+    """An ISO time `delta` earlier, in the same form (a stamp that does not parse is used as it is)."""
+    try:
+        return (dt.datetime.fromisoformat(stamp) - delta).isoformat(timespec="milliseconds")
+    except ValueError:
+        return stamp
+
+
+def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str, ...]) -> tuple[int, int]:
+    last_scan = int(local_state(local, "scan_id", "0"))
+    known_lists = local_state(local, "lists")
+    top = int(db.execute("SELECT coalesce(max(id), 0) FROM scans").fetchone()[0])
+    marks = ", ".join("?" for _ in lists)
+    if last_scan == 0 or known_lists != " ".join(lists):
+        rows = db.execute(
+            f"SELECT attendee_id, list, inside, entries, first_entry_at FROM presence WHERE list IN ({marks})",
+            lists,
+        ).fetchall()
+        with _local_write(local):
+            local.execute("DELETE FROM copy_presence")
+            _put_presence(local, rows)
+            set_local_state(local, "scan_id", top)
+        return len(rows), top
+    if top <= last_scan:
+        return 0, last_scan
+    people = [int(row[0]) for row in db.execute(
+        "SELECT DISTINCT attendee_id FROM scans WHERE id > ? AND id <= ? AND attendee_id IS NOT NULL",
+        (last_scan, top),
+    )]
+    read = 0
+    for start in range(0, len(people), 500):
+        chunk = people[start:start + 500]
+        held = ", ".join("?" for _ in chunk)
+        rows = db.execute(
+            f"""SELECT attendee_id, list, inside, entries, first_entry_at FROM presence
+                WHERE list IN ({marks}) AND attendee_id IN ({held})""",
+            (*lists, *chunk),
+        ).fetchall()
+        with _local_write(local):
+            # An undone only entry leaves no presence row on the server: gone here too.
+            local.execute(f"DELETE FROM copy_presence WHERE attendee_id IN ({held})", chunk)
+            _put_presence(local, rows)
+        read += len(rows)
+    with _local_write(local):
+        set_local_state(local, "scan_id", top)
+    return read, top
+
+
+def _put_presence(local: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    local.executemany(
+        """INSERT OR REPLACE INTO copy_presence (attendee_id, list, inside, entries, first_entry_at)
+           VALUES (?, ?, ?, ?, ?)""",
+        [tuple(row) for row in rows],
+    )
+
+
+def copy_person(local: sqlite3.Connection, raw: str) -> Person | None:
+    """The attendee whose code this is, as the copy knows them (case-insensitive, spaces ignored)."""
+    row = local.execute(
+        "SELECT id, code, name, organisation, city, status FROM copy_attendees WHERE code = ?", (normalise_code(raw),)
+    ).fetchone()
+    if row is None:
+        return None
+    return Person(id=row[0], code=row[1], name=row[2], organisation=row[3], city=row[4], status=row[5])
+
+
+def copy_counts(local: sqlite3.Connection) -> tuple[int, int]:
+    """(arrived, expected) at the venue as this copy knows them, this device's offline scans included."""
+    arrived = local.execute(
+        "SELECT COUNT(*) FROM copy_presence WHERE list = ? AND first_entry_at IS NOT NULL", (VENUE,)
+    ).fetchone()[0]
+    expected = local.execute("SELECT COUNT(*) FROM copy_attendees WHERE status = 'registered'").fetchone()[0]
+    return int(arrived), int(expected)
+
+
+def copy_is_empty(local: sqlite3.Connection) -> bool:
+    """True before the first refresh: an offline answer then knows no one."""
+    return local.execute("SELECT 1 FROM copy_attendees LIMIT 1").fetchone() is None

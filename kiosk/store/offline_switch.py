@@ -1,0 +1,251 @@
+"""A desk that keeps scanning when its server drops: online or offline by itself, and back.
+
+`OfflineSwitch` is the desk's way to record a scan on PostgreSQL (the screen through
+kiosk/ui/offline_desk.py, the storm tests directly). Online, a scan is `record_scan` on the
+server, as at every desk. The switch goes offline by itself when a write fails for the network's
+sake (FaultKind unreachable or lost) or when writes get slow (kiosk.domain.link_rules: 2 of the
+last 5 over a second); offline, each scan is answered from the device's local copy and kept in
+its queue (kiosk.store.offline_queue), on disk before the answer is returned. A scan whose write
+was lost on the way is answered offline under the same nonce: if the server did commit it, the
+upload finds it there and writes nothing more.
+
+A background thread (`start`; one round is `tick`) keeps the local copy fresh while the server
+answers, says the device is here (kiosk.store.devices), and while offline tries the server every
+second: once it answers, the queue is uploaded in order, and only when it is empty does the
+switch go back online, so scans reach the server in the order they were made. New scans during
+the upload join the queue. A switch that starts with scans still waiting (a desk killed while
+offline) starts offline and uploads them first.
+
+Each thread has its own connections (the caller's server connection for its scans; the
+background thread its own server and local connections). `_lock` makes the choice between online
+and offline and the offline answer one step, and going back online another, so no scan slips
+between the last upload and the switch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk.domain.link_rules import SLOW_SECONDS, LinkHealth, connection_fault
+from kiosk.domain.outcomes import ScanResult
+from kiosk.domain.scan_rules import ENTRY, VENUE
+from kiosk.store.db import Database, StoreError, StoreFault, connect, explain, shown
+from kiosk.store.devices import heartbeat
+from kiosk.store.offline_copy import copy_is_empty, open_local, refresh
+from kiosk.store.offline_queue import answer_offline, count_waiting, upload_waiting, walk_in_offline
+from kiosk.store.scans import create_walk_in, record_scan, stamp
+
+# How often the background thread looks: the server's return is noticed within about this long.
+TICK_SECONDS = 1.0
+# How often the local copy is refreshed and the heartbeat written while online.
+REFRESH_SECONDS = 2.0
+HEARTBEAT_SECONDS = 5.0
+
+
+class OfflineSwitch:
+    """One desk's scans: on the server while it answers, in the local queue while it does not."""
+
+    def __init__(
+        self,
+        target: str,
+        local_path: Path,
+        device: str,
+        *,
+        role: str = "desk",
+        lists: Sequence[str] = (VENUE,),
+        clock: Callable[[], dt.datetime] | None = None,
+        tick_seconds: float = TICK_SECONDS,
+    ) -> None:
+        self.target = target
+        self.local_path = local_path
+        self.device = device
+        self.role = role
+        self.lists = tuple(lists)
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC).astimezone())
+        self.tick_seconds = tick_seconds
+        self._lock = threading.RLock()
+        self._health = LinkHealth()
+        self._local = open_local(local_path)  # the scanning thread's (under _lock)
+        self._waiting = count_waiting(self._local)
+        self._offline_since: str | None = stamp(self.clock()) if self._waiting else None
+        self._bg_local: sqlite3.Connection | None = None
+        self._bg_server: Database | None = None
+        self._last_refresh = 0.0
+        self._last_heartbeat = 0.0
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.last_fault: StoreError | None = None
+        self.uploaded = 0
+
+    # ---- what a screen shows --------------------------------------------------------------
+
+    @property
+    def offline(self) -> bool:
+        """True while scans are answered from the local copy (offline, or still uploading)."""
+        with self._lock:
+            return self._offline_since is not None
+
+    @property
+    def waiting(self) -> int:
+        """How many scans this desk still has to upload."""
+        with self._lock:
+            return self._waiting
+
+    # ---- scanning ---------------------------------------------------------------------------
+
+    def scan(self, db: Database, raw_code: str, *, now: dt.datetime, direction: str = ENTRY,
+             nonce: str) -> ScanResult:
+        """Record one scan: on the server when online, else answered from the copy and queued.
+
+        Raises StoreError only for a fault that is not the network's (the server refused the
+        data, the local disk is full): shown as failed, as at any desk.
+        """
+        if not self.offline:
+            started = time.monotonic()
+            try:
+                result = record_scan(db, raw_code, now=now, device=self.device, direction=direction, nonce=nonce)
+            except StoreFault as error:
+                fault = explain(error)
+                if not connection_fault(fault.kind):
+                    raise
+                self._went_offline(fault)
+            else:
+                if self._health.record(time.monotonic() - started):
+                    self._went_offline(None)
+                return result
+        with self._lock:
+            result = answer_offline(self._local, raw_code, now=now, device=self.device, direction=direction,
+                                    nonce=nonce)
+            self._waiting = count_waiting(self._local)
+            self._offline_since = self._offline_since or stamp(now)
+            return result
+
+    def walk_in(self, db: Database, name: str, organisation: str = "", city: str = "", email: str = "", *,
+                now: dt.datetime, nonce: str) -> ScanResult:
+        """A walk-in: `create_walk_in` on the server when online, else with a code of this desk's own, queued."""
+        if not self.offline:
+            try:
+                return create_walk_in(db, name, organisation, city, email, now=now, device=self.device, nonce=nonce)
+            except StoreFault as error:
+                fault = explain(error)
+                if not connection_fault(fault.kind):
+                    raise
+                self._went_offline(fault)
+        with self._lock:
+            result = walk_in_offline(self._local, name, organisation, city, email, now=now, device=self.device,
+                                     nonce=nonce)
+            self._waiting = count_waiting(self._local)
+            self._offline_since = self._offline_since or stamp(now)
+            return result
+
+    def _went_offline(self, fault: StoreError | None) -> None:
+        with self._lock:
+            self.last_fault = fault
+            if self._offline_since is None:
+                self._offline_since = stamp(self.clock())
+
+    # ---- the background ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the background thread (refresh, heartbeat, and the upload when the server is back)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=f"offline-{self.device}", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the background thread (after its current round) and close its connections."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        for conn in (self._bg_server, self._bg_local):
+            if conn is not None:
+                try:
+                    conn.close()
+                except Exception:  # noqa: BLE001 - closing a connection to a server that is gone
+                    pass
+        self._bg_server = self._bg_local = None
+
+    def close(self) -> None:
+        """Stop the background and close the local file."""
+        self.stop()
+        with self._lock:
+            self._local.close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.tick()
+            self._stop.wait(self.tick_seconds)
+
+    def tick(self) -> bool:
+        """One round: upload what waits and go back online, refresh the copy, say the device is here.
+
+        Returns True when the server answered. Never raises for a fault: it is kept in `last_fault`.
+        """
+        try:
+            server = self._server()
+            local = self._background_local()
+            started = time.monotonic()
+            server.execute("SELECT 1").fetchone()
+            if self.offline and time.monotonic() - started > SLOW_SECONDS:
+                return True  # it answers, but slowly: stay offline a little longer
+            if self.waiting:
+                if time.monotonic() - self._last_heartbeat >= HEARTBEAT_SECONDS:
+                    self.say_here(server)  # "12 waiting", before the upload
+                done = upload_waiting(server, local)
+                with self._lock:
+                    self.uploaded += done.sent
+            back = False
+            with self._lock:
+                self._waiting = count_waiting(self._local)
+                if self._waiting == 0 and self._offline_since is not None:
+                    self._offline_since = None
+                    self._health.reset()
+                    self.last_fault = None
+                    back = True
+            if not self.offline:
+                now = time.monotonic()
+                if now - self._last_refresh >= REFRESH_SECONDS or copy_is_empty(local):
+                    refresh(server, local, self.lists, source=shown(self.target))
+                    self._last_refresh = now
+            if back or time.monotonic() - self._last_heartbeat >= HEARTBEAT_SECONDS:
+                self.say_here(server)
+            return True
+        except StoreFault as error:
+            fault = explain(error)
+            if connection_fault(fault.kind):
+                self._went_offline(fault)
+            else:
+                with self._lock:
+                    self.last_fault = fault
+            return False
+
+    def say_here(self, server: Database) -> None:
+        """Write this device's heartbeat row (kiosk.store.devices)."""
+        with self._lock:
+            waiting, since = self._waiting, self._offline_since
+        heartbeat(server, self.device, self.role, self.clock(), waiting, since)
+        self._last_heartbeat = time.monotonic()
+
+    def _server(self) -> Database:
+        if self._bg_server is None:
+            self._bg_server = connect(self.target)
+        return self._bg_server
+
+    def _background_local(self) -> sqlite3.Connection:
+        if self._bg_local is None:
+            self._bg_local = open_local(self.local_path)
+        return self._bg_local
+
+
+def make_switch(target: Any, folder: Path, device: str, **options: Any) -> OfflineSwitch:
+    """The switch of a device on `target` with its local file in `folder` (kiosk.store.offline_copy.local_path)."""
+    from kiosk.store.offline_copy import local_path
+
+    return OfflineSwitch(str(target), local_path(folder, device), device, **options)
