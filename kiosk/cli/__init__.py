@@ -105,6 +105,11 @@ def export_group() -> None:
     """Write attendees, scans, sign-ups or the schedule to a file or stdout."""
 
 
+@main.group("db")
+def db_group() -> None:
+    """The database itself: set up a PostgreSQL server's logins, copy a day between databases."""
+
+
 def _register() -> None:
     """Attach each module's subcommands; one module per area keeps this file small.
 
@@ -116,6 +121,7 @@ def _register() -> None:
         badge_print,  # noqa: F401  (after schedule: `kiosk badges print` joins its group)
         checkin,
         correct,
+        db_roles,
         privacy,
         programme,
         reports,

@@ -19,6 +19,9 @@ from kiosk.store.schema import search_text
 from kiosk.store.tallies import tally
 
 PERSON_COLUMNS = "id, code, name, organisation, city, email, status, source"
+# A Person without the e-mail address: what the screens for the public read (the self-service
+# kiosk; a sign-up), and all of a person their PostgreSQL login may read (kiosk.store.pg_roles).
+PUBLIC_PERSON_COLUMNS = "id, code, name, organisation, city, status, source"
 # The one way an attendee row is written and rewritten (imports, upserts, walk-ins).
 INSERT_ATTENDEE = """INSERT INTO attendees (code, name, organisation, city, email, status, source,
                                           search_text, created_at, updated_at)
@@ -27,17 +30,22 @@ UPDATE_ATTENDEE = """UPDATE attendees SET name = ?, organisation = ?, city = ?, 
                          search_text = ?, updated_at = ? WHERE id = ?"""
 
 
-def person_from_row(row: Row) -> Person:
-    """A Person from a row selected with PERSON_COLUMNS."""
-    return Person(**dict(zip(PERSON_COLUMNS.split(", "), row)))
+def person_from_row(row: Row, columns: str = PERSON_COLUMNS) -> Person:
+    """A Person from a row selected with PERSON_COLUMNS (or PUBLIC_PERSON_COLUMNS: email stays '')."""
+    return Person(**dict(zip(columns.split(", "), row)))
 
 
-def find_by_code(conn: Database, raw: str) -> Person | None:
-    """The attendee whose code this is (case-insensitive, spaces ignored), or None."""
+def find_by_code(conn: Database, raw: str, *, email: bool = True) -> Person | None:
+    """The attendee whose code this is (case-insensitive, spaces ignored), or None.
+
+    `email=False` leaves the e-mail address unread (Person.email ''), as the public screens' paths
+    do: their PostgreSQL login may not read it.
+    """
+    columns = PERSON_COLUMNS if email else PUBLIC_PERSON_COLUMNS
     row = conn.execute(
-        f"SELECT {PERSON_COLUMNS} FROM attendees WHERE code = ? COLLATE NOCASE", (normalise_code(raw),)
+        f"SELECT {columns} FROM attendees WHERE code = ? COLLATE NOCASE", (normalise_code(raw),)
     ).fetchone()
-    return person_from_row(row) if row else None
+    return person_from_row(row, columns) if row else None
 
 
 def fts_query(text: str) -> str:

@@ -85,6 +85,8 @@ class FaultKind(StrEnum):
     LOGIN = "login"
     NO_DATABASE = "no_database"
     LOST = "lost"
+    # The server's login for this device may not read or write that table (kiosk.store.pg_roles).
+    DENIED = "denied"
     OTHER = "other"
 
 
@@ -119,6 +121,8 @@ MESSAGES: dict[FaultKind, str] = {
     FaultKind.NO_DATABASE: "The database server has no such database; nothing was saved. Ask the organiser.",
     FaultKind.LOST: "The connection to the database server was lost during the change; it may not have been saved. "
           "Scan again: nobody is counted twice.",
+    FaultKind.DENIED: "This device's database login may not read or change that (permission denied); nothing was saved. "
+          "Ask the organiser.",
     FaultKind.OTHER: "The database refused the change; nothing was saved.",
 }
 

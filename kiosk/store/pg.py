@@ -190,6 +190,12 @@ class PgConnection:
         self.execute("BEGIN")
         self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
+    def password_verifier(self, password: str, role: str) -> str:
+        """libpq's SCRAM-SHA-256 verifier of `password` for `role`: ALTER ROLE then never carries the clear text."""
+        with self._lock:
+            verifier: bytes = self._live().pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256")
+            return verifier.decode()
+
     def close(self) -> None:
         """Close the connection (idempotent)."""
         if self._conn is not None:

@@ -12,7 +12,8 @@ from kiosk.store.db import MESSAGES, FaultKind, StoreError
 _LOGIN = ("28P01", "28000")  # invalid_password, invalid_authorization_specification
 _NO_DATABASE = ("3D000",)  # invalid_catalog_name
 _BUSY = ("55P03", "57014", "40001", "40P01")  # lock_not_available, query_canceled (timeout), serialization, deadlock
-_READONLY = ("25006", "42501")  # read_only_sql_transaction, insufficient_privilege
+_READONLY = ("25006",)  # read_only_sql_transaction
+_DENIED = ("42501",)  # insufficient_privilege: a role without the grant (kiosk.store.pg_roles)
 _FULL = ("53100",)  # disk_full
 _SERVER_GONE = ("57P01", "57P02", "57P03", "08006", "08003", "08000", "08001", "08004")
 
@@ -31,6 +32,8 @@ def explain_pg(error: BaseException) -> StoreError:
         kind = FaultKind.BUSY
     elif sqlstate in _READONLY:
         kind = FaultKind.READONLY
+    elif sqlstate in _DENIED:
+        kind = FaultKind.DENIED
     elif sqlstate in _FULL:
         kind = FaultKind.FULL
     elif sqlstate in _SERVER_GONE or "server closed the connection" in text or "consuming input failed" in text \

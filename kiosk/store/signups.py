@@ -74,7 +74,7 @@ def signup(
 ) -> SignupResult:
     """Choose a session for the person with this code; full sessions put them on the waitlist."""
     with immediate(db) as conn:
-        person = find_by_code(conn, code)
+        person = find_by_code(conn, code, email=False)  # the kiosk's login may not read it
         refusal = _refusal(conn, person, session_id, now)
         if refusal:
             return SignupResult(status=SignupStatus.REFUSED, session_id=session_id, reason=refusal)
@@ -109,7 +109,7 @@ def signup(
 def cancel(db: Database, code: str, session_id: str, *, now: dt.datetime, device: str = "") -> SignupResult:
     """Give up a seat (or a waitlist place); the first on the waitlist gets the seat."""
     with immediate(db) as conn:
-        person = find_by_code(conn, code)
+        person = find_by_code(conn, code, email=False)  # the kiosk's login may not read it
         if person is None:
             return SignupResult(status=SignupStatus.REFUSED, session_id=session_id, reason="unknown_code")
         row = conn.execute(

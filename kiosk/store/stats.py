@@ -220,7 +220,7 @@ class LiveStats:
     by_organisation: list[tuple[str, int, int]] = field(default_factory=list)
     recent: list[RecentScan] = field(default_factory=list)
     last_scan_id: int = 0
-    recent_limit: int = 12
+    recent_limit: int = 12  # 0: the last scans are not read (the public dashboard shows no names)
     days: StoredDays = field(default_factory=StoredDays)
 
     def full(self, db: Database) -> None:
@@ -231,7 +231,7 @@ class LiveStats:
         self._occupancy(db, None)
         self._venue(db)
         self._signups(db)
-        self.recent = recent_scans(db, limit=self.recent_limit)
+        self.recent = recent_scans(db, limit=self.recent_limit) if self.recent_limit else []
 
     def refresh(self, db: Database) -> set[str]:
         """Re-query what changed since the last look; returns the lists that new scans touched."""
@@ -243,7 +243,7 @@ class LiveStats:
         }
         if touched:
             self.last_scan_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM scans").fetchone()[0]
-            self.recent = recent_scans(db, limit=self.recent_limit)
+            self.recent = recent_scans(db, limit=self.recent_limit) if self.recent_limit else []
         if VENUE in touched:
             self._venue(db)
         rooms = touched - {VENUE}

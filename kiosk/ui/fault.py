@@ -38,6 +38,8 @@ FAULTS: dict[str, Text] = {
                         MESSAGES["no_database"]),
     "lost": Text("De verbinding met de databaseserver viel weg tijdens het opslaan; het is mogelijk niet opgeslagen. "
                  "Scan opnieuw: niemand wordt dubbel geteld.", MESSAGES["lost"]),
+    "denied": Text("De aanmelding van dit apparaat bij de database mag dit niet lezen of wijzigen (geen toegang); "
+                   "er is niets opgeslagen. Vraag de organisatie.", MESSAGES["denied"]),
     "other": Text("De database weigerde de wijziging; er is niets opgeslagen.", MESSAGES["other"]),
 }
 

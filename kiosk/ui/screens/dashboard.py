@@ -89,7 +89,8 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         ctx = self.app.ctx
-        self.stats = LiveStats()
+        # The public one reads no last scans (names): its PostgreSQL login may not (kiosk.store.pg_roles).
+        self.stats = LiveStats(recent_limit=0 if ctx.public else 12)
         self.stats.full(ctx.db())
         self._watcher = watch(self, self._poll)
         # Minutes on the conference day (kiosk.store.session_clock): a night's 00:30 is after its 23:00.

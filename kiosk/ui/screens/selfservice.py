@@ -153,7 +153,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
     async def _open(self, code: str) -> None:
         """Look the badge up and show that person's day (or say why not, on the welcome)."""
         try:
-            person = find_by_code(self.app.ctx.db(), code)
+            person = find_by_code(self.app.ctx.db(), code, email=False)  # never shown here; its login may not read it
         except StoreFault as error:  # the kiosk stays up and says so
             return await self.reset(fault_message(error, self.visit.lang))
         if person is None:
