@@ -13,7 +13,11 @@ from kiosk.cli import main
 from kiosk.domain.outcomes import Person
 from kiosk.interop.badges import CARD_H, CARD_W, MARGIN_X, MARGIN_Y, PAGE_H, PAGE_W, badges_html, badges_svg, sheets
 from kiosk.interop.badges_pdf import badges_pdf
+from tests.support.cli_db import db_args
 from tests.support.event import PROGRAMME_PATH
+
+# `kiosk badges` reads the roster from a SQLite file or PostgreSQL alike (tests/conftest.py).
+BOTH_BACKENDS = True
 
 NAMES = ["Ayşe Çelik", "Søren Ødegaard", "[@click=app.quit]x[/] <b>&amp;", "Олександр Карасевич", "مريم العلي",
          "Pieter van 't Hof", "X" * 10_000, "Anna de Vries", "Łukasz Żółć", "李小龍", "Jan\x00\x1b[31mRood"]
@@ -80,16 +84,20 @@ def test_html_has_one_a4_page_per_sheet():
     assert "<script>" not in html and "G40 &lt;script&gt;" in html
 
 
-def test_cli_writes_badges_pdf_here_by_default(tmp_path, monkeypatch, db_path, db, people):
+def test_cli_writes_badges_pdf_here_by_default(tmp_path, monkeypatch, target, db, people):
     monkeypatch.chdir(tmp_path)
-    base = ["--db", str(db_path), "--programme", str(PROGRAMME_PATH)]
-    result = CliRunner().invoke(main, [*base, "badges"])
+    flag, env = db_args(target)  # a PostgreSQL URL's password in PGPASSWORD
+
+    def badges(*args: str):
+        return CliRunner().invoke(main, [*flag, "--programme", str(PROGRAMME_PATH), "badges", *args], env=env)
+
+    result = badges()
     assert result.exit_code == 0, result.output
     assert (tmp_path / "persoonsgegevens-badges.pdf").read_bytes().startswith(b"%PDF-")
-    result = CliRunner().invoke(main, [*base, "badges", "--format", "svg", "--code", people["Anna de Vries"]])
+    result = badges("--format", "svg", "--code", people["Anna de Vries"])
     assert result.exit_code == 0 and "ANNA44" in (tmp_path / "persoonsgegevens-badges.svg").read_text(encoding="utf-8")
-    result = CliRunner().invoke(main, [*base, "badges", "--format", "html", "--output", "all.html"])
+    result = badges("--format", "html", "--output", "all.html")
     page = (tmp_path / "persoonsgegevens-all.html").read_text(encoding="utf-8")  # the name says what it holds
     assert result.exit_code == 0 and "Ayşe Çelik" in page and "Cancelled Person" not in page
-    result = CliRunner().invoke(main, [*base, "badges", "--code", "NOSUCH"])
+    result = badges("--code", "NOSUCH")
     assert result.exit_code == 2 and "NOSUCH" in result.output

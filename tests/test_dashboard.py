@@ -19,6 +19,10 @@ from kiosk.ui.widgets.alerts import AlertsList
 from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
 from tests.support.event import EVENT_DAY, PROGRAMME_PATH, at
 
+# The store's figures are the same on a SQLite file and on PostgreSQL (tests/conftest.py); the
+# screens' tests run on the file (`sqlite_only`): they start the app on the test's settings.
+BOTH_BACKENDS = True
+
 BOAT = "lunch-vaartocht"  # capacity 15
 
 
@@ -99,6 +103,7 @@ def test_refresh_queries_only_what_changed(db, people):
 
 # ---- the screen -------------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only
 async def test_dashboard_shows_running_and_next_slot(make_app, db, people):
     door_scan(db, people["Anna de Vries"], "r1-slim-met-stroom", now=at("11:35"), device="door-1")
     app = make_app("dashboard", "11:45")
@@ -111,6 +116,7 @@ async def test_dashboard_shows_running_and_next_slot(make_app, db, people):
         assert "Anna de Vries" in text  # last scans, named
 
 
+@pytest.mark.sqlite_only
 async def test_dashboard_follows_the_rehearsal_clock(make_app, db):
     app = make_app("dashboard", "14:10")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -120,6 +126,7 @@ async def test_dashboard_follows_the_rehearsal_clock(make_app, db):
         assert "Hierna: verwachte drukte (15:00)" in text
 
 
+@pytest.mark.sqlite_only
 async def test_over_capacity_alert_on_screen(make_app, db, crowd):
     for i, code in enumerate(crowd[:16]):
         door_scan(db, code, BOAT, now=at("12:50") + dt.timedelta(seconds=i), device="boat")
@@ -133,6 +140,7 @@ async def test_over_capacity_alert_on_screen(make_app, db, crowd):
         assert any("Vaartocht" in str(row.render()) and "TE VOL" in str(row.render()) for row in over)
 
 
+@pytest.mark.sqlite_only
 async def test_public_dashboard_shows_no_names(make_app, db, people):
     record_scan(db, people["Søren Ødegaard"], now=at("09:20"), device="desk-1")
     app = make_app("dashboard", "09:30", public=True)
@@ -145,6 +153,7 @@ async def test_public_dashboard_shows_no_names(make_app, db, people):
         assert "Haarlem" not in text and "overige (5)     1 / 5" in text
 
 
+@pytest.mark.sqlite_only
 async def test_public_dashboard_is_locked_and_left_with_the_staff_pin(make_app, db, people):
     from textual.widgets import Footer
 
@@ -171,6 +180,7 @@ async def test_public_dashboard_is_locked_and_left_with_the_staff_pin(make_app, 
         assert app.current_mode == "dashboard" and app.locked
 
 
+@pytest.mark.sqlite_only
 async def test_dashboard_sees_another_connection_within_a_second(make_app, settings, db, people):
     app = make_app("dashboard", "11:45")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -185,6 +195,7 @@ async def test_dashboard_sees_another_connection_within_a_second(make_app, setti
         assert str(row.render()).split()[0] == "1"
 
 
+@pytest.mark.sqlite_only
 async def test_dashboard_sees_a_checkin_from_another_process(make_app, settings, db, people):
     app = make_app("dashboard", "09:30")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -202,6 +213,7 @@ async def test_dashboard_sees_a_checkin_from_another_process(make_app, settings,
         assert "desk-other" in screen_text(app) and "Anna de Vries" in screen_text(app)
 
 
+@pytest.mark.sqlite_only
 async def test_a_fully_booked_session_coming_next_reads_full_before_its_people_arrive(make_app, db, crowd):
     for code in crowd[:15]:
         signup(db, code, BOAT, now=at("10:00"))
@@ -212,6 +224,7 @@ async def test_a_fully_booked_session_coming_next_reads_full_before_its_people_a
         assert "vol" in boat and "ruimte" not in boat
 
 
+@pytest.mark.sqlite_only
 async def test_the_walk_in_and_the_plenary_items_count_the_venue(make_app, db, people):
     for code, hhmm in [("CELIK1", "09:16"), ("HOF222", "09:19"), ("SOREN3", "09:21"), ("ANNA44", "09:24")]:
         record_scan(db, code, now=at(hhmm), device="desk-1")

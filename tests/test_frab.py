@@ -15,7 +15,11 @@ from kiosk.domain.programme import Event, Kind, Programme, Room, Round, Session,
 from kiosk.interop.frab import ScheduleError, parse_schedule, read_schedule
 from kiosk.interop.frab_write import to_json, to_xml
 from kiosk.interop.toml_writer import to_toml
+from tests.support.cli_db import db_args
 from tests.support.event import EVENT_DAY, PROGRAMME_PATH, SHARED
+
+# `kiosk export schedule` reads the database alike on a SQLite file and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
 
 SPECS = SHARED / "specs"
 PRETALX = SPECS / "examples" / "pretalx-democon.json"
@@ -200,12 +204,13 @@ def test_toml_writer_round_trips_every_programme(programme):
         assert problems == [] and again == subject
 
 
-def test_cli_export_writes_each_format(tmp_path, db_path):
-    runner = CliRunner()
-    base = ["--db", str(db_path), "--programme", str(PROGRAMME_PATH)]
+def test_cli_export_writes_each_format(tmp_path, target):
+    flag, env = db_args(target)  # a PostgreSQL URL's password in PGPASSWORD
+    runner = CliRunner(env=env)
+    base = [*flag, "--programme", str(PROGRAMME_PATH)]
     for fmt, marker in (("frab-xml", "<schedule>"), ("frab-json", '"schedule"'), ("ics", "BEGIN:VCALENDAR")):
         out = tmp_path / f"out-{fmt}"
-        result = CliRunner(env={"KIOSK_NOW": f"{EVENT_DAY}T08:00"}).invoke(
+        result = CliRunner(env={**env, "KIOSK_NOW": f"{EVENT_DAY}T08:00"}).invoke(
             main, [*base, "export", "schedule", "--format", fmt, "--output", str(out)])
         assert result.exit_code == 0, result.output
         assert marker in out.read_text(encoding="utf-8")

@@ -16,7 +16,11 @@ from kiosk.store import open_store
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.sessions import sync_programme
 from kiosk.store.signups import signup
+from tests.support.cli_db import db_args
 from tests.support.event import EVENT_DAY, PROGRAMME_PATH, at
+
+# A personal agenda reads the database alike on a SQLite file and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
 
 icalendar = pytest.importorskip("icalendar")
 STAMP = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
@@ -87,19 +91,20 @@ def test_agenda_holds_only_the_confirmed_sessions(programme, db, people):
                                   "r2-veiligheid@g40_bestuurlijke_netwerkdag"}
 
 
-def test_cli_agenda_leaves_out_waitlisted_and_unknown_codes_fail(tmp_path):
+def test_cli_agenda_leaves_out_waitlisted_and_unknown_codes_fail(tmp_path, target):
     small = tmp_path / "programme.toml"  # the boat with one seat, so the second person waits
     small.write_text(PROGRAMME_PATH.read_text(encoding="utf-8").replace("capacity = 15", "capacity = 1"), "utf-8")
-    db_path = tmp_path / "small.db"
-    db = open_store(db_path)
+    db = open_store(target)
     sync_programme(db, load_programme(small))
     upsert_attendees(db, [RosterRow("Anna de Vries", "", "", "", "ANNA44"),
                           RosterRow("Ayşe Çelik", "Gemeente Zaanstad", "", "", "CELIK1")], at("09:00").isoformat())
     assert signup(db, "ANNA44", "lunch-vaartocht", now=at("09:30")).status == "confirmed"
     assert signup(db, "CELIK1", "lunch-vaartocht", now=at("09:30")).status == "waitlisted"
     assert signup(db, "CELIK1", "pijler-sociaal", now=at("09:30")).status == "confirmed"
-    base = ["--db", str(db_path), "--programme", str(small)]
-    runner = CliRunner(env={"KIOSK_NOW": f"{EVENT_DAY}T09:30"})
+    db.close()
+    flag, env = db_args(target)  # a PostgreSQL URL's password in PGPASSWORD
+    base = [*flag, "--programme", str(small)]
+    runner = CliRunner(env={**env, "KIOSK_NOW": f"{EVENT_DAY}T09:30"})
     out = tmp_path / "agenda.ics"
     result = runner.invoke(main, [*base, "export", "agenda", "celik1", "--output", str(out)])
     assert result.exit_code == 0, result.output

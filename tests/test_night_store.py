@@ -29,6 +29,9 @@ from kiosk.store.signups import signup
 from kiosk.store.stats import LiveStats, arrivals_per_bucket, door_order, load_sessions
 from tests.support.night import DAY1, DAY2, at, frab, write_programme
 
+# The night reads the same from a SQLite file and from PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 PEOPLE = [
     RosterRow("Ayşe Çelik", "Gemeente Zaanstad", "Zaanstad", "", "CELIK1"),
     RosterRow("Pieter van 't Hof", "Gemeente Delft", "Delft", "", "HOF222"),
@@ -37,9 +40,9 @@ PEOPLE = [
 
 
 @pytest.fixture
-def festival(tmp_path):
+def festival(target):
     """The frab night festival (day 1 10:00 to 04:00, items at 23:00, 00:00 and 00:30) in a database."""
-    db = open_store(tmp_path / "nacht.db")
+    db = open_store(target)
     sync_programme(db, parse_schedule(json.dumps(frab())).programme)
     upsert_attendees(db, PEOPLE, "2027-08-01T12:00:00+02:00")
     yield db
@@ -126,18 +129,18 @@ def _night_rounds(dated: bool = True) -> dict:
     }
 
 
-def _night_db(tmp_path, dated: bool = True):
+def _night_db(target, dated: bool = True):
     programme, problems = parse_programme(_night_rounds(dated))
     assert problems == []
-    db = open_store(tmp_path / "rondes.db")
+    db = open_store(target)
     sync_programme(db, programme)
     upsert_attendees(db, PEOPLE, "2027-08-01T12:00:00+02:00")
     return db
 
 
 @pytest.mark.parametrize("dated", [True, False], ids=["dated", "no-date"])
-def test_report_reads_a_round_and_the_plenary_across_midnight(tmp_path, dated):
-    db = _night_db(tmp_path, dated)
+def test_report_reads_a_round_and_the_plenary_across_midnight(target, dated):
+    db = _night_db(target, dated)
     assert signup(db, "ANNA44", "sterren", now=at(DAY1, "21:00")).status == "confirmed"
     record_scan(db, "CELIK1", now=at(DAY1, "23:00"), device="desk-1")
     record_scan(db, "HOF222", now=at(DAY1, "23:40"), device="desk-1")
@@ -169,16 +172,16 @@ def test_purge_is_not_due_in_the_night_after_the_day(festival):
     assert festival.execute("SELECT name FROM attendees WHERE code = 'CELIK1'").fetchone() == ("Ayşe Çelik",)
 
 
-def test_a_one_day_night_without_a_date_keeps_its_data_until_its_last_item(tmp_path):
-    db = _night_db(tmp_path, dated=False)
+def test_a_one_day_night_without_a_date_keeps_its_data_until_its_last_item(target):
+    db = _night_db(target, dated=False)
     record_scan(db, "CELIK1", now=at(DAY1, "23:30"), device="desk-1")
     assert not purge_plan(db, 0, at(DAY2, "00:10")).due  # the closing (00:30) has not begun
     assert purge_plan(db, 0, at(DAY2, "00:31")).due
     db.close()
 
 
-def test_purge_command_says_how_long_the_night_is_kept(tmp_path):
-    db_path, programme = tmp_path / "kiosk.db", write_programme(tmp_path / "nacht.toml")
+def test_purge_command_says_how_long_the_night_is_kept(tmp_path, target):
+    db_path, programme = target, write_programme(tmp_path / "nacht.toml")
     env = {"KIOSK_DB": str(db_path), "KIOSK_PROGRAMME": str(programme), "KIOSK_NOW": f"{DAY2}T01:00",
            "KIOSK_NOW_FROZEN": "1"}
     db = open_store(db_path)

@@ -27,6 +27,9 @@ from kiosk.store.badge_prints import (
 )
 from tests.conftest import at
 
+# The print log (kiosk.store.badge_prints) behaves the same on a SQLite file and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 IDLE = "printer desk-ql is idle.  enabled since Tue Dec  1 09:21:02 2026\ndesk-ql accepting requests since Tue Dec  1\n"
 STOPPED = "printer desk-ql disabled since Tue Dec  1 09:19:00 2026 -\n\tpaper jam\ndesk-ql accepting requests since x\n"
 REJECTING = "printer desk-ql is idle.  enabled since x\ndesk-ql not accepting requests since x -\n\tRejecting Jobs\n"

@@ -17,7 +17,11 @@ from kiosk.store.report import round_report, session_report
 from kiosk.store.report_venue import arrivals_per_interval, everyone_items, venue_report
 from kiosk.store.scans import create_walk_in, record_scan, undo_scan
 from kiosk.store.signups import signup
+from tests.support.cli_db import db_args
 from tests.support.event import PROGRAMME_PATH, at
+
+# `kiosk report` reads a day alike from a SQLite file and from PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
 
 SLIM, WONING = "r1-slim-met-stroom", "r1-woningvoorraad"
 ROUNDS = [("ronde-1", "Keuzesessies - Ronde 1")]
@@ -46,10 +50,10 @@ def day(db, people):
     return db
 
 
-def report(db_path, hhmm: str, *args: str) -> str:
+def report(target, hhmm: str, *args: str) -> str:
     """`kiosk report` on this database at `hhmm` on the event day (exit 0 asserted)."""
-    result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), "report", *args],
-                                env={"KIOSK_NOW": at(hhmm).isoformat(), "KIOSK_NOW_FROZEN": "1"})
+    flag, env = db_args(target, {"KIOSK_NOW": at(hhmm).isoformat(), "KIOSK_NOW_FROZEN": "1"})
+    result = CliRunner().invoke(main, [*flag, "--programme", str(PROGRAMME_PATH), "report", *args], env=env)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -93,8 +97,8 @@ def test_per_round_signed_up_against_attended(day):
     assert lines["lunch-theater"].no_shows is None and not lines["lunch-theater"].door_scanned
 
 
-def test_report_command_table_after_the_day(day, db_path):
-    text = report(db_path, "17:00")
+def test_report_command_table_after_the_day(day, target):
+    text = report(target, "17:00")
     assert "  came             5  (4 of the 5 expected, and 1 walk-in)" in text
     assert "  no-shows         1  (expected, never came; 1 cancelled beforehand)" in text
     assert "  peak inside      4  at 09:40" in text
@@ -108,8 +112,8 @@ def test_report_command_table_after_the_day(day, db_path):
     assert text.splitlines()[-2].endswith("no-shows 2")  # Woning's two; the summary has a number now
 
 
-def test_report_before_the_end_says_dash_for_no_shows(day, db_path):
-    text = report(db_path, "12:00")  # Ronde 1 runs until 12:30
+def test_report_before_the_end_says_dash_for_no_shows(day, target):
+    text = report(target, "12:00")  # Ronde 1 runs until 12:30
     summary = next(line for line in text.splitlines() if " sessions; signed up " in line)
     assert summary.endswith("no-shows -")
     assert "  no-shows         -  (1 not arrived yet;" in text
@@ -118,24 +122,24 @@ def test_report_before_the_end_says_dash_for_no_shows(day, db_path):
     assert slim.split()[-2] == "-"
 
 
-def test_report_rows_in_json_and_csv_are_the_tables_figures(day, db_path):
-    venue = json.loads(report(db_path, "12:00", "--format", "json", "--rows", "venue"))
+def test_report_rows_in_json_and_csv_are_the_tables_figures(day, target):
+    venue = json.loads(report(target, "12:00", "--format", "json", "--rows", "venue"))
     assert venue == [{"arrived": 5, "expected": 5, "arrived_expected": 4, "walk_ins": 1, "cancelled": 1,
                       "not_arrived": 1, "no_shows": None, "peak_inside": 4, "peak_at": "09:40", "exits": 1,
                       "inside_now": 4}]
-    halves = list(csv.DictReader(io.StringIO(report(db_path, "17:00", "--format", "csv", "--rows", "arrivals",
+    halves = list(csv.DictReader(io.StringIO(report(target, "17:00", "--format", "csv", "--rows", "arrivals",
                                                     "--interval", "30"))))
     assert [(r["starts"], r["arrived"], r["total"]) for r in halves][:2] == [("09:00", "3", "3"), ("09:30", "1", "4")]
-    sessions = json.loads(report(db_path, "17:00", "--format", "json"))  # the default rows: sessions
+    sessions = json.loads(report(target, "17:00", "--format", "json"))  # the default rows: sessions
     assert {s["session_id"] for s in sessions} >= {SLIM, WONING} and "inloop" not in {s["session_id"] for s in sessions}
-    rounds = json.loads(report(db_path, "17:00", "--format", "json", "--rows", "rounds"))
+    rounds = json.loads(report(target, "17:00", "--format", "json", "--rows", "rounds"))
     assert rounds[0]["round_id"] == "ronde-1" and rounds[0]["no_shows"] == 1
     assert [r["round_id"] for r in rounds] == ["ronde-1", "lunch", "gesprek-ambassadeur", "ronde-2", "pijlers"]
 
 
-def test_the_table_fits_80_columns(day, db_path):
-    text = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), "report"],
-                              env={"KIOSK_NOW": at("17:00").isoformat(), "COLUMNS": "80"}).stdout
+def test_the_table_fits_80_columns(day, target):
+    flag, env = db_args(target, {"KIOSK_NOW": at("17:00").isoformat(), "COLUMNS": "80"})
+    text = CliRunner().invoke(main, [*flag, "--programme", str(PROGRAMME_PATH), "report"], env=env).stdout
     assert max(len(line) for line in text.splitlines()) <= 80
 
 

@@ -12,7 +12,11 @@ from kiosk.interop.roster_csv import RosterFileError, parse_roster
 from kiosk.interop.roster_export import to_csv
 from kiosk.store import open_store
 from kiosk.store.attendees import attendee_records, import_roster, list_attendees
+from tests.support.cli_db import db_args
 from tests.support.event import PROGRAMME_PATH
+
+# The roster goes in and out of a SQLite file and of PostgreSQL alike (tests/conftest.py).
+BOTH_BACKENDS = True
 
 ENGLISH = "name,organisation,city,email,code\nAnna de Vries,Gemeente Breda,Breda,anna@example.org,ANNA01\n"
 
@@ -24,9 +28,19 @@ def problems_of(data: bytes | str, filename: str = "attendees.csv") -> list[str]
     return error.value.problems
 
 
-def run(db_path, *args: str):
-    """Run the `kiosk` command on this test's database; stdout and stderr apart."""
-    return CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH), *args])
+def run(target, *args: str, input: str | None = None):
+    """Run the `kiosk` command on this test's database (a URL's password in PGPASSWORD); stdout and stderr apart."""
+    flag, env = db_args(target)
+    return CliRunner().invoke(main, [*flag, "--programme", str(PROGRAMME_PATH), *args], env=env, input=input)
+
+
+def stored_records(target) -> list[dict]:
+    """Every attendee as `kiosk export attendees` has them, read on a connection of its own."""
+    db = open_store(target)
+    try:
+        return attendee_records(db)
+    finally:
+        db.close()
 
 
 def write(tmp_path, text: str | bytes, name: str = "attendees.csv"):
@@ -194,35 +208,35 @@ def test_file_level_problems(data, problem):
 # --- the store: all or nothing, re-import, update -------------------------------------------
 
 
-def test_bad_file_leaves_the_database_unchanged(tmp_path, db_path):
+def test_bad_file_leaves_the_database_unchanged(tmp_path, target):
     good = write(tmp_path, ENGLISH, "good.csv")
-    assert run(db_path, "import", "attendees", good).exit_code == 0
-    before = attendee_records(open_store(db_path))
+    assert run(target, "import", "attendees", good).exit_code == 0
+    before = stored_records(target)
     bad = write(tmp_path, ENGLISH.replace("Anna de Vries", "Anna Changed") + "Bram,,,,\n,,,,X9\n", "bad.csv")
-    result = run(db_path, "import", "attendees", bad)
+    result = run(target, "import", "attendees", bad)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "bad.csv: line 4: name is empty" in result.stderr
     assert "Nothing was imported" in result.stderr and "Traceback" not in result.stderr
-    assert attendee_records(open_store(db_path)) == before
+    assert stored_records(target) == before
 
 
-def test_reimport_changes_nothing_and_a_changed_row_updates(tmp_path, db_path):
+def test_reimport_changes_nothing_and_a_changed_row_updates(tmp_path, target):
     text = "Naam;Organisatie;Gemeente;E-mail;Code\r\nAnna;Gemeente Ede;Ede;a@example.org;A1\r\n" \
            "Bram;Gemeente Oss;Oss;;\r\nCees;Regio;Delft;c@example.org;\r\n"
     path = write(tmp_path, text)
-    first = run(db_path, "import", "attendees", path)
+    first = run(target, "import", "attendees", path)
     assert first.exit_code == 0, first.stderr
     assert "3 added, 0 updated, 0 unchanged" in first.stdout
-    records = attendee_records(open_store(db_path))
-    again = run(db_path, "import", "attendees", path)
+    records = stored_records(target)
+    again = run(target, "import", "attendees", path)
     assert "0 added, 0 updated, 3 unchanged" in again.stdout
-    assert attendee_records(open_store(db_path)) == records
+    assert stored_records(target) == records
     # Generated codes are kept; a changed organisation updates that one attendee only.
     write(tmp_path, text.replace("Regio;Delft", "Regio Zaanstreek;Zaanstad"))
-    changed = run(db_path, "import", "attendees", path)
+    changed = run(target, "import", "attendees", path)
     assert "0 added, 1 updated, 2 unchanged" in changed.stdout
-    after = {r["name"]: r for r in attendee_records(open_store(db_path))}
+    after = {r["name"]: r for r in stored_records(target)}
     assert after["Cees"]["city"] == "Zaanstad"
     assert {r["name"]: r["code"] for r in records} == {name: r["code"] for name, r in after.items()}
 
@@ -235,40 +249,40 @@ def test_generated_codes_are_short_unique_and_unambiguous(db, now):
     assert all(len(c) == 6 and not set(c) & set("01ILO") for c in codes)
 
 
-def test_check_only_writes_nothing(tmp_path, db_path):
-    result = run(db_path, "import", "attendees", "--check", write(tmp_path, ENGLISH))
+def test_check_only_writes_nothing(tmp_path, target):
+    result = run(target, "import", "attendees", "--check", write(tmp_path, ENGLISH))
     assert result.exit_code == 0 and "1 added" in result.stdout and "nothing was written" in result.stdout
-    assert attendee_records(open_store(db_path)) == []
+    assert stored_records(target) == []
 
 
-def test_two_rows_landing_on_one_attendee_is_an_error(tmp_path, db_path):
-    run(db_path, "import", "attendees", write(tmp_path, ENGLISH))
+def test_two_rows_landing_on_one_attendee_is_an_error(tmp_path, target):
+    run(target, "import", "attendees", write(tmp_path, ENGLISH))
     clash = "name,email,code\nAnna de Vries,anna@example.org,ANNA01\nAnna de V.,anna@example.org,\n"
-    result = run(db_path, "import", "attendees", write(tmp_path, clash, "clash.csv"))
+    result = run(target, "import", "attendees", write(tmp_path, clash, "clash.csv"))
     assert result.exit_code == 2
     assert "clash.csv: line 3: is the same attendee (ANNA01) as line 2" in result.stderr
 
 
-def test_export_round_trips_through_import(tmp_path, db_path):
+def test_export_round_trips_through_import(tmp_path, target):
     text = 'naam;organisatie;stad;email;code\n"Bos; Kees";"=Gemeente";Ede;k@example.org;K1\nRenée;Oss;Oss;;K2\n'
-    bad = run(db_path, "import", "attendees", write(tmp_path, text))
+    bad = run(target, "import", "attendees", write(tmp_path, text))
     assert bad.exit_code == 2  # the formula-like organisation is refused
     text = text.replace('"=Gemeente"', '"Gemeente, Ede"')
-    assert run(db_path, "import", "attendees", write(tmp_path, text)).exit_code == 0
+    assert run(target, "import", "attendees", write(tmp_path, text)).exit_code == 0
     for flags in ([], ["--excel-nl"]):
         out = tmp_path / "personal-out.csv"
-        result = run(db_path, "export", "attendees", "--format", "csv", *flags, "--output", str(out))
+        result = run(target, "export", "attendees", "--format", "csv", *flags, "--output", str(out))
         assert result.exit_code == 0, result.stderr
         data = out.read_bytes()
         assert data.startswith(b"\xef\xbb\xbfcode;name") if flags else data.startswith(b"code,name")
         assert b"\r\n" in data
-        again = run(db_path, "import", "attendees", str(out))
+        again = run(target, "import", "attendees", str(out))
         assert "0 added, 0 updated, 2 unchanged" in again.stdout, again.stderr
 
 
-def test_export_json_has_the_promised_fields(tmp_path, db_path):
-    run(db_path, "import", "attendees", write(tmp_path, ENGLISH))
-    result = run(db_path, "export", "attendees", "--format", "json")
+def test_export_json_has_the_promised_fields(tmp_path, target):
+    run(target, "import", "attendees", write(tmp_path, ENGLISH))
+    result = run(target, "export", "attendees", "--format", "json")
     [record] = json.loads(result.stdout)
     assert {k: record[k] for k in ("code", "name", "organisation", "city", "email", "status")} == {
         "code": "ANNA01", "name": "Anna de Vries", "organisation": "Gemeente Breda", "city": "Breda",
@@ -303,7 +317,6 @@ def test_two_rows_bringing_one_new_code_are_a_conflict_not_a_database_error(db, 
     assert list_attendees(db) == []
 
 
-def test_stdin_import(db_path):
-    result = CliRunner().invoke(main, ["--db", str(db_path), "--programme", str(PROGRAMME_PATH),
-                                       "import", "attendees", "-"], input="naam;stad\nAnna;Ede\n")
+def test_stdin_import(target):
+    result = run(target, "import", "attendees", "-", input="naam;stad\nAnna;Ede\n")
     assert result.exit_code == 0 and "stdin: 1 added" in result.stdout

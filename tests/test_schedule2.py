@@ -20,7 +20,11 @@ from kiosk.domain.loader import parse_programme
 from kiosk.domain.programme import Kind
 from kiosk.interop.frab import ScheduleError, parse_schedule, read_schedule
 from kiosk.interop.frab_schedule2_write import schedule2_dict, to_schedule2_json
+from tests.support.cli_db import db_args
 from tests.support.event import EVENT_DAY, PROGRAMME_PATH, SHARED
+
+# `kiosk export schedule` reads the database alike on a SQLite file and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
 
 SPECS = SHARED / "specs"
 PRETALX = SPECS / "examples" / "pretalx-democon.json"
@@ -251,14 +255,15 @@ def test_a_file_without_sessions_says_what_it_found(tmp_path):
     assert "has no sessions" not in result.output
 
 
-def test_cli_exports_schedule2_json(tmp_path, db_path, validator):
+def test_cli_exports_schedule2_json(tmp_path, target, validator):
     out = tmp_path / "schedule2.json"
-    base = ["--db", str(db_path), "--programme", str(PROGRAMME_PATH)]
-    result = CliRunner(env={"KIOSK_NOW": f"{EVENT_DAY}T08:00"}).invoke(
+    flag, env = db_args(target)  # a PostgreSQL URL's password in PGPASSWORD
+    base = [*flag, "--programme", str(PROGRAMME_PATH)]
+    result = CliRunner(env={**env, "KIOSK_NOW": f"{EVENT_DAY}T08:00"}).invoke(
         main, [*base, "export", "schedule", "--format", "schedule2-json", "--output", str(out)])
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text(encoding="utf-8"))
     assert _errors(validator, document) == []
     assert document["schedule"]["conference"]["days"][0]["date"] == EVENT_DAY.isoformat()
-    bad = CliRunner().invoke(main, [*base, "export", "schedule", "--format", "schedule2-json", "--language", "NL!"])
+    bad = CliRunner(env=env).invoke(main, [*base, "export", "schedule", "--format", "schedule2-json", "--language", "NL!"])
     assert bad.exit_code != 0 and "two-letter code" in bad.output

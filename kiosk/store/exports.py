@@ -61,7 +61,8 @@ def iter_signups(db: Database) -> Iterator[dict[str, Any]]:
 
 def iter_attendance(db: Database) -> Iterator[dict[str, Any]]:
     """Per attendee: a `venue` row (arrived or not), then a row per session they signed up for or entered."""
-    titles = dict(db.execute("SELECT id, title FROM sessions").fetchall())
+    # In programme order (a session's rows follow it): PostgreSQL keeps no row order of its own.
+    titles = dict(db.execute("SELECT id, title FROM sessions ORDER BY position, id").fetchall())
     signups: dict[int, dict[str, str]] = {}
     for attendee_id, session_id, status in db.execute(
         "SELECT attendee_id, session_id, status FROM signups WHERE status != 'cancelled'"

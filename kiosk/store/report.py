@@ -18,11 +18,12 @@ runs to 04:00, the 00:30 film has not even begun at 23:50, so its no-shows are n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.domain.counting import venue_wide
-from kiosk.store.db import Database
+from kiosk.store.db import Database, Row
 from kiosk.store.replay import ListReplay, replay_lists
 from kiosk.store.scans import VENUE
 from kiosk.store.session_clock import StoredDays, stored_days, wall
@@ -198,11 +199,13 @@ def round_report(
             waiting.setdefault(round_, set()).add(attendee_id)
     came: dict[str, dict[int, set[str]]] = {}
     # The round's lists only, through the (list, first_entry_at) index: a first entry is an entry.
-    for attendee_id, list_ in db.execute(
+    # No rounds, no query: PostgreSQL has no empty `IN ()`.
+    entries: Iterable[Row] = db.execute(
         f"""SELECT attendee_id, list FROM presence
             WHERE list IN ({','.join('?' * len(of_round))}) AND first_entry_at IS NOT NULL""",
         list(of_round),
-    ):
+    ) if of_round else []
+    for attendee_id, list_ in entries:
         came.setdefault(of_round[list_], {}).setdefault(attendee_id, set()).add(list_)
     scanned = replay_lists(db) if replay is None else replay
     names = dict(rounds)
