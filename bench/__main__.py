@@ -16,6 +16,7 @@ from pathlib import Path
 from bench.build import ensure_built
 from bench.dashboard_bench import dashboard_refresh
 from bench.measure import Result
+from bench.pg_run import PostgresRun, beside
 from bench.scan_bench import copy_synced, scan_moment
 from bench.store_bench import checkin_vs_floor, eight_desks, last_seat, search_as_you_type
 from bench.tui_bench import key_to_screen, startup
@@ -52,19 +53,27 @@ def main() -> None:
         ("key to screen", lambda: key_to_screen(_fresh_copy(master, "run.db"))),
         ("scan moment", lambda: scan_moment(master)),
     ]
+    # The same event on a throwaway PostgreSQL server (skipped, in one line, without its binaries).
+    postgres = PostgresRun(master)
+    steps += postgres.steps()
     only = sys.argv[1:]
     if unknown := [name for name in only if name not in dict(steps)]:
         sys.exit(f"no such step: {', '.join(unknown)} (steps: {', '.join(name for name, _ in steps)})")
     steps = [(label, step) for label, step in steps if not only or label in only]
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) on {os.cpu_count()} cores",
           file=sys.stderr)
-    for label, step in steps:
-        print(f"measuring {label} ...", file=sys.stderr)
-        results += step()
+    try:
+        for label, step in steps:
+            print(f"measuring {label} ...", file=sys.stderr)
+            results += step()
+    finally:
+        postgres.stop()
     print(f"{'name':<44} {'value':>9} {'unit':<8} {'median':>8} {'p95':>8} {'max':>8}  {'target':<8} met")
     for r in results:
         cells = [f"{v:8.2f}" if isinstance(v, float) else f"{'':>8}" for v in (r.median, r.p95, r.max)]
         print(f"{r.name:<44} {r.value:>9} {r.unit:<8} {' '.join(cells)}  {r.target:<8} {'yes' if r.met else 'NO'}")
+    if table := beside(results):
+        print(table)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{HERE / 'run.db'}{suffix}").unlink(missing_ok=True)
     print(f"took {time.perf_counter() - start:.0f} s; load average now "

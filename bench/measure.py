@@ -20,10 +20,15 @@ class Result:
     median: float | None = None
     p95: float | None = None
     max: float | None = None
+    # Where a figure is taken against a floor measured in the same run: the floor's figure (in the
+    # unit the ratio compares, ms), the ratio, and the 1-minute load average when it was measured.
+    floor: float | None = None
+    ratio: float | None = None
+    load: float | None = None
 
     def row(self) -> dict:
-        """As JSON."""
-        return asdict(self)
+        """As JSON (floor, ratio and load only where they were given)."""
+        return {k: v for k, v in asdict(self).items() if v is not None or k not in ("floor", "ratio", "load")}
 
 
 def timings(call: Callable[[], object], runs: int, warmup: int = 3) -> list[float]:
