@@ -34,8 +34,9 @@ PG_NOT_WIPED = (
 )
 PG_STORAGE = (
     "On PostgreSQL the tables that held the text were rewritten (VACUUM (FULL, ANALYZE)), so no dead row version "
-    "keeps it; the server's WAL segments hold it until they are recycled after the next checkpoints (a WAL archive "
-    "until it is pruned), and backups made before now (pg_dump files, base backups) keep it until they are deleted."
+    "keeps it; the server's WAL segments (pg_wal) hold it until checkpoints let them go and new writes overwrite them "
+    "(a WAL archive or a replica until it is pruned), and backups made before now (pg_dump files, base backups, "
+    "kiosk db copy files) keep it until they are deleted."
 )
 
 
