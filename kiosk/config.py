@@ -19,7 +19,6 @@ import datetime as dt
 import os
 import re
 import socket
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from pathlib import Path
 from kiosk.clock import Clock, parse_now, rehearsal_notes
 from kiosk.i18n import Lang, as_lang
 from kiosk.shipped import INSTALLED, PROGRAMME
-from kiosk.store.db import is_url
+from kiosk.store.db import Database, is_url
 from kiosk.store.db import shown as shown_db
 
 APP_NAME = "netwerkdag-kiosk"
@@ -166,7 +165,7 @@ class Settings:
         return len(pin) < 4 or pin == DEFAULT_STAFF_PIN
 
     def clock(
-        self, event_date=None, tz: str = "Europe/Amsterdam", *, db: sqlite3.Connection | None = None,
+        self, event_date=None, tz: str = "Europe/Amsterdam", *, db: Database | None = None,
         say: Callable[[str], None] | None = None,
     ) -> Clock:
         """The clock these settings describe; with `db`, a running KIOSK_NOW is that database's.

@@ -309,3 +309,29 @@ def test_backup_of_a_postgresql_database_says_what_copies_one(db, target, backen
         assert result.stderr.count("\n") == 1 and "kiosk db copy" in result.stderr and "pg_dump" in result.stderr
     else:
         assert result.exit_code == 0 and (tmp_path / "copy.db").exists()
+
+
+def test_serve_never_puts_a_password_on_its_tabs_command_line(db, target, backend, monkeypatch):
+    """`kiosk serve` runs a `kiosk` per browser tab: a password from KIOSK_DB reaches it by the environment."""
+    started: list[str] = []
+
+    class FakeServer:
+        def __init__(self, command: str, **options: object) -> None:
+            started.append(command)
+
+        def serve(self) -> None:
+            pass
+
+    monkeypatch.setattr("kiosk.ui.web_server.KioskServer", FakeServer)
+    env = {**ENV, "KIOSK_DB": str(target), "KIOSK_STAFF_PIN": "4821"}
+    result = CliRunner().invoke(main, ["--programme", str(PROGRAMME_PATH), "serve", "--role", "desk"], env=env)
+    assert result.exit_code == 0, result.output
+    (command,) = started
+    if backend == "postgresql":
+        assert "--db" not in command and str(target) not in command and target.split(":")[2].split("@")[0] not in command
+        without, secret = db_args(target)
+        passed = CliRunner().invoke(main, [*without, "--programme", str(PROGRAMME_PATH), "serve", "--role", "desk"],
+                                    env={**ENV, **secret})
+        assert passed.exit_code == 0 and f"--db {without[1]}" in started[1]  # no password in it: it may stand there
+    else:
+        assert f"--db {target}" in command
