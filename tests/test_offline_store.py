@@ -210,3 +210,32 @@ def test_local_files_are_found_for_the_purge(tmp_path):
     open_local(local_path(tmp_path, "desk 2/../x")).close()
     found = {path.name for path in local_files(tmp_path)}
     assert "offline-desk_2_.._x.db" in found
+
+
+def test_what_an_offline_scan_is_logged_as_on_upload():
+    from kiosk.domain.scan_rules import ScanOutcome, uploaded_outcome
+
+    def up(offline: Reason, server: Reason, direction: str = "entry") -> Reason:
+        return uploaded_outcome(ScanOutcome(offline, direction), ScanOutcome(server, direction)).reason
+
+    assert up(Reason.OK, Reason.OK) is Reason.OK
+    assert up(Reason.OK, Reason.REENTRY) is Reason.REENTRY
+    assert up(Reason.OK, Reason.ALREADY_IN) is Reason.OFFLINE_DUPLICATE
+    assert up(Reason.REENTRY, Reason.BOUNCE) is Reason.OFFLINE_DUPLICATE
+    assert up(Reason.UNKNOWN_CODE, Reason.OK) is Reason.UNKNOWN_CODE  # turned away: logged as shown
+    assert up(Reason.CANCELLED, Reason.OK) is Reason.CANCELLED
+    assert up(Reason.ALREADY_IN, Reason.OK) is Reason.OK  # "already here" offline, not on the server: counted
+    assert up(Reason.ALREADY_IN, Reason.BOUNCE) is Reason.ALREADY_IN
+    assert up(Reason.EXIT, Reason.NOT_INSIDE, "exit") is Reason.NOT_INSIDE
+
+
+def test_two_slow_writes_of_five_or_a_connection_fault_send_the_desk_offline():
+    from kiosk.domain.link_rules import LinkHealth, connection_fault
+
+    health = LinkHealth()
+    assert [health.record(t) for t in (0.01, 1.5, 0.02, 0.01)] == [False, False, False, False]
+    assert health.record(1.2) is True
+    health.reset()
+    assert health.record(0.01) is False
+    assert connection_fault("unreachable") and connection_fault("lost")
+    assert not connection_fault("busy") and not connection_fault("full")

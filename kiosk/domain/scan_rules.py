@@ -200,11 +200,13 @@ KEPT_OFFLINE = frozenset({Reason.UNKNOWN_CODE, Reason.CANCELLED, Reason.BOUNCE, 
 def uploaded_outcome(offline: ScanOutcome, server: ScanOutcome) -> ScanOutcome:
     """What a scan answered offline is logged as on upload: `server` is the server's own judgement of it.
 
-    A refusal shown offline stays (KEPT_OFFLINE); a green entry the server finds inside already (or
-    a bounce of another scan) is `offline_duplicate`; anything else is what the server judges, so
-    an offline "already here" of someone the server does not have inside is counted after all.
+    A refusal shown offline stays (KEPT_OFFLINE), and so does any other refusal the server would
+    refuse too (an amber "already here" the server calls a bounce); a green entry the server finds
+    inside already (or a bounce of another scan) is `offline_duplicate`; anything else is what the
+    server judges, so an offline "already here" of someone the server does not have inside is
+    counted after all.
     """
-    if offline.reason in KEPT_OFFLINE:
+    if offline.reason in KEPT_OFFLINE or (not offline.accepted and not server.accepted):
         return offline
     if offline.reason in LETS_IN and server.reason in (Reason.ALREADY_IN, Reason.BOUNCE):
         return ScanOutcome(Reason.OFFLINE_DUPLICATE, ENTRY)

@@ -143,6 +143,19 @@ def answer_offline(
         return _result(local, queue_id)
 
 
+def note_online(local: sqlite3.Connection, results: list[ScanResult], lists: tuple[str, ...] = (VENUE,)) -> None:
+    """This device's own scans that went to the server, in the copy at once (not only at the next refresh).
+
+    So a person checked in here a moment before the server went away is "already here" offline.
+    A scan the copy has read from the server already (an id up to the copy's last) is skipped.
+    """
+    with local_write(local):
+        seen = int(local_state(local, "scan_id", "0"))
+        for result in results:
+            if result.accepted and result.person is not None and result.list_id in lists and result.scan_id > seen:
+                _step_presence(local, result.person.id, result.list_id, result.direction, result.at)
+
+
 def offline_code(local: sqlite3.Connection, device: str) -> str:
     """The next walk-in code of this device: its name's letters and digits, a dash and a number (DESK2-001).
 

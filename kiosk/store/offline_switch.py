@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.link_rules import SLOW_SECONDS, LinkHealth, connection_fault
-from kiosk.domain.outcomes import ScanResult
+from kiosk.domain.outcomes import Person, ScanResult
 from kiosk.domain.scan_rules import ENTRY, VENUE
 from kiosk.store.db import Database, StoreError, StoreFault, connect, explain, shown
 from kiosk.store.devices import heartbeat
-from kiosk.store.offline_copy import copy_is_empty, open_local, refresh
-from kiosk.store.offline_queue import answer_offline, count_waiting, upload_waiting, walk_in_offline
+from kiosk.store.offline_copy import copy_is_empty, copy_person, open_local, refresh
+from kiosk.store.offline_queue import answer_offline, count_waiting, note_online, upload_waiting, walk_in_offline
 from kiosk.store.scans import create_walk_in, record_scan, stamp
 
 # How often the background thread looks: the server's return is noticed within about this long.
@@ -82,6 +82,7 @@ class OfflineSwitch:
         self._stop = threading.Event()
         self.last_fault: StoreError | None = None
         self.uploaded = 0
+        self._noted: list[ScanResult] = []
 
     # ---- what a screen shows --------------------------------------------------------------
 
@@ -116,10 +117,14 @@ class OfflineSwitch:
                     raise
                 self._went_offline(fault)
             else:
-                if self._health.record(time.monotonic() - started):
+                slow = self._health.record(time.monotonic() - started)
+                with self._lock:
+                    self._noted.append(result)  # into the copy by the background, or before an offline answer
+                if slow:
                     self._went_offline(None)
                 return result
         with self._lock:
+            self._apply_noted(self._local)
             result = answer_offline(self._local, raw_code, now=now, device=self.device, direction=direction,
                                     nonce=nonce)
             self._waiting = count_waiting(self._local)
@@ -138,11 +143,23 @@ class OfflineSwitch:
                     raise
                 self._went_offline(fault)
         with self._lock:
+            self._apply_noted(self._local)
             result = walk_in_offline(self._local, name, organisation, city, email, now=now, device=self.device,
                                      nonce=nonce)
             self._waiting = count_waiting(self._local)
             self._offline_since = self._offline_since or stamp(now)
             return result
+
+    def person(self, raw_code: str) -> Person | None:
+        """Whose code this is, as the local copy knows (the desk's look-up while offline)."""
+        with self._lock:
+            return copy_person(self._local, raw_code)
+
+    def _apply_noted(self, local: sqlite3.Connection) -> None:
+        """Put this desk's own online scans into the copy (under `_lock`)."""
+        noted, self._noted = self._noted, []
+        if noted:
+            note_online(local, noted, self.lists)
 
     def _went_offline(self, fault: StoreError | None) -> None:
         with self._lock:
@@ -209,6 +226,8 @@ class OfflineSwitch:
                     self._health.reset()
                     self.last_fault = None
                     back = True
+            with self._lock:
+                self._apply_noted(local)
             if not self.offline:
                 now = time.monotonic()
                 if now - self._last_refresh >= REFRESH_SECONDS or copy_is_empty(local):

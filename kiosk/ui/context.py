@@ -14,6 +14,7 @@ from kiosk.store.db import connect
 
 if TYPE_CHECKING:
     from kiosk.domain.programme import Programme
+    from kiosk.store.offline_switch import OfflineSwitch
 
 
 @dataclass
@@ -27,6 +28,8 @@ class UiContext:
     role: str = "programme"
     door_session: str | None = None
     public: bool = False
+    # A desk on PostgreSQL: its offline switch (kiosk/ui/offline_desk.py), which its jobs write through.
+    offline: OfflineSwitch | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @property

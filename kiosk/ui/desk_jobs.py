@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from kiosk.domain.outcomes import ScanResult
 from kiosk.store.scans import VENUE, new_nonce, record_scan, undo_scan
 from kiosk.store.undo import UndoHeld, undo_last
+from kiosk.ui.offline_desk import refuse_offline_undo
 
 if TYPE_CHECKING:
     from kiosk.ui.context import UiContext
@@ -31,7 +32,13 @@ class ScanJob:
     nonce: str = field(default_factory=new_nonce)
 
     def run(self, db: sqlite3.Connection, ctx: UiContext) -> ScanResult:
-        """Record the scan (at the moment Enter was pressed, when known); the result is after COMMIT."""
+        """Record the scan (at the moment Enter was pressed, when known); the result is after COMMIT.
+
+        On PostgreSQL through the desk's offline switch: on the server, or kept in the local queue.
+        """
+        if ctx.offline is not None:
+            return ctx.offline.scan(db, self.code, now=self.at or ctx.clock.now(), direction=self.direction,
+                                    nonce=self.nonce)
         return record_scan(db, self.code, now=self.at or ctx.clock.now(), device=ctx.device,
                            direction=self.direction, nonce=self.nonce)
 
@@ -51,6 +58,7 @@ class UndoJob:
 
     def run(self, db: sqlite3.Connection, ctx: UiContext) -> ScanResult | UndoHeld:
         """Append the undo; returns its result (UNDO or NOTHING_TO_UNDO), or the held target."""
+        refuse_offline_undo(ctx)
         now = self.at or ctx.clock.now()
         # The desk undoes check-ins and check-outs at the venue, never a door's room scan.
         if self.scan_id is None:

@@ -20,12 +20,12 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from kiosk.domain.outcomes import Light, Reason, ScanResult
-from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import StoreFault
 from kiosk.store.undo import UndoHeld
 from kiosk.ui.desk_jobs import Job, ScanJob
 from kiosk.ui.desk_printing import DeskPrinting
 from kiosk.ui.fault import fault_message
+from kiosk.ui.offline_desk import find_code, find_code_at_end, search_people
 from kiosk.ui.paint import paint_now
 from kiosk.ui.paint_hold import PaintHold
 from kiosk.ui.screens.desk_undo import DeskUndo
@@ -33,6 +33,7 @@ from kiosk.ui.widgets.desk_counters import DeskCounters, RecentScans
 from kiosk.ui.widgets.desk_words import WORDS, search_hint
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
+from kiosk.ui.widgets.offline_banner import OfflineBanner
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import WORDS as ANSWER_WORDS
 from kiosk.ui.widgets.scan_answer import Answer, ScanAnswer
@@ -96,6 +97,7 @@ class DeskScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         ctx = self.ctx
         yield EventHeader(ctx.event.name, WORDS["title"](self.lang, device=ctx.device), ctx.clock)
+        yield OfflineBanner(self.lang, id="desk-offline")  # on PostgreSQL: offline by itself (ui/offline_desk.py)
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-main"):
                 yield ScanInput(placeholder=WORDS["placeholder"](self.lang), id="desk-input", max_length=200,
@@ -156,7 +158,7 @@ class DeskScreen(Screen[None]):
             return self._answer_instead("")
         try:
             # One more than is shown, to know whether there are more than fit ("20+ ... type on").
-            hits = search(self.ctx.db(), text, limit=SEARCH_ROWS + 1)
+            hits = search_people(self.ctx, text, SEARCH_ROWS + 1)
         except StoreFault as error:
             # Searching failed (a damaged file, a missing folder): say so; Enter still tries it as a code.
             return self._answer_instead(fault_message(error, self.lang))
@@ -201,9 +203,8 @@ class DeskScreen(Screen[None]):
         chosen = results.chosen_code() if self.results_for == event.value else None
         is_code = False
         try:
-            db = self.ctx.db()
-            is_code = find_by_code(db, text) is not None
-            hits = search(db, text, limit=SEARCH_ROWS) if chosen is None and not is_code else []
+            is_code = find_code(self.ctx, text) is not None  # offline: the local copy's (ui/offline_desk.py)
+            hits = search_people(self.ctx, text, SEARCH_ROWS) if chosen is None and not is_code else []
         except StoreFault:
             # The look-up failed: queue the text as a code; the write says what is wrong (or works).
             hits = []
@@ -216,7 +217,7 @@ class DeskScreen(Screen[None]):
             elif not is_code:
                 # A badge scanned onto half-typed search text ("vanETUBJA"): the badge counts.
                 try:
-                    glued = find_by_code_at_end(self.ctx.db(), text)
+                    glued = find_code_at_end(self.ctx, text)
                 except StoreFault:
                     glued = None
                 chosen = glued.code if glued is not None else None

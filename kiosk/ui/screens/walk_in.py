@@ -76,7 +76,10 @@ class WalkInJob:
     nonce: str
 
     def run(self, db: sqlite3.Connection, ctx: UiContext) -> ScanResult:
-        """Create the attendee and check them in; the result is after COMMIT."""
+        """Create the attendee and check them in; the result is after COMMIT (or, offline, in the local queue)."""
+        if ctx.offline is not None:
+            return ctx.offline.walk_in(db, self.name, self.organisation, self.city, self.email,
+                                       now=ctx.clock.now(), nonce=self.nonce)
         return create_walk_in(db, self.name, self.organisation, self.city, self.email,
                               now=ctx.clock.now(), device=ctx.device, nonce=self.nonce)
 

@@ -1,0 +1,106 @@
+"""The desk's screen on PostgreSQL goes offline by itself when the server stops, and back when it returns.
+
+A Pilot test on a server of this module's own (`PgCluster.start_new()`; `pause()` stops it,
+`resume()` starts it again): the banner says in the screen's language that scans are kept on this
+desk and how many wait, the scans are answered from the local copy, and once the server is back
+the count goes to 0 and each scan is in the server's log once. Also: the banner's words, the
+self-service kiosk's "choosing is paused" and the dashboard's list of devices.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+
+import pytest
+
+from kiosk.store import connect, open_store
+from kiosk.store.attendees import RosterRow, upsert_attendees
+from kiosk.ui.widgets.offline_banner import OfflineBanner, banner_text
+from tests.support.event import at
+from tests.support.pg_cluster import PgCluster
+from tests.support.pilot import answer, settle
+
+PEOPLE = [RosterRow("Ayşe [b]Çelik[/b]", "Gemeente Zaanstad", "Zaanstad", "", "CELIK1"),
+          RosterRow("Søren Ødegaard", "Provincie Noord-Holland", "Haarlem", "", "SOREN3"),
+          RosterRow("Anna de Vries", "Gemeente Breda", "Breda", "", "ANNA44"),
+          RosterRow("Cancelled Person", "Gemeente Ede", "Ede", "", "CANC55", status="cancelled")]
+# Longer than any wait of the desk's own: only a hang reaches it.
+GUARD = 60.0
+
+
+@pytest.fixture(scope="module")
+def own_server():
+    """A PostgreSQL of this module's own, which these tests stop and start."""
+    cluster = PgCluster.start_new()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def own_url(own_server):
+    """A fresh database with the roster; the server runs again afterwards."""
+    name = own_server.unique_name("offdesk")
+    url = own_server.create_database(name)
+    db = open_store(url)
+    upsert_attendees(db, PEOPLE, at("08:00").isoformat())
+    db.close()
+    yield url
+    if own_server.server_pid() is None:
+        own_server.resume()
+    own_server.drop_database(name)
+
+
+async def _until(pilot, condition, what: str) -> None:
+    deadline = time.monotonic() + GUARD
+    while not condition():
+        assert time.monotonic() < deadline, f"waited too long for {what}"
+        await pilot.pause(0.05)
+
+
+async def _scan(app, pilot, code: str) -> None:
+    await pilot.press(*code, "enter")
+    await settle(app, pilot)
+
+
+def test_the_banner_says_how_many_wait_in_both_languages():
+    assert banner_text(True, 7, "en") == "OFFLINE: scans are kept on this desk, 7 waiting"
+    assert banner_text(True, 7, "nl") == "OFFLINE: scans worden op deze balie bewaard, 7 wachten"
+    assert banner_text(True, 1, "nl") == "OFFLINE: scans worden op deze balie bewaard, 1 wacht"
+    assert banner_text(False, 0, "nl") == ""
+
+
+@pytest.mark.postgres
+async def test_the_desk_goes_offline_by_itself_and_comes_back(own_server, own_url, make_app, settings, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.setenv("KIOSK_OFFLINE_DIR", str(tmp_path))
+    app = make_app("desk", settings=replace(settings, db_path=own_url, device="desk-2"), lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        switch = app.ctx.offline
+        banner = app.screen.query_one(OfflineBanner)
+        await _until(pilot, lambda: switch.person("CELIK1") is not None, "the local copy")
+        await _scan(app, pilot, "CELIK1")
+        assert "WELCOME" in answer(app)
+        assert not banner.display
+        await asyncio.to_thread(own_server.pause)
+        await _scan(app, pilot, "SOREN3")
+        await _until(pilot, lambda: "Søren Ødegaard" in answer(app), "the offline answer")
+        assert "WELCOME" in answer(app)
+        await _scan(app, pilot, "CANC55")
+        assert "REGISTRATION CANCELLED" in answer(app)
+        await _scan(app, pilot, "NOSUCH")
+        assert "UNKNOWN CODE" in answer(app)
+        await _scan(app, pilot, "celik1")
+        assert "ALREADY CHECKED IN" in answer(app)  # as far as this desk knows
+        await _until(pilot, lambda: banner.text == "OFFLINE: scans are kept on this desk, 4 waiting", "the banner")
+        assert banner.display
+        await asyncio.to_thread(own_server.resume)
+        await _until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
+        await _scan(app, pilot, "ANNA44")  # online again: straight to the server
+        assert "WELCOME" in answer(app)
+    db = connect(own_url)
+    rows = db.execute("SELECT raw_code, reason FROM scans WHERE device = 'desk-2' ORDER BY id").fetchall()
+    db.close()
+    assert rows == [("CELIK1", "ok"), ("SOREN3", "ok"), ("CANC55", "cancelled"), ("NOSUCH", "unknown_code"),
+                    ("celik1", "already_in"), ("ANNA44", "ok")]
