@@ -104,3 +104,28 @@ async def test_the_desk_goes_offline_by_itself_and_comes_back(own_server, own_ur
     db.close()
     assert rows == [("CELIK1", "ok"), ("SOREN3", "ok"), ("CANC55", "cancelled"), ("NOSUCH", "unknown_code"),
                     ("celik1", "already_in"), ("ANNA44", "ok")]
+
+
+@pytest.mark.postgres
+async def test_the_kiosk_pauses_choosing_while_the_server_is_gone(own_server, own_url, make_app, settings):
+    from kiosk.ui.key_burst import BURST_SECONDS
+    from tests.support.selfservice import scan, texts
+
+    app = make_app("selfservice", "09:45", settings=replace(settings, db_path=own_url), lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, "ANNA44")
+        await _until(pilot, lambda: "Anna de Vries" in texts(app), "her day")
+        await asyncio.to_thread(own_server.pause)
+        await pilot.press("2")
+        await pilot.pause(BURST_SECONDS * 3)
+        await _until(pilot, lambda: "Choosing is paused for a moment" in texts(app), "the pause")
+        assert "Choosing is paused for a moment. Please try again, or ask at the desk." in texts(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await scan(pilot, "SOREN3")  # a badge while the server is gone: the same words, no day of someone's
+        await _until(pilot, lambda: "Choosing is paused for a moment" in texts(app), "the pause at the welcome")
+        assert "Søren" not in texts(app)
+        await asyncio.to_thread(own_server.resume)
+    db = connect(own_url)
+    assert db.execute("SELECT COUNT(*) FROM signups").fetchone()[0] == 0  # nothing promised, nothing written
+    db.close()

@@ -24,7 +24,7 @@ from textual.widgets import Button, Static
 from kiosk.store.attendees import find_by_code
 from kiosk.store.signups import day_of, released_for_promotions
 from kiosk.store.watch import Watcher
-from kiosk.ui.fault import StoreFault, fault_message
+from kiosk.ui.fault import StoreFault
 from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.screens.agenda_qr import AgendaQr
 from kiosk.ui.screens.selfservice_choosing import Choosing
@@ -155,7 +155,7 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         try:
             person = find_by_code(self.app.ctx.db(), code, email=False)  # never shown here; its login may not read it
         except StoreFault as error:  # the kiosk stays up and says so
-            return await self.reset(fault_message(error, self.visit.lang))
+            return await self.reset(W.not_opened(error, self.visit.lang))  # "choosing is paused" when the server is gone
         if person is None:
             await self.reset(W.UNKNOWN_CODE(self.visit.lang))
         elif person.status == "cancelled":

@@ -105,4 +105,4 @@ class Choosing:
         if screen.stage is Stage.DAY:
             # Never the error's own text (kiosk/ui/writes.py): it may carry names, and this screen
             # faces the public (issue 10).
-            screen.say(W.FAILED(visit.lang, error=message.said(visit.lang)), "-error")
+            screen.say(W.not_saved(message.error, visit.lang), "-error")  # "choosing is paused" when the server is gone

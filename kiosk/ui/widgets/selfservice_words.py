@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from kiosk.domain.link_rules import connection_fault
 from kiosk.i18n import Text
+from kiosk.store.db import StoreFault, explain
+from kiosk.ui.fault import fault_message
 
 TITLE = Text("Zelfservice", "Self-service")
 WELCOME = Text("Welkom", "Welcome")
@@ -55,6 +58,25 @@ REFUSED = Text("Niet ingeschreven: {reason}", "Not signed up: {reason}")
 FAILED = Text(
     "Niet opgeslagen, probeer het nog eens. ({error})", "Not saved, please try again. ({error})"
 )
+# The server (or the network to it) is gone: seats are counted there, so no choice is taken or promised.
+PAUSED = Text(
+    "Kiezen is even gepauzeerd. Probeer het zo opnieuw, of vraag het bij de balie.",
+    "Choosing is paused for a moment. Please try again, or ask at the desk.",
+)
+
+
+def not_saved(error: BaseException, lang: str) -> str:
+    """A failed sign-up in words: "choosing is paused" when the server cannot be reached, else FAILED."""
+    return PAUSED(lang) if _server_gone(error) else FAILED(lang, error=fault_message(error, lang))
+
+
+def not_opened(error: BaseException, lang: str) -> str:
+    """A badge that could not be looked up: "choosing is paused" when the server cannot be reached, else the fault."""
+    return PAUSED(lang) if _server_gone(error) else fault_message(error, lang)
+
+
+def _server_gone(error: BaseException) -> bool:
+    return isinstance(error, StoreFault) and connection_fault(explain(error).kind)
 PROMOTED = Text(
     "Goed nieuws: er kwam een plaats vrij. U bent ingeschreven voor {title}.",
     "Good news: a seat came free. You are signed up for {title}.",
