@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 
@@ -24,6 +25,7 @@ from kiosk.store import open_store
 from kiosk.store.attendees import RosterRow, find_by_code, upsert_attendees
 from kiosk.store.badge_prints import AlreadyPrinted, begin_print, finish_print
 from kiosk.store.db import MESSAGES, FaultKind, StoreError, connect
+from kiosk.store.pg_faults import explain_pg
 from kiosk.store.pg_roles import DESK, PUBLIC
 from kiosk.store.scans import record_scan
 from kiosk.store.sessions import sync_programme
@@ -247,3 +249,24 @@ async def test_the_public_dashboard_as_the_public_login(venue, make_app, monkeyp
         await settle(app, pilot)
         shown = texts(app)
         assert "Dashboard (publiek)" in shown and "geen toegang" not in shown
+
+
+def test_roles_show_prints_the_sql_without_connecting_and_a_sqlite_file_has_no_logins(tmp_path):
+    shown = CliRunner().invoke(main, ["--db", "postgresql://kiosk@10.0.0.2:1/netwerkdag", "db", "roles", "--show"])
+    assert shown.exit_code == 0, shown.output  # port 1: nothing listens there, and nothing was asked of it
+    assert 'GRANT SELECT (id, code, name, organisation, city, status, source) ON "public".attendees TO kiosk_public;' \
+        in shown.output.splitlines()
+    assert 'GRANT CONNECT ON DATABASE "netwerkdag" TO kiosk_desk, kiosk_public;' in shown.output
+    assert not [line for line in shown.output.splitlines() if "kiosk_public" in line and "email" in line]
+    done = CliRunner().invoke(main, ["--db", str(tmp_path / "kiosk.db"), "db", "roles"])
+    assert done.exit_code == 2 and "is for a PostgreSQL database" in done.output
+    assert not (tmp_path / "kiosk.db").exists()
+
+
+def test_a_login_pg_hba_conf_has_no_line_for_is_said_as_a_refused_login():
+    # What libpq says when the server's pg_hba.conf lets no such login in from there (here: without TLS).
+    error = psycopg.OperationalError(
+        'connection failed: connection to server at "10.0.0.2", port 5432 failed: FATAL:  no pg_hba.conf entry for '
+        'host "10.0.0.7", user "kiosk_desk", database "netwerkdag", no encryption')
+    fault = explain_pg(error)
+    assert fault.kind is FaultKind.LOGIN and str(fault) == MESSAGES[FaultKind.LOGIN]

@@ -24,7 +24,9 @@ def explain_pg(error: BaseException) -> StoreError:
         return error
     sqlstate = getattr(error, "sqlstate", None) or ""
     text = str(error).lower()
-    if sqlstate in _LOGIN or "password authentication failed" in text or "no password supplied" in text:
+    # pg_hba.conf has no line for this login from here (or without TLS): refused, as a wrong password is.
+    if sqlstate in _LOGIN or "password authentication failed" in text or "no password supplied" in text \
+            or "no pg_hba.conf entry" in text:
         kind = FaultKind.LOGIN
     elif sqlstate in _NO_DATABASE or ("database" in text and "does not exist" in text):
         kind = FaultKind.NO_DATABASE
