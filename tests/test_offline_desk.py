@@ -129,3 +129,19 @@ async def test_the_kiosk_pauses_choosing_while_the_server_is_gone(own_server, ow
     db = connect(own_url)
     assert db.execute("SELECT COUNT(*) FROM signups").fetchone()[0] == 0  # nothing promised, nothing written
     db.close()
+
+
+async def test_the_dashboard_lists_each_device_with_its_waiting_scans_and_when_it_was_seen(make_app, db):
+    import datetime as dt
+
+    from kiosk.store.devices import heartbeat
+    from tests.support.pilot import screen_text
+
+    heartbeat(db, "desk-2", "desk", at("11:44") + dt.timedelta(seconds=20), 12, at("11:40").isoformat())
+    heartbeat(db, "desk-1", "desk", at("11:45"), 1)
+    app = make_app("dashboard", "11:45", lang="en")
+    async with app.run_test(size=(160, 60)) as pilot:
+        await _until(pilot, lambda: "desk-2: 12 waiting, last seen 40 s ago" in screen_text(app), "the devices")
+        shown = screen_text(app)
+        assert "desk-2: 12 waiting, last seen 40 s ago · offline" in shown
+        assert "desk-1: 1 waiting, last seen 0 s ago" in shown

@@ -206,10 +206,22 @@ def test_devices_report_their_heartbeat(db, tmp_path):
     assert [(d.device, d.waiting, d.seconds_ago(at("09:41"))) for d in seen] == [("desk-1", 0, 60), ("desk-2", 3, 0)]
 
 
-def test_local_files_are_found_for_the_purge(tmp_path):
-    open_local(local_path(tmp_path, "desk 2/../x")).close()
-    found = {path.name for path in local_files(tmp_path)}
-    assert "offline-desk_2_.._x.db" in found
+def test_the_purge_removes_this_servers_copies_but_keeps_one_with_scans_waiting(db, people, tmp_path):
+    from kiosk.store.offline_copy import purge_local
+
+    done, waits, other = _local(tmp_path, "desk-1"), _local(tmp_path, "desk 2/../x"), _local(tmp_path, "desk-3")
+    refresh(db, done, source="server-a")
+    refresh(db, waits, source="server-a")
+    refresh(db, other, source="server-b")
+    answer_offline(waits, people["Anna de Vries"], now=at("09:40"), device="desk 2/../x", nonce="p1")
+    for conn in (done, waits, other):
+        conn.close()
+    removed, kept = purge_local(tmp_path, "server-a")
+    assert {path.name for path in removed} >= {"offline-desk-1.db"}
+    assert not local_path(tmp_path, "desk-1").exists()
+    assert [(path.name, n) for path, n in kept] == [("offline-desk_2_.._x.db", 1)]
+    assert local_path(tmp_path, "desk 2/../x").exists() and local_path(tmp_path, "desk-3").exists()
+    assert {path.name for path in local_files(tmp_path)} >= {"offline-desk_2_.._x.db", "offline-desk-3.db"}
 
 
 def test_what_an_offline_scan_is_logged_as_on_upload():

@@ -128,11 +128,34 @@ def purge_command(env: Env, keep_days: int, dry_run: bool, yes: bool, clear_city
         )
     for path in narrowed:
         click.echo(f"Made {path} readable by its owner only.")
+    if not _purge_offline_copies(env.settings.db_path):
+        raise SystemExit(1)
     if not result.wiped:
         click.echo(_not_wiped(db, "kiosk purge"), err=True)
         raise SystemExit(1)
     if is_postgres(db):
         click.echo(PG_STORAGE)
+
+
+def _purge_offline_copies(target: object) -> bool:
+    """Remove this machine's desks' copies of the server's database (store/offline_copy.py); False when one holds scans.
+
+    Only for a PostgreSQL database: a SQLite desk has no copy of its own.
+    """
+    from kiosk.store.db import is_url, shown
+    from kiosk.store.offline_copy import purge_local
+    from kiosk.ui.offline_desk import offline_folder
+
+    if not is_url(target):
+        return True
+    removed, kept = purge_local(offline_folder(), shown(target))
+    for path in removed:
+        if path.suffix == ".db":
+            click.echo(f"Removed the desk's offline copy {path}.")
+    for path, waiting in kept:
+        click.echo(f"Kept {path}: {waiting} scans in it never reached the server. Start that desk on the "
+                   "server once more to upload them, then run `kiosk purge` again.", err=True)
+    return not kept
 
 
 @main.command("forget")

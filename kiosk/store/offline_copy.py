@@ -324,3 +324,35 @@ def copy_counts(local: sqlite3.Connection) -> tuple[int, int]:
 def copy_is_empty(local: sqlite3.Connection) -> bool:
     """True before the first refresh: an offline answer then knows no one."""
     return local.execute("SELECT 1 FROM copy_attendees LIMIT 1").fetchone() is None
+
+
+def purge_local(folder: Path, source: str) -> tuple[list[Path], list[tuple[Path, int]]]:
+    """Remove the local files in `folder` copied from `source` (`kiosk purge`); returns (removed, kept).
+
+    `source`: the server's database as the copies name it (kiosk.store.db.shown of its URL); a copy
+    of another database is left alone. A file whose queue still holds scans the server never
+    received is kept, with their count (`kept`): removing it would lose them. Upload first (start
+    the desk on the server once more).
+    """
+    removed: list[Path] = []
+    kept: list[tuple[Path, int]] = []
+    for path in sorted(folder.glob(f"{PREFIX}*.db")):
+        try:
+            conn = sqlite3.connect(path)
+            try:
+                waiting = int(conn.execute("SELECT COUNT(*) FROM queue WHERE uploaded_at IS NULL").fetchone()[0])
+                of = local_state(conn, "source")
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            continue  # not a local file of ours after all
+        if of not in ("", source):
+            continue
+        if waiting:
+            kept.append((path, waiting))
+            continue
+        for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if side.exists():
+                side.unlink()
+                removed.append(side)
+    return removed, kept

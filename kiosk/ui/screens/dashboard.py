@@ -24,6 +24,7 @@ from kiosk.ui.watching import watch
 from kiosk.ui.widgets.alerts import AlertsList
 from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
 from kiosk.ui.widgets.city_counts import PUBLIC_SMALLEST_GROUP, CityCounts
+from kiosk.ui.widgets.device_list import DeviceList
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.occupancy_table import HEAD_NEXT, HEAD_RUNNING, OccupancyTable, next_line, running_line
@@ -85,6 +86,7 @@ class DashboardScreen(Screen[None]):
                     if not ctx.public:
                         yield Static(T["scans"](lang), classes="dash-heading")
                         yield ScanFeed(id="dash-scans")
+                        yield DeviceList(lang, id="dash-devices")  # desks and doors on PostgreSQL (issue 18)
         yield Footer()
 
     def on_mount(self) -> None:
