@@ -106,6 +106,27 @@ def _textual() -> None:
     wrap(Widget, "render_lines", "render", _widget_name)
     wrap(App, "_display", "display")
 
+    def dirty(compositor, widgets) -> str:
+        """The widgets handed to the frame and the screen area it renders (every widget overlapping it renders)."""
+        from textual.geometry import Region
+
+        regions = list(compositor._dirty_regions)
+        crop = Region.from_union(regions) if regions else None
+        area = f"{crop.x},{crop.y} {crop.width}x{crop.height}" if crop else "-"
+        return f"crop={area} widgets=" + ",".join(sorted(_widget_name(w) for w in widgets))
+
+    wrap(Compositor, "update_widgets", "dirty", dirty)
+
+    refresh = Widget.refresh
+
+    def marked_refresh(self, *regions, **kwargs):
+        # Only the refreshes that ask for a layout of the screen (the costly kind), with who asked.
+        if kwargs.get("layout") or kwargs.get("recompose"):
+            mark("relayout", time.perf_counter(), detail=_widget_name(self))
+        return refresh(self, *regions, **kwargs)
+
+    Widget.refresh = marked_refresh
+
     class MarkedFile:
         """The terminal's output file, marking when each frame has been handed to the kernel."""
 
@@ -156,6 +177,12 @@ def _kiosk() -> None:
         ("kiosk.ui.writes", "WriteDone", "__init__", "write.done_posted"),
         ("kiosk.ui.screens.desk", "DeskScreen", "show_result", "desk.show_result"),
         ("kiosk.ui.widgets.scan_answer", "ScanAnswer", "show_result", "answer.show_result"),
+        ("kiosk.ui.screens.desk", "DeskScreen", "show_search", "desk.show_search"),
+        ("kiosk.ui.screens.desk", None, "paint_now", "paint_now"),
+        ("kiosk.ui.paint_hold", None, "paint_now", "paint_now"),
+        ("kiosk.ui.paint_hold", "PaintHold", "start", "hold.start"),
+        ("kiosk.ui.paint_hold", "PaintHold", "release", "hold.release"),
+        ("kiosk.ui.writes", "WriteQueue", "put", "write.put"),
         ("kiosk.ui.screens.desk", "DeskScreen", "refresh_counters", "desk.refresh_counters"),
         ("kiosk.ui.widgets.desk_counters", "DeskCounters", "refresh_counts", "counters.read_and_show"),
         ("kiosk.ui.widgets.desk_counters", "DeskCounters", "show", "counters.show"),

@@ -128,11 +128,13 @@ def phases(role: str, marks: list[Mark], enter: float, shown: float) -> dict[str
     out: dict[str, float] = {}
     when = enter  # the point reached
     for name, (label, edge) in PATHS[role]:
-        mark = _first(window, label, edge, when)
+        # A call that began before the point reached and is still running counts too: the writer
+        # thread starts the store call while the handler that queued it is still returning.
+        mark = _first(window, label, "end", when) if edge == "start" else _first(window, label, edge, when)
         if mark is None:
             return None
         point = mark.end if edge == "end" else mark.start
-        out[name] = (point - when) * 1000
+        out[name] = max(point - when, 0.0) * 1000
         when = point
     # The frame that carried the name: the last one flushed before it was read back.
     flushed = [m for m in window if m.label == "flushed" and m.start <= shown]
@@ -229,11 +231,15 @@ def main() -> None:
     from bench.build import ensure_built
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("roles", nargs="*", default=list(ROLES), choices=list(ROLES))
+    # Checked below, not by `choices`: argparse (3.11) checks an empty `*` list against it as one value.
+    parser.add_argument("roles", nargs="*", metavar="{" + ",".join(ROLES) + "}")
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    master = ensure_built(ROOT / "bench" / "bench.db")
     for role in args.roles:
+        if role not in ROLES:
+            parser.error(f"no role {role!r} (choose from {', '.join(ROLES)})")
+    master = ensure_built(ROOT / "bench" / "bench.db")
+    for role in args.roles or list(ROLES):
         print(report(role, profile(role, master, args.runs)), flush=True)
 
 

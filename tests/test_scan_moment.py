@@ -189,6 +189,28 @@ async def test_door_shows_name_and_green_light_in_the_first_frame_after_the_comm
         assert app.screen.query_one("#door-result").has_class("light-green")
 
 
+async def test_a_door_write_that_waits_says_saving_after_the_hold_and_the_answer_after_the_commit(
+        make_app, people, monkeypatch):
+    from kiosk.ui.screens import door
+
+    gate = Gate(door.door_scan)
+    monkeypatch.setattr(door, "door_scan", gate)
+    app = make_app("door", "11:35", session_id="r1-slim-met-stroom")
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await pilot.press(*"ANNA44")
+        await pilot.pause()
+        start = frames.mark()
+        await pilot.press("enter")
+        # The hold ends without an answer: "Bezig…" shows, and nothing of the answer.
+        await wait_until(pilot, lambda: frames.first_with("Bezig…", start) >= 0)
+        assert not any("Anna de Vries" in shown for _, _, shown in frames.after(start))
+        gate.open.set()
+        await wait_until(pilot, lambda: frames.first_with("Anna de Vries", start) >= 0)
+        first = frames.first_with("Anna de Vries", start)
+        assert frames.frames[first][0] >= gate.returned and "Bezig…" not in frames.frames[first][2]
+
+
 async def test_selfservice_greets_by_name_in_a_frame_before_the_cards(make_app, people):
     app = make_app("selfservice", "09:45")
     async with app.run_test(size=SIZE) as pilot:

@@ -14,6 +14,12 @@ from kiosk.store.db import StoreError, StoreFault, check_integrity, connect, exp
 from kiosk.store.db import shown as shown_db
 
 DEMO_SIZE = 200
+# How long a thread may hold the interpreter while another waits for it (Python's default: 5 ms).
+# The UI thread is seldom idle right after a frame (the desk's side panel, the self-service day's
+# cards, the footer's keys), and Textual's writer thread, which puts each frame on the terminal,
+# waited up to the whole default for its turn; so did the write queue's thread with a scan's
+# commit (bench/scan_profile.py). Switching this often costs microseconds.
+SWITCH_SECONDS = 0.001
 
 
 class IntegrityCheck:
@@ -114,6 +120,7 @@ def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None
         gc.enable()
         fail(f"{explain(error)} ({shown_db(env.settings.db_path)})")
     app = build_app(env.settings, role=role, session_id=session_id, public=public, integrity=integrity, env=env)
+    sys.setswitchinterval(SWITCH_SECONDS)
     app.run()
     if (error := app.damaged) is not None:
         fail(f"{error} ({shown_db(env.settings.db_path)})")

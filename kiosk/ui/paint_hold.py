@@ -19,6 +19,7 @@ The hold is Textual's public `App.batch_update()`, entered at the Enter and left
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 
 from textual.screen import Screen
@@ -37,10 +38,17 @@ class PaintHold:
     Repaints are held app-wide (Textual batches per app), so a dialog opened meanwhile waits too.
     """
 
-    def __init__(self, screen: Screen, seconds: float | None = None) -> None:
-        """`seconds`: the longest hold (HOLD_SECONDS, read when a hold starts, when not given)."""
+    def __init__(self, screen: Screen, seconds: float | None = None,
+                 on_expire: Callable[[], object] | None = None) -> None:
+        """`seconds`: the longest hold (HOLD_SECONDS, read when a hold starts, when not given).
+
+        `on_expire`: called when a hold ends without its answer, before the screen is painted (the
+        door says "Saving…" then, and only then: said at every Enter, it changed the answer's
+        lines and laid the screen out for a word nobody saw).
+        """
         self._screen = screen
         self._seconds = seconds
+        self._on_expire = on_expire
         self._timer: Timer | None = None
         self._batch = ExitStack()
 
@@ -57,7 +65,13 @@ class PaintHold:
         self._batch.enter_context(app.batch_update())
         # The app's timer, not the screen's: it fires whichever screen is current by then.
         longest = HOLD_SECONDS if self._seconds is None else self._seconds
-        self._timer = app.set_timer(longest, self.release, name="paint-hold")
+        self._timer = app.set_timer(longest, self._expired, name="paint-hold")
+
+    def _expired(self) -> None:
+        """The answer did not come in time: say so (`on_expire`), and paint what there is."""
+        if self._timer is not None and self._on_expire is not None:
+            self._on_expire()
+        self.release()
 
     def release(self) -> None:
         """Hand over what changed below the screen (`paint_now`) and paint again at the next frame.

@@ -1,12 +1,12 @@
-"""One way to write off the UI thread: jobs queued per screen, run in order on a Textual thread worker.
+"""One way to write off the UI thread: jobs queued per screen, run in order on the queue's writer thread.
 
 Every write a screen or widget makes (a scan, an undo, a walk-in, a correction, a sign-up, a
-badge print) is a *job*: an object whose `run(db, ctx)` makes one store call, on the worker
+badge print) is a *job*: an object whose `run(db, ctx)` makes one store call, on the writer
 thread's own connection (`ctx.db()` gives each thread its own). The owner (a screen, or a widget
-such as the kiosk's MyBadge) keeps a `WriteQueue`; `put` queues a job and, when no worker is
-draining, starts one: `run_worker(thread=True, exclusive=True, exit_on_error=False)`, the call
-`@work` makes, which a queue that is not itself a widget makes on its owner. The worker runs
-the jobs one by one, in the order put, and posts to the owner for each job exactly one of:
+such as the kiosk's MyBadge) keeps a `WriteQueue`; `put` queues a job and wakes the queue's
+writer thread, which stays between bursts, waiting for the next job (started at the first put,
+ended by itself once its owner has left). The writer runs the jobs one by one, in the order
+put, and posts to the owner for each job exactly one of:
 
 - `WriteDone(queue, job, result)`: `run` returned, so its transaction committed; only now may a
   screen say "checked in";
@@ -14,7 +14,13 @@ the jobs one by one, in the order put, and posts to the owner for each job exact
   it as failed (in red), never as done. A bug in one job fails that job only: the scans queued
   behind it are still written.
 
-One damaged-file check: before its first job each worker waits for the start-up file check
+Each burst (the jobs from an idle queue's first put until it is empty again) is also a Textual
+worker of the owner, an awaitable that ends when the burst is written, so `App.workers` knows
+what is being written (`wait_for_complete`, the app's shutdown) as it did when each burst ran on
+a thread worker of its own. That worker is started after the job was handed over: the writer
+does not wait for the event loop to start it.
+
+One damaged-file check: before its first job each writer waits for the start-up file check
 (`App.checked_file`); when that found the file damaged, every job fails with that fault and
 none is run.
 
@@ -25,12 +31,14 @@ A screen that expects a refusal of its own (a walk-in changed meanwhile, a badge
 already) tells it by `error`'s type and words it itself.
 
 A screen has one queue; the desk has two, its scans and its badge prints, so that a slow or stuck
-printer never holds up a check-in. Each queue of one owner needs its own `name` (the worker
-group: `exclusive` cancels only its own group's finished drainer).
+printer never holds up a check-in. Each queue of one owner needs its own `name` (its thread's
+name and its bursts' worker group).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import sqlite3
 import threading
 from collections import deque
@@ -41,11 +49,14 @@ from textual.message import Message
 from kiosk.ui.fault import fault_message
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.widget import Widget
 
     from kiosk.ui.context import UiContext
 
 R_co = TypeVar("R_co", covariant=True)
+# How long a writer thread rests between checks that its owner is still there (it wakes at once for a job).
+REST_SECONDS = 0.25
 
 
 class Job(Protocol[R_co]):
@@ -125,32 +136,36 @@ class WriteFailed(Message, bubble=False):
 
 
 class WriteQueue(Generic[J]):
-    """One owner's writes, run in order on a thread worker; each answered by WriteDone or WriteFailed."""
+    """One owner's writes, run in order on its writer thread; each answered by WriteDone or WriteFailed."""
 
     def __init__(self, owner: Widget, name: str) -> None:
-        """`owner` receives the messages and runs the worker; `name` is the worker group, one per queue."""
+        """`owner` receives the messages and tracks each burst as a worker; `name` is that worker's group."""
         self.owner = owner
         self.name = name
         self._jobs: OrderedJobs[J] = OrderedJobs()
+        self._writer: _Writer | None = None
 
     def put(self, job: J) -> None:
-        """Queue one write; start the worker when none is draining."""
-        if self._jobs.put(job):
-            self.owner.run_worker(self._drain, name=self.name, group=self.name, thread=True, exclusive=True,
-                                  exit_on_error=False)
+        """Queue one write and wake the writer thread; a new burst is tracked as a worker of the owner."""
+        if not self._jobs.put(job):
+            return  # the writer is at work on a burst: it takes this job before it rests
+        burst = _Burst()
+        if self._writer is None or not self._writer.wake(burst):
+            self._writer = _Writer(self, burst)
+        # Textual's bookkeeping after the hand-over (the writer may already be writing): `App.workers`
+        # knows a burst is being written until it is (tests and shutdown wait for it), as it did when
+        # the burst ran on a thread worker of its own.
+        self.owner.run_worker(burst.wait(), name=self.name, group=self.name, exit_on_error=False)
 
     @property
     def busy(self) -> bool:
         """True while a job waits or runs (its message may still be on its way to the owner)."""
         return self._jobs.busy
 
-    def _drain(self) -> None:
-        """On the worker thread: run every queued job in order, each answered by one message."""
+    def _drain(self, app: App[object], damaged: Exception | None) -> None:
+        """On the writer thread: run every queued job in order, each answered by one message."""
         owner = self.owner
-        app = owner.app
         ctx: UiContext = app.ctx  # type: ignore[attr-defined]
-        # Never write into a file the start-up check finds damaged (it takes ~0.4 s once, at the start).
-        damaged = app.checked_file()  # type: ignore[attr-defined]
         while (job := self._jobs.take()) is not None:
             try:
                 if damaged is not None:
@@ -160,3 +175,81 @@ class WriteQueue(Generic[J]):
                 owner.post_message(WriteFailed(self, job, error))
             else:
                 owner.post_message(WriteDone(self, job, result))
+
+
+class _Burst:
+    """The jobs a writer takes from waking to resting: an awaitable the owner's worker waits on."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._done = self._loop.create_future()
+
+    def finished(self) -> None:
+        """From the writer thread: the burst is written (every job's message posted before this)."""
+        self._loop.call_soon_threadsafe(self._settle)
+
+    def _settle(self) -> None:
+        if not self._done.done():
+            self._done.set_result(None)
+
+    async def wait(self) -> None:
+        """Until the burst is written."""
+        await self._done
+
+
+class _Writer:
+    """One queue's writer thread: waits for a burst, writes it, waits again; ends with its owner.
+
+    A thread that stays is the point: a Textual thread worker per burst made each scan wait for
+    the event loop to start the worker's task and hand it to the thread pool, 1 to 8 ms before
+    the store call began (bench/scan_profile.py). The thread keeps its own connection
+    (`ctx.db()`), so the file is opened once, not once a burst.
+
+    It ends by itself within REST_SECONDS of its owner leaving the DOM (or the app ending), after
+    the jobs already queued are written: a daemon thread would be cut off mid-write at exit, and
+    a plain one that never ends would keep the process alive.
+    """
+
+    def __init__(self, queue: WriteQueue[Any], burst: _Burst) -> None:
+        self._queue = queue
+        self._app = queue.owner.app
+        self._lock = threading.Lock()
+        self._bursts: deque[_Burst] = deque([burst])
+        self._woken = threading.Event()
+        self._woken.set()
+        self._ended = False
+        context = contextvars.copy_context()  # Textual's active app, as on the UI thread
+        self._thread = threading.Thread(target=context.run, args=(self._run,), name=f"writer-{queue.name}")
+        self._thread.start()
+
+    def wake(self, burst: _Burst) -> bool:
+        """A new burst (the queue was idle): write it. False when this thread has ended: start another."""
+        with self._lock:
+            if self._ended:
+                return False
+            self._bursts.append(burst)
+        self._woken.set()
+        return True
+
+    def _run(self) -> None:
+        owner = self._queue.owner
+        # Never write into a file the start-up check finds damaged (it takes ~0.4 s once, at the start).
+        try:
+            damaged = self._app.checked_file()  # type: ignore[attr-defined]
+        except Exception as error:  # noqa: BLE001 - every job then fails with it: none is left unanswered
+            damaged = error
+        while True:
+            if not self._woken.wait(REST_SECONDS):
+                with self._lock:
+                    if self._bursts or owner.is_attached:
+                        continue
+                    self._ended = True
+                return
+            self._woken.clear()
+            with self._lock:
+                bursts, self._bursts = list(self._bursts), deque()
+            try:
+                self._queue._drain(self._app, damaged)
+            finally:
+                for burst in bursts:
+                    burst.finished()

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from kiosk.domain.outcomes import Light, Reason, ScanResult
 from kiosk.store.db import StoreFault
@@ -29,12 +29,13 @@ from kiosk.ui.offline_desk import find_code, find_code_at_end, search_people
 from kiosk.ui.paint import paint_now
 from kiosk.ui.paint_hold import PaintHold
 from kiosk.ui.screens.desk_undo import DeskUndo
-from kiosk.ui.widgets.desk_counters import DeskCounters, RecentScans
+from kiosk.ui.widgets.desk_counters import DeskCounters
 from kiosk.ui.widgets.desk_words import WORDS, search_hint
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.offline_banner import OfflineBanner
 from kiosk.ui.widgets.plain import clean
+from kiosk.ui.widgets.recent_scans import RecentScans
 from kiosk.ui.widgets.scan_answer import WORDS as ANSWER_WORDS
 from kiosk.ui.widgets.scan_answer import Answer, ScanAnswer
 from kiosk.ui.widgets.scan_input import ScanInput
@@ -367,7 +368,7 @@ class DeskScreen(Screen[None]):
     def _left_list(self) -> None:
         self.undo.left_list()
 
-    @on(DataTable.RowSelected, "#counters-recent")
-    def _recent_chosen(self, event: DataTable.RowSelected) -> None:
+    @on(RecentScans.Chosen)
+    def _recent_chosen(self, event: RecentScans.Chosen) -> None:
         """Ask, then undo the chosen scan."""
-        self.undo.chosen(int(event.row_key.value))
+        self.undo.chosen(event.scan_id)

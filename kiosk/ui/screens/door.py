@@ -123,7 +123,8 @@ class DoorScreen(Screen[None]):
         self._return_to: str | None = None  # the session before F7, for Esc and a stray scan
         self._answer_timer: Timer | None = None
         self._shown_message = ""  # the answer's lines, put back when a bounce's "Saving…" is done
-        self.paint_hold = PaintHold(self)  # the answer is the first frame after Enter (kiosk/ui/paint_hold.py)
+        # The answer is the first frame after Enter (kiosk/ui/paint_hold.py); "Saving…" only for a write that waits.
+        self.paint_hold = PaintHold(self, on_expire=self._saving)
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
@@ -234,8 +235,11 @@ class DoorScreen(Screen[None]):
         code = event.value.strip()
         if not code or self.session_id is None:
             return
-        self.query_one("#door-message", Static).update(T["waiting"](self.app.ctx.lang))
         self._queue(DoorScanJob(code, self.session_id, self.direction, self.app.ctx.clock.now()))
+
+    def _saving(self) -> None:
+        """The write waits longer than the hold (a busy database): say so until its answer comes."""
+        update_in_place(self.query_one("#door-message", Static), T["waiting"](self.app.ctx.lang))
 
     def _queue(self, job: DoorJob) -> None:
         """Queue one scan or undo, written after those before it."""
@@ -254,7 +258,7 @@ class DoorScreen(Screen[None]):
         if result.reason is Reason.BOUNCE:
             # A scanner reading a badge twice: the answer (and its warnings) stays; a quiet word.
             self.notify(clean(bounce_line(result, self.app.ctx.lang), 80), timeout=3, markup=False)
-            self.query_one("#door-message", Static).update(Content(self._shown_message))  # not "Saving…"
+            update_in_place(self.query_one("#door-message", Static), Content(self._shown_message))  # not "Saving…"
             return self.paint_hold.release()
         answer = describe(result, self.app.ctx.lang, self._title_of)
         self._show_result(answer.name, "\n".join(answer.lines), answer.light)
