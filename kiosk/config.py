@@ -127,6 +127,10 @@ class Settings:
     printer: str | None = None
     badge_size: str = "a4"
 
+    def __post_init__(self) -> None:
+        # Made by hand (a test, `dataclasses.replace`) too: a URL kept as a str, a file as a Path.
+        self.db_path = db_target(self.db_path)
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from the environment, with flags (non-None overrides) taking precedence."""

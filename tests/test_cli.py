@@ -260,6 +260,7 @@ def test_a_url_stays_a_url_and_a_file_a_path(tmp_path, monkeypatch):
     assert db_target(url) == url  # a Path would make it postgresql:/kiosk@10.0.0.2:5432/...
     assert Settings.from_env({"KIOSK_DB": url}).db_path == url
     assert Settings.from_env({}, db_path=url).db_path == url
+    assert Settings(db_path=url).db_path == url and Settings(db_path="k.db").db_path == Path("k.db")
     assert Settings.from_env({"KIOSK_DB": str(tmp_path / "k.db")}).db_path == tmp_path / "k.db"
     # The installed tool's data folder is made for its default file only, never for a URL.
     monkeypatch.setattr("kiosk.config.INSTALLED", True)
