@@ -55,7 +55,7 @@ class KioskGroup(click.Group):
 
 @click.group(cls=KioskGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
-              help=f"Database file, or a postgresql://user@host/db URL (env KIOSK_DB; default {shown(DEFAULT_DB)}).")
+              help=f"Database file (env KIOSK_DB; default {shown(DEFAULT_DB)}) or postgresql://user@host/db URL.")
 @click.option("--programme", "programme_path", type=click.Path(dir_okay=False),
               help=f"Programme TOML (env KIOSK_PROGRAMME; default {_SHIPPED_PROGRAMME}).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Language of the interface (env KIOSK_LANG).")
