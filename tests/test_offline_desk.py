@@ -107,6 +107,28 @@ async def test_the_desk_goes_offline_by_itself_and_comes_back(own_server, own_ur
 
 
 @pytest.mark.postgres
+async def test_a_desks_first_scan_after_the_server_went_is_answered_offline(own_server, own_url, make_app, settings,
+                                                                            tmp_path, monkeypatch):
+    """The desk's writer opens its connection at its first scan: with the server gone then, it still answers."""
+    monkeypatch.setenv("KIOSK_OFFLINE_DIR", str(tmp_path))
+    app = make_app("desk", settings=replace(settings, db_path=own_url, device="desk-3"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        switch = app.ctx.offline
+        banner = app.screen.query_one(OfflineBanner)
+        await _until(pilot, lambda: switch.person("ANNA44") is not None, "the local copy")
+        await asyncio.to_thread(own_server.pause)
+        await _scan(app, pilot, "ANNA44")
+        await _until(pilot, lambda: "Anna de Vries" in answer(app), "the offline answer")
+        assert "WELKOM" in answer(app)
+        await _until(pilot, lambda: banner.text == "OFFLINE: scans worden op deze balie bewaard, 1 wacht", "the banner")
+        await asyncio.to_thread(own_server.resume)
+        await _until(pilot, lambda: banner.text == "Weer online: alle scans staan op de server", "back online")
+    db = connect(own_url)
+    assert db.execute("SELECT raw_code, reason FROM scans WHERE device = 'desk-3'").fetchall() == [("ANNA44", "ok")]
+    db.close()
+
+
+@pytest.mark.postgres
 async def test_the_kiosk_pauses_choosing_while_the_server_is_gone(own_server, own_url, make_app, settings):
     from kiosk.ui.key_burst import BURST_SECONDS
     from tests.support.selfservice import scan, texts

@@ -95,10 +95,10 @@ def test_offline_answers_green_red_and_already_here(db, people, tmp_path):
     assert answer_offline(local, people["Cancelled Person"], now=at("09:41"), device="desk-2",
                           nonce="n-canc").reason is Reason.CANCELLED
     # Checked in by another desk before the desk went offline, and by this desk offline a minute ago.
-    assert answer_offline(local, people["Søren Ødegaard"], now=at("09:42"), device="desk-2",
-                          nonce="n-soren").reason is Reason.ALREADY_IN
-    assert answer_offline(local, people["Ayşe Çelik"], now=at("09:43"), device="desk-2",
-                          nonce="n-again").reason is Reason.ALREADY_IN
+    soren = answer_offline(local, people["Søren Ødegaard"], now=at("09:42"), device="desk-2", nonce="n-soren")
+    assert (soren.reason, soren.first_entry_device) == (Reason.ALREADY_IN, "desk-1")  # "first checked in ... at desk-1"
+    again = answer_offline(local, people["Ayşe Çelik"], now=at("09:43"), device="desk-2", nonce="n-again")
+    assert (again.reason, again.first_entry_device) == (Reason.ALREADY_IN, "desk-2")
     assert green.arrivals == 2  # Søren and Ayşe, as far as this desk knows
 
 

@@ -52,6 +52,7 @@ CREATE TABLE copy_presence (
     inside INTEGER NOT NULL,
     entries INTEGER NOT NULL,
     first_entry_at TEXT,
+    first_entry_device TEXT,
     PRIMARY KEY (attendee_id, list)
 ) WITHOUT ROWID;
 CREATE TABLE copy_state (
@@ -261,7 +262,8 @@ def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str,
     marks = ", ".join("?" for _ in lists)
     if last_scan == 0 or known_lists != " ".join(lists):
         rows = db.execute(
-            f"SELECT attendee_id, list, inside, entries, first_entry_at FROM presence WHERE list IN ({marks})",
+            f"SELECT attendee_id, list, inside, entries, first_entry_at, first_entry_device FROM presence "
+            f"WHERE list IN ({marks})",
             lists,
         ).fetchall()
         with _local_write(local):
@@ -280,7 +282,7 @@ def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str,
         chunk = people[start:start + 500]
         held = ", ".join("?" for _ in chunk)
         rows = db.execute(
-            f"""SELECT attendee_id, list, inside, entries, first_entry_at FROM presence
+            f"""SELECT attendee_id, list, inside, entries, first_entry_at, first_entry_device FROM presence
                 WHERE list IN ({marks}) AND attendee_id IN ({held})""",
             (*lists, *chunk),
         ).fetchall()
@@ -296,8 +298,8 @@ def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str,
 
 def _put_presence(local: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
     local.executemany(
-        """INSERT OR REPLACE INTO copy_presence (attendee_id, list, inside, entries, first_entry_at)
-           VALUES (?, ?, ?, ?, ?)""",
+        """INSERT OR REPLACE INTO copy_presence (attendee_id, list, inside, entries, first_entry_at, first_entry_device)
+           VALUES (?, ?, ?, ?, ?, ?)""",
         [tuple(row) for row in rows],
     )
 

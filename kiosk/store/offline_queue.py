@@ -86,14 +86,18 @@ def _facts(local: sqlite3.Connection, person: Person | None, list_: str, device:
                      last=LastScan(dt.datetime.fromisoformat(last[0]), last[1]) if last else None)
 
 
-def _step_presence(local: sqlite3.Connection, attendee_id: int, list_: str, direction: str, at: str) -> None:
+def _step_presence(local: sqlite3.Connection, attendee_id: int, list_: str, direction: str, at: str,
+                   device: str) -> None:
     """The copy's presence after an accepted scan of this device (the server recounts its own on upload)."""
     if direction == ENTRY:
         local.execute(
-            """INSERT INTO copy_presence (attendee_id, list, inside, entries, first_entry_at) VALUES (?, ?, 1, 1, ?)
+            """INSERT INTO copy_presence (attendee_id, list, inside, entries, first_entry_at, first_entry_device)
+               VALUES (?, ?, 1, 1, ?, ?)
                ON CONFLICT (attendee_id, list) DO UPDATE SET inside = 1, entries = entries + 1,
+                   first_entry_device = CASE WHEN first_entry_at IS NULL THEN excluded.first_entry_device
+                                             ELSE first_entry_device END,
                    first_entry_at = coalesce(first_entry_at, excluded.first_entry_at)""",
-            (attendee_id, list_, at),
+            (attendee_id, list_, at, device),
         )
     else:
         local.execute("UPDATE copy_presence SET inside = 0 WHERE attendee_id = ? AND list = ?", (attendee_id, list_))
@@ -139,7 +143,7 @@ def answer_offline(
         queue_id = _insert(local, nonce, "scan", at, device, list_, outcome.direction, raw_code,
                            person.id if person else None, outcome.reason)
         if outcome.accepted and person is not None:
-            _step_presence(local, person.id, list_, outcome.direction, at)
+            _step_presence(local, person.id, list_, outcome.direction, at, device)
         return _result(local, queue_id)
 
 
@@ -153,7 +157,7 @@ def note_online(local: sqlite3.Connection, results: list[ScanResult], lists: tup
         seen = int(local_state(local, "scan_id", "0"))
         for result in results:
             if result.accepted and result.person is not None and result.list_id in lists and result.scan_id > seen:
-                _step_presence(local, result.person.id, result.list_id, result.direction, result.at)
+                _step_presence(local, result.person.id, result.list_id, result.direction, result.at, result.device)
 
 
 def offline_code(local: sqlite3.Connection, device: str) -> str:
@@ -208,7 +212,7 @@ def walk_in_offline(
                VALUES (?, ?, ?, ?, ?, 'registered', ?)""",
             (-queue_id, code, details[0], details[1], details[2], at),
         )
-        _step_presence(local, -queue_id, VENUE, ENTRY, at)
+        _step_presence(local, -queue_id, VENUE, ENTRY, at, device)
         return _result(local, queue_id)
 
 
@@ -216,13 +220,13 @@ def _result(local: sqlite3.Connection, queue_id: int) -> ScanResult:
     """A queued scan as the desk shows it: a ScanResult with the copy's person and counts (scan_id negative)."""
     q = queued(local, queue_id)
     person = copy_person(local, q.raw_code) if q.attendee_id is not None else None
-    first = local.execute("SELECT first_entry_at FROM copy_presence WHERE attendee_id = ? AND list = ?",
+    first = local.execute("SELECT first_entry_at, first_entry_device FROM copy_presence WHERE attendee_id = ? AND list = ?",
                           (q.attendee_id, q.list)).fetchone() if q.attendee_id is not None else None
     arrived, expected = copy_counts(local)
     reason = Reason(q.reason)
     return ScanResult(scan_id=-q.id, accepted=is_accepted(reason), reason=reason, at=q.at, device=q.device,
                       list_id=q.list, direction=q.direction, raw_code=q.raw_code, person=person,
-                      first_entry_at=first[0] if first else None, first_entry_device=None,
+                      first_entry_at=first[0] if first else None, first_entry_device=first[1] if first else None,
                       arrivals=arrived, expected=expected)
 
 
@@ -259,11 +263,13 @@ def upload_waiting(
     *,
     now: Callable[[], dt.datetime] | None = None,
     limit: int | None = None,
+    on_sent: Callable[[], object] | None = None,
 ) -> Uploaded:
     """Send the waiting scans to the server, in order, once each; each is marked here after its commit there.
 
     Stops at the first fault (a StoreError is raised: the rest waits for the next try). `limit`
-    sends at most that many. `now` stamps when each was uploaded (the real clock by default).
+    sends at most that many. `now` stamps when each was uploaded (the real clock by default);
+    `on_sent()` is called after each one is marked (a banner's count goes down as they go).
     """
     done = Uploaded()
     clock = now or (lambda: dt.datetime.now(dt.UTC))
@@ -277,6 +283,8 @@ def upload_waiting(
         with local_write(local):
             local.execute("UPDATE queue SET uploaded_at = ?, uploaded_reason = ?, scan_id = ? WHERE id = ?",
                           (stamp(clock()), result.reason.value, result.scan_id, q.id))
+        if on_sent is not None:
+            on_sent()
     return done
 
 

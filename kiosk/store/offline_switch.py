@@ -215,7 +215,7 @@ class OfflineSwitch:
             if self.waiting:
                 if time.monotonic() - self._last_heartbeat >= HEARTBEAT_SECONDS:
                     self.say_here(server)  # "12 waiting", before the upload
-                done = upload_waiting(server, local)
+                done = upload_waiting(server, local, on_sent=self._one_sent)
                 with self._lock:
                     self.uploaded += done.sent
             back = False
@@ -245,6 +245,10 @@ class OfflineSwitch:
                     self.last_fault = fault
             return False
 
+    def _one_sent(self) -> None:
+        with self._lock:
+            self._waiting = max(0, self._waiting - 1)
+
     def say_here(self, server: Database) -> None:
         """Write this device's heartbeat row (kiosk.store.devices)."""
         with self._lock:
@@ -261,6 +265,48 @@ class OfflineSwitch:
         if self._bg_local is None:
             self._bg_local = open_local(self.local_path)
         return self._bg_local
+
+
+class LazyConnection:
+    """A server connection opened at its first statement, for a thread that starts while the server is gone.
+
+    A desk's writer thread opens its connection before its first job; when the server is down at
+    that moment, the switch still answers the job offline (it never touches this connection while
+    offline), and once back online the first statement connects.
+    """
+
+    backend = "postgresql"
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self._conn: Any = None
+
+    def _live(self) -> Any:
+        if self._conn is None:
+            self._conn = connect(self.target)
+        return self._conn
+
+    @property
+    def in_transaction(self) -> bool:
+        """False until connected."""
+        return self._conn is not None and bool(self._conn.in_transaction)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        """Connect if need be, then run the statement."""
+        return self._live().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any:
+        """Connect if need be, then run the statement for each row."""
+        return self._live().executemany(sql, parameters)
+
+    def begin_write(self) -> None:
+        """Connect if need be, then BEGIN and the write lock (kiosk.store.db.immediate)."""
+        self._live().begin_write()
+
+    def close(self) -> None:
+        """Close the connection, if it was opened."""
+        if self._conn is not None:
+            self._conn.close()
 
 
 def make_switch(target: Any, folder: Path, device: str, **options: Any) -> OfflineSwitch:

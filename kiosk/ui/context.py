@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.domain.source import DeferredProgramme, EventFacts
-from kiosk.store.db import connect
+from kiosk.store.db import StoreFault, connect
 
 if TYPE_CHECKING:
     from kiosk.domain.programme import Programme
@@ -51,5 +51,13 @@ class UiContext:
         """A connection for the calling thread (workers must not share the UI thread's)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = connect(self.settings.db_path)
+            try:
+                db = connect(self.settings.db_path)
+            except StoreFault:
+                if self.offline is None:
+                    raise
+                from kiosk.store.offline_switch import LazyConnection  # a desk on PostgreSQL only
+                # A desk's writer starting while its server is gone: its jobs are answered offline.
+                db = LazyConnection(str(self.settings.db_path))
+            self._local.db = db
         return db
