@@ -115,7 +115,7 @@ MESSAGES: dict[FaultKind, str] = {
     FaultKind.IO: "The disk could not be read or written (disk I/O error); nothing was saved. "
           "Ask the organiser to check the disk or USB stick.",
     FaultKind.UNREACHABLE: "The database server cannot be reached (stopped, or the network is down); nothing was saved. "
-          "It is tried again by itself.",
+          "Try again in a moment: the kiosk reconnects by itself.",
     FaultKind.LOGIN: "The database server refused the login (wrong user or password); nothing was saved. "
           "Ask the organiser.",
     FaultKind.NO_DATABASE: "The database server has no such database; nothing was saved. Ask the organiser.",

@@ -21,6 +21,7 @@ given, so a SQLite desk starts as fast as before.
 from __future__ import annotations
 
 import re
+import select
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -30,6 +31,8 @@ import psycopg
 from psycopg import conninfo as pg_conninfo
 from psycopg.pq import TransactionStatus
 
+from kiosk.store import pg_silence
+from kiosk.store.db import StoreError
 from kiosk.store.pg_faults import explain_pg
 
 # The one advisory lock every writer takes first (a constant of our own: "kiosk" in ASCII).
@@ -50,6 +53,11 @@ CONNECT_DEFAULTS = {
 # A statement that takes longer than this is stopped, so a screen never waits on a stuck server.
 # Long enough for `kiosk report` and exports at 100,000 attendees.
 STATEMENT_TIMEOUT_MS = 15_000
+# A writer that goes quiet this long inside its transaction is ended by the server (its write
+# lock freed): a desk whose cable was pulled mid-scan would otherwise hold every desk's writes
+# until the server noticed the dead connection (hours: the server's own TCP keepalive). Set for
+# write transactions only (SET LOCAL), so a long read snapshot (`kiosk db copy`) is not cut off.
+WRITER_IDLE_TIMEOUT = "5s"
 
 
 @lru_cache(maxsize=4096)
@@ -144,9 +152,23 @@ class PgConnection:
         try:
             self._conn = psycopg.connect(pg_conninfo.make_conninfo(**params), autocommit=True)  # type: ignore[arg-type]
         except psycopg.Error as error:
-            raise explain_pg(error) from error
+            raise self._fault(error) from error
+        pg_silence.heard(self.url)
+
+    def _fault(self, error: psycopg.Error, sql: str | None = None, in_transaction: bool = False) -> StoreError:
+        """The StoreError for `error`; a timeout (a silent network) makes the next statements fail at once."""
+        if pg_silence.is_timeout(error):
+            pg_silence.timed_out(self.url)
+        return explain_pg(error, sql, in_transaction)
 
     def _live(self) -> psycopg.Connection[Any]:
+        if not self.in_transaction:
+            # A server that just timed out is not waited for again (kiosk/store/pg_silence.py). Never
+            # inside a transaction: its statements, and its ROLLBACK, go to the server as they are.
+            pg_silence.check(self.url)
+        conn = self._conn
+        if conn is not None and not conn.closed and not conn.broken and _said_goodbye(conn):
+            conn.close()  # the server ended this session while it was idle (stopped, restarted): open afresh
         if self._conn is None or self._conn.closed or self._conn.broken:
             self._open()
         assert self._conn is not None
@@ -164,31 +186,47 @@ class PgConnection:
         """Run one statement (the store's `?` placeholders) and return its cursor."""
         with self._lock:
             conn = self._live()
+            in_transaction = self.in_transaction
             try:
                 text, order = translate(sql, bool(parameters))
                 if order is not None:
                     parameters = [parameters[i] for i in order]  # type: ignore[index]
-                return PgCursor(conn.execute(text, parameters or None))
+                cursor = PgCursor(conn.execute(text, parameters or None))
             except psycopg.Error as error:
-                raise explain_pg(error) from error
+                raise self._fault(error, sql, in_transaction) from error
+            pg_silence.heard(self.url)
+            return cursor
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> PgCursor:
         """Run one statement for each parameter row (in one round trip per batch, pipelined)."""
         with self._lock:
             conn = self._live()
+            in_transaction = self.in_transaction
             cursor = conn.cursor()
             try:
                 text, order = translate(sql, True)
                 rows = [row if order is None else [row[i] for i in order] for row in parameters]
                 cursor.executemany(text, rows)
             except psycopg.Error as error:
-                raise explain_pg(error) from error
+                raise self._fault(error, sql, in_transaction) from error
+            pg_silence.heard(self.url)
             return PgCursor(cursor)
 
     def begin_write(self) -> None:
         """BEGIN and take the one write lock: kiosk.store.db.immediate's first step here."""
         self.execute("BEGIN")
-        self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        try:
+            self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), "
+                         f"set_config('idle_in_transaction_session_timeout', '{WRITER_IDLE_TIMEOUT}', true)")
+        except BaseException:
+            # Not yet inside `immediate`'s block, which rolls back: without this a lock wait that
+            # timed out left the connection in a failed transaction, refusing every later scan.
+            if self.in_transaction:
+                try:
+                    self.execute("ROLLBACK")
+                except Exception:  # noqa: BLE001 - the rollback's own fault: the first one is the one to say
+                    pass
+            raise
 
     def password_verifier(self, password: str, role: str) -> str:
         """libpq's SCRAM-SHA-256 verifier of `password` for `role`: ALTER ROLE then never carries the clear text."""
@@ -200,6 +238,28 @@ class PgConnection:
         """Close the connection (idempotent)."""
         if self._conn is not None:
             self._conn.close()
+
+
+def _said_goodbye(conn: psycopg.Connection[Any]) -> bool:
+    """True when an idle connection's server has ended it: a statement sent now would fail as "lost".
+
+    A server that stops or restarts sends each idle session a FATAL message and closes it; that
+    sits unread in the socket until the next statement, which then fails although nothing was
+    sent yet. One zero-timeout poll (microseconds) finds it. Anything else unread on an idle
+    connection (a notice) is consumed, and the connection stays.
+    """
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        return False
+    try:
+        # The FATAL message and the end of the stream may come as two reads: look a few times.
+        for _look in range(4):
+            readable, _, _ = select.select([conn.fileno()], [], [], 0)
+            if not readable:
+                break
+            conn.pgconn.consume_input()
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    return conn.broken
 
 
 def connect_pg(url: str) -> PgConnection:

@@ -18,8 +18,32 @@ _FULL = ("53100",)  # disk_full
 _SERVER_GONE = ("57P01", "57P02", "57P03", "08006", "08003", "08000", "08001", "08004")
 
 
-def explain_pg(error: BaseException) -> StoreError:
-    """The StoreError for a psycopg error; its detail never holds the password (libpq never prints it)."""
+# Statements that write nothing themselves: a connection lost under one of them lost no change.
+_NOT_WRITING = ("SELECT", "BEGIN", "ROLLBACK", "SHOW")
+
+
+def explain_pg(error: BaseException, statement: str | None = None, in_transaction: bool = False) -> StoreError:
+    """The StoreError for a psycopg error; its detail never holds the password (libpq never prints it).
+
+    `statement` (and whether a transaction was open when it was sent) tells a lost connection
+    that may have cost a change (`lost`: a COMMIT, or a write on its own, whose answer never
+    came) from one that cannot have: a statement inside a transaction (which the server then
+    rolls back), or a read. Those are said as `unreachable`: nothing was saved.
+    """
+    fault = _explain(error)
+    if fault.kind == FaultKind.LOST and statement is not None and not _may_have_committed(statement, in_transaction):
+        return StoreError(MESSAGES[FaultKind.UNREACHABLE], detail=fault.detail, kind=FaultKind.UNREACHABLE)
+    return fault
+
+
+def _may_have_committed(statement: str, in_transaction: bool) -> bool:
+    first = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+    if first in ("COMMIT", "END"):
+        return True
+    return not in_transaction and first not in _NOT_WRITING
+
+
+def _explain(error: BaseException) -> StoreError:
     if isinstance(error, StoreError):
         return error
     sqlstate = getattr(error, "sqlstate", None) or ""

@@ -6,7 +6,9 @@ thread of its own; a notification sets a flag that `changed()` reads and, when g
 `on_change` at once (the screens hand it to their own thread), so a check-in at another desk
 reaches a screen in milliseconds, not at the next poll. When the server goes away the thread
 connects again every second; once back it reports a change, so the screen re-reads everything it
-shows (what was written while it was away sent no notification it could hear).
+shows (what was written while it was away sent no notification it could hear). Its retries are
+also this process's probe of a silent network (kiosk/store/pg_silence.py): a timeout keeps the
+screens' own statements from waiting 3 s each, and its return lets them through again at once.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import psycopg
 from psycopg import conninfo as pg_conninfo
 
+from kiosk.store import pg_silence
 from kiosk.store.pg import CONNECT_DEFAULTS
 
 CHANNEL = "kiosk_changes"
@@ -30,6 +33,7 @@ class PgChangeWatcher:
     """Says whether the database changed since the last look, heard by LISTEN on its own thread."""
 
     def __init__(self, url: str, on_change: Callable[[], object] | None = None) -> None:
+        self._url = url
         self._params = pg_conninfo.conninfo_to_dict(url)
         for key, value in CONNECT_DEFAULTS.items():
             self._params.setdefault(key, value)
@@ -67,7 +71,9 @@ class PgChangeWatcher:
         while not self._stop.is_set():
             try:
                 conn: psycopg.Connection[Any] = psycopg.connect(pg_conninfo.make_conninfo("", **self._params), autocommit=True)
-            except psycopg.Error:
+            except psycopg.Error as error:
+                if pg_silence.is_timeout(error):
+                    pg_silence.timed_out(self._url)  # keeps this process's screens from waiting on it too
                 self._stop.wait(RETRY_SECONDS)
                 reconnecting = True
                 continue
@@ -75,13 +81,15 @@ class PgChangeWatcher:
                 with conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
+                    pg_silence.heard(self._url)  # the server is back: statements go to it again at once
                     if reconnecting:
                         self._signal()  # writes made while away were not heard: re-read
                     while not self._stop.is_set():
                         for _notice in conn.notifies(timeout=WAIT_SECONDS):
                             self._signal()
-            except psycopg.Error:
-                pass
+            except psycopg.Error as error:
+                if pg_silence.is_timeout(error):
+                    pg_silence.timed_out(self._url)  # keepalives found the network silent
             self.listening.clear()
             reconnecting = True
             self._stop.wait(RETRY_SECONDS)

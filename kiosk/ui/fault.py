@@ -31,7 +31,7 @@ FAULTS: dict[str, Text] = {
     "io": Text("De schijf kon niet gelezen of beschreven worden; er is niets opgeslagen. "
                "Vraag de organisatie de schijf of USB-stick te controleren.", MESSAGES["io"]),
     "unreachable": Text("De databaseserver is niet bereikbaar (gestopt, of het netwerk is weg); er is niets opgeslagen. "
-                        "Het wordt vanzelf opnieuw geprobeerd.", MESSAGES["unreachable"]),
+                        "Probeer het zo opnieuw: de kiosk maakt zelf weer verbinding.", MESSAGES["unreachable"]),
     "login": Text("De databaseserver weigerde de aanmelding (verkeerde gebruiker of wachtwoord); er is niets opgeslagen. "
                   "Vraag de organisatie.", MESSAGES["login"]),
     "no_database": Text("De databaseserver heeft deze database niet; er is niets opgeslagen. Vraag de organisatie.",

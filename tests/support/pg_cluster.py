@@ -3,8 +3,9 @@
 `PgCluster.start_new()` runs initdb in a fresh temporary folder (the data, the unix socket and the
 server's log all live in it), starts the server with `pg_ctl` and waits until a password login
 works; `create_database(name, template=None)` returns a `postgresql://` URL; `stop()` stops the
-server (`pg_ctl stop -m fast`) and removes the folder. PostgreSQL refuses to run as root, so as
-root initdb and the server run as the `postgres` system user, which then owns the folder;
+server (`pg_ctl stop -m fast`) and removes the folder. `pause()` stops it but keeps the folder, and
+`resume()` starts it again on the same port (`restart()`: pg_ctl restart), for the fault tests.
+PostgreSQL refuses to run as root, so as root initdb and the server run as the `postgres` system user, which then owns the folder;
 otherwise they run as the current user.
 
 Every login needs the password (scram-sha-256, over TCP and the socket alike), so a test can show
@@ -210,6 +211,39 @@ class PgCluster:
             return int((self.data / "postmaster.pid").read_text().split()[0])
         except (OSError, IndexError, ValueError):
             return None
+
+    def pause(self) -> None:
+        """Stop the server (fast: sessions are ended) but keep its folder, port and password for `resume()`.
+
+        For tests of a server that goes away: give them a cluster of their own (`start_new()`),
+        never the run's shared one.
+        """
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+        stopped = self._run(str(self.bindir / "pg_ctl"), "stop", "-D", str(self.data), "-m", "fast", "-w", "-t", "60")
+        if stopped.returncode != 0:
+            raise RuntimeError(f"PostgreSQL did not stop: {stopped.stderr.strip()}")
+
+    def resume(self) -> None:
+        """Start a paused server again, on the same port and folder, and wait until it takes logins."""
+        started = self._run(str(self.bindir / "pg_ctl"), "start", "-D", str(self.data), "-l", str(self.log),
+                            "-w", "-t", "90")
+        if started.returncode != 0:
+            log = self.log.read_text(errors="replace") if self.log.exists() else ""
+            raise RuntimeError(f"PostgreSQL did not start again: {started.stderr.strip()}\n{log[-2000:]}")
+        self._admin_connection().execute("SELECT 1")
+
+    def restart(self) -> None:
+        """`pg_ctl restart` (fast): every session is ended and the server is back on the same port."""
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+        done = self._run(str(self.bindir / "pg_ctl"), "restart", "-D", str(self.data), "-l", str(self.log),
+                         "-m", "fast", "-w", "-t", "90")
+        if done.returncode != 0:
+            raise RuntimeError(f"PostgreSQL did not restart: {done.stderr.strip()}")
+        self._admin_connection().execute("SELECT 1")
 
     def stop(self) -> None:
         """Stop the server (fast: sessions are ended) and remove the folder; a second call does nothing."""
