@@ -49,6 +49,10 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "kiosk.db"
 
 
+# Fixtures that point the app at `db_path`: a test using one runs on SQLite whatever its module says.
+APP_FIXTURES = frozenset({"make_app", "settings"})
+
+
 def pytest_generate_tests(metafunc):
     """Run a test on both stores when its module says `BOTH_BACKENDS = True` and it uses `target` or `db`.
 
@@ -56,7 +60,9 @@ def pytest_generate_tests(metafunc):
     """
     if "backend" in metafunc.fixturenames:
         # `@pytest.mark.sqlite_only`: a test of the SQLite file itself (PRAGMAs, file modes, WAL).
-        both = getattr(metafunc.module, "BOTH_BACKENDS", False) and not metafunc.definition.get_closest_marker("sqlite_only")
+        # A test that builds the app (`make_app`, `settings`) runs it on `db_path`: SQLite only too.
+        both = (getattr(metafunc.module, "BOTH_BACKENDS", False) and not metafunc.definition.get_closest_marker("sqlite_only")
+                and not APP_FIXTURES & set(metafunc.fixturenames))
         metafunc.parametrize("backend", ["sqlite", "postgresql"] if both else ["sqlite"], scope="function")
 
 

@@ -6,6 +6,7 @@ import multiprocessing
 import threading
 import time
 
+import pytest
 import segno
 
 from kiosk.domain.outcomes import Reason
@@ -16,6 +17,9 @@ from kiosk.ui.desk_jobs import ScanJob
 from kiosk.ui.widgets.qr_code import qr_lines
 from kiosk.ui.writes import OrderedJobs
 from tests.support.event import at
+
+# Every test using `db` or `target` runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
 
 
 def test_walk_in_creates_the_attendee_and_their_arrival_in_one_go(db, people, now):
@@ -56,13 +60,13 @@ def _race_desk(path: str, device: str, start_at: float, code: str, queue) -> Non
     queue.put(result.reason.value)
 
 
-def test_two_desks_in_two_processes_count_one_person_once(db, people, db_path):
+def test_two_desks_in_two_processes_count_one_person_once(db, people, target):
     context = multiprocessing.get_context("spawn")
     for round_ in range(2):
         code = list(people.values())[round_]
         queue = context.Queue()
         start_at = time.time() + 1.5  # both processes are up and spinning by then
-        desks = [context.Process(target=_race_desk, args=(str(db_path), f"desk-{n}", start_at, code, queue))
+        desks = [context.Process(target=_race_desk, args=(str(target), f"desk-{n}", start_at, code, queue))
                  for n in (1, 2)]
         for desk in desks:
             desk.start()
@@ -102,6 +106,41 @@ def test_search_ignores_case_and_diacritics(db, people):
     assert [h.person.name for h in search(db, "hof")] == ["Pieter van 't Hof"]
     assert [h.person.name for h in search(db, "soren")] == ["Søren Ødegaard"]
     assert [h.person.name for h in search(db, "SØR odeg")] == ["Søren Ødegaard"]
+
+
+MARKUP = "[@click=app.quit]x[/]"
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("celik", ["Ayşe Çelik"]),
+    ("ÇELİK", ["Ayşe Çelik"]),
+    ("soren", ["Søren Ødegaard"]),
+    ("van 't hof", ["Pieter van 't Hof"]),
+    ("vant hof", []),  # "van 't" is two words
+    ("noord-holland", ["Søren Ødegaard"]),
+    (MARKUP, [MARKUP]),
+    ("click app quit", [MARKUP]),  # PostgreSQL's own parser reads "app.quit" as one host name
+    ("[b]", [MARKUP, "Anna de Vries"]),  # b: Bold, Breda
+    ("[/]", []),
+    # One letter: the first matches in file order, on both stores.
+    ("a", ["Ayşe Çelik", MARKUP, "Anna de Vries"]),
+    ("p", ["Pieter van 't Hof", "Søren Ødegaard", "Cancelled Person"]),
+    # Three letters and more are ranked (FTS5's bm25, PostgreSQL's ts_rank): the same people.
+    ("gem", {"Ayşe Çelik", "Pieter van 't Hof", "Anna de Vries", "Cancelled Person"}),
+    ("gemeente d", {"Pieter van 't Hof", "Anna de Vries"}),
+    ("zaan", {"Ayşe Çelik"}),
+])
+def test_search_finds_the_same_people_on_both_stores(db, people, query, found):
+    names = [hit.person.name for hit in search(db, query)]
+    assert (set(names) if isinstance(found, set) else names) == found and len(names) == len(found)
+
+
+def test_a_word_longer_than_an_index_takes_is_found_typed_in_full_or_begun(db, now):
+    """PostgreSQL leaves a word of over 2047 bytes out of its index: each word is indexed by its first 100 letters."""
+    long_word = "Ø" * 1500  # 3000 bytes
+    person = create_walk_in(db, f"{long_word} Jansen", now=now, device="desk-1").person
+    for query in (long_word, "o" * 100, "oooo jans", f"jansen {'o' * 101}"):
+        assert [hit.person.code for hit in search(db, query)] == [person.code], query
 
 
 def test_the_drawn_qr_code_holds_exactly_the_modules_of_the_code():

@@ -13,12 +13,17 @@ import kiosk.ui.screens.door as door_screen
 from kiosk.clock import Clock
 from kiosk.domain.outcomes import Reason
 from kiosk.store import StoreError
+from kiosk.store.db import immediate
 from kiosk.store.door import door_scan, door_undo
 from kiosk.store.presence import rebuild_presence
 from kiosk.store.scans import record_scan, undo_scan
 from tests.support.door import door_answer, door_scan_keys, inside
 from tests.support.event import PROGRAMME_PATH, at
 from tests.support.pilot import burst, send
+
+# The tests using `db` or `target` run on SQLite and PostgreSQL (tests/conftest.py); those that build
+# the app (make_app) run it on SQLite only.
+BOTH_BACKENDS = True
 
 ROOM_A, ROOM_B = "r1-slim-met-stroom", "r1-woningvoorraad"
 
@@ -94,7 +99,7 @@ def test_move_between_rooms(db, people):
     ).fetchone()
     assert exit_row == ("exit", "moved", "door-b")
     # The log replayed from scratch gives the same state.
-    with db:
+    with immediate(db):
         rebuild_presence(db)
     assert lists_of(db, code) == {"venue", ROOM_B}
 

@@ -1,8 +1,9 @@
-"""Concurrency and crashes: 8 writer processes on one file, some killed with SIGKILL mid-storm.
+"""Concurrency and crashes: 8 writer processes on one database, some killed with SIGKILL mid-storm.
 
-After the storm: no "database is locked" reached anyone, every acknowledged operation is in the
-file, nobody arrived twice, no session is over capacity, derived state equals a recount from
-the scan log, and `PRAGMA integrity_check` says ok.
+After the storm: no "database is locked" (on PostgreSQL no "deadlock detected" or "could not
+serialize") reached anyone, every acknowledged operation is in the database, nobody arrived twice,
+no session is over capacity, derived state equals a recount from the scan log, and on SQLite
+`PRAGMA integrity_check` says ok.
 """
 
 from __future__ import annotations
@@ -20,14 +21,18 @@ import pytest
 from kiosk.interop.demo import demo_rng, demo_roster
 from kiosk.store import connect, open_store
 from kiosk.store.attendees import upsert_attendees
+from kiosk.store.db import is_postgres
 from kiosk.store.presence import rebuild_presence
 from kiosk.store.schema import recount_tallies
 from tests.support.event import ROOT
 
+# Every test using `db` or `target` runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 WORKERS = 8
 
 
-def _prepare(db, db_path: Path, tmp_path: Path, people: int = 80) -> Path:
+def _prepare(db, tmp_path: Path, people: int = 80) -> Path:
     upsert_attendees(db, demo_roster(people), "2026-11-29T08:00:00+01:00", rng=demo_rng())
     codes = [r[0] for r in db.execute("SELECT code FROM attendees ORDER BY id")]
     codes_file = tmp_path / "codes.json"
@@ -35,10 +40,10 @@ def _prepare(db, db_path: Path, tmp_path: Path, people: int = 80) -> Path:
     return codes_file
 
 
-def _start(db_path: Path, codes_file: Path, ops: int) -> list[subprocess.Popen]:
+def _start(target: Path | str, codes_file: Path, ops: int) -> list[subprocess.Popen]:
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.support.storm", str(db_path), str(w), str(ops), str(100 + w), str(codes_file)],
+            [sys.executable, "-m", "tests.support.storm", str(target), str(w), str(ops), str(100 + w), str(codes_file)],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for w in range(WORKERS)
@@ -58,9 +63,10 @@ def _acks(procs: list[subprocess.Popen]) -> tuple[list[list[str]], list[str]]:
     return acks, errors
 
 
-def _check_file(db_path: Path, acks: list[list[str]]) -> None:
-    db = connect(db_path)
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+def _check_file(target: Path | str, acks: list[list[str]]) -> None:
+    db = connect(target)
+    if not is_postgres(db):  # a PostgreSQL server checks its own pages
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     nonces = {r[0] for r in db.execute("SELECT nonce FROM scans")}
     acked = [line.split()[2] for worker in acks for line in worker if line.startswith("ACK scan")]
     assert acked, "the storm acknowledged no scans"
@@ -109,7 +115,7 @@ def _check_file(db_path: Path, acks: list[list[str]]) -> None:
             allowed.add("cancelled")
         assert actual in allowed, (code, session, status, actual)
     before = db.execute("SELECT * FROM presence ORDER BY attendee_id, list").fetchall()
-    db.execute("BEGIN IMMEDIATE")
+    db.execute("BEGIN" if is_postgres(db) else "BEGIN IMMEDIATE")  # rolled back below: the storm is over
     rebuild_presence(db)
     recount = db.execute("SELECT * FROM presence ORDER BY attendee_id, list").fetchall()
     tallies = dict(db.execute("SELECT key, value FROM tallies").fetchall())
@@ -118,32 +124,33 @@ def _check_file(db_path: Path, acks: list[list[str]]) -> None:
     db.execute("ROLLBACK")
     assert before == recount
     assert {k: v for k, v in tallies.items() if v} == {k: v for k, v in recounted.items() if v}
+    db.close()
 
 
-def _storm(db, db_path, tmp_path, ops: int) -> None:
-    codes_file = _prepare(db, db_path, tmp_path)
-    acks, errors = _acks(_start(db_path, codes_file, ops))
+def _storm(db, target, tmp_path, ops: int) -> None:
+    codes_file = _prepare(db, tmp_path)
+    acks, errors = _acks(_start(target, codes_file, ops))
     assert errors == [], errors[:3]
     assert sum(len(a) for a in acks) == WORKERS * ops
-    _check_file(db_path, acks)
+    _check_file(target, acks)
 
 
-def test_eight_processes_storm(db, db_path, tmp_path):
+def test_eight_processes_storm(db, target, tmp_path):
     """8 writers x 40 operations: nothing lost, nothing doubled, nothing over capacity."""
-    _storm(db, db_path, tmp_path, ops=40)
+    _storm(db, target, tmp_path, ops=40)
 
 
 @pytest.mark.long
-def test_eight_processes_long_storm(db, db_path, tmp_path):
+def test_eight_processes_long_storm(db, target, tmp_path):
     """The same storm at 8 x 1000 operations."""
-    _storm(db, db_path, tmp_path, ops=1000)
+    _storm(db, target, tmp_path, ops=1000)
 
 
-def _crash(db, db_path, tmp_path, ops: int, kills: int, seed: int) -> None:
-    codes_file = _prepare(db, db_path, tmp_path)
+def _crash(db, target, tmp_path, ops: int, kills: int, seed: int) -> None:
+    codes_file = _prepare(db, tmp_path)
     db.close()
     rng = random.Random(seed)
-    procs = _start(db_path, codes_file, ops)
+    procs = _start(target, codes_file, ops)
     victims = rng.sample(procs, kills)
     for victim in victims:
         time.sleep(rng.uniform(0.05, 0.4))
@@ -153,28 +160,33 @@ def _crash(db, db_path, tmp_path, ops: int, kills: int, seed: int) -> None:
     # The kills landed mid-storm: the victims died before finishing their operations.
     killed = [p for p in victims if p.returncode == -signal.SIGKILL]
     assert any(len(acks[procs.index(p)]) < ops for p in killed)
-    _check_file(db_path, acks)
-    # The app's own start-up path opens the file normally afterwards.
-    reopened = open_store(db_path)
+    _check_file(target, acks)
+    # The app's own start-up path opens the database normally afterwards.
+    reopened = open_store(target)
     assert reopened.execute("SELECT COUNT(*) FROM scans").fetchone()[0] > 0
+    reopened.close()
 
 
-def test_writers_killed_mid_storm(db, db_path, tmp_path):
+def test_writers_killed_mid_storm(db, target, tmp_path):
     """Three of eight writers are SIGKILLed at random moments: what they acknowledged is there."""
-    _crash(db, db_path, tmp_path, ops=150, kills=3, seed=7)
+    _crash(db, target, tmp_path, ops=150, kills=3, seed=7)
 
 
 @pytest.mark.long
-def test_writers_killed_mid_storm_long(db, db_path, tmp_path):
-    """Several rounds of kills in longer storms."""
-    for seed in range(5):
-        path = tmp_path / f"crash{seed}.db"
-        store = open_store(path)
-        from kiosk.domain.loader import load_programme
-        from kiosk.store.sessions import sync_programme
-        from tests.support.event import PROGRAMME_PATH
+def test_writers_killed_mid_storm_long(db, target, backend, tmp_path, request):
+    """Several rounds of kills in longer storms, each on a fresh database."""
+    from kiosk.domain.loader import load_programme
+    from kiosk.store.sessions import sync_programme
+    from tests.support.event import PROGRAMME_PATH
 
+    for seed in range(5):
+        if backend == "postgresql":
+            server = request.getfixturevalue("pg_server")
+            fresh = server.create_database(server.unique_name())
+        else:
+            fresh = tmp_path / f"crash{seed}.db"
+        store = open_store(fresh)
         sync_programme(store, load_programme(PROGRAMME_PATH))
         sub = tmp_path / f"c{seed}"
         sub.mkdir()
-        _crash(store, path, sub, ops=400, kills=5, seed=seed)
+        _crash(store, fresh, sub, ops=400, kills=5, seed=seed)

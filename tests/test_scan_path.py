@@ -11,6 +11,9 @@ from kiosk.store.door import door_scan, door_undo
 from kiosk.store.scans import append_scan, record_scan, scan_transaction, undo_scan
 from tests.conftest import at
 
+# Every test using `db` or `target` runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 ROOM_A, ROOM_B = "r1-slim-met-stroom", "r1-woningvoorraad"
 
 

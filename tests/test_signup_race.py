@@ -17,6 +17,9 @@ from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.signups import cancel, day_of, signup
 from tests.support.event import EVENT_DAY, ROOT, at
 
+# Every test using `db` or `target` runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 VAARTOCHT = "lunch-vaartocht"
 assert str(EVENT_DAY) == "2026-11-29"  # the racers' clock below is on the event day
 
@@ -44,10 +47,10 @@ def racers(db, now) -> list[str]:
     return [row.code for row in rows]
 
 
-def race(db_path: Path, codes: list[str], go: Path) -> list[dict]:
+def race(target: Path | str, codes: list[str], go: Path) -> list[dict]:
     """Start one process per code, release them together, return their printed outcomes."""
     procs = [
-        subprocess.Popen([sys.executable, "-c", RACER, str(db_path), code, str(go)], cwd=ROOT,
+        subprocess.Popen([sys.executable, "-c", RACER, str(target), code, str(go)], cwd=ROOT,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for code in codes
     ]
@@ -74,8 +77,8 @@ def rows(db) -> list[tuple[str, str]]:
            WHERE s.session_id = ? AND s.status != 'cancelled' ORDER BY s.id""", (VAARTOCHT,))]
 
 
-def test_thirty_processes_race_for_fifteen_seats(db, db_path, racers, tmp_path):
-    outcomes = race(db_path, racers, tmp_path / "go")
+def test_thirty_processes_race_for_fifteen_seats(db, target, racers, tmp_path):
+    outcomes = race(target, racers, tmp_path / "go")
     statuses = [o["status"] for o in outcomes]
     assert statuses.count("confirmed") == 15 and statuses.count("waitlisted") == 15
 
@@ -94,10 +97,10 @@ def test_thirty_processes_race_for_fifteen_seats(db, db_path, racers, tmp_path):
     assert (first_waiting, "confirmed") in after
 
 
-def test_two_kiosks_press_for_the_last_seat_at_once(db, db_path, racers, tmp_path):
+def test_two_kiosks_press_for_the_last_seat_at_once(db, target, racers, tmp_path):
     for code in racers[:14]:
         signup(db, code, VAARTOCHT, now=at("09:30"))
-    outcomes = race(db_path, racers[14:16], tmp_path / "go")
+    outcomes = race(target, racers[14:16], tmp_path / "go")
     assert sorted(o["status"] for o in outcomes) == ["confirmed", "waitlisted"]
     assert [o["place"] for o in outcomes if o["status"] == "waitlisted"] == [1]
     seats = day_of(db, None, now=at("09:30"))["lunch"]

@@ -9,6 +9,9 @@ from kiosk.store.attendees import RosterRow, find_by_code, upsert_attendees
 from kiosk.store.signups import cancel, day_of, signup
 from tests.support.event import at
 
+# Every test using `db` or `target` runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 VAARTOCHT = "lunch-vaartocht"
 
 

@@ -12,6 +12,9 @@ from kiosk.store.scans import count_arrivals, record_scan, undo_scan
 from kiosk.store.undo import UndoHeld, undo_last
 from tests.support.event import at
 
+# Every test using `db` or `target` runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 
 def target(hhmm: str, *, is_last: bool) -> UndoTarget:
     return UndoTarget(scan_id=1, at=at(hhmm), direction="entry", reason="ok", is_last=is_last,

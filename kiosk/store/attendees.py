@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +13,7 @@ from kiosk.domain.roster import RosterRow
 from kiosk.domain.text import fold, words
 from kiosk.domain.views import SearchHit
 from kiosk.store.db import Database, Row, immediate, is_postgres
-from kiosk.store.schema import search_text
+from kiosk.store.schema import SEARCH_WORD_CHARS, search_text
 from kiosk.store.tallies import tally
 
 PERSON_COLUMNS = "id, code, name, organisation, city, email, status, source"
@@ -48,15 +46,23 @@ def find_by_code(conn: Database, raw: str, *, email: bool = True) -> Person | No
     return person_from_row(row, columns) if row else None
 
 
+def query_words(text: str) -> list[str]:
+    """The words a search for `text` looks for: those of its first 8 chunks, each as `search_text` indexed it.
+
+    Cut by kiosk.domain.text.words, as `search_text` cut the indexed names, and to
+    SEARCH_WORD_CHARS: letters and digits only, nothing either database reads as query syntax.
+    """
+    return [word[:SEARCH_WORD_CHARS] for chunk in fold(text).split()[:8] for word in words(chunk)]
+
+
 def fts_query(text: str) -> str:
     """An FTS5 query that matches every typed word of `text` as a prefix; '' when there are none.
 
-    Each space-separated chunk goes in as a quoted phrase, so SQLite's own tokenizer cuts it into
-    words exactly as it cut the indexed names ("van't" -> van t; scripts whose letters Python and
-    SQLite class differently stay consistent). Quotes are doubled; control characters dropped.
+    Each word goes in quoted, so SQLite's own tokenizer cuts it exactly as it cut that word in the
+    index (a letter SQLite classes differently from Python, such as one newer than its tables,
+    stays consistent on both sides).
     """
-    chunks = ["".join(ch for ch in chunk if unicodedata.category(ch) != "Cc") for chunk in fold(text).split()]
-    return " ".join('"' + chunk.replace('"', '""') + '"*' for chunk in chunks[:8] if chunk)
+    return " ".join(f'"{word}"*' for word in query_words(text))
 
 
 def find_by_code_at_end(conn: Database, text: str) -> Person | None:
@@ -82,7 +88,7 @@ def search(db: Database, text: str, limit: int = 20) -> list[SearchHit]:
         return []
     # Ranking scores every match; a one- or two-letter prefix matches half the roster, so short
     # queries take the first matches in file order and stay fast at 100,000 attendees.
-    order = "ORDER BY f.rank" if min((len(w) for w in words(text)[:8]), default=0) >= 3 else ""
+    order = "ORDER BY f.rank" if min((len(w) for w in query_words(text)), default=0) >= 3 else ""
     rows = db.execute(
         f"""SELECT {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}, p.inside, p.first_entry_at
             FROM attendees_fts f
@@ -97,18 +103,25 @@ def search(db: Database, text: str, limit: int = 20) -> list[SearchHit]:
 
 
 def ts_query(text: str) -> str:
-    """PostgreSQL's form of `fts_query`: each word of the folded text as a prefix (`'soren':* & 'vries':*`)."""
-    tokens = [token for chunk in fold(text).split()[:8] for token in re.findall(r"\w+", chunk)]
-    return " & ".join(f"'{token}':*" for token in tokens)
+    """PostgreSQL's form of `fts_query`: each of the `query_words` as a prefix (`'soren':* & 'odeg':*`)."""
+    return " & ".join(f"'{token}':*" for token in query_words(text))
 
 
 def _search_pg(db: Database, text: str, limit: int) -> list[SearchHit]:
-    """`search` on PostgreSQL: the GIN index over `to_tsvector('simple', search_text)`."""
+    """`search` on PostgreSQL: the GIN index over `to_tsvector('simple', search_text)`.
+
+    Words of three letters or more are ranked, as SQLite ranks them: the best match first (fewer
+    other words in the row break ties, as FTS5's bm25 prefers short rows), then file order. A
+    shorter prefix matches half the roster, so it takes the first matches the index gives and shows
+    them in file order, as SQLite does. Not `ORDER BY a.id` in the statement: the planner then walks
+    the whole table by id, parsing every row's text, for a prefix that matches nobody (2 s at 100,000).
+    """
     query = ts_query(text)
     if not query:
         return []
     vector = "to_tsvector('simple', a.search_text)"
-    order = f"ORDER BY ts_rank({vector}, q) DESC, a.id" if min((len(w) for w in words(text)[:8]), default=0) >= 3 else ""
+    ranked = min((len(w) for w in query_words(text)), default=0) >= 3
+    order = f"ORDER BY ts_rank({vector}, q, 1) DESC, a.id" if ranked else ""
     rows = db.execute(
         f"""SELECT {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}, p.inside, p.first_entry_at
             FROM attendees a CROSS JOIN to_tsquery('simple', ?) q
@@ -118,6 +131,8 @@ def _search_pg(db: Database, text: str, limit: int) -> list[SearchHit]:
             LIMIT ?""",
         (query, limit),
     ).fetchall()
+    if not ranked:
+        rows.sort(key=lambda row: row[0])
     return [SearchHit(person_from_row(r[:8]), bool(r[8]), r[9]) for r in rows]
 
 

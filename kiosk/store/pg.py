@@ -100,6 +100,16 @@ def _rewrite_idioms(sql: str) -> str:
     return sql
 
 
+def _no_nul(value: Any) -> Any:
+    """A text value PostgreSQL can take: a NUL (which its text type cannot hold) as U+FFFD, the replacement character.
+
+    psycopg refuses to send a NUL at all, which would fail a whole check-in over one hostile byte;
+    the store keeps NULs out of what it writes (kiosk/store/scans.py), so this only turns a look-up
+    of such text into one that finds nobody, as it finds nobody on SQLite.
+    """
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
+
+
 class PgCursor:
     """The part of a sqlite3 cursor the store uses, over a psycopg cursor."""
 
@@ -191,6 +201,10 @@ class PgConnection:
                 text, order = translate(sql, bool(parameters))
                 if order is not None:
                     parameters = [parameters[i] for i in order]  # type: ignore[index]
+                if isinstance(parameters, dict):
+                    parameters = {key: _no_nul(value) for key, value in parameters.items()}
+                elif parameters:
+                    parameters = [_no_nul(value) for value in parameters]
                 cursor = PgCursor(conn.execute(text, parameters or None))
             except psycopg.Error as error:
                 raise self._fault(error, sql, in_transaction) from error
@@ -205,7 +219,7 @@ class PgConnection:
             cursor = conn.cursor()
             try:
                 text, order = translate(sql, True)
-                rows = [row if order is None else [row[i] for i in order] for row in parameters]
+                rows = [[_no_nul(row[i]) for i in (range(len(row)) if order is None else order)] for row in parameters]
                 cursor.executemany(text, rows)
             except psycopg.Error as error:
                 raise self._fault(error, sql, in_transaction) from error

@@ -60,6 +60,15 @@ from kiosk.store.tallies import tally
 RAW_CODE_CHARS = 200
 
 
+def logged_text(raw_code: str) -> str:
+    """What the log keeps of a scanned text: its first RAW_CODE_CHARS characters, a NUL as U+FFFD.
+
+    A NUL is no text a person sees (screens show control characters as U+FFFD too); PostgreSQL's
+    text cannot hold one, and SQLite's own text functions stop at it: both logs keep the same row.
+    """
+    return raw_code[:RAW_CODE_CHARS].replace("\x00", "\ufffd")
+
+
 def stamp(now: dt.datetime) -> str:
     """The log's time format: ISO 8601 with milliseconds and the UTC offset."""
     return now.isoformat(timespec="milliseconds")
@@ -180,7 +189,7 @@ def append_scan(
     row = conn.execute(
         """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-        (nonce, stamp(now), device, list_, direction, raw_code[:RAW_CODE_CHARS], attendee_id, int(accepted),
+        (nonce, stamp(now), device, list_, direction, logged_text(raw_code), attendee_id, int(accepted),
          reason.value, annuls),
     ).fetchone()
     if accepted and attendee_id is not None:
@@ -351,10 +360,14 @@ def create_walk_in(
     Either both the attendee and their arrival scan are written, or neither is. Returns the
     arrival's ScanResult (reason OK); the new code is `result.person.code`. A `nonce` sent twice
     (a double Enter, a retry) returns the first walk-in's result and adds no second person.
+    ValueError, with nothing written, for an empty name or a NUL in any field (no form lets one
+    through; PostgreSQL's text cannot hold it, so neither store takes it).
     """
     name = " ".join(name.split())
     if not name:
         raise ValueError("a walk-in needs a name")
+    if any("\x00" in text for text in (name, organisation, city, email)):
+        raise ValueError("a walk-in's details cannot hold a NUL character")
     with scan_transaction(db, nonce) as tx:
         if tx.replay:
             return tx.replay
