@@ -120,7 +120,7 @@ def _check_log(url: str, desks: list[Desk]) -> dict[str, tuple[str, int]]:
     assert set(logged) == set(acked), "the log holds scans nobody acknowledged"
     # Each green offline entry is on the server as an arrival, or flagged as a double entry.
     for desk in desks:
-        for nonce, reason, state, _code in desk.acks("offline"):
+        for nonce, reason, _state, _code in desk.acks("offline"):
             if reason in ("ok", "reentry"):
                 assert logged[nonce][0] in ("ok", "reentry", "offline_duplicate"), (nonce, reason, logged[nonce])
             elif reason in ("unknown_code", "cancelled", "bounce", "not_inside"):
