@@ -164,6 +164,23 @@ async def test_desk_server_stopped_refuses_in_one_sentence_then_checks_in_once_i
     assert _logged(own_url, "SOREN3") == 1 and _annulled(own_url) == 0
 
 
+async def test_desk_whose_server_stops_as_it_starts_is_not_blocked_as_damaged(make_app, own_server, own_url):
+    from kiosk.ui.launch import IntegrityCheck
+
+    app = make_app("desk", settings=_settings(own_url), integrity=IntegrityCheck(own_url))
+    own_server.pause()  # before the start-up check runs (after the first screen is painted)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # A server has no file to check: its being away at that moment is no damage to block every role on.
+        assert app.damaged is None and app.screen.query("#desk-input"), app.screen
+        own_server.resume()
+        await _until(pilot, lambda: "OFFLINE" not in _banner(app))  # a desk that went offline is back (issue 18)
+        _welcome(await _scan(app, pilot, "SOREN3"))
+        assert app.damaged is None
+    assert _logged(own_url, "SOREN3") == 1
+
+
 async def test_desk_in_english_at_80x24_shows_the_whole_sentence(make_app, own_server, own_url):
     app = make_app("desk", settings=_settings(own_url, "en"))
     async with app.run_test(size=SIZE) as pilot:

@@ -10,7 +10,7 @@ from pathlib import Path
 from kiosk.clock import Clock
 from kiosk.config import Settings, shown
 from kiosk.env import Env, fail
-from kiosk.store.db import StoreError, StoreFault, check_integrity, connect, explain
+from kiosk.store.db import StoreError, StoreFault, check_integrity, connect, explain, is_url
 from kiosk.store.db import shown as shown_db
 
 DEMO_SIZE = 200
@@ -43,6 +43,10 @@ class IntegrityCheck:
                 self._thread.start()
 
     def _run(self, db_path: Path | str) -> None:
+        if is_url(db_path):
+            # A server checks its own pages; a server away at this moment is not a damaged file,
+            # and must not block every role for the rest of the day (the screens say it per write).
+            return
         try:
             db = connect(db_path, create=False)
             try:
