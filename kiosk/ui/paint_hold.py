@@ -15,10 +15,12 @@ handled in order.
 
 The hold is Textual's public `App.batch_update()`, entered at the Enter and left at the answer
 (an ExitStack holds it open across the wait for the worker, which a `with` block cannot span).
+Python's cyclic garbage collector is held too, and runs again once the answer's frame is made.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from contextlib import ExitStack
 
@@ -39,18 +41,22 @@ class PaintHold:
     """
 
     def __init__(self, screen: Screen, seconds: float | None = None,
-                 on_expire: Callable[[], object] | None = None) -> None:
+                 on_expire: Callable[[], object] | None = None, answer: str | None = None) -> None:
         """`seconds`: the longest hold (HOLD_SECONDS, read when a hold starts, when not given).
 
         `on_expire`: called when a hold ends without its answer, before the screen is painted (the
         door says "Saving…" then, and only then: said at every Enter, it changed the answer's
         lines and laid the screen out for a word nobody saw).
+        `answer`: the id of the container the answer is shown in; only its widgets are handed over
+        at the release (walking the whole screen, its footer's keys and side panel, took longer).
         """
         self._screen = screen
         self._seconds = seconds
         self._on_expire = on_expire
+        self._answer = answer
         self._timer: Timer | None = None
         self._batch = ExitStack()
+        self._collector = False  # whether this hold paused Python's garbage collector
 
     @property
     def held(self) -> bool:
@@ -63,6 +69,12 @@ class PaintHold:
             return
         app = self._screen.app
         self._batch.enter_context(app.batch_update())
+        # No collection of Python's garbage in the middle of the answer (a young generation's takes
+        # a few tenths of a millisecond and came several times a scan, an older one's 2 to 7 ms):
+        # it waits until the answer's frame is made (`_collect_again`).
+        if gc.isenabled():
+            gc.disable()
+            self._collector = True
         # The app's timer, not the screen's: it fires whichever screen is current by then.
         longest = HOLD_SECONDS if self._seconds is None else self._seconds
         self._timer = app.set_timer(longest, self._expired, name="paint-hold")
@@ -78,11 +90,16 @@ class PaintHold:
 
         Called where the answer has just been shown; when nothing is held it is `paint_now` alone.
         """
-        paint_now(self._screen)
+        screen = self._screen
+        paint_now(screen.query_one(f"#{self._answer}") if self._answer else screen)
         timer, self._timer = self._timer, None
         if timer is None:
             return
         timer.stop()
         self._batch.close()
+        app = screen.app
+        if self._collector:
+            self._collector = False
+            app.call_after_refresh(gc.enable)  # after the frame with the answer
         # The screen resumes its frames when it next goes idle: nudge it, in case nothing else does.
-        self._screen.app.screen.check_idle()
+        app.screen.check_idle()

@@ -42,6 +42,8 @@ import contextvars
 import sqlite3
 import threading
 from collections import deque
+from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from textual.message import Message
@@ -142,12 +144,20 @@ class WriteQueue(Generic[J]):
         """`owner` receives the messages and tracks each burst as a worker; `name` is that worker's group."""
         self.owner = owner
         self.name = name
-        self._jobs: OrderedJobs[J] = OrderedJobs()
+        self._jobs: OrderedJobs[tuple[J, Callable[[], object] | None]] = OrderedJobs()
         self._writer: _Writer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
-    def put(self, job: J) -> None:
-        """Queue one write and wake the writer thread; a new burst is tracked as a worker of the owner."""
-        if not self._jobs.put(job):
+    def put(self, job: J, on_running: Callable[[], object] | None = None) -> None:
+        """Queue one write and wake the writer thread; a new burst is tracked as a worker of the owner.
+
+        `on_running` is called on the UI thread once the writer has begun this job, before its
+        answer: work the screen can do meanwhile (the desk renders what its Enter changed while the
+        commit waits for the disk), done after the writer has had the interpreter to start the
+        store call, not before.
+        """
+        self._loop = asyncio.get_running_loop()
+        if not self._jobs.put((job, on_running)):
             return  # the writer is at work on a burst: it takes this job before it rests
         burst = _Burst()
         if self._writer is None or not self._writer.wake(burst):
@@ -166,7 +176,11 @@ class WriteQueue(Generic[J]):
         """On the writer thread: run every queued job in order, each answered by one message."""
         owner = self.owner
         ctx: UiContext = app.ctx  # type: ignore[attr-defined]
-        while (job := self._jobs.take()) is not None:
+        while (queued := self._jobs.take()) is not None:
+            job, on_running = queued
+            if on_running is not None and self._loop is not None:
+                with suppress(RuntimeError):  # the app's loop has closed: nobody to do it for
+                    self._loop.call_soon_threadsafe(on_running)
             try:
                 if damaged is not None:
                     raise damaged

@@ -10,6 +10,8 @@ WriteDone / WriteFailed, the scans' and (from a queue of their own) the badge pr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,7 +28,7 @@ from kiosk.ui.desk_jobs import Job, ScanJob
 from kiosk.ui.desk_printing import DeskPrinting
 from kiosk.ui.fault import fault_message
 from kiosk.ui.offline_desk import find_code, find_code_at_end, search_people
-from kiosk.ui.paint import paint_now
+from kiosk.ui.paint import paint_now, render_ahead
 from kiosk.ui.paint_hold import PaintHold
 from kiosk.ui.screens.desk_undo import DeskUndo
 from kiosk.ui.widgets.desk_counters import DeskCounters
@@ -93,7 +95,8 @@ class DeskScreen(Screen[None]):
         self._answer_timer: Timer | None = None
         self.undo = DeskUndo(self)
         self.printing = DeskPrinting(self)
-        self.paint_hold = PaintHold(self)  # the answer is the first frame after Enter (kiosk/ui/paint_hold.py)
+        # The answer is the first frame after Enter (kiosk/ui/paint_hold.py), shown in #desk-main.
+        self.paint_hold = PaintHold(self, answer="desk-main")
 
     def compose(self) -> ComposeResult:
         ctx = self.ctx
@@ -143,7 +146,7 @@ class DeskScreen(Screen[None]):
     def _typed(self, text: str) -> None:
         """Search after each keystroke (ScanInput skips changes already overtaken by newer keys)."""
         self.show_search(text)
-        paint_now(self)
+        paint_now(self.query_one("#desk-main"))  # what typing and Enter change is in there
 
     def say(self, text: str) -> None:
         """The quiet line under the answer; one line high, so a new text needs no new layout."""
@@ -223,9 +226,12 @@ class DeskScreen(Screen[None]):
                     glued = None
                 chosen = glued.code if glued is not None else None
         self.exit_mode = False
-        self.queue(ScanJob(chosen or text, direction, at=self.ctx.clock.now()))
+        # While the commit waits for the disk: the emptied input and quiet line rendered, ready for the answer's frame.
+        scan_input, quiet = event.control, self.query_one("#desk-quiet", Static)
+        self.queue(ScanJob(chosen or text, direction, at=self.ctx.clock.now()),
+                   on_running=lambda: render_ahead(scan_input, quiet))
         self.show_search(event.control.value)
-        paint_now(self)
+        paint_now(self.query_one("#desk-main"))  # what typing and Enter change is in there
 
     def _ask_to_choose(self, event: ScanInput.ScanSubmitted, hits: list) -> None:
         """Several people match: put the text back (unless more is being typed) and ask to pick."""
@@ -235,14 +241,14 @@ class DeskScreen(Screen[None]):
             scan_input.cursor_position = len(event.value)
         self.asked_for = event.value
         self.show_search(event.value)
-        paint_now(self)
+        paint_now(self.query_one("#desk-main"))  # what typing and Enter change is in there
 
     # ---- the write queue --------------------------------------------------------------------
 
-    def queue(self, job: Job) -> None:
+    def queue(self, job: Job, on_running: Callable[[], object] | None = None) -> None:
         """Queue one scan or undo, written after those before it (kiosk/ui/writes.py)."""
         self.paint_hold.start()  # released when its answer (or failure) is shown
-        self.jobs.put(job)
+        self.jobs.put(job, on_running)
 
     @on(WriteDone)
     def _job_done(self, message: WriteDone) -> None:

@@ -124,7 +124,7 @@ class DoorScreen(Screen[None]):
         self._answer_timer: Timer | None = None
         self._shown_message = ""  # the answer's lines, put back when a bounce's "Saving…" is done
         # The answer is the first frame after Enter (kiosk/ui/paint_hold.py); "Saving…" only for a write that waits.
-        self.paint_hold = PaintHold(self, on_expire=self._saving)
+        self.paint_hold = PaintHold(self, on_expire=self._saving, answer="door-main")
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx

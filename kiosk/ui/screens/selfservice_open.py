@@ -40,7 +40,11 @@ async def open_day(screen: SelfServiceScreen, message: tuple[str, str]) -> None:
     if welcome is None:  # not opened from the welcome: the day at once
         await screen._show_day(message)
         return
-    screen.stage = Stage.DAY
+    # The day's keys work from now on (check_action reads the stage), but the footer shows them
+    # with the day: its keys rebuilt right after the greeting's frame held the interpreter while
+    # Textual's writer thread was to put that frame on the terminal. Set without its watcher (which
+    # refreshes the bindings); the day's mount does that (SelfServiceScreen._show).
+    screen.set_reactive(type(screen).stage, Stage.DAY)
     visit.round_shown_at = time.monotonic()  # an Enter right now is the badge's tail (selfservice_guard)
     welcome.greet(clean(visit.person.name))
     paint_now(welcome)  # in the next frame, not one later (kiosk/ui/paint.py)

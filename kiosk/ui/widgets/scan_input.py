@@ -127,9 +127,18 @@ class ScanInput(Input):
     async def action_submit(self) -> None:
         """Hand the text over and clear the field before the next key is read."""
         value = self.value
+        submitted = self.ScanSubmitted(self, value)
+        if self._on_submit is not None:
+            # Handed over right here, in this key's turn: a message to itself first was one more
+            # turn of the event loop before the scan was queued (the desk's scan moment). Changes
+            # still queued for letters typed before it are overtaken by the cleared field, and
+            # passed over as such (`_on_input_changed`), as they were behind the message.
+            self.value = ""
+            self._on_submit(submitted)
+            return
         # Post first, then clear: the screen sees the search text's last change before the
         # submission, and the clearing's change after it.
-        self.post_message(self.ScanSubmitted(self, value))
+        self.post_message(submitted)
         self.value = ""
 
     def on_paste(self, event: events.Paste) -> None:
