@@ -29,11 +29,14 @@ pytest_plugins = ["tests.support.pg_required"]
 
 
 @pytest.fixture(autouse=True)
-def _no_cursor_blink(monkeypatch):
+def _no_cursor_blink(monkeypatch, tmp_path):
     """Keep the screen still between frames, and the environment of the developer out of tests."""
     for key in list(os.environ):
         if key.startswith("KIOSK_"):
             monkeypatch.delenv(key, raising=False)
+    # A desk on PostgreSQL keeps its offline copy beside its data: in the test's own folder, never
+    # in the checkout's data/ (where one test's copy was found by the next).
+    monkeypatch.setenv("KIOSK_OFFLINE_DIR", str(tmp_path / "offline"))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 
 

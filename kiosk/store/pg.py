@@ -38,11 +38,13 @@ from kiosk.store.pg_faults import explain_pg
 # The one advisory lock every writer takes first (a constant of our own: "kiosk" in ASCII).
 WRITE_LOCK = 0x6B696F736B
 
-# Defaults a URL may override: a dead server is noticed in about 3 seconds, never a hang.
+# Defaults a URL may override: a dead server is noticed in about 2 seconds, never a hang. The
+# screen waiting on it is frozen for that long (the first keystroke after a cable was pulled), so
+# libpq's shortest connect timeout (2 s) and the same for unacknowledged data.
 CONNECT_DEFAULTS = {
-    "connect_timeout": "3",
-    # Unacknowledged data (a scan sent into a pulled cable) fails the connection after 3 s ...
-    "tcp_user_timeout": "3000",
+    "connect_timeout": "2",
+    # Unacknowledged data (a scan sent into a pulled cable) fails the connection after 2 s ...
+    "tcp_user_timeout": "2000",
     # ... and an idle one whose server vanished is found by keepalives within about 3 s.
     "keepalives": "1",
     "keepalives_idle": "1",
@@ -160,7 +162,7 @@ class PgConnection:
             params.setdefault(key, value)
         params.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
         try:
-            self._conn = psycopg.connect(pg_conninfo.make_conninfo(**params), autocommit=True)  # type: ignore[arg-type]
+            self._conn = psycopg.connect(pg_conninfo.make_conninfo("", **params), autocommit=True)
         except psycopg.Error as error:
             raise self._fault(error) from error
         pg_silence.heard(self.url)
