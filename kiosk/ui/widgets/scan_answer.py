@@ -50,7 +50,9 @@ WORDS = {
                       "Check-out of {time} annulled (the log keeps both)"),
     "exit_done": Text("Tot ziens", "Goodbye"),
     "failed": Text("NIET OPGESLAGEN", "NOT SAVED"),
-    "failed_next": Text("Er is niets vastgelegd. Probeer opnieuw.", "Nothing was recorded. Try again."),
+    # The sentence above already says what was (or may have been) saved: "nothing was recorded" here
+    # contradicted a lost COMMIT's "it may not have been saved".
+    "failed_next": Text("Probeer het opnieuw.", "Try again."),
     # On the desk's one quiet line: "ignored" before the name, so a long name is what gives way.
     "bounce": Text("Zojuist al gescand (genegeerd): {who}", "Just scanned (ignored): {who}"),
 }
