@@ -121,6 +121,7 @@ def _register() -> None:
         badge_print,  # noqa: F401  (after schedule: `kiosk badges print` joins its group)
         checkin,
         correct,
+        db_copy,
         db_roles,
         privacy,
         programme,

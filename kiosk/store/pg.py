@@ -228,6 +228,21 @@ class PgConnection:
             pg_silence.heard(self.url)
             return PgCursor(cursor)
 
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], /) -> None:
+        """Load rows into `table` with COPY (`kiosk db copy`): about twice as fast as the same INSERTs.
+
+        `table` and `columns` are the schema's own names, never user text.
+        """
+        names = ", ".join(f'"{column}"' for column in columns)
+        with self._lock:
+            conn = self._live()
+            try:
+                with conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            except psycopg.Error as error:
+                raise explain_pg(error) from error
+
     def begin_write(self) -> None:
         """BEGIN and take the one write lock: kiosk.store.db.immediate's first step here."""
         self.execute("BEGIN")
