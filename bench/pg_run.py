@@ -34,7 +34,8 @@ class PostgresRun:
         self._unavailable = ""
         self._made: set[str] = set()  # databases to drop at the end on a server handed in
 
-    def _ready(self) -> bool:
+    def ready(self) -> bool:
+        """Whether there is a server with the event loaded (started and loaded at the first call)."""
         if self._unavailable:
             return False
         if self.server is None:
@@ -64,7 +65,7 @@ class PostgresRun:
     def step(self, measure: Callable[[str], list[Result]], name: str) -> Callable[[], list[Result]]:
         """A bench step that runs `measure(url)` on a fresh copy called `name`, or nothing without a server."""
         def run() -> list[Result]:
-            if not self._ready():
+            if not self.ready():
                 return []
             url = self.database(name)
             try:
@@ -80,7 +81,7 @@ class PostgresRun:
         from bench.pg_screen_bench import commit_to_screen
 
         def scan_moment() -> list[Result]:
-            if not self._ready():
+            if not self.ready():
                 return []
             return pg_scan_moment(self.database)
 

@@ -84,7 +84,7 @@ def test_the_store_measurements_run_against_their_floors(run):
 
 
 def test_the_desk_on_postgresql_runs_in_a_terminal_against_its_floor(run):
-    assert run._ready()
+    assert run.ready()
     rows = well_formed(pg_scan_moment(run.database, runs=2, warmup=1))
     assert rows["pg.scan_moment.desk.floor_p95"]["value"] > 0
     assert rows["pg.scan_moment.desk.p95_vs_floor"]["target"] == "<= 1.5"
