@@ -302,3 +302,19 @@ def test_a_wrong_password_says_login_without_the_password(pg_server, pg_url, no_
 def test_a_missing_database_says_so(pg_server, pg_url):
     gone = pg_url.rsplit("/", 1)[0] + "/netwerkdag_er_niet"
     _said(_within_guard(lambda: connect(gone)), "no_database", pg_server.password)
+
+
+def test_a_quiet_writer_is_ended_after_seconds_but_a_bulk_import_may_think_longer(pg_url):
+    # A desk's scan that goes quiet (a pulled cable) loses its lock in seconds; an import of 100,000
+    # attendees, whose Python work between two statements takes seconds, was cut off by that rule.
+    from kiosk.store.db import immediate
+
+    db = open_store(pg_url)
+    with immediate(db) as conn:
+        assert conn.execute("SHOW idle_in_transaction_session_timeout").fetchone()[0] == "5s"
+    with immediate(db, bulk=True) as conn:
+        assert conn.execute("SHOW idle_in_transaction_session_timeout").fetchone()[0] == "5min"
+    upsert_attendees(db, [RosterRow(f"Bulk Persoon {n}", "Gemeente Zaanstad", "Zaandam", "", f"BULK{n:04d}")
+                          for n in range(300)], at("08:00").isoformat())
+    assert db.execute("SELECT COUNT(*) FROM attendees").fetchone()[0] == 300
+    db.close()

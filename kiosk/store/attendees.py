@@ -218,7 +218,7 @@ def import_roster(
     """
     counts = UpsertCounts()
     try:
-        with immediate(db) as conn:
+        with immediate(db, bulk=True) as conn:
             existing = conn.execute("SELECT id, code, name, organisation, city, email, status FROM attendees").fetchall()
             by_code = {row[1].upper(): row for row in existing}
             by_email: dict[str, list[Row]] = {}

@@ -202,14 +202,16 @@ def connect_sqlite(path: str | Path, *, create: bool = True) -> sqlite3.Connecti
 
 
 @contextmanager
-def immediate(conn: Database) -> Iterator[Database]:
+def immediate(conn: Database, *, bulk: bool = False) -> Iterator[Database]:
     """Run the block in `BEGIN IMMEDIATE ... COMMIT` (PostgreSQL: BEGIN and the write lock); roll back on failure.
 
     Only when this block exits normally has the change been written (COMMIT returned). Failures
-    are raised as StoreError.
+    are raised as StoreError. `bulk`: a whole-roster import or a purge, whose Python work between
+    two statements may last seconds; on PostgreSQL the server then waits longer before it ends a
+    quiet writer (kiosk.store.pg.WRITER_IDLE_TIMEOUT).
     """
     if is_postgres(conn):
-        conn.begin_write()  # type: ignore[attr-defined]  # PgConnection's own first step
+        conn.begin_write(bulk=bulk)  # type: ignore[attr-defined]  # PgConnection's own first step
     else:
         assert isinstance(conn, sqlite3.Connection)
         try:

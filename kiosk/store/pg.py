@@ -60,6 +60,9 @@ STATEMENT_TIMEOUT_MS = 15_000
 # until the server noticed the dead connection (hours: the server's own TCP keepalive). Set for
 # write transactions only (SET LOCAL), so a long read snapshot (`kiosk db copy`) is not cut off.
 WRITER_IDLE_TIMEOUT = "5s"
+# The same for a bulk write (`immediate(db, bulk=True)`: an import of 100,000 attendees, a purge),
+# whose Python work between two statements takes seconds; found cutting off a 100k import at 5 s.
+BULK_IDLE_TIMEOUT = "5min"
 
 
 @lru_cache(maxsize=4096)
@@ -243,12 +246,13 @@ class PgConnection:
             except psycopg.Error as error:
                 raise explain_pg(error) from error
 
-    def begin_write(self) -> None:
+    def begin_write(self, *, bulk: bool = False) -> None:
         """BEGIN and take the one write lock: kiosk.store.db.immediate's first step here."""
         self.execute("BEGIN")
+        idle = BULK_IDLE_TIMEOUT if bulk else WRITER_IDLE_TIMEOUT
         try:
             self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), "
-                         f"set_config('idle_in_transaction_session_timeout', '{WRITER_IDLE_TIMEOUT}', true)")
+                         f"set_config('idle_in_transaction_session_timeout', '{idle}', true)")
         except BaseException:
             # Not yet inside `immediate`'s block, which rolls back: without this a lock wait that
             # timed out left the connection in a failed transaction, refusing every later scan.

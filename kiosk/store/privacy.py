@@ -213,7 +213,7 @@ def purge(
     PostgreSQL kept the tables locked in an open transaction or this role may not VACUUM them (close
     the other kiosks and purge again: a second purge finds nothing left but cleans the storage).
     """
-    with immediate(db) as conn:
+    with immediate(db, bulk=True) as conn:
         # Planned again inside the lock, so what is removed is what the plan counted.
         plan = purge_plan(conn, keep_days, now, clear_city=clear_city)
         if not plan.due:
