@@ -246,7 +246,7 @@ def _emptied(out: Database, tables: list[Table], *, truncate: bool) -> Counts:
     """Refuse a destination that holds rows, or (truncate) empty it: what it held."""
     held = held_rows(out, tables)
     if held and not truncate:
-        listed = ", ".join(f"{count} {name}" for name, count in held)
+        listed = ", ".join(f"{count:,} {name}" for name, count in held)
         raise StoreError(f"{_shown_db(out)} already holds rows ({listed}); nothing was copied. "
                          "Give --replace to empty it first, or copy into a new database.")
     if held:
