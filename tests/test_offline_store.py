@@ -14,7 +14,8 @@ from kiosk.domain.roster import RosterRow
 from kiosk.store.attendees import upsert_attendees
 from kiosk.store.db import is_postgres
 from kiosk.store.devices import devices_seen, heartbeat
-from kiosk.store.offline_copy import local_files, local_path, open_local, refresh
+from kiosk.store.offline_copy import open_local, refresh
+from kiosk.store.offline_files import local_files, local_path
 from kiosk.store.offline_queue import (
     answer_offline,
     count_waiting,
@@ -207,7 +208,7 @@ def test_devices_report_their_heartbeat(db, tmp_path):
 
 
 def test_the_purge_removes_this_servers_copies_but_keeps_one_with_scans_waiting(db, people, tmp_path):
-    from kiosk.store.offline_copy import purge_local
+    from kiosk.store.offline_files import purge_local
 
     done, waits, other = _local(tmp_path, "desk-1"), _local(tmp_path, "desk 2/../x"), _local(tmp_path, "desk-3")
     refresh(db, done, source="server-a")

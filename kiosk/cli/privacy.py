@@ -143,7 +143,7 @@ def _purge_offline_copies(target: object) -> bool:
     Only for a PostgreSQL database: a SQLite desk has no copy of its own.
     """
     from kiosk.store.db import is_url, shown
-    from kiosk.store.offline_copy import purge_local
+    from kiosk.store.offline_files import purge_local
     from kiosk.ui.offline_desk import offline_folder
 
     if not is_url(target):

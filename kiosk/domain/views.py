@@ -118,4 +118,6 @@ class RecentScan:
     code: str | None = None
     organisation: str | None = None
     city: str | None = None
+    # A scan a desk answered offline that is still in its queue, not on the server yet (kiosk.store.offline_reads).
+    waiting: bool = False
 

@@ -74,22 +74,33 @@ def door_scan(
         if capacity_row is None or session_id == VENUE:
             raise StoreError(f"There is no session {session_id!r} in the programme.")
         outcome = judge_scan(conn, person, direction, session_id, device, now, Bounce.EITHER_DIRECTION)
-        along = BroughtAlong()
-        if outcome.reason in LETS_IN and person is not None:
-            venue, inside = _presence_of(conn, person)
-            along = brought_along(venue, inside, session_id, now)
-            if along.venue_arrival is not None:
-                append_scan(conn, f"{tx.nonce}:venue", now, device, VENUE, ENTRY, person.code, person.id,
-                            along.venue_arrival)
-            for other in along.move_out:
-                # Out of the other room first, so its count drops in the same commit.
-                append_scan(conn, f"{tx.nonce}:moved:{other}", now, device, other, EXIT, person.code, person.id,
-                            Reason.MOVED)
+        along = bring_along(conn, tx.nonce, person, session_id, now, device) if outcome.reason in LETS_IN \
+            else BroughtAlong()
         scan_id = append_scan(conn, tx.nonce, now, device, session_id, outcome.direction, raw_code,
                               person.id if person else None, outcome.reason)
         door = _door_result(conn, scan_result(conn, scan_id), session_id)
         door.moved_from, door.venue_arrival = along.moved_from, along.venue_arrival is not None
         return door
+
+
+def bring_along(conn: Database, nonce: str, person: Person | None, session_id: str, now: dt.datetime,
+                device: str) -> BroughtAlong:
+    """Append what an accepted entry into `session_id` brings along (`brought_along`), before the entry itself.
+
+    Inside the scan's transaction: the venue arrival and the move out of other rooms, under the
+    entry's nonce with a suffix. Also the upload of a door scan answered offline
+    (kiosk.store.offline_door), at its real time.
+    """
+    if person is None:
+        return BroughtAlong()
+    venue, inside = _presence_of(conn, person)
+    along = brought_along(venue, inside, session_id, now)
+    if along.venue_arrival is not None:
+        append_scan(conn, f"{nonce}:venue", now, device, VENUE, ENTRY, person.code, person.id, along.venue_arrival)
+    for other in along.move_out:
+        # Out of the other room first, so its count drops in the same commit.
+        append_scan(conn, f"{nonce}:moved:{other}", now, device, other, EXIT, person.code, person.id, Reason.MOVED)
+    return along
 
 
 def _door_result(conn: Database, result: ScanResult, session_id: str) -> DoorScanResult:

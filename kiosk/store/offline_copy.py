@@ -4,10 +4,12 @@ At a venue of several machines every device runs against one PostgreSQL server; 
 or the server drops, the desk answers from this copy (kiosk/ui/offline_desk.py) and keeps each
 scan in a queue beside it (kiosk.store.offline_queue), in the same small SQLite file: the device's
 own, readable by its owner only (0600), in the folder the kiosk keeps its data in
-(`local_path`), and removed by `kiosk purge` with the rest (`local_files`).
+(kiosk.store.offline_files: `local_path`), and removed by `kiosk purge` with the rest (`purge_local`).
 
-It holds the attendees (code, name, organisation, city, status; no e-mail) and who has arrived:
-the venue's presence, and for a door that session's too. `refresh` brings it up to date from the
+It holds the attendees (code, name, organisation, city, status, and their folded words for a
+name search; no e-mail) and who has arrived: the venue's presence, and for a door that session's
+too, with the session's capacity. One file per device and database (`local_path`): a copy, and
+above all a queue, of one database is never read or uploaded against another. `refresh` brings it up to date from the
 server's changes since the last look, not a full reload each time:
 
 - attendees by id (every new row has a higher id: ids are given out under the one write lock, in
@@ -24,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from kiosk.domain.codes import normalise_code
 from kiosk.domain.outcomes import Person
 from kiosk.domain.scan_rules import VENUE
 from kiosk.store.db import Database, connect_sqlite
+from kiosk.store.schema import search_text
 
 # The local file's own schema (PRAGMA user_version): the copy and, beside it, the queue.
 LOCAL_SCHEMA = """
@@ -81,49 +83,51 @@ CREATE TABLE queue (
 CREATE INDEX queue_waiting ON queue (id) WHERE uploaded_at IS NULL;
 CREATE INDEX queue_person ON queue (attendee_id, list, id);
 """
-LOCAL_VERSION = 1
+# v2: each attendee's folded words (kiosk.store.schema.search_text), for a name search offline.
+# And when each went into a list last (presence.last_change_at while inside): a door's "already
+# inside since 11:32" offline.
+LOCAL_V2 = ("ALTER TABLE copy_attendees ADD COLUMN words TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE copy_presence ADD COLUMN since TEXT")
+LOCAL_VERSION = 2
 
 # Rows read from the server per statement while catching up (the first look reads every attendee).
 BATCH = 5000
 # How far back of the newest change seen a refresh reads attendees again (see the module's docstring).
 LOOKBACK = dt.timedelta(minutes=2)
 
-PREFIX = "offline-"
-
-
-def local_path(folder: Path, device: str) -> Path:
-    """This device's local file in `folder`: `offline-<device>.db`, the name made safe for a file name."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", device).strip(".") or "device"
-    return folder / f"{PREFIX}{safe}.db"
-
-
-def local_files(folder: Path) -> list[Path]:
-    """Every device's local file in `folder` (what `kiosk purge` removes), with their -wal and -shm."""
-    found = sorted(folder.glob(f"{PREFIX}*.db"))
-    return [side for path in found for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if side.exists()]
-
-
-def open_local(path: Path) -> sqlite3.Connection:
+def open_local(path: Path, source: str = "") -> sqlite3.Connection:
     """Open (and on first use create, 0600) the device's local file, with `synchronous=FULL`.
 
     The kiosk's storage rules hold here too (kiosk.store.db.connect_sqlite): a queued scan is on
-    disk before its answer is shown.
+    disk before its answer is shown. `source`: the database this file is for, recorded at once
+    when the file names none yet, so `kiosk purge` knows it before its first refresh.
     """
     conn = connect_sqlite(path)
     os.chmod(path, 0o600)  # created 0600 by connect_sqlite; narrowed again if someone widened it
-    if int(conn.execute("PRAGMA user_version").fetchone()[0]) < LOCAL_VERSION:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if int(conn.execute("PRAGMA user_version").fetchone()[0]) < LOCAL_VERSION:
-                for statement in LOCAL_SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {LOCAL_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]) < LOCAL_VERSION or (
+            source and not local_state(conn, "source")):
+        with _local_write(conn):
+            _migrate(conn)
+            if source and not local_state(conn, "source"):
+                set_local_state(conn, "source", source)
     return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring the local file's schema to LOCAL_VERSION (inside its transaction)."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version < 1:
+        for statement in LOCAL_SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    if version < 2:
+        for statement in LOCAL_V2:
+            conn.execute(statement)
+        rows = conn.execute("SELECT id, name, organisation, city FROM copy_attendees").fetchall()
+        conn.executemany("UPDATE copy_attendees SET words = ? WHERE id = ?",
+                         [(search_text(name, org, city), id_) for id_, name, org, city in rows])
+    if version < LOCAL_VERSION:
+        conn.execute(f"PRAGMA user_version = {LOCAL_VERSION}")
 
 
 def local_state(local: sqlite3.Connection, key: str, default: str = "") -> str:
@@ -162,9 +166,13 @@ def refresh(db: Database, local: sqlite3.Connection, lists: Sequence[str] = (VEN
     done = Refreshed()
     done.attendees = _refresh_attendees(db, local)
     done.presence, done.scan_id = _refresh_presence(db, local, tuple(lists))
+    rooms = [(list_, db.execute("SELECT capacity FROM sessions WHERE id = ?", (list_,)).fetchone())
+             for list_ in lists if list_ != VENUE]
     with _local_write(local):
         set_local_state(local, "source", source)
         set_local_state(local, "lists", " ".join(lists))
+        for list_, row in rooms:  # a door's room: its capacity, for the count it shows offline
+            set_local_state(local, f"capacity:{list_}", "" if row is None or row[0] is None else row[0])
         # An offline walk-in's stand-in (a negative id) made way for the server's row of the same code.
         local.execute("""DELETE FROM copy_presence WHERE attendee_id < 0
                          AND attendee_id NOT IN (SELECT id FROM copy_attendees)""")
@@ -193,9 +201,10 @@ def local_write(local: sqlite3.Connection) -> _local_write:
 def _put_attendees(local: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
     # OR REPLACE: the row of the same id, and a walk-in's placeholder of the same code, make way.
     local.executemany(
-        """INSERT OR REPLACE INTO copy_attendees (id, code, name, organisation, city, status, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        [(row[0], normalise_code(str(row[1])), *row[2:]) for row in rows],
+        """INSERT OR REPLACE INTO copy_attendees (id, code, name, organisation, city, status, updated_at, words)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        [(row[0], normalise_code(str(row[1])), *row[2:], search_text(str(row[2]), str(row[3]), str(row[4])))
+         for row in rows],
     )
 
 
@@ -262,7 +271,7 @@ def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str,
     marks = ", ".join("?" for _ in lists)
     if last_scan == 0 or known_lists != " ".join(lists):
         rows = db.execute(
-            f"SELECT attendee_id, list, inside, entries, first_entry_at, first_entry_device FROM presence "
+            f"SELECT attendee_id, list, inside, entries, first_entry_at, first_entry_device, last_change_at FROM presence "
             f"WHERE list IN ({marks})",
             lists,
         ).fetchall()
@@ -282,8 +291,8 @@ def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str,
         chunk = people[start:start + 500]
         held = ", ".join("?" for _ in chunk)
         rows = db.execute(
-            f"""SELECT attendee_id, list, inside, entries, first_entry_at, first_entry_device FROM presence
-                WHERE list IN ({marks}) AND attendee_id IN ({held})""",
+            f"""SELECT attendee_id, list, inside, entries, first_entry_at, first_entry_device, last_change_at
+                FROM presence WHERE list IN ({marks}) AND attendee_id IN ({held})""",
             (*lists, *chunk),
         ).fetchall()
         with _local_write(local):
@@ -298,8 +307,8 @@ def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str,
 
 def _put_presence(local: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
     local.executemany(
-        """INSERT OR REPLACE INTO copy_presence (attendee_id, list, inside, entries, first_entry_at, first_entry_device)
-           VALUES (?, ?, ?, ?, ?, ?)""",
+        """INSERT OR REPLACE INTO copy_presence (attendee_id, list, inside, entries, first_entry_at, first_entry_device,
+                                                 since) VALUES (?, ?, ?, ?, ?, ?, ?)""",
         [tuple(row) for row in rows],
     )
 
@@ -326,35 +335,3 @@ def copy_counts(local: sqlite3.Connection) -> tuple[int, int]:
 def copy_is_empty(local: sqlite3.Connection) -> bool:
     """True before the first refresh: an offline answer then knows no one."""
     return local.execute("SELECT 1 FROM copy_attendees LIMIT 1").fetchone() is None
-
-
-def purge_local(folder: Path, source: str) -> tuple[list[Path], list[tuple[Path, int]]]:
-    """Remove the local files in `folder` copied from `source` (`kiosk purge`); returns (removed, kept).
-
-    `source`: the server's database as the copies name it (kiosk.store.db.shown of its URL); a copy
-    of another database is left alone. A file whose queue still holds scans the server never
-    received is kept, with their count (`kept`): removing it would lose them. Upload first (start
-    the desk on the server once more).
-    """
-    removed: list[Path] = []
-    kept: list[tuple[Path, int]] = []
-    for path in sorted(folder.glob(f"{PREFIX}*.db")):
-        try:
-            conn = sqlite3.connect(path)
-            try:
-                waiting = int(conn.execute("SELECT COUNT(*) FROM queue WHERE uploaded_at IS NULL").fetchone()[0])
-                of = local_state(conn, "source")
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            continue  # not a local file of ours after all
-        if of not in ("", source):
-            continue
-        if waiting:
-            kept.append((path, waiting))
-            continue
-        for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            if side.exists():
-                side.unlink()
-                removed.append(side)
-    return removed, kept

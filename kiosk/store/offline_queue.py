@@ -11,7 +11,9 @@ next scan of the same person is "already here" as far as this device knows.
 server's own scan transaction (kiosk.store.scans: `scan_transaction`, `judge_scan`, `append_scan`)
 under its own nonce and at its real time. A nonce the server holds already is a replay: nothing
 more is written, so a queue sent twice (a crash between the server's commit and the row's mark
-here) is recorded once. The server judges each scan again and `uploaded_outcome`
+here) is recorded once. A door's scan (its list a session's id) is judged by the door's rules and
+brings along what a door scan does (kiosk.store.door.bring_along: the venue arrival, a move out
+of another room), at its real time. The server judges each scan again and `uploaded_outcome`
 (kiosk.domain.scan_rules) decides what is logged: refusals go up too, as they were shown; a green
 entry of someone another desk let in meanwhile is logged `offline_duplicate`, refused, so it is
 flagged and never a second arrival.
@@ -33,6 +35,7 @@ from kiosk.domain.codes import normalise_code
 from kiosk.domain.outcomes import Person, Reason, ScanResult
 from kiosk.domain.scan_rules import (
     ENTRY,
+    LETS_IN,
     VENUE,
     Bounce,
     LastScan,
@@ -44,6 +47,7 @@ from kiosk.domain.scan_rules import (
 )
 from kiosk.store.attendees import INSERT_ATTENDEE, PERSON_COLUMNS, find_by_code, person_from_row, unique_code
 from kiosk.store.db import Database
+from kiosk.store.door import bring_along
 from kiosk.store.offline_copy import copy_counts, copy_person, local_state, local_write, set_local_state
 from kiosk.store.scans import RAW_CODE_CHARS, append_scan, judge_scan, new_nonce, scan_result, scan_transaction, stamp
 from kiosk.store.schema import search_text
@@ -72,7 +76,7 @@ class Queued:
     email: str = ""
 
 
-def _facts(local: sqlite3.Connection, person: Person | None, list_: str, device: str) -> ScanFacts:
+def copy_facts(local: sqlite3.Connection, person: Person | None, list_: str, device: str) -> ScanFacts:
     """The scan rules' facts as this device knows them: the copy's presence and its own last queued scan."""
     if person is None or person.status == "cancelled":
         return ScanFacts(status=person.status if person else None)
@@ -86,26 +90,27 @@ def _facts(local: sqlite3.Connection, person: Person | None, list_: str, device:
                      last=LastScan(dt.datetime.fromisoformat(last[0]), last[1]) if last else None)
 
 
-def _step_presence(local: sqlite3.Connection, attendee_id: int, list_: str, direction: str, at: str,
+def step_presence(local: sqlite3.Connection, attendee_id: int, list_: str, direction: str, at: str,
                    device: str) -> None:
     """The copy's presence after an accepted scan of this device (the server recounts its own on upload)."""
     if direction == ENTRY:
         local.execute(
-            """INSERT INTO copy_presence (attendee_id, list, inside, entries, first_entry_at, first_entry_device)
-               VALUES (?, ?, 1, 1, ?, ?)
-               ON CONFLICT (attendee_id, list) DO UPDATE SET inside = 1, entries = entries + 1,
+            """INSERT INTO copy_presence (attendee_id, list, inside, entries, first_entry_at, first_entry_device, since)
+               VALUES (?, ?, 1, 1, ?, ?, ?)
+               ON CONFLICT (attendee_id, list) DO UPDATE SET inside = 1, entries = entries + 1, since = excluded.since,
                    first_entry_device = CASE WHEN first_entry_at IS NULL THEN excluded.first_entry_device
                                              ELSE first_entry_device END,
                    first_entry_at = coalesce(first_entry_at, excluded.first_entry_at)""",
-            (attendee_id, list_, at, device),
+            (attendee_id, list_, at, device, at),
         )
     else:
         local.execute("UPDATE copy_presence SET inside = 0 WHERE attendee_id = ? AND list = ?", (attendee_id, list_))
 
 
-def _insert(local: sqlite3.Connection, nonce: str, kind: str, at: str, device: str, list_: str, direction: str,
+def keep_scan(local: sqlite3.Connection, nonce: str, kind: str, at: str, device: str, list_: str, direction: str,
             raw_code: str, attendee_id: int | None, reason: Reason, details: tuple[str, str, str, str] = ("", "", "", "")
             ) -> int:
+    """One row into the queue (inside a local transaction); returns its id."""
     row = local.execute(
         """INSERT INTO queue (nonce, kind, at, device, list, direction, raw_code, attendee_id, reason,
                               name, organisation, city, email)
@@ -134,17 +139,17 @@ def answer_offline(
     with local_write(local):
         kept = local.execute("SELECT id FROM queue WHERE nonce = ?", (nonce,)).fetchone()
         if kept is not None:
-            result = _result(local, int(kept[0]))
+            result = queued_result(local, int(kept[0]))
             result.replayed = True
             return result
         person = copy_person(local, raw_code)
-        outcome = scan_outcome(_facts(local, person, list_, device), direction, now, Bounce.SAME_DIRECTION)
+        outcome = scan_outcome(copy_facts(local, person, list_, device), direction, now, Bounce.SAME_DIRECTION)
         at = stamp(now)
-        queue_id = _insert(local, nonce, "scan", at, device, list_, outcome.direction, raw_code,
+        queue_id = keep_scan(local, nonce, "scan", at, device, list_, outcome.direction, raw_code,
                            person.id if person else None, outcome.reason)
         if outcome.accepted and person is not None:
-            _step_presence(local, person.id, list_, outcome.direction, at, device)
-        return _result(local, queue_id)
+            step_presence(local, person.id, list_, outcome.direction, at, device)
+        return queued_result(local, queue_id)
 
 
 def note_online(local: sqlite3.Connection, results: list[ScanResult], lists: tuple[str, ...] = (VENUE,)) -> None:
@@ -157,7 +162,9 @@ def note_online(local: sqlite3.Connection, results: list[ScanResult], lists: tup
         seen = int(local_state(local, "scan_id", "0"))
         for result in results:
             if result.accepted and result.person is not None and result.list_id in lists and result.scan_id > seen:
-                _step_presence(local, result.person.id, result.list_id, result.direction, result.at, result.device)
+                step_presence(local, result.person.id, result.list_id, result.direction, result.at, result.device)
+                if getattr(result, "venue_arrival", False):  # a door's entry brought the venue arrival along
+                    step_presence(local, result.person.id, VENUE, ENTRY, result.at, result.device)
 
 
 def offline_code(local: sqlite3.Connection, device: str) -> str:
@@ -201,22 +208,22 @@ def walk_in_offline(
     with local_write(local):
         kept = local.execute("SELECT id FROM queue WHERE nonce = ?", (nonce,)).fetchone()
         if kept is not None:
-            result = _result(local, int(kept[0]))
+            result = queued_result(local, int(kept[0]))
             result.replayed = True
             return result
         code, at = offline_code(local, device), stamp(now)
-        queue_id = _insert(local, nonce, "walk_in", at, device, VENUE, ENTRY, code, None, Reason.OK, details)
+        queue_id = keep_scan(local, nonce, "walk_in", at, device, VENUE, ENTRY, code, None, Reason.OK, details)
         local.execute("UPDATE queue SET attendee_id = ? WHERE id = ?", (-queue_id, queue_id))
         local.execute(
-            """INSERT INTO copy_attendees (id, code, name, organisation, city, status, updated_at)
-               VALUES (?, ?, ?, ?, ?, 'registered', ?)""",
-            (-queue_id, code, details[0], details[1], details[2], at),
+            """INSERT INTO copy_attendees (id, code, name, organisation, city, status, updated_at, words)
+               VALUES (?, ?, ?, ?, ?, 'registered', ?, ?)""",
+            (-queue_id, code, details[0], details[1], details[2], at, search_text(*details[:3])),
         )
-        _step_presence(local, -queue_id, VENUE, ENTRY, at, device)
-        return _result(local, queue_id)
+        step_presence(local, -queue_id, VENUE, ENTRY, at, device)
+        return queued_result(local, queue_id)
 
 
-def _result(local: sqlite3.Connection, queue_id: int) -> ScanResult:
+def queued_result(local: sqlite3.Connection, queue_id: int) -> ScanResult:
     """A queued scan as the desk shows it: a ScanResult with the copy's person and counts (scan_id negative)."""
     q = queued(local, queue_id)
     person = copy_person(local, q.raw_code) if q.attendee_id is not None else None
@@ -297,8 +304,12 @@ def upload_one(db: Database, q: Queued) -> tuple[ScanResult, str | None]:
         conn, person, recoded = tx.conn, tx.person, None
         if q.kind == "walk_in":
             person, recoded = _add_walk_in(conn, q)
-        server = judge_scan(conn, person, q.direction, q.list, q.device, at)
+        door = q.kind == "scan" and q.list != VENUE  # a session's door (kiosk.store.offline_door): its rules
+        server = judge_scan(conn, person, q.direction, q.list, q.device, at,
+                            Bounce.EITHER_DIRECTION if door else Bounce.SAME_DIRECTION)
         outcome = uploaded_outcome(ScanOutcome(Reason(q.reason), q.direction), server)
+        if door and outcome.reason in LETS_IN:
+            bring_along(conn, tx.nonce, person, q.list, at, q.device)  # the venue arrival, a move out of another room
         scan_id = append_scan(conn, tx.nonce, at, q.device, q.list, outcome.direction,
                               person.code if q.kind == "walk_in" and person else q.raw_code,
                               person.id if person else None, outcome.reason)

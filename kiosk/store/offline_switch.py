@@ -33,12 +33,17 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.link_rules import SLOW_SECONDS, LinkHealth, connection_fault
-from kiosk.domain.outcomes import Person, ScanResult
+from kiosk.domain.outcomes import DoorScanResult, Person, ScanResult
 from kiosk.domain.scan_rules import ENTRY, VENUE
-from kiosk.store.db import Database, StoreError, StoreFault, connect, explain, shown
+from kiosk.domain.views import RecentScan, SearchHit
+from kiosk.store.db import Database, StoreError, StoreFault, connect, explain
 from kiosk.store.devices import heartbeat
+from kiosk.store.door import door_scan
 from kiosk.store.offline_copy import copy_is_empty, copy_person, open_local, refresh
+from kiosk.store.offline_door import answer_door_offline, copy_inside
+from kiosk.store.offline_files import copy_source, local_path
 from kiosk.store.offline_queue import answer_offline, count_waiting, note_online, upload_waiting, walk_in_offline
+from kiosk.store.offline_reads import copy_search, side_panel
 from kiosk.store.scans import create_walk_in, record_scan, stamp
 
 # How often the background thread looks: the server's return is noticed within about this long.
@@ -61,7 +66,12 @@ class OfflineSwitch:
         lists: Sequence[str] = (VENUE,),
         clock: Callable[[], dt.datetime] | None = None,
         tick_seconds: float = TICK_SECONDS,
+        start_offline: StoreError | None = None,
+        on_online: Callable[[Database], object] | None = None,
     ) -> None:
+        """`start_offline`: the server was away when the device started (kiosk/ui/offline_start.py):
+        offline from the first scan. `on_online(server)`: called on the background thread each time
+        the switch is back online (the queue uploaded), with its server connection."""
         self.target = target
         self.local_path = local_path
         self.device = device
@@ -71,16 +81,18 @@ class OfflineSwitch:
         self.tick_seconds = tick_seconds
         self._lock = threading.RLock()
         self._health = LinkHealth()
-        self._local = open_local(local_path)  # the scanning thread's (under _lock)
+        self.source = copy_source(target)  # the database this device's copy is of (no password)
+        self._local = open_local(local_path, self.source)  # the scanning thread's (under _lock)
         self._waiting = count_waiting(self._local)
-        self._offline_since: str | None = stamp(self.clock()) if self._waiting else None
+        self._offline_since: str | None = stamp(self.clock()) if self._waiting or start_offline else None
+        self._on_online = on_online
         self._bg_local: sqlite3.Connection | None = None
         self._bg_server: Database | None = None
         self._last_refresh = 0.0
         self._last_heartbeat = 0.0
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self.last_fault: StoreError | None = None
+        self.last_fault: StoreError | None = start_offline
         self.uploaded = 0
         self._noted: list[ScanResult] = []
 
@@ -150,10 +162,66 @@ class OfflineSwitch:
             self._offline_since = self._offline_since or stamp(now)
             return result
 
+    def door_scan(self, db: Database, raw_code: str, session_id: str, *, now: dt.datetime, direction: str = ENTRY,
+                  nonce: str) -> DoorScanResult:
+        """A door's scan: `door_scan` on the server when online, else answered from the copy and queued."""
+        if not self.offline:
+            started = time.monotonic()
+            try:
+                result = door_scan(db, raw_code, session_id, now=now, device=self.device, direction=direction,
+                                   nonce=nonce)
+            except StoreFault as error:
+                fault = explain(error)
+                if not connection_fault(fault.kind):
+                    raise
+                self._went_offline(fault)
+            else:
+                slow = self._health.record(time.monotonic() - started)
+                with self._lock:
+                    self._noted.append(result)
+                if slow:
+                    self._went_offline(None)
+                return result
+        with self._lock:
+            self._apply_noted(self._local)
+            door = answer_door_offline(self._local, raw_code, session_id, now=now, device=self.device,
+                                       direction=direction, nonce=nonce)
+            self._waiting = count_waiting(self._local)
+            self._offline_since = self._offline_since or stamp(now)
+            return door
+
     def person(self, raw_code: str) -> Person | None:
         """Whose code this is, as the local copy knows (the desk's look-up while offline)."""
         with self._lock:
             return copy_person(self._local, raw_code)
+
+    def search(self, text: str, limit: int) -> list[SearchHit]:
+        """A name search in the local copy (the desk's while offline; folded: `celik` finds Çelik)."""
+        with self._lock:
+            return copy_search(self._local, text, limit)
+
+    def side_panel(self, now: dt.datetime, shown: Sequence[RecentScan]) -> tuple[int, int, int, list[RecentScan]]:
+        """The desk's side panel from the copy: arrived, expected, last 10 minutes, last scans (queued ones marked)."""
+        with self._lock:
+            self._apply_noted(self._local)
+            return side_panel(self._local, self.device, now, shown)
+
+    def inside(self, session_id: str) -> int:
+        """How many are inside a door's session as the copy knows (its offline scans included)."""
+        with self._lock:
+            self._apply_noted(self._local)
+            return copy_inside(self._local, session_id)
+
+    def set_lists(self, lists: Sequence[str]) -> None:
+        """The presence to keep in the copy from now on (a door chose another session); read at the next refresh."""
+        with self._lock:
+            if tuple(lists) != self.lists:
+                self.lists = tuple(lists)
+                self._last_refresh = 0.0
+
+    def went_offline(self, fault: StoreError | None) -> None:
+        """Answer from the copy from now on, until the server answers again (a start while it is away)."""
+        self._went_offline(fault)
 
     def _apply_noted(self, local: sqlite3.Connection) -> None:
         """Put this desk's own online scans into the copy (under `_lock`)."""
@@ -228,10 +296,13 @@ class OfflineSwitch:
                     back = True
             with self._lock:
                 self._apply_noted(local)
+                lists = self.lists
+            if back and self._on_online is not None:
+                self._on_online(server)
             if not self.offline:
                 now = time.monotonic()
                 if now - self._last_refresh >= REFRESH_SECONDS or copy_is_empty(local):
-                    refresh(server, local, self.lists, source=shown(self.target))
+                    refresh(server, local, lists, source=self.source)
                     self._last_refresh = now
             if back or time.monotonic() - self._last_heartbeat >= HEARTBEAT_SECONDS:
                 self.say_here(server)
@@ -263,7 +334,7 @@ class OfflineSwitch:
 
     def _background_local(self) -> sqlite3.Connection:
         if self._bg_local is None:
-            self._bg_local = open_local(self.local_path)
+            self._bg_local = open_local(self.local_path, self.source)
         return self._bg_local
 
 
@@ -299,9 +370,9 @@ class LazyConnection:
         """Connect if need be, then run the statement for each row."""
         return self._live().executemany(sql, parameters)
 
-    def begin_write(self) -> None:
+    def begin_write(self, *, bulk: bool = False) -> None:
         """Connect if need be, then BEGIN and the write lock (kiosk.store.db.immediate)."""
-        self._live().begin_write()
+        self._live().begin_write(bulk=bulk)
 
     def close(self) -> None:
         """Close the connection, if it was opened."""
@@ -310,7 +381,5 @@ class LazyConnection:
 
 
 def make_switch(target: Any, folder: Path, device: str, **options: Any) -> OfflineSwitch:
-    """The switch of a device on `target` with its local file in `folder` (kiosk.store.offline_copy.local_path)."""
-    from kiosk.store.offline_copy import local_path
-
-    return OfflineSwitch(str(target), local_path(folder, device), device, **options)
+    """The switch of a device on `target` with its local file of that database in `folder` (offline_files.local_path)."""
+    return OfflineSwitch(str(target), local_path(folder, device, copy_source(str(target))), device, **options)

@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 
 from kiosk.store import StoreError, connect
-from kiosk.store.offline_copy import local_path
+from kiosk.store.offline_files import local_path
 from kiosk.store.offline_switch import OfflineSwitch
 
 # Between scans: a desk scans a badge every few tenths of a second, so the storm spans the server's stop.

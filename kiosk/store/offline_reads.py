@@ -1,0 +1,90 @@
+"""What a desk reads from its local copy while offline: name search, the side panel's figures, its last scans.
+
+While the server is away the desk's own reads (kiosk/ui/offline_desk.py) go to the device's local
+file (kiosk.store.offline_copy) instead: a name search over the copy's folded words (`celik`
+finds Çelik, as on the server: kiosk.store.attendees.query_words, each a prefix of a word), the
+arrivals and expected as the copy counts them (this desk's offline scans included), the first
+arrivals of the last ten minutes, and this desk's last scans with those still in the queue
+marked as waiting (`RecentScan.waiting`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Sequence
+
+from kiosk.domain.outcomes import Person, Reason
+from kiosk.domain.scan_rules import VENUE, is_accepted
+from kiosk.domain.views import RecentScan, SearchHit
+from kiosk.store.attendees import query_words
+from kiosk.store.offline_copy import copy_counts
+from kiosk.store.scans import stamp
+
+
+def copy_search(local: sqlite3.Connection, text: str, limit: int = 20) -> list[SearchHit]:
+    """The copy's attendees with a word starting with each typed word (folded), by name; whether they arrived."""
+    typed = query_words(text)
+    if not typed:
+        return []
+    # The words are letters and digits only (query_words): nothing LIKE would read as a wildcard.
+    where = " AND ".join("(' ' || a.words) LIKE ?" for _ in typed)
+    rows = local.execute(
+        f"""SELECT a.id, a.code, a.name, a.organisation, a.city, a.status, p.inside, p.first_entry_at
+            FROM copy_attendees a LEFT JOIN copy_presence p ON p.attendee_id = a.id AND p.list = ?
+            WHERE {where} ORDER BY a.name, a.id LIMIT ?""",
+        (VENUE, *(f"% {word}%" for word in typed), limit),
+    ).fetchall()
+    return [SearchHit(Person(id=r[0], code=r[1], name=r[2], organisation=r[3], city=r[4], status=r[5]),
+                      bool(r[6]), r[7]) for r in rows]
+
+
+def copy_arrivals_since(local: sqlite3.Connection, since: dt.datetime) -> int:
+    """First arrivals at the venue at or after `since`, as the copy knows them (kiosk.store.scan_log.arrivals_since)."""
+    return int(local.execute("SELECT COUNT(*) FROM copy_presence WHERE list = ? AND first_entry_at >= ?",
+                             (VENUE, stamp(since))).fetchone()[0])
+
+
+def queued_scans(local: sqlite3.Connection, device: str, list_: str = VENUE,
+                 limit: int = 10) -> list[tuple[RecentScan, int | None]]:
+    """This device's scans in the queue, newest first, as "last scans" rows, each with its id on the server.
+
+    The row's id is the queue's, negated (as the offline answer's scan_id); `waiting`: not on the
+    server yet (id None). An uploaded one shows what the server logged it as.
+    """
+    rows = local.execute(
+        """SELECT q.id, q.at, q.device, q.list, q.direction, coalesce(q.uploaded_reason, q.reason), q.raw_code,
+                  a.name, a.code, a.organisation, a.city, q.uploaded_at IS NULL, q.scan_id
+           FROM queue q LEFT JOIN copy_attendees a ON a.id = q.attendee_id
+           WHERE q.device = ? AND q.list = ? ORDER BY q.id DESC LIMIT ?""",
+        (device, list_, limit),
+    ).fetchall()
+    known = {reason.value for reason in Reason}
+    return [(RecentScan(-id_, at, dev, list_id, direction, reason in known and is_accepted(Reason(reason)), reason,
+                        None, raw, name, code, org, city, waiting=bool(waiting)), scan_id)
+            for id_, at, dev, list_id, direction, reason, raw, name, code, org, city, waiting, scan_id in rows]
+
+
+def side_panel(local: sqlite3.Connection, device: str, now: dt.datetime, shown: Sequence[RecentScan] = (),
+               limit: int = 10) -> tuple[int, int, int, list[RecentScan]]:
+    """(arrived, expected, first arrivals in the last ten minutes, last scans) for a desk that is offline.
+
+    `shown`: the last scans read from the server before it went away; this desk's queued scans go
+    on top of them (one uploaded meanwhile is not listed twice), newest first.
+    """
+    arrived, expected = copy_counts(local)
+    recent_ten = copy_arrivals_since(local, now - dt.timedelta(minutes=10))
+    on_server = {row.id for row in shown if row.id > 0}
+    merged = [row for row, scan_id in queued_scans(local, device, VENUE, limit) if scan_id not in on_server]
+    merged += [row for row in shown if row.id > 0]
+    merged.sort(key=lambda row: _moment(row.at), reverse=True)
+    return arrived, expected, recent_ten, merged[:limit]
+
+
+def _moment(stamp_text: str) -> dt.datetime:
+    """A logged time, for ordering (a text that does not parse sorts last)."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp_text)
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
