@@ -66,12 +66,13 @@ class Env:
         except ProgrammeError as error:
             fail_programme(error)
 
-    def db(self, *, defer_programme: bool = False) -> Database:
+    def db(self, *, defer_programme: bool = False, raise_faults: bool = False) -> Database:
         """The store, migrated and in step with the programme, or exit 2 with a plain sentence.
 
         `defer_programme` (the app's start): a file whose digest the store already holds was
         validated and synced by an earlier start; its facts come from the store, and validating
-        and syncing it again is left to the app, after its first screen.
+        and syncing it again is left to the app, after its first screen. `raise_faults`: a fault
+        is raised (StoreFault) instead (a desk whose server is away starts offline: kiosk.ui.launch).
         """
         if self._db is None:
             source = self.deferred().source
@@ -84,6 +85,8 @@ class Env:
                     self._event = self.deferred().event()
                 self._db = db
             except StoreFault as error:
+                if raise_faults:
+                    raise
                 # A damaged page may surface as a bare sqlite3 error while reading: same sentence.
                 fail(f"{explain(error)} ({shown(self.settings.db_path)})")
         return self._db

@@ -12,6 +12,7 @@ from kiosk.config import Settings, shown
 from kiosk.env import Env, fail
 from kiosk.store.db import StoreError, StoreFault, check_integrity, connect, explain, is_url
 from kiosk.store.db import shown as shown_db
+from kiosk.ui.offline_start import may_start_offline, offline_app
 
 DEMO_SIZE = 200
 # How long a thread may hold the interpreter while another waits for it (Python's default: 5 ms).
@@ -107,8 +108,9 @@ def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None
     # Start-up makes hundreds of thousands of objects that live as long as the app (classes,
     # styles, widgets): collecting them over and over while they are made only costs time.
     gc.disable()
+    app = None
     try:
-        db = env.db(defer_programme=True)
+        db = env.db(defer_programme=True, raise_faults=may_start_offline(env.settings, role))
         integrity = IntegrityCheck(env.settings.db_path)
         if session_id and not db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone():
             # A typo would otherwise land in the chooser without a word, at a door in a hurry.
@@ -122,8 +124,11 @@ def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None
                 raise error
     except StoreFault as error:
         gc.enable()
-        fail(f"{explain(error)} ({shown_db(env.settings.db_path)})")
-    app = build_app(env.settings, role=role, session_id=session_id, public=public, integrity=integrity, env=env)
+        app = offline_app(env, role, error)  # a desk whose server is away: up from its own copy (ui/offline_start.py)
+        if app is None:
+            fail(f"{explain(error)} ({shown_db(env.settings.db_path)})")
+    if app is None:
+        app = build_app(env.settings, role=role, session_id=session_id, public=public, integrity=integrity, env=env)
     sys.setswitchinterval(SWITCH_SECONDS)
     app.run()
     if (error := app.damaged) is not None:

@@ -1,4 +1,4 @@
-"""The desk's offline switch in the app: started with the desk on PostgreSQL, asked by its jobs.
+"""The desk's and door's offline switch in the app: started with the screen on PostgreSQL, asked by its jobs.
 
 A desk on a `postgresql://` database gets an OfflineSwitch (kiosk/store/offline_switch.py) when its
 banner (kiosk/ui/widgets/offline_banner.py) is mounted, kept on the UI context (`ctx.offline`) and
@@ -11,23 +11,29 @@ The local file is in the folder the kiosk keeps its data in (`offline_folder`): 
 when set, else the default database's folder (`data/` in a checkout, the user's data folder for an
 installed tool), where `kiosk purge` removes it with the rest.
 
-While offline the desk's own look-ups on the UI thread (is this a code? whose name is this?) ask
-the local copy instead of a server that is gone (`find_code`, `search_people`): a name search
-needs the server, so offline a typed text is tried as a code.
+While offline the desk's own reads ask the local copy instead of a server that is gone
+(kiosk.store.offline_reads): is this a code, whose name is this (`find_code`, `search_people`:
+folded, `celik` finds Çelik), and the side panel's counts and last scans, this desk's queued
+scans among them marked as waiting (`side_panel`). A door's count of its room likewise
+(`door_inside`); the door keeps its session's presence in the copy (`follow_session`). A desk
+that starts while its server is away gets its switch before its screen (kiosk/ui/offline_start.py).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.config import DEFAULT_DB
 from kiosk.domain.outcomes import Person
-from kiosk.domain.views import SearchHit
+from kiosk.domain.scan_rules import VENUE
+from kiosk.domain.views import RecentScan, SearchHit
 from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
-from kiosk.store.db import FaultKind, StoreError, is_url
+from kiosk.store.db import FaultKind, StoreError, StoreFault, is_url
 from kiosk.store.offline_switch import OfflineSwitch, make_switch
+from kiosk.store.stats import presence_counts
 
 if TYPE_CHECKING:
     from kiosk.ui.context import UiContext
@@ -50,7 +56,7 @@ def start_switch(ctx: UiContext) -> OfflineSwitch | None:
         return None
     if ctx.offline is None:
         switch = make_switch(ctx.settings.db_path, offline_folder(), ctx.device, role=ctx.role,
-                             clock=ctx.clock.now)
+                             clock=ctx.clock.now, lists=_lists(ctx.door_session if ctx.role == "door" else None))
         switch.start()
         ctx.offline = switch
     return ctx.offline
@@ -89,7 +95,43 @@ def find_code_at_end(ctx: UiContext, text: str) -> Person | None:
 
 
 def search_people(ctx: UiContext, text: str, limit: int) -> list[SearchHit]:
-    """Name search on the server; offline none (the Enter tries the text as a code in the local copy)."""
-    if is_offline(ctx):
-        return []
+    """Name search on the server; offline in the local copy (the same folded words)."""
+    if ctx.offline is not None and ctx.offline.offline:
+        return ctx.offline.search(text, limit)
     return search(ctx.db(), text, limit=limit)
+
+
+def side_panel(ctx: UiContext, shown: Sequence[RecentScan]) -> tuple[int, int, int, list[RecentScan]] | None:
+    """Offline, the desk's side panel from the copy (arrived, expected, last 10 min, last scans); online None.
+
+    `shown`: the last scans the panel read from the server; this desk's queued ones go on top.
+    """
+    if ctx.offline is None or not ctx.offline.offline:
+        return None
+    return ctx.offline.side_panel(ctx.clock.now(), shown)
+
+
+def door_inside(ctx: UiContext, session_id: str) -> int | None:
+    """How many are inside the door's session: on the server, or as the local copy knows while offline.
+
+    None when a door on PostgreSQL finds its server gone before its switch does (the next scan
+    goes offline); on SQLite a fault is raised as before.
+    """
+    if ctx.offline is not None and ctx.offline.offline:
+        return ctx.offline.inside(session_id)
+    try:
+        return presence_counts(ctx.db(), {session_id}).get(session_id, (0, 0))[0]
+    except StoreFault:
+        if ctx.offline is None:
+            raise
+        return None
+
+
+def follow_session(ctx: UiContext, session_id: str | None) -> None:
+    """The door chose a session: its presence is kept in the copy from now on (with the venue's)."""
+    if ctx.offline is not None:
+        ctx.offline.set_lists(_lists(session_id))
+
+
+def _lists(session_id: str | None) -> tuple[str, ...]:
+    return (VENUE, session_id) if session_id and session_id != VENUE else (VENUE,)

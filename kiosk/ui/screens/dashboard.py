@@ -4,12 +4,16 @@ Live without re-reading everything: a watcher polls `PRAGMA data_version` every 
 notification calls at once: kiosk/ui/watching.py) and
 only then does `LiveStats.refresh` query what new scans touched. The clock (KIOSK_NOW in a
 rehearsal) decides which slot is running; the screen redraws each second for that.
-`--public` shows counts only: no names, no last scans.
+`--public` shows counts only: no names, no last scans. A read that fails (the server stopped, the
+network dropped) leaves the figures on screen and says so in one sentence (widgets/server_away.py);
+the next read that works hides it and reads everything again.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -18,8 +22,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from kiosk.domain.link_rules import connection_fault
 from kiosk.i18n import Text
+from kiosk.store.db import Database, StoreFault, explain
 from kiosk.store.stats import LiveStats, expected_load
+from kiosk.ui.fault import fault_message
 from kiosk.ui.watching import watch
 from kiosk.ui.widgets.alerts import AlertsList
 from kiosk.ui.widgets.arrivals_chart import ArrivalsChart
@@ -29,6 +36,9 @@ from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.occupancy_table import HEAD_NEXT, HEAD_RUNNING, OccupancyTable, next_line, running_line
 from kiosk.ui.widgets.scan_feed import ScanFeed
+from kiosk.ui.widgets.server_away import ServerAway, away_text
+
+R = TypeVar("R")
 
 POLL_SECONDS = 0.3
 # An untouched PIN prompt on the public dashboard closes after this long (as the kiosk's idle reset).
@@ -69,6 +79,7 @@ class DashboardScreen(Screen[None]):
         ctx = self.app.ctx
         lang = ctx.lang
         yield EventHeader(ctx.event.name, T["public" if ctx.public else "title"](lang), ctx.clock)
+        yield ServerAway(lang, id="dash-away")
         with VerticalScroll(id="dash-body"):
             with Horizontal(id="dash-columns"):
                 with Vertical(id="dash-left", classes="dash-column"):
@@ -93,11 +104,11 @@ class DashboardScreen(Screen[None]):
         ctx = self.app.ctx
         # The public one reads no last scans (names): its PostgreSQL login may not (kiosk.store.pg_roles).
         self.stats = LiveStats(recent_limit=0 if ctx.public else 12)
-        self.stats.full(ctx.db())
+        self._read_at = ctx.clock.now()  # when the figures on screen were read
+        self._load: dict[str, tuple[int, int]] = {}
+        self._first_minute = 540 - 30
+        self._full()
         self._watcher = watch(self, self._poll)
-        # Minutes on the conference day (kiosk.store.session_clock): a night's 00:30 is after its 23:00.
-        days = self.stats.days
-        self._first_minute = min((days.minute(s.starts_at) for s in self.stats.sessions.values()), default=540) - 30
         self.set_interval(POLL_SECONDS, self._poll)
         self.set_interval(1.0, self._draw)
         self.set_interval(1.0, self._close_idle_prompt)
@@ -110,8 +121,33 @@ class DashboardScreen(Screen[None]):
     def _poll(self) -> None:
         """Re-query only when another connection committed, and only what its scans touched."""
         if self._watcher.changed():
-            self.stats.refresh(self.app.ctx.db())
+            self._read(self.stats.refresh)
             self._draw()
+
+    def _read(self, read: Callable[[Database], R]) -> R | None:
+        """One read of the figures; a fault leaves those on screen and is said in one line (None)."""
+        ctx = self.app.ctx
+        line = self.query_one(ServerAway)
+        try:
+            found = read(ctx.db())
+        except StoreFault as error:
+            fault = explain(error)
+            said = away_text(ctx.lang, self._read_at) if connection_fault(fault.kind) else fault_message(fault, ctx.lang)
+            line.away(said)
+            return None
+        self._read_at = ctx.clock.now()
+        if line.is_away:
+            line.back()
+            self.call_later(self.action_refresh_all)  # what changed while it was away sent no notice
+        return found
+
+    def _full(self) -> None:
+        """Read every figure (and where the arrivals chart starts)."""
+        if self._read(lambda db: self.stats.full(db) or True):
+            days = self.stats.days
+            # Minutes on the conference day (kiosk.store.session_clock): a night's 00:30 is after its 23:00.
+            self._first_minute = min((days.minute(s.starts_at) for s in self.stats.sessions.values()),
+                                     default=540) - 30
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The staff key only where there is something to unlock; each key in the screen's language."""
@@ -140,7 +176,7 @@ class DashboardScreen(Screen[None]):
 
     def action_refresh_all(self, lang: str = "") -> None:
         """Read every figure again."""
-        self.stats.full(self.app.ctx.db())
+        self._full()
         self._draw()
 
     def action_toggle_group(self, lang: str = "") -> None:
@@ -164,7 +200,10 @@ class DashboardScreen(Screen[None]):
         venue = stats.inside_venue
         self.query_one("#dash-running", OccupancyTable).show([running_line(s, lang, venue) for s in running], lang)
         if upcoming:
-            load = expected_load(ctx.db(), [s.id for s in upcoming])
+            ids = [s.id for s in upcoming]
+            load = self._read(lambda db: expected_load(db, ids))
+            self._load = self._load if load is None else load  # the server away: the last load read stays
+            load = self._load
             title = T["next"](lang, time=upcoming[0].starts_at)
             lines = [next_line(s, *load.get(s.id, (0, 0)), lang, venue) for s in upcoming]
         else:

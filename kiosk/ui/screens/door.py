@@ -34,13 +34,15 @@ from kiosk.store.db import StoreFault
 from kiosk.store.door import DoorScanResult, door_scan, door_undo
 from kiosk.store.scans import new_nonce
 from kiosk.store.session_clock import stored_days
-from kiosk.store.stats import door_order, load_sessions, presence_counts
+from kiosk.store.stats import door_order, load_sessions
+from kiosk.ui.offline_desk import door_inside, follow_session, refuse_offline_undo
 from kiosk.ui.paint_hold import PaintHold
 from kiosk.ui.watching import watch
 from kiosk.ui.widgets.door_answer import bounce_line, describe
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.fill import fill_word
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
+from kiosk.ui.widgets.offline_banner import OfflineBanner
 from kiosk.ui.widgets.plain import clean, plain
 from kiosk.ui.widgets.repaint import update_in_place
 from kiosk.ui.widgets.scan_input import ScanInput
@@ -80,7 +82,10 @@ class DoorScanJob:
     nonce: str = field(default_factory=new_nonce)
 
     def run(self, db: sqlite3.Connection, ctx: UiContext) -> DoorScanResult:
-        """Write the scan through `door_scan`; the result is after COMMIT."""
+        """Write the scan through `door_scan`; the result is after COMMIT (on PostgreSQL: or queued offline)."""
+        if ctx.offline is not None:  # kiosk/ui/offline_desk.py: on the server, or kept at this door
+            return ctx.offline.door_scan(db, self.code, self.session_id, now=self.at, direction=self.direction,
+                                         nonce=self.nonce)
         return door_scan(db, self.code, self.session_id, now=self.at, device=ctx.device, direction=self.direction,
                          nonce=self.nonce)
 
@@ -94,7 +99,8 @@ class DoorUndoJob:
     nonce: str = field(default_factory=new_nonce)
 
     def run(self, db: sqlite3.Connection, ctx: UiContext) -> DoorScanResult:
-        """Append the undo through `door_undo`."""
+        """Append the undo through `door_undo` (refused in words while offline)."""
+        refuse_offline_undo(ctx)
         return door_undo(db, now=self.at, device=ctx.device, session_id=self.session_id, nonce=self.nonce)
 
 
@@ -129,6 +135,7 @@ class DoorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
         yield EventHeader(ctx.event.name, T["title"](ctx.lang, device=ctx.device), ctx.clock)
+        yield OfflineBanner(ctx.lang, where="door", id="door-offline")  # on PostgreSQL (ui/offline_desk.py)
         with Vertical(id="door-chooser"):
             yield Static(T["choose"](ctx.lang), id="door-choose-title")
             yield OptionList(id="door-sessions")
@@ -181,6 +188,7 @@ class DoorScreen(Screen[None]):
         if session_id is None:
             return
         self.app.ctx.door_session = session_id
+        follow_session(self.app.ctx, session_id)  # its presence kept in the local copy too
         stat = self._sessions[session_id]
         where = f"  ·  {stat.room}" if stat.room else ""
         self.query_one("#door-session", Static).update(
@@ -199,7 +207,9 @@ class DoorScreen(Screen[None]):
             return
         stat = self._sessions[self.session_id]
         if inside is None:
-            inside = presence_counts(self.app.ctx.db(), {self.session_id}).get(self.session_id, (0, 0))[0]
+            inside = door_inside(self.app.ctx, self.session_id)  # offline: the local copy's
+            if inside is None:
+                return  # the server went away a moment ago: the count stays until the next look
         lang = self.app.ctx.lang
         fill = fill_state(inside, stat.capacity)
         if stat.capacity is None:

@@ -33,6 +33,7 @@ from kiosk.store.scan_log import arrivals_since, recent_scans
 from kiosk.store.scans import VENUE, count_arrivals
 from kiosk.store.watch import Watcher
 from kiosk.ui.fault import fault_message
+from kiosk.ui.offline_desk import side_panel
 from kiosk.ui.watching import watch
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.recent_scans import RecentScans, ScanRow
@@ -46,6 +47,8 @@ WORDS = {
     "time": Text("Tijd", "Time"),
     "who_answer": Text("Wie · antwoord", "Who · answer"),
     "annulled": Text("(geannuleerd)", "(annulled)"),
+    # A scan kept on this desk while offline, not on the server yet (the banner says how many).
+    "waiting": Text("(wacht)", "(waiting)"),
 }
 # The list's cells are rich Text, which takes colour names rather than theme variables.
 LIGHT_STYLE = {Light.GREEN: "green", Light.AMBER: "yellow", Light.RED: "red"}
@@ -146,12 +149,16 @@ class DeskCounters(Vertical):
         """On the reading thread: the figures, posted back as Counted."""
         ctx = self.app.ctx
         try:
-            db = ctx.db()
-            counts: Counts | None = Counts(
-                arrived=count_arrivals(db), expected=count_expected(db),
-                last_ten_minutes=arrivals_since(db, ten_minutes_before(ctx.clock.now())),
-                recent=recent_scans(db, device=ctx.device, list_=VENUE, limit=10),
-            )
+            # Offline: from the local copy, this desk's queued scans marked as waiting (ui/offline_desk.py).
+            offline = side_panel(ctx, self._shown.recent if self._shown else [])
+            counts: Counts | None = Counts(*offline) if offline is not None else None
+            if counts is None:
+                db = ctx.db()
+                counts = Counts(
+                    arrived=count_arrivals(db), expected=count_expected(db),
+                    last_ten_minutes=arrivals_since(db, ten_minutes_before(ctx.clock.now())),
+                    recent=recent_scans(db, device=ctx.device, list_=VENUE, limit=10),
+                )
         except StoreFault:
             counts = None  # a database fault: keep the last figures; the answer area says what failed
         if not get_current_worker().is_cancelled:
@@ -198,6 +205,8 @@ class DeskCounters(Vertical):
             answer = f"↦ {answer}"
         if annulled:
             answer = f"{answer} {WORDS['annulled'](self.lang)}"
+        if row.waiting:
+            answer = f"{answer} {WORDS['waiting'](self.lang)}"
         # rich Text, never markup. Two lines, each cut at the column's edge: symbol, name and
         # answer; then what tells namesakes apart (organisation, else city), with the column's
         # whole width for it.
@@ -207,7 +216,7 @@ class DeskCounters(Vertical):
         who.append(f" · {answer}", style=LIGHT_STYLE[light])
         who.append(f"\n  {clean(affiliation(row.organisation, row.city))}", style="dim")
         # A row is rendered again only when what it says may have changed: annulled since, or its text.
-        version = (annulled, row.reason, row.direction, row.name, row.organisation, row.city, row.at)
+        version = (annulled, row.reason, row.direction, row.name, row.organisation, row.city, row.at, row.waiting)
         return ScanRow(row.id, version, clock_time(row.at)[:5], who)
 
     def enter_list(self) -> bool:

@@ -1,4 +1,4 @@
-"""The desk's offline banner: "OFFLINE: scans are kept on this desk, 7 waiting", in the screen's language.
+"""The desk's and door's offline banner: "OFFLINE: scans are kept on this desk, 7 waiting", in the screen's language.
 
 Hidden while the desk is online. Mounted with the desk, it starts the desk's offline switch
 (kiosk/ui/offline_desk.py) and stops it when the desk leaves; four times a second it looks at the
@@ -18,6 +18,10 @@ WORDS = {
                     "OFFLINE: scans are kept on this desk, {count} waiting"),
     "offline_one": Text("OFFLINE: scans worden op deze balie bewaard, 1 wacht",
                         "OFFLINE: scans are kept on this desk, 1 waiting"),
+    "door_offline": Text("OFFLINE: scans worden bij deze deur bewaard, {count} wachten",
+                         "OFFLINE: scans are kept at this door, {count} waiting"),
+    "door_offline_one": Text("OFFLINE: scans worden bij deze deur bewaard, 1 wacht",
+                             "OFFLINE: scans are kept at this door, 1 waiting"),
     "back": Text("Weer online: alle scans staan op de server", "Online again: every scan is on the server"),
 }
 LOOK_SECONDS = 0.25
@@ -25,11 +29,12 @@ LOOK_SECONDS = 0.25
 BACK_SECONDS = 5.0
 
 
-def banner_text(offline: bool, waiting: int, lang: str) -> str:
-    """What the banner says for this state ('' while online)."""
+def banner_text(offline: bool, waiting: int, lang: str, where: str = "desk") -> str:
+    """What the banner says for this state ('' while online); `where`: over a desk or a door."""
     if not offline:
         return ""
-    return WORDS["offline_one"](lang) if waiting == 1 else WORDS["offline"](lang, count=waiting)
+    prefix = "door_" if where == "door" else ""
+    return WORDS[f"{prefix}offline_one"](lang) if waiting == 1 else WORDS[f"{prefix}offline"](lang, count=waiting)
 
 
 class OfflineBanner(Static):
@@ -42,9 +47,10 @@ class OfflineBanner(Static):
     OfflineBanner.-back { background: $success; }
     """
 
-    def __init__(self, lang: str, *, id: str | None = None) -> None:
+    def __init__(self, lang: str, *, where: str = "desk", id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.lang = lang
+        self.where = where
         self._was_offline = False
         self._back_left = 0.0
 
@@ -61,7 +67,7 @@ class OfflineBanner(Static):
             return
         offline, waiting = switch.offline, switch.waiting
         if offline:
-            text = banner_text(True, waiting, self.lang)
+            text = banner_text(True, waiting, self.lang, self.where)
             self._was_offline, self._back_left = True, BACK_SECONDS
         elif self._was_offline and self._back_left > 0:
             text = WORDS["back"](self.lang)
