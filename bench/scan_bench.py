@@ -168,9 +168,12 @@ def measure_role(kiosk_db: Path, floor_db: Path, role: Role, runs: int, warmup: 
     try:
         for i, (code, name) in enumerate(chosen):
             needle = role.shown(name)
-            turns = [(pair.floor, floor, name, "", ""), (pair.kiosk, kiosk, needle, role.back, role.ready)]
-            for term, samples, text, back, ready in (turns if i % 2 == 0 else turns[::-1]):
-                start, shown = scan(term, code, text, back, ready)
+            turns = [("floor", pair.floor, floor, name, "", ""), ("kiosk", pair.kiosk, kiosk, needle, role.back, role.ready)]
+            for which, term, samples, text, back, ready in (turns if i % 2 == 0 else turns[::-1]):
+                try:
+                    start, shown = scan(term, code, text, back, ready)
+                except TimeoutError as error:
+                    raise TimeoutError(f"{role.name} {which}, scan {i}: {error}") from None
                 if i >= warmup:
                     samples.append(shown - start)
     finally:

@@ -117,6 +117,20 @@ def _textual() -> None:
 
     wrap(Compositor, "update_widgets", "dirty", dirty)
 
+    partial = Compositor.render_partial_update
+
+    def marked_partial(self):
+        # The area the frame renders (every widget overlapping it renders), taken before it is cleared.
+        from textual.geometry import Region
+
+        regions = list(self._dirty_regions)
+        crop = Region.from_union(regions) if regions else None
+        mark("crop", time.perf_counter(), detail=f"{crop.x},{crop.y} {crop.width}x{crop.height} in {len(regions)}"
+             if crop else "-")
+        return partial(self)
+
+    Compositor.render_partial_update = marked_partial
+
     refresh = Widget.refresh
 
     def marked_refresh(self, *regions, **kwargs):

@@ -274,6 +274,81 @@ async def test_the_next_scans_answer_is_painted_without_laying_the_screen_out(ma
         assert [at for at in layouts[before:] if at <= frames.frames[shown][0]] == []
 
 
+async def test_answers_with_one_line_or_a_day_of_sessions_take_the_same_rows(make_app, db, people, monkeypatch):
+    """Three sessions after "Geen sessies gekozen", and back: the answer's lines keep their rows, no layout."""
+    from textual.screen import Screen
+
+    from kiosk.store.signups import signup
+    from tests.support.event import at
+    from tests.support.pilot import screen_text
+
+    for session in ("r1-slim-met-stroom", "lunch-stadshart", "r2-veiligheid"):
+        signup(db, "ANNA44", session, now=at("09:00"))
+    layouts: list[float] = []
+    relayout = Screen._refresh_layout
+
+    def counted(self, *args, **kwargs):
+        layouts.append(time.monotonic())
+        return relayout(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await pilot.press(*"HOF222", "enter")  # the first answer replaces the resting screen: laid out
+        await settle(app, pilot)
+        for code, name in (("SOREN3", "Søren Ødegaard"), ("ANNA44", "Anna de Vries"), ("CELIK1", "Ayşe Çelik")):
+            await pilot.press(*code)
+            await settle(app, pilot)
+            before, start = len(layouts), frames.mark()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            shown = frames.first_with(name, start)
+            assert shown >= 0
+            assert [at_ for at_ in layouts[before:] if at_ <= frames.frames[shown][0]] == [], name
+            if code == "ANNA44":
+                assert "Slim met Stroom" in screen_text(app) and "Aangekomen: 3 / 5" in screen_text(app)
+        assert "Geen sessies gekozen" in screen_text(app) and "Slim met Stroom" not in screen_text(app)
+
+
+async def test_door_answers_of_one_to_four_lines_need_no_layout(make_app, db, people, monkeypatch):
+    """Signed up, not signed up, in the building already or not: the message changes its lines, not its rows."""
+    from textual.screen import Screen
+
+    from kiosk.store.signups import signup
+    from tests.support.event import at
+
+    from kiosk.store.scans import record_scan
+
+    signup(db, "ANNA44", "r1-slim-met-stroom", now=at("09:00"))
+    record_scan(db, "SOREN3", now=at("09:10"), device="desk-1")  # in the building already: one line less
+    layouts: list[float] = []
+    relayout = Screen._refresh_layout
+
+    def counted(self, *args, **kwargs):
+        layouts.append(time.monotonic())
+        return relayout(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    app = make_app("door", "11:35", session_id="r1-slim-met-stroom")
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await pilot.press(*"HOF222", "enter")  # the first answer replaces the empty box: laid out
+        await settle(app, pilot)
+        messages = []
+        for code, name in (("ANNA44", "Anna de Vries"), ("SOREN3", "Søren Ødegaard"), ("CELIK1", "Ayşe Çelik")):
+            await pilot.press(*code)
+            await settle(app, pilot)
+            before, start = len(layouts), frames.mark()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            shown = frames.first_with(name, start)
+            assert shown >= 0, (name, str(app.screen.query_one("#door-message").render()))
+            assert [at_ for at_ in layouts[before:] if at_ <= frames.frames[shown][0]] == [], name
+            messages.append(str(app.screen.query_one("#door-message").render()))
+        assert len({message.count("\n") for message in messages}) > 1, messages  # they did differ
+
+
 def test_the_day_a_badge_opens_counts_seats_from_the_tallies_as_the_table_holds_them(db, people, now):
     """day_of reads seats taken and waitlists from the running tallies (no COUNT over 300,000 rows at a
     badge scan); after sign-ups, a full session's waitlist, cancels and an organiser's edit in plain SQL

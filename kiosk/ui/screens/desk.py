@@ -146,7 +146,7 @@ class DeskScreen(Screen[None]):
     def _typed(self, text: str) -> None:
         """Search after each keystroke (ScanInput skips changes already overtaken by newer keys)."""
         self.show_search(text)
-        paint_now(self.query_one("#desk-main"))  # what typing and Enter change is in there
+        self._paint()
 
     def say(self, text: str) -> None:
         """The quiet line under the answer; one line high, so a new text needs no new layout."""
@@ -231,7 +231,7 @@ class DeskScreen(Screen[None]):
         self.queue(ScanJob(chosen or text, direction, at=self.ctx.clock.now()),
                    on_running=lambda: render_ahead(scan_input, quiet))
         self.show_search(event.control.value)
-        paint_now(self.query_one("#desk-main"))  # what typing and Enter change is in there
+        self._paint()
 
     def _ask_to_choose(self, event: ScanInput.ScanSubmitted, hits: list) -> None:
         """Several people match: put the text back (unless more is being typed) and ask to pick."""
@@ -241,7 +241,12 @@ class DeskScreen(Screen[None]):
             scan_input.cursor_position = len(event.value)
         self.asked_for = event.value
         self.show_search(event.value)
-        paint_now(self.query_one("#desk-main"))  # what typing and Enter change is in there
+        self._paint()
+
+    def _paint(self) -> None:
+        """What typing and Enter changed (all in #desk-main) in the next frame; held, the release does it."""
+        if not self.paint_hold.held:
+            paint_now(self.query_one("#desk-main"))
 
     # ---- the write queue --------------------------------------------------------------------
 
