@@ -124,6 +124,7 @@ def test_the_dashboards_sentence_in_both_languages():
                                        "and update by themselves once it is back.")
     assert away_text("nl", moment) == ("De databaseserver is niet bereikbaar; de cijfers hieronder zijn van 11:42:00 "
                                        "en worden vanzelf weer bijgewerkt zodra hij terug is.")
+    assert away_text("en", None) == "The database server cannot be reached; the figures appear by themselves once it is back."
 
 
 @pytest.mark.postgres

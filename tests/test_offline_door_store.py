@@ -117,14 +117,18 @@ def test_the_side_panel_offline_counts_this_desks_queued_scans_and_marks_them_wa
     refresh(db, local)
     shown = recent_scans(db, device="desk-2", list_="venue")  # what the panel read before the server went
     answer_offline(local, people["Anna de Vries"], now=at("09:40"), device="desk-2", nonce="s1")
+    # A clock that went back (a rehearsal's KIOSK_NOW started again): still listed in the order made.
+    answer_offline(local, people["Pieter van 't Hof"], now=at("09:39"), device="desk-2", nonce="s2")
     arrived, expected, last_ten, recent = side_panel(local, "desk-2", at("09:45"), shown)
-    assert (arrived, expected, last_ten) == (2, 5, 1)  # Anna arrived within the last ten minutes
-    assert [(row.name, row.reason, row.waiting) for row in recent] == [("Anna de Vries", "ok", True),
+    assert (arrived, expected, last_ten) == (3, 5, 2)  # Anna and Pieter arrived within the last ten minutes
+    assert [(row.name, row.reason, row.waiting) for row in recent] == [("Pieter van 't Hof", "ok", True),
+                                                                      ("Anna de Vries", "ok", True),
                                                                       ("Søren Ødegaard", "ok", False)]
     upload_waiting(db, local)
     shown = recent_scans(db, device="desk-2", list_="venue")
     recent = side_panel(local, "desk-2", at("09:45"), shown)[3]
-    assert [(row.name, row.waiting) for row in recent] == [("Anna de Vries", False), ("Søren Ødegaard", False)]
+    assert [(row.name, row.waiting) for row in recent] == [("Anna de Vries", False), ("Pieter van 't Hof", False),
+                                                          ("Søren Ødegaard", False)]
 
 
 def test_a_desk_starts_only_from_its_own_copy_of_this_database(db, people, tmp_path):

@@ -87,7 +87,7 @@ async def test_a_desk_started_while_the_server_is_down_scans_from_its_copy_and_g
     await asyncio.to_thread(own_server.pause)  # the network drops; the desk laptop is rebooted
     app = _start_while_down(settings)
     assert app is not None
-    async with app.run_test(size=(170, 40)) as pilot:
+    async with app.run_test(size=(110, 32)) as pilot:
         banner = app.screen.query_one(OfflineBanner)
         await _until(pilot, lambda: banner.text == "OFFLINE: scans are kept on this desk, 0 waiting", "the banner")
         await pilot.press(*"celik")  # a name search in the copy, folded
@@ -101,7 +101,7 @@ async def test_a_desk_started_while_the_server_is_down_scans_from_its_copy_and_g
         await _until(pilot, lambda: banner.text == "OFFLINE: scans are kept on this desk, 2 waiting", "2 waiting")
         # The side panel counts them, and lists them as waiting for the server.
         await _until(pilot, lambda: "Arrived 2 / 3" in screen_text(app), "the offline counts")
-        await _until(pilot, lambda: screen_text(app).count("Welcome (waiting)") == 2, "the waiting rows")
+        await _until(pilot, lambda: screen_text(app).count("(waiting)") == 2, "the waiting rows")
         await asyncio.to_thread(own_server.resume)
         await _until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
         await _until(pilot, lambda: "(waiting)" not in screen_text(app), "the rows uploaded")

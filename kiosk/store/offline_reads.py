@@ -69,16 +69,20 @@ def side_panel(local: sqlite3.Connection, device: str, now: dt.datetime, shown: 
                limit: int = 10) -> tuple[int, int, int, list[RecentScan]]:
     """(arrived, expected, first arrivals in the last ten minutes, last scans) for a desk that is offline.
 
-    `shown`: the last scans read from the server before it went away; this desk's queued scans go
-    on top of them (one uploaded meanwhile is not listed twice), newest first.
+    `shown`: the last scans read from the server before it went away; this desk's scans still
+    waiting go on top, newest first, then the rest by their time (one uploaded meanwhile is not
+    listed twice).
     """
     arrived, expected = copy_counts(local)
     recent_ten = copy_arrivals_since(local, now - dt.timedelta(minutes=10))
     on_server = {row.id for row in shown if row.id > 0}
-    merged = [row for row, scan_id in queued_scans(local, device, VENUE, limit) if scan_id not in on_server]
-    merged += [row for row in shown if row.id > 0]
-    merged.sort(key=lambda row: _moment(row.at), reverse=True)
-    return arrived, expected, recent_ten, merged[:limit]
+    queued = queued_scans(local, device, VENUE, limit)
+    # The waiting ones are this desk's newest, in the order it made them; the rest by their time.
+    waiting = [row for row, _ in queued if row.waiting]
+    rest = [row for row, scan_id in queued if not row.waiting and scan_id not in on_server]
+    rest += [row for row in shown if row.id > 0]
+    rest.sort(key=lambda row: _moment(row.at), reverse=True)
+    return arrived, expected, recent_ten, (waiting + rest)[:limit]
 
 
 def _moment(stamp_text: str) -> dt.datetime:

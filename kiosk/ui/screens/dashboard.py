@@ -11,6 +11,7 @@ the next read that works hides it and reads everything again.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -104,7 +105,7 @@ class DashboardScreen(Screen[None]):
         ctx = self.app.ctx
         # The public one reads no last scans (names): its PostgreSQL login may not (kiosk.store.pg_roles).
         self.stats = LiveStats(recent_limit=0 if ctx.public else 12)
-        self._read_at = ctx.clock.now()  # when the figures on screen were read
+        self._read_at: dt.datetime | None = None  # when the figures on screen were read
         self._load: dict[str, tuple[int, int]] = {}
         self._first_minute = 540 - 30
         self._full()

@@ -205,8 +205,6 @@ class DeskCounters(Vertical):
             answer = f"↦ {answer}"
         if annulled:
             answer = f"{answer} {WORDS['annulled'](self.lang)}"
-        if row.waiting:
-            answer = f"{answer} {WORDS['waiting'](self.lang)}"
         # rich Text, never markup. Two lines, each cut at the column's edge: symbol, name and
         # answer; then what tells namesakes apart (organisation, else city), with the column's
         # whole width for it.
@@ -214,7 +212,10 @@ class DeskCounters(Vertical):
         who.append(f"{SYMBOL[light]} ", style=LIGHT_STYLE[light])
         who.append(clean(row.name or row.raw_code) or "—")
         who.append(f" · {answer}", style=LIGHT_STYLE[light])
-        who.append(f"\n  {clean(affiliation(row.organisation, row.city))}", style="dim")
+        who.append("\n  ")
+        if row.waiting:  # first on the second line, which a narrow panel does not cut before it
+            who.append(f"{WORDS['waiting'](self.lang)} ", style="bold yellow")
+        who.append(clean(affiliation(row.organisation, row.city)), style="dim")
         # A row is rendered again only when what it says may have changed: annulled since, or its text.
         version = (annulled, row.reason, row.direction, row.name, row.organisation, row.city, row.at, row.waiting)
         return ScanRow(row.id, version, clock_time(row.at)[:5], who)

@@ -21,11 +21,16 @@ WORDS = {
                  "weer bijgewerkt zodra hij terug is.",
                  "The database server cannot be reached; the figures below are from {time} and update by "
                  "themselves once it is back."),
+    # Nothing was read yet (the dashboard opened while the server was away).
+    "away_unread": Text("De databaseserver is niet bereikbaar; de cijfers verschijnen vanzelf zodra hij terug is.",
+                        "The database server cannot be reached; the figures appear by themselves once it is back."),
 }
 
 
-def away_text(lang: str, since: dt.datetime) -> str:
-    """The sentence for a server away since the figures of `since`."""
+def away_text(lang: str, since: dt.datetime | None) -> str:
+    """The sentence for a server away since the figures of `since` (None: none were read yet)."""
+    if since is None:
+        return WORDS["away_unread"](lang)
     return WORDS["away"](lang, time=since.strftime("%H:%M:%S"))
 
 
