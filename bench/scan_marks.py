@@ -201,6 +201,7 @@ def _kiosk() -> None:
         ("kiosk.ui.widgets.desk_counters", "DeskCounters", "refresh_counts", "counters.read_and_show"),
         ("kiosk.ui.widgets.desk_counters", "DeskCounters", "show", "counters.show"),
         ("kiosk.ui.widgets.steady_footer", "SteadyFooter", "recompose", "footer.recompose"),
+        ("kiosk.ui.screens.door", "DoorScreen", "_submitted", "door.submitted"),
         ("kiosk.ui.screens.door", "DoorScreen", "_queue", "door.queue"),
         ("kiosk.ui.screens.door", "DoorScanJob", "run", "door.job_run"),
         ("kiosk.ui.screens.door", None, "door_scan", "store.door_scan"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ from kiosk.store.scans import new_nonce
 from kiosk.store.session_clock import stored_days
 from kiosk.store.stats import door_order, load_sessions
 from kiosk.ui.offline_desk import door_inside, follow_session, refuse_offline_undo
+from kiosk.ui.paint import render_ahead
 from kiosk.ui.paint_hold import PaintHold
 from kiosk.ui.watching import watch
 from kiosk.ui.widgets.door_answer import bounce_line, describe
@@ -143,7 +145,9 @@ class DoorScreen(Screen[None]):
             yield Static("", id="door-session")
             yield Static("", id="door-count")
             yield Static("", id="door-mode")
-            yield ScanInput(placeholder=T["placeholder"](ctx.lang), id="door-input", max_length=200)
+            # Enter handed over by the input itself, in the key's turn (no message bubbling up to here first).
+            yield ScanInput(placeholder=T["placeholder"](ctx.lang), id="door-input", max_length=200,
+                            on_submit=self._submitted)
             with Vertical(id="door-result"):
                 yield Static("", id="door-name", markup=False)
                 yield Static("", id="door-message", markup=False)
@@ -239,22 +243,24 @@ class DoorScreen(Screen[None]):
         except StoreFault:
             return  # a damaged or vanished file: the next scan's write says so; polling tries again
 
-    @on(ScanInput.ScanSubmitted, "#door-input")
     def _submitted(self, event: ScanInput.ScanSubmitted) -> None:
         """Queue one Enter's code with this moment's mode (the input has already cleared itself)."""
         code = event.value.strip()
         if not code or self.session_id is None:
             return
-        self._queue(DoorScanJob(code, self.session_id, self.direction, self.app.ctx.clock.now()))
+        # While the commit waits for the disk: the emptied input rendered, ready for the answer's frame.
+        scan_input = event.control
+        self._queue(DoorScanJob(code, self.session_id, self.direction, self.app.ctx.clock.now()),
+                    on_running=lambda: render_ahead(scan_input))
 
     def _saving(self) -> None:
         """The write waits longer than the hold (a busy database): say so until its answer comes."""
         update_in_place(self.query_one("#door-message", Static), T["waiting"](self.app.ctx.lang))
 
-    def _queue(self, job: DoorJob) -> None:
+    def _queue(self, job: DoorJob, on_running: Callable[[], object] | None = None) -> None:
         """Queue one scan or undo, written after those before it."""
         self.paint_hold.start()  # released when its answer (or failure) is shown
-        self.jobs.put(job)
+        self.jobs.put(job, on_running)
 
     def on_write_failed(self, message: WriteFailed) -> None:
         """A failed write is shown as failed, in red, never as done (a bug without its text)."""
