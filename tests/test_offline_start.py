@@ -3,7 +3,8 @@
 On a PostgreSQL of this module's own (`PgCluster.start_new()`; `pause()` stops it, `resume()`
 starts it again). The desk ran on the server once (its copy was made), the server stops, the desk
 laptop restarts: the desk comes up with the banner, answers from the copy (a name search folds
-`celik` to Çelik; the side panel counts the offline scan and marks it waiting), and once the
+`celik` to Çelik; the side panel counts the offline scan and marks it waiting; the programme
+opens by F2, the door and the kiosk say they need the server), and once the
 server answers it uploads and goes online, and the start's skipped work is done (the programme
 synced). Without a copy of that database the start says in one sentence that the server is
 needed once first.
@@ -102,6 +103,19 @@ async def test_a_desk_started_while_the_server_is_down_scans_from_its_copy_and_g
         # The side panel counts them, and lists them as waiting for the server.
         await _until(pilot, lambda: "Arrived 2 / 3" in screen_text(app), "the offline counts")
         await _until(pilot, lambda: screen_text(app).count("(waiting)") == 2, "the waiting rows")
+        # Other roles while offline: the door and the kiosk say they need the server; the programme opens.
+        await pilot.press("f4")
+        refusal = ("The door needs the database server to open, and it cannot be reached now; this desk scans on "
+                   "offline. Try again once the desk is online.")
+        # Notifications as the app holds them (on screen their text wraps).
+        await _until(pilot, lambda: refusal in [n.message for n in app._notifications], "the refusal")
+        assert app.screen.query(OfflineBanner)  # still the desk
+        await pilot.press("f2")
+        await _until(pilot, lambda: type(app.screen).__name__ == "ProgrammeScreen", "the programme")
+        await pilot.pause(0.3)
+        assert app.is_running
+        await pilot.press("f3")
+        await _until(pilot, lambda: app.screen.query(OfflineBanner), "the desk again")
         await asyncio.to_thread(own_server.resume)
         await _until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
         await _until(pilot, lambda: "(waiting)" not in screen_text(app), "the rows uploaded")

@@ -51,6 +51,13 @@ def _screen(role: str):
     return getattr(import_module(module_name), class_name)
 
 
+def _offline_refusal(ctx: UiContext, role: str) -> str | None:
+    """Why a desk that is offline does not open `role`'s screen (kiosk/ui/offline_desk.py), or None."""
+    from kiosk.ui.offline_desk import offline_refusal  # a desk on PostgreSQL only: loaded with its switch
+
+    return offline_refusal(ctx, role)
+
+
 class KioskApp(CrashReportWithoutLocals, App[None]):
     """One process of the kiosk, started in one role; staff can switch roles by F-key.
 
@@ -214,6 +221,9 @@ class KioskApp(CrashReportWithoutLocals, App[None]):
     def action_switch_role(self, role: str, lang: str = "") -> None:
         """Go to another role's screen (staff only: refused while the kiosk is locked)."""
         if self.locked:
+            return
+        if self.ctx.offline is not None and (refused := _offline_refusal(self.ctx, role)) is not None:
+            self.notify(refused, severity="warning", timeout=8)  # a desk offline: that screen needs its server
             return
         self.ctx.role = role
         if role == "selfservice" or (role == "dashboard" and self.ctx.public):

@@ -30,6 +30,7 @@ from kiosk.config import DEFAULT_DB
 from kiosk.domain.outcomes import Person
 from kiosk.domain.scan_rules import VENUE
 from kiosk.domain.views import RecentScan, SearchHit
+from kiosk.i18n import Text
 from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import FaultKind, StoreError, StoreFault, is_url
 from kiosk.store.offline_switch import OfflineSwitch, make_switch
@@ -67,6 +68,26 @@ def stop_switch(ctx: UiContext) -> None:
     switch, ctx.offline = ctx.offline, None
     if switch is not None:
         switch.close()
+
+
+# The roles whose screens need the server to open (a door's sessions and counts, the kiosk's seats).
+NEEDS_SERVER = {
+    "door": Text("De deur heeft de databaseserver nodig om te openen, en die is nu niet bereikbaar; deze balie "
+                 "scant offline door. Probeer het zodra de balie weer online is.",
+                 "The door needs the database server to open, and it cannot be reached now; this desk scans on "
+                 "offline. Try again once the desk is online."),
+    "selfservice": Text("De zelfservicekiosk heeft de databaseserver nodig om te openen, en die is nu niet bereikbaar; "
+                        "deze balie scant offline door. Probeer het zodra de balie weer online is.",
+                        "The self-service kiosk needs the database server to open, and it cannot be reached now; "
+                        "this desk scans on offline. Try again once the desk is online."),
+}
+
+
+def offline_refusal(ctx: UiContext, role: str) -> str | None:
+    """Why a switch to `role` (an F-key) is refused while this desk is offline, in its language; None when it is not."""
+    if role not in NEEDS_SERVER or not is_offline(ctx):
+        return None
+    return NEEDS_SERVER[role](ctx.lang)
 
 
 def is_offline(ctx: UiContext) -> bool:

@@ -21,6 +21,7 @@ from textual.widgets import Footer, TabbedContent, TabPane
 
 from kiosk.domain.grid import build_rows, day_index, is_today, now_row_on
 from kiosk.domain.views import EMPTY, Occupancy
+from kiosk.store.db import StoreFault
 from kiosk.store.occupancy import occupancy
 from kiosk.store.watch import Watcher
 from kiosk.ui.watching import watch
@@ -138,7 +139,12 @@ class ProgrammeScreen(Screen[None]):
             self._reload_numbers()
 
     def _reload_numbers(self) -> None:
-        self.numbers = occupancy(self.ctx.db())
+        try:
+            self.numbers = occupancy(self.ctx.db())
+        except StoreFault:
+            # The server is away (a desk scanning on offline: F2): the programme shows, its counts
+            # come back with the server (the watcher reports its return as a change).
+            return
         for grid in self.grids:
             grid.set_occupancy(self.numbers)
         if self.detail.session is not None:
