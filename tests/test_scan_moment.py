@@ -315,10 +315,9 @@ async def test_door_answers_of_one_to_four_lines_need_no_layout(make_app, db, pe
     """Signed up, not signed up, in the building already or not: the message changes its lines, not its rows."""
     from textual.screen import Screen
 
+    from kiosk.store.scans import record_scan
     from kiosk.store.signups import signup
     from tests.support.event import at
-
-    from kiosk.store.scans import record_scan
 
     signup(db, "ANNA44", "r1-slim-met-stroom", now=at("09:00"))
     record_scan(db, "SOREN3", now=at("09:10"), device="desk-1")  # in the building already: one line less
