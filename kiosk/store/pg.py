@@ -10,6 +10,9 @@ What truly differs for PostgreSQL lives here, in one place:
   (`pg_advisory_xact_lock`), the same single-writer rule SQLite's `BEGIN IMMEDIATE` gives: a
   check-in's reads and its writes see one state, seats are counted with nobody else counting, and
   with one lock taken first in every writer no "deadlock detected" can happen;
+- round trips: a write transaction runs in libpq's pipeline mode (`PgConnection` below), so the
+  statements whose results nobody has read yet go to the server together with the next one that
+  is read: each round trip costs 0.15-0.3 ms, a check-in's whole work on the server about as much;
 - faults: a psycopg error becomes a StoreError in one sentence (kiosk.store.pg_faults);
 - timeouts: a dead server answers within about 3 seconds (connect, TCP and statement timeouts),
   and the next statement after a lost connection reconnects by itself.
@@ -20,20 +23,20 @@ given, so a SQLite desk starts as fast as before.
 
 from __future__ import annotations
 
-import re
 import select
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import psycopg
 from psycopg import conninfo as pg_conninfo
-from psycopg.pq import TransactionStatus
+from psycopg.pq import ExecStatus, TransactionStatus
 
 from kiosk.store import pg_silence
 from kiosk.store.db import StoreError
 from kiosk.store.pg_faults import explain_pg
+from kiosk.store.pg_sql import no_nul, translate
 
 # The one advisory lock every writer takes first (a constant of our own: "kiosk" in ASCII).
 WRITE_LOCK = 0x6B696F736B
@@ -65,79 +68,59 @@ WRITER_IDLE_TIMEOUT = "5s"
 BULK_IDLE_TIMEOUT = "5min"
 
 
-@lru_cache(maxsize=4096)
-def translate(sql: str, with_params: bool) -> tuple[str, tuple[int, ...] | None]:
-    """The store's SQL in PostgreSQL's spelling, and how to order the parameters for it.
-
-    `?` becomes `%s`; a numbered `?N` (SQLite's way to use one value twice) becomes `%s` too, and
-    the second item lists which parameter each `%s` takes (None: as given). Cached by statement
-    text: the store's statements are a few hundred constant strings.
-    """
-    out = _rewrite_idioms(sql)
-    order: list[int] = []
-    numbered = False
-
-    def placeholder(match: re.Match[str]) -> str:
-        nonlocal numbered
-        if match.group(1):
-            numbered = True
-            order.append(int(match.group(1)) - 1)
-        else:
-            order.append(len(order))
-        return "%s"
-
-    parts = re.split(r"('(?:[^']|'')*')", out)  # string literals at the odd positions keep their ? and %
-    for index, part in enumerate(parts):
-        if with_params:
-            part = part.replace("%", "%%")
-            if index % 2 == 0:
-                part = re.sub(r"\?(\d*)", placeholder, part)
-        parts[index] = part
-    return "".join(parts), tuple(order) if numbered else None
-
-
-def _rewrite_idioms(sql: str) -> str:
-    # Case-insensitive code look-up and name order: SQLite's NOCASE folds ASCII letters.
-    sql = re.sub(r"([\w.]+) = \? COLLATE NOCASE", r"upper(\1) = upper(?)", sql)
-    sql = re.sub(r"([\w.]+) COLLATE NOCASE", r"lower(\1)", sql)
-    sql = re.sub(r"\binstr\(", "strpos(", sql)
-    sql = re.sub(r"\bgroup_concat\(", "string_agg(", sql)
-    return sql
-
-
-def _no_nul(value: Any) -> Any:
-    """A text value PostgreSQL can take: a NUL (which its text type cannot hold) as U+FFFD, the replacement character.
-
-    psycopg refuses to send a NUL at all, which would fail a whole check-in over one hostile byte;
-    the store keeps NULs out of what it writes (kiosk/store/scans.py), so this only turns a look-up
-    of such text into one that finds nobody, as it finds nobody on SQLite.
-    """
-    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
-
-
 class PgCursor:
-    """The part of a sqlite3 cursor the store uses, over a psycopg cursor."""
+    """The part of a sqlite3 cursor the store uses, over a psycopg cursor (None: a statement never sent).
 
-    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+    A statement of a write transaction is queued (pipeline mode): reading it, `sync` sends what is
+    queued and waits for all of it. `fault` turns a server's error that comes then into the
+    store's StoreError.
+    """
+
+    def __init__(self, cursor: psycopg.Cursor[Any] | None,
+                 fault: Callable[[psycopg.Error], StoreError] | None = None,
+                 sync: Callable[[], None] | None = None) -> None:
         self._cursor = cursor
+        self._fault = fault
+        self._sync = sync
 
     @property
     def rowcount(self) -> int:
         """Rows changed by the statement."""
-        return self._cursor.rowcount
+        return cursor.rowcount if (cursor := self._results()) is not None else -1
 
     @property
     def description(self) -> Any:
         """The columns of the result (name first, as sqlite3 gives them), or None."""
-        return self._cursor.description
+        return cursor.description if (cursor := self._results()) is not None else None
 
     def fetchone(self) -> Any:
         """The next row, or None."""
-        return self._cursor.fetchone() if self._cursor.description else None
+        cursor = self._rows()
+        return self._read(cursor.fetchone) if cursor is not None else None
 
     def fetchall(self) -> list[Any]:
         """The remaining rows."""
-        return self._cursor.fetchall() if self._cursor.description else []
+        cursor = self._rows()
+        return list(self._read(cursor.fetchall)) if cursor is not None else []
+
+    def _results(self) -> psycopg.Cursor[Any] | None:
+        if self._cursor is not None and self._cursor.pgresult is None and self._sync is not None:
+            self._read(self._sync)  # queued: its results (and those queued before it), now
+        return self._cursor
+
+    def _rows(self) -> psycopg.Cursor[Any] | None:
+        """The cursor when its statement returned rows (asked of the result: psycopg's description is built anew each time)."""
+        cursor = self._results()
+        result = cursor.pgresult if cursor is not None else None
+        return cursor if result is not None and result.status == ExecStatus.TUPLES_OK else None
+
+    def _read(self, read: Callable[[], Any]) -> Any:
+        try:
+            return read()
+        except psycopg.Error as error:
+            if self._fault is None:
+                raise
+            raise self._fault(error) from error
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.fetchall())
@@ -149,6 +132,16 @@ class PgConnection:
     Autocommit, like sqlite3 with isolation_level=None: a statement outside `immediate` is its own
     transaction, and `immediate` (kiosk.store.db) issues BEGIN and COMMIT itself. A connection the
     server dropped is opened again at the next statement outside a transaction.
+
+    A write transaction whose first statement has parameters runs in pipeline mode: BEGIN and the
+    write lock are queued with that statement, and every statement is queued until one is read
+    (`PgCursor`), which sends them all and waits for their results with one Sync: a check-in's
+    INSERT, presence and answer are one round trip. The pipeline is left only with COMMIT or
+    ROLLBACK, in their round trip. Never left or read in between: psycopg sends a Flush after the
+    Sync when it leaves a pipeline, and a session whose last message was a Flush is not ended by
+    the idle timeout below: a desk whose cable was pulled then held the write lock for good.
+    A transaction started with a statement without parameters (a migration's scripts) or a bulk
+    one (COPY, batches) sends BEGIN and the lock on their own and runs as before.
     """
 
     backend = "postgresql"
@@ -157,6 +150,11 @@ class PgConnection:
         self.url = url
         self._lock = threading.RLock()
         self._conn: psycopg.Connection[Any] | None = None
+        # The write lock `begin_write` asked for, sent with BEGIN before the transaction's first statement.
+        self._opening: str | None = None
+        self._bulk = False
+        self._pipe: AbstractContextManager[psycopg.Pipeline] | None = None  # this write transaction's pipeline
+        self._pipeline: psycopg.Pipeline | None = None
         self._open()
 
     def _open(self) -> None:
@@ -177,14 +175,15 @@ class PgConnection:
         return explain_pg(error, sql, in_transaction)
 
     def _live(self) -> psycopg.Connection[Any]:
-        if not self.in_transaction:
-            # A server that just timed out is not waited for again (kiosk/store/pg_silence.py). Never
-            # inside a transaction: its statements, and its ROLLBACK, go to the server as they are.
-            pg_silence.check(self.url)
+        if self._conn is not None and self._server_transaction():
+            return self._conn  # inside a transaction its statements, and its ROLLBACK, go as they are
+        # A server that just timed out is not waited for again (kiosk/store/pg_silence.py).
+        pg_silence.check(self.url)
         conn = self._conn
         if conn is not None and not conn.closed and not conn.broken and _said_goodbye(conn):
             conn.close()  # the server ended this session while it was idle (stopped, restarted): open afresh
         if self._conn is None or self._conn.closed or self._conn.broken:
+            self._drop_pipeline()
             self._open()
         assert self._conn is not None
         return self._conn
@@ -192,14 +191,25 @@ class PgConnection:
     @property
     def in_transaction(self) -> bool:
         """True between BEGIN and COMMIT or ROLLBACK (false on a connection that was lost)."""
+        return self._opening is not None or self._server_transaction()
+
+    def _server_transaction(self) -> bool:
         conn = self._conn
         if conn is None or conn.closed or conn.broken:
             return False
-        return conn.info.transaction_status != TransactionStatus.IDLE
+        return conn.pgconn.transaction_status != TransactionStatus.IDLE
 
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = (), /) -> PgCursor:
         """Run one statement (the store's `?` placeholders) and return its cursor."""
         with self._lock:
+            ending = len(sql) < 12 and sql.strip().upper() in ("COMMIT", "ROLLBACK")
+            if self._opening is not None and ending:
+                self._opening = None  # nothing was sent since BEGIN: there is nothing to end
+                return PgCursor(None)
+            if self._opening is not None and (not parameters or self._bulk):
+                self._send_opening()  # a statement without parameters may be a script, which pipeline mode refuses
+            elif self._pipeline is not None and not parameters and ";" in sql:
+                self._sync_and_leave()
             conn = self._live()
             in_transaction = self.in_transaction
             try:
@@ -207,24 +217,80 @@ class PgConnection:
                 if order is not None:
                     parameters = [parameters[i] for i in order]  # type: ignore[index]
                 if isinstance(parameters, dict):
-                    parameters = {key: _no_nul(value) for key, value in parameters.items()}
+                    parameters = {key: no_nul(value) for key, value in parameters.items()}
                 elif parameters:
-                    parameters = [_no_nul(value) for value in parameters]
-                cursor = PgCursor(conn.execute(text, parameters or None))
+                    parameters = [no_nul(value) for value in parameters]
+                if self._opening is not None:
+                    self._enter_pipeline(conn)
+                queued = self._pipeline is not None
+                cursor = conn.execute(text, parameters or None)
+                if queued and ending:
+                    self._leave_pipeline()  # COMMIT or ROLLBACK, the Sync and their answer: one round trip
             except psycopg.Error as error:
+                if ending or not self._server_transaction():
+                    self._drop_pipeline()
                 raise self._fault(error, sql, in_transaction) from error
             pg_silence.heard(self.url)
-            return cursor
+            if queued and not ending:
+                return PgCursor(cursor, lambda error: self._fault(error, sql, True), self._sync)
+            return PgCursor(cursor)
+
+    def _send_opening(self) -> None:
+        """BEGIN and the write lock now, in one round trip of their own (a fault: `immediate` rolls back)."""
+        opening, self._opening = self._opening, None
+        self.execute(f"BEGIN; {opening}")
+
+    def _enter_pipeline(self, conn: psycopg.Connection[Any]) -> None:
+        """Pipeline mode for this write transaction, with BEGIN and the write lock queued first."""
+        opening, self._opening = self._opening, None
+        self._pipe = conn.pipeline()
+        self._pipeline = self._pipe.__enter__()
+        conn.execute("BEGIN")
+        conn.execute(opening or "SELECT 1")
+
+    def _sync(self) -> None:
+        """Send what is queued with a Sync and wait for all of its results (never a Flush: see the class)."""
+        with self._lock:
+            if self._pipeline is not None:
+                try:
+                    self._pipeline.sync()
+                except psycopg.Error:
+                    if not self._server_transaction():
+                        self._drop_pipeline()  # the connection was lost: no ROLLBACK will leave it
+                    raise
+
+    def _leave_pipeline(self) -> None:
+        """Leave pipeline mode (a Sync, then psycopg's Flush): after COMMIT or ROLLBACK, or before a script or COPY."""
+        pipe, self._pipe, self._pipeline = self._pipe, None, None
+        if pipe is not None:
+            pipe.__exit__(None, None, None)
+
+    def _sync_and_leave(self) -> None:
+        try:
+            self._sync()
+            self._leave_pipeline()
+        except psycopg.Error as error:
+            self._drop_pipeline()
+            raise self._fault(error, "SELECT", True) from error
+
+    def _drop_pipeline(self) -> None:
+        """Forget the pipeline of a transaction that is over, or of a connection that was lost."""
+        try:
+            self._leave_pipeline()
+        except psycopg.Error:
+            pass  # the fault that ended it is the one to say
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> PgCursor:
         """Run one statement for each parameter row (in one round trip per batch, pipelined)."""
         with self._lock:
-            conn = self._live()
+            if self._opening is not None:
+                self._send_opening()
+            conn = self._live()  # in pipeline mode psycopg sends the batch as a nested pipeline
             in_transaction = self.in_transaction
             cursor = conn.cursor()
             try:
                 text, order = translate(sql, True)
-                rows = [[_no_nul(row[i]) for i in (range(len(row)) if order is None else order)] for row in parameters]
+                rows = [[no_nul(row[i]) for i in (range(len(row)) if order is None else order)] for row in parameters]
                 cursor.executemany(text, rows)
             except psycopg.Error as error:
                 raise self._fault(error, sql, in_transaction) from error
@@ -238,6 +304,10 @@ class PgConnection:
         """
         names = ", ".join(f'"{column}"' for column in columns)
         with self._lock:
+            if self._opening is not None:
+                self._send_opening()
+            elif self._pipeline is not None:
+                self._sync_and_leave()  # COPY cannot run in pipeline mode
             conn = self._live()
             try:
                 with conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
@@ -247,21 +317,21 @@ class PgConnection:
                 raise explain_pg(error) from error
 
     def begin_write(self, *, bulk: bool = False) -> None:
-        """BEGIN and take the one write lock: kiosk.store.db.immediate's first step here."""
-        self.execute("BEGIN")
+        """BEGIN and take the one write lock: kiosk.store.db.immediate's first step here.
+
+        Both go to the server with the transaction's first statement, in its round trip: the lock
+        is held before that statement runs, as if they had been sent on their own.
+        """
         idle = BULK_IDLE_TIMEOUT if bulk else WRITER_IDLE_TIMEOUT
-        try:
-            self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), "
-                         f"set_config('idle_in_transaction_session_timeout', '{idle}', true)")
-        except BaseException:
-            # Not yet inside `immediate`'s block, which rolls back: without this a lock wait that
-            # timed out left the connection in a failed transaction, refusing every later scan.
+        opening = (f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), "
+                   f"set_config('idle_in_transaction_session_timeout', '{idle}', true)")
+        with self._lock:
             if self.in_transaction:
-                try:
-                    self.execute("ROLLBACK")
-                except Exception:  # noqa: BLE001 - the rollback's own fault: the first one is the one to say
-                    pass
-            raise
+                # Inside a transaction already: the lock again (the server only warns about the BEGIN), now.
+                self.execute("BEGIN")
+                self.execute(opening)
+                return
+            self._opening, self._bulk = opening, bulk
 
     def password_verifier(self, password: str, role: str) -> str:
         """libpq's SCRAM-SHA-256 verifier of `password` for `role`: ALTER ROLE then never carries the clear text."""
@@ -271,6 +341,9 @@ class PgConnection:
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
+        self._opening = None
+        with self._lock:
+            self._drop_pipeline()
         if self._conn is not None:
             self._conn.close()
 
@@ -283,7 +356,7 @@ def _said_goodbye(conn: psycopg.Connection[Any]) -> bool:
     sent yet. One zero-timeout poll (microseconds) finds it. Anything else unread on an idle
     connection (a notice) is consumed, and the connection stays.
     """
-    if conn.info.transaction_status != TransactionStatus.IDLE:
+    if conn.pgconn.transaction_status != TransactionStatus.IDLE:
         return False
     try:
         # The FATAL message and the end of the stream may come as two reads: look a few times.

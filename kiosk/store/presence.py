@@ -1,8 +1,10 @@
 """Who is inside where: derived from the scan log, kept beside it in the `presence` table.
 
-The log is the truth. `presence` is recomputed for one attendee and list inside the same
-transaction as each scan, by replaying that person's effective scans, so it always equals a
-recount (which `rebuild_presence` does for the whole file).
+The log is the truth. `presence` is brought in step for one attendee and list inside the same
+transaction as each scan, so it always equals a recount (which `rebuild_presence` does for the
+whole file): a new scan is the last of that person's scans, so `step_presence` adds it to the row
+in one upsert; an annulment can take back any earlier scan, so `recompute_presence` replays that
+person's effective scans.
 """
 
 from __future__ import annotations
@@ -44,6 +46,30 @@ def recompute_presence(conn: Database, attendee_id: int, list_: str) -> None:
                first_entry_at = excluded.first_entry_at, first_entry_device = excluded.first_entry_device,
                last_scan_id = excluded.last_scan_id, last_change_at = excluded.last_change_at""",
         (attendee_id, list_, inside, entries, first_at, first_device, last_id, last_at),
+    )
+
+
+def step_presence(conn: Database, nonce: str, attendee_id: int, list_: str, direction: str, at: str, device: str) -> None:
+    """Add the accepted scan logged under `nonce` (this person's newest, annulling nothing) to their presence.
+
+    What `recompute_presence` would make of the scans with this one last, in one upsert that reads
+    nothing back (on PostgreSQL it goes with the INSERT before it, kiosk.store.pg): an
+    entry makes them inside, counts one entry more and is their first entry when they had none;
+    an exit makes them outside. The row names this scan as its last.
+    """
+    entry = 1 if direction == "entry" else 0
+    conn.execute(
+        """INSERT INTO presence (attendee_id, list, inside, entries, first_entry_at, first_entry_device,
+                                 last_scan_id, last_change_at)
+           VALUES (?, ?, ?, ?, CASE WHEN ? = 1 THEN ? END, CASE WHEN ? = 1 THEN ? END,
+                   (SELECT id FROM scans WHERE nonce = ?), ?)
+           ON CONFLICT (attendee_id, list) DO UPDATE SET inside = excluded.inside,
+               entries = presence.entries + excluded.entries,
+               first_entry_at = coalesce(presence.first_entry_at, excluded.first_entry_at),
+               first_entry_device = CASE WHEN presence.first_entry_at IS NULL THEN excluded.first_entry_device
+                                         ELSE presence.first_entry_device END,
+               last_scan_id = excluded.last_scan_id, last_change_at = excluded.last_change_at""",
+        (attendee_id, list_, entry, entry, entry, at, entry, device, nonce, at),
     )
 
 

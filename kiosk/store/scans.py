@@ -12,6 +12,12 @@ IMMEDIATE` transaction of the same steps:
 3. append it: `append_scan` writes the row and, when it was accepted, brings `presence` in step;
 4. describe it: `scan_result`, read inside the lock, returned after COMMIT.
 
+A check-in (`record_scan`) does the same in as few statements as the steps allow, because on
+PostgreSQL each is a round trip to the server: the nonce, the person and the facts in the
+transaction's first SELECT (sent with BEGIN and the write lock), then the INSERT, presence and the
+answer, with nothing read in between (sent together: kiosk.store.pg), then COMMIT. The rules still
+decide in Python, between the two.
+
 An undo is the same transaction with other middle steps: find the scan to annul
 (`undoable_scan`), then `append_annulment` (the one writer of annulling scans, reason `undo`,
 for the desk's Ctrl+Z and F9, `undo_scan` and the door's undo) or, when there is none,
@@ -35,7 +41,6 @@ from kiosk.domain.outcomes import Person, Reason, ScanResult
 from kiosk.domain.scan_rules import (
     ENTRY,
     Bounce,
-    LastScan,
     ScanFacts,
     ScanOutcome,
     is_accepted,
@@ -47,12 +52,15 @@ from kiosk.domain.scan_rules import (
 from kiosk.store.attendees import (
     INSERT_ATTENDEE,
     PERSON_COLUMNS,
-    find_by_code,
     person_from_row,
     unique_code,
 )
 from kiosk.store.db import Database, immediate
-from kiosk.store.presence import recompute_presence
+from kiosk.store.presence import recompute_presence, step_presence
+from kiosk.store.scan_reads import opening_read, read_result, replayed_result, result_of
+from kiosk.store.scan_reads import replayed_scan as replayed_scan  # the steps, public from here as before
+from kiosk.store.scan_reads import scan_facts as scan_facts
+from kiosk.store.scan_reads import scan_result as scan_result
 from kiosk.store.schema import search_text
 from kiosk.store.tallies import tally
 
@@ -85,29 +93,37 @@ class ScanTransaction:
 
     `replay`: the result of the scan already logged under `nonce` (the writer returns it and
     writes nothing), else None. `person`: who the scanned code belongs to (None for an unknown
-    code, and when no code was given or the scan is a replay).
+    code, and when no code was given or the scan is a replay). `facts`: what the scan rules need
+    about them on the list and device `scan_transaction` was asked about (None when it was not).
     """
 
     conn: Database
     nonce: str
     replay: ScanResult | None
     person: Person | None = None
+    facts: ScanFacts | None = None
 
 
 @contextmanager
 def scan_transaction(
-    db: Database, nonce: str | None, raw_code: str | None = None
+    db: Database, nonce: str | None, raw_code: str | None = None, facts_for: tuple[str, str] | None = None
 ) -> Iterator[ScanTransaction]:
     """Open one scan's `BEGIN IMMEDIATE ... COMMIT`: the nonce (a new one for None), replay, person.
 
     The block's writes are committed when it exits normally and rolled back when it raises
     (StoreError for a database fault); `raw_code` None looks no one up (undo, walk-in).
+    `facts_for` (list, device): the person's `scan_facts` there too, read in the same statement.
     """
     nonce = nonce or new_nonce()
     with immediate(db) as conn:
-        replay = replayed_scan(conn, nonce)
-        person = find_by_code(conn, raw_code) if raw_code is not None and replay is None else None
-        yield ScanTransaction(conn, nonce, replay, person)
+        if raw_code is None:
+            yield ScanTransaction(conn, nonce, replayed_scan(conn, nonce))
+            return
+        replay_id, person, facts = opening_read(conn, nonce, raw_code, facts_for)
+        replay = replayed_result(conn, replay_id) if replay_id is not None else None
+        if replay is not None:
+            person, facts = None, None
+        yield ScanTransaction(conn, nonce, replay, person, facts)
 
 
 def record_scan(
@@ -125,31 +141,15 @@ def record_scan(
     The desk's bounce rule (a repeat in the same direction); ValueError for a direction that is
     neither entry nor exit, with nothing written.
     """
-    with scan_transaction(db, nonce, raw_code) as tx:
+    with scan_transaction(db, nonce, raw_code, facts_for=(list_, device)) as tx:
         if tx.replay:
             return tx.replay
-        outcome = judge_scan(tx.conn, tx.person, direction, list_, device, now)
-        scan_id = append_scan(tx.conn, tx.nonce, now, device, list_, outcome.direction, raw_code,
-                              tx.person.id if tx.person else None, outcome.reason)
-        return scan_result(tx.conn, scan_id)
-
-
-def scan_facts(conn: Database, person: Person | None, list_: str, device: str) -> ScanFacts:
-    """What the scan rules need about one person on one list: inside, entries, this device's last scan.
-
-    One statement, run inside the write lock.
-    """
-    if person is None or person.status == "cancelled":
-        return ScanFacts(status=person.status if person else None)
-    last_at, last_direction, inside, entries = conn.execute(
-        """SELECT last.at, last.direction, coalesce(p.inside, 0), coalesce(p.entries, 0)
-           FROM (SELECT 1 AS one) AS one LEFT JOIN presence p ON p.attendee_id = ?1 AND p.list = ?2
-           LEFT JOIN (SELECT at, direction FROM scans WHERE attendee_id = ?1 AND list = ?2 AND device = ?3
-                      ORDER BY id DESC LIMIT 1) AS last ON 1 = 1""",
-        (person.id, list_, device),
-    ).fetchone()
-    last = LastScan(dt.datetime.fromisoformat(last_at), last_direction) if last_at else None
-    return ScanFacts(status=person.status, inside=bool(inside), entries=entries, last=last)
+        assert tx.facts is not None
+        outcome = scan_outcome(tx.facts, direction, now, Bounce.SAME_DIRECTION)
+        # Nothing is read between the writes and the answer: PostgreSQL sends the three in one round trip.
+        write_scan(tx.conn, tx.nonce, now, device, list_, outcome.direction, raw_code,
+                   tx.person.id if tx.person else None, outcome.reason)
+        return result_of(read_result(tx.conn, "s.nonce = ?", tx.nonce))
 
 
 def judge_scan(
@@ -182,75 +182,42 @@ def append_scan(
 ) -> int:
     """Append one row to the log, bring presence in step when it was accepted; returns its id.
 
+    `write_scan`, then the new row's id.
+    """
+    write_scan(conn, nonce, now, device, list_, direction, raw_code, attendee_id, reason, annuls)
+    return int(conn.execute("SELECT id FROM scans WHERE nonce = ?", (nonce,)).fetchone()[0])
+
+
+def write_scan(
+    conn: Database,
+    nonce: str,
+    now: dt.datetime,
+    device: str,
+    list_: str,
+    direction: str,
+    raw_code: str,
+    attendee_id: int | None,
+    reason: Reason,
+    annuls: int | None = None,
+) -> None:
+    """Write one row to the log and, when it was accepted, bring presence in step; nothing read back.
+
     The one INSERT into `scans`: whether the row is accepted follows from its reason
-    (kiosk.domain.scan_rules.ACCEPTED); at most RAW_CODE_CHARS of the scanned text are kept.
+    (kiosk.domain.scan_rules.ACCEPTED); at most RAW_CODE_CHARS of the scanned text are kept. A new
+    scan is added to the person's presence (`step_presence`); an annulment replays their scans.
     """
     accepted = is_accepted(reason)
-    row = conn.execute(
+    conn.execute(
         """INSERT INTO scans (nonce, at, device, list, direction, raw_code, attendee_id, accepted, reason, annuls)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (nonce, stamp(now), device, list_, direction, logged_text(raw_code), attendee_id, int(accepted),
          reason.value, annuls),
-    ).fetchone()
-    if accepted and attendee_id is not None:
-        recompute_presence(conn, attendee_id, list_)
-    return int(row[0])
-
-
-def replayed_scan(conn: Database, nonce: str) -> ScanResult | None:
-    """The result of a scan already recorded under this nonce, or None."""
-    row = conn.execute("SELECT id FROM scans WHERE nonce = ?", (nonce,)).fetchone()
-    if not row:
-        return None
-    result = scan_result(conn, row[0])
-    result.replayed = True
-    return result
-
-
-def scan_result(conn: Database, scan_id: int) -> ScanResult:
-    """Describe a logged scan with the person, their first entry, their sessions and the counts.
-
-    One statement: this runs inside every check-in's write lock, so it is kept to one round trip.
-    """
-    row = conn.execute(
-        f"""SELECT s.at, s.device, s.list, s.direction, s.raw_code, s.accepted, s.reason,
-                   p.first_entry_at, p.first_entry_device,
-                   (SELECT value FROM tallies WHERE key = 'arrived:venue'),
-                   (SELECT value FROM tallies WHERE key = 'expected'),
-                   (SELECT group_concat(session_id, ' ') FROM (
-                        SELECT g.session_id FROM signups g LEFT JOIN sessions x ON x.id = g.session_id
-                        WHERE g.attendee_id = s.attendee_id AND g.status = 'confirmed'
-                        ORDER BY x.starts_at, g.id) AS confirmed),
-                   u.at, u.direction,
-                   {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}
-            FROM scans s
-            LEFT JOIN attendees a ON a.id = s.attendee_id
-            LEFT JOIN presence p ON p.attendee_id = s.attendee_id AND p.list = s.list
-            LEFT JOIN scans u ON u.id = s.annuls
-            WHERE s.id = ?""",
-        (scan_id,),
-    ).fetchone()
-    at, device, list_, direction, raw_code, accepted, reason, first_at, first_device, arrived, expected, sessions = row[:12]
-    undone_at, undone_direction = row[12:14]
-    person = person_from_row(row[14:]) if row[14] is not None else None
-    return ScanResult(
-        scan_id=scan_id,
-        accepted=bool(accepted),
-        reason=Reason(reason),
-        at=at,
-        device=device,
-        list_id=list_,
-        direction=direction,
-        raw_code=raw_code,
-        person=person,
-        first_entry_at=first_at,
-        first_entry_device=first_device,
-        arrivals=arrived or 0,
-        expected=expected or 0,
-        sessions=sessions.split() if sessions else [],
-        undone_at=undone_at,
-        undone_direction=undone_direction,
     )
+    if accepted and attendee_id is not None:
+        if annuls is None:
+            step_presence(conn, nonce, attendee_id, list_, direction, stamp(now), device)
+        else:
+            recompute_presence(conn, attendee_id, list_)
 
 
 def count_arrivals(conn: Database) -> int:

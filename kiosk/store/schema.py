@@ -219,9 +219,16 @@ CREATE INDEX attendees_updated ON attendees (updated_at, id);
 """
 
 
+# v10: nothing in a SQLite file. On PostgreSQL (kiosk/store/pg_schema.py, the same number) v10
+# rewrites the trigger that keeps presence's counts, one statement per row instead of one per
+# count; SQLite's triggers are plain statements already. The number is taken here too, so that
+# the two stores' versions stay one list.
+V10_NOTHING_HERE = ""
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], object] | None]] = [
     (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies), (V6_PROMOTION, None),
-    (V7_CORRECTIONS, None), (V8_BADGE_PRINTS, None), (V9_DEVICES, None),
+    (V7_CORRECTIONS, None), (V8_BADGE_PRINTS, None), (V9_DEVICES, None), (V10_NOTHING_HERE, None),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
