@@ -27,6 +27,7 @@ from kiosk.store.db import Database, Row
 from kiosk.store.replay import ListReplay, replay_lists
 from kiosk.store.scans import VENUE
 from kiosk.store.session_clock import StoredDays, stored_days, wall
+from kiosk.store.sessions import session_rows
 from kiosk.store.tallies import tally_prefix
 
 
@@ -77,35 +78,6 @@ class RoundReport:
     def as_dict(self) -> dict[str, Any]:
         """The round as a plain dict (for JSON and CSV)."""
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class _Row:
-    """A session as the sessions table holds it."""
-
-    id: str
-    title: str
-    kind: str
-    round: str | None
-    starts_at: str
-    ends_at: str | None
-    capacity: int | None
-    signup: bool
-    day: str
-
-
-def _sessions(db: Database) -> list[_Row]:
-    event_date = (db.execute("SELECT value FROM meta WHERE key = 'event_date'").fetchone() or [""])[0]
-    rows = db.execute(
-        """SELECT id, title, kind, round, starts_at, ends_at, capacity, signup, COALESCE(day, ?)
-           FROM sessions ORDER BY position""",
-        (event_date,),
-    ).fetchall()
-    return [
-        _Row(id=r[0], title=r[1], kind=r[2], round=r[3], starts_at=r[4], ends_at=r[5], capacity=r[6],
-             signup=bool(r[7]), day=r[8] or "")
-        for r in rows
-    ]
 
 
 def ended(days: StoredDays, day: str, starts_at: str, ends_at: str | None, now: dt.datetime | None) -> bool:
@@ -159,7 +131,7 @@ def session_report(
     replay = replay_lists(db) if replay is None else replay
     days = stored_days(db)
     lines = []
-    for row in _sessions(db):
+    for row in session_rows(db):
         if not in_session_table(row.kind, row.signup, row.round, attended.get(row.id, 0)):
             continue
         peak = replay.get(row.id, ListReplay())
@@ -183,7 +155,7 @@ def round_report(
     Rounds the programme does not name but sessions carry (a schedule imported from elsewhere)
     follow, named by their id. A round counts once it holds a session of the per-session table.
     """
-    sessions, days = _sessions(db), stored_days(db)
+    sessions, days = session_rows(db), stored_days(db)
     of_round = {row.id: row.round for row in sessions if row.round is not None}
     seats: dict[str, dict[int, set[str]]] = {}
     waiting: dict[str, set[int]] = {}

@@ -16,6 +16,7 @@ calendar moment when a date is known (`2027-03-09 00:20` for the 00:30 item of 8
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kiosk.domain.source import EventFacts
@@ -23,6 +24,43 @@ from kiosk.store.db import Database, Row, immediate
 
 if TYPE_CHECKING:
     from kiosk.domain.programme import Programme, Session
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A session as the sessions table holds it, for the sign-up rules and the report alike."""
+
+    id: str
+    title: str
+    kind: str
+    round: str | None
+    starts_at: str
+    ends_at: str | None
+    capacity: int | None
+    signup: bool
+    closes_at: str | None
+    day: str  # its conference day; NULL is the event's own date ('' when that is unset too)
+
+
+_ROWS = """SELECT id, title, kind, round, starts_at, ends_at, capacity, signup, closes_at,
+                  COALESCE(day, (SELECT value FROM meta WHERE key = 'event_date'), '')
+           FROM sessions"""
+
+
+def _session_row(row: Row) -> SessionRow:
+    id_, title, kind, round_, starts_at, ends_at, capacity, signup, closes_at, day = row
+    return SessionRow(id_, title, kind, round_, starts_at, ends_at, capacity, bool(signup), closes_at, day)
+
+
+def session_rows(db: Database) -> list[SessionRow]:
+    """Every session in the database, in programme order."""
+    return [_session_row(row) for row in db.execute(_ROWS + " ORDER BY position").fetchall()]
+
+
+def session_row(db: Database, session_id: str) -> SessionRow | None:
+    """The session with this id, or None."""
+    row = db.execute(_ROWS + " WHERE id = ?", (session_id,)).fetchone()
+    return _session_row(row) if row else None
 
 
 def sync_programme(db: Database, programme: Programme, digest: str = "") -> None:

@@ -7,7 +7,6 @@ A freed seat goes to the first on that session's waitlist inside the same transa
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from kiosk.domain.dayclock import DayClock, parse_change
 from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
@@ -16,32 +15,7 @@ from kiosk.domain.views import OptionState, RoundState
 from kiosk.store.attendees import find_by_code
 from kiosk.store.db import Database, Row, immediate
 from kiosk.store.scans import stamp
-
-
-@dataclass
-class SessionRow:
-    """A session as the sign-up rules need it."""
-
-    id: str
-    title: str
-    kind: str
-    round: str | None
-    starts_at: str
-    ends_at: str | None
-    capacity: int | None
-    signup: bool
-    closes_at: str | None
-
-
-def _session(conn: Database, session_id: str) -> SessionRow | None:
-    row = conn.execute(
-        "SELECT id, title, kind, round, starts_at, ends_at, capacity, signup, closes_at FROM sessions WHERE id = ?",
-        (session_id,),
-    ).fetchone()
-    if not row:
-        return None
-    id_, title, kind, round_, starts_at, ends_at, capacity, signup, closes_at = row
-    return SessionRow(id_, title, kind, round_, starts_at, ends_at, capacity, bool(signup), closes_at)
+from kiosk.store.sessions import SessionRow, session_row
 
 
 def _event_date(conn: Database) -> dt.date | None:
@@ -78,7 +52,7 @@ def signup(
         refusal = _refusal(conn, person, session_id, now)
         if refusal:
             return SignupResult(status=SignupStatus.REFUSED, session_id=session_id, reason=refusal)
-        session = _session(conn, session_id)
+        session = session_row(conn, session_id)
         # _refusal found no refusal: the person and the session exist (narrowed for the type checker).
         assert person is not None and session is not None
         active = _active(conn, person.id)
@@ -132,7 +106,7 @@ def _refusal(conn: Database, person: Person | None, session_id: str, now: dt.dat
         return "unknown_code"
     if person.status == "cancelled":
         return "cancelled"
-    session = _session(conn, session_id)
+    session = session_row(conn, session_id)
     if session is None:
         return "unknown_session"
     if not session.signup:
@@ -142,16 +116,13 @@ def _refusal(conn: Database, person: Person | None, session_id: str, now: dt.dat
     return ""
 
 
-# A session's conference day; NULL is the event's own date ('' when that is unset too).
-_DAY_SQL_ONE = "SELECT COALESCE(day, (SELECT value FROM meta WHERE key = 'event_date'), '') FROM sessions WHERE id = ?"
 # Stands in for the unset date of a one-day programme: every such session is on it.
 _UNDATED = dt.date(2000, 1, 1)
 
 
-def _moments(conn: Database, session: SessionRow, clock: DayClock) -> tuple[str, str | None]:
+def _moments(session: SessionRow, clock: DayClock) -> tuple[str, str | None]:
     """A session's start and end as calendar moments `YYYY-MM-DD HH:MM` (night items on the next date)."""
-    stored = conn.execute(_DAY_SQL_ONE, (session.id,)).fetchone()
-    day = dt.date.fromisoformat(stored[0]) if stored and stored[0] else _UNDATED
+    day = dt.date.fromisoformat(session.day) if session.day else _UNDATED
     start = clock.moment(day, dt.time.fromisoformat(session.starts_at))
     end = clock.moment(day, dt.time.fromisoformat(session.ends_at), end=True) if session.ends_at else None
     return start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M") if end else None
@@ -164,14 +135,14 @@ def _conflict(conn: Database, session: SessionRow, active: list[Row]) -> str | N
     23:00-01:00 item and the 00:30 item of the same night do.
     """
     clock = _day_clock(conn)
-    start, end = _moments(conn, session, clock)
+    start, end = _moments(session, clock)
     for _, other_id, status, round_ in active:
         if status != "confirmed" or other_id == session.id or (round_ and round_ == session.round):
             continue
-        other = _session(conn, other_id)
+        other = session_row(conn, other_id)
         if other is None:
             continue
-        other_start, other_end = _moments(conn, other, clock)
+        other_start, other_end = _moments(other, clock)
         if clashes(session.kind, start, end, other.kind, other_start, other_end):
             return str(other_id)
     return None
@@ -244,7 +215,7 @@ def _promote(conn: Database, session_id: str, now: dt.datetime) -> list[int]:
     promoted: list[int] = []
     queue = [session_id]
     while queue:
-        session = _session(conn, queue.pop(0))
+        session = session_row(conn, queue.pop(0))
         if session is None or choosing_closed(now, session.closes_at, _event_date(conn), _day_clock(conn)):
             # Choosing has closed (the boat has left): a seat freed now stays free, and nobody on
             # the waitlist is handed a seat they cannot use at the cost of their reserve.
