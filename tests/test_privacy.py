@@ -1,31 +1,27 @@
-"""Privacy: purge and forget keep every count and leave no name in the stored bytes; exports are 0600.
+"""Privacy: purge and forget keep every count and leave no name in the stored bytes.
 
 On SQLite the stored bytes are the file with its -wal and -shm; on PostgreSQL they are the files
 of the database's tables and indexes in the server's data folder, written out by a CHECKPOINT
 (the tests' own server: `pg_server.data`). What the server keeps beyond them (WAL segments,
-backups) is said by `kiosk purge` and the README, and is not the tables' to clean.
+backups) is said by `kiosk purge` and the README, and is not the tables' to clean. A person's
+export and the files the command line writes: tests/test_privacy_exports.py.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kiosk.cli import main
 from kiosk.domain.outcomes import Reason
-from kiosk.interop.private_file import PERSONAL_DATA_NOTICE, is_private, open_private, personal_path
 from kiosk.store import connect, open_store
 from kiosk.store.attendees import count_expected, find_by_code, search
 from kiosk.store.occupancy import occupancy
-from kiosk.store.privacy import ANON_PREFIX, forget_person, person_data, purge, purge_plan
-from kiosk.store.scans import count_arrivals, record_scan, undo_scan
-from kiosk.store.signups import cancel, signup
-from tests.support.event import EVENT_DAY, at
+from kiosk.store.privacy import ANON_PREFIX, forget_person, purge, purge_plan
+from kiosk.store.scans import count_arrivals, record_scan
+from tests.support.event import at
+from tests.support.privacy_day import privacy_day, run
 
 # Purge and forget behave the same on a SQLite file and on PostgreSQL (tests/conftest.py).
 BOTH_BACKENDS = True
@@ -42,24 +38,8 @@ SECRETS = [
 
 @pytest.fixture
 def event(db, people):
-    """A small day: arrivals spread over the morning, sign-ups, door scans, an undo, a typed name."""
-    codes = list(people.values())
-    for code, hhmm in zip(codes, ["09:05", "09:12", "09:14", "09:31", "09:47"]):
-        assert record_scan(db, code, now=at(hhmm), device="desk-1").accepted
-    # Someone typed a name into the scan field: refused, but the text is in the log.
-    assert record_scan(db, "Pieter van 't Hof", now=at("09:50"), device="desk-2").reason is Reason.UNKNOWN_CODE
-    record_scan(db, people["Anna de Vries"], now=at("09:51"), device="desk-2", direction="exit")
-    undo_scan(db, now=at("09:52"), device="desk-2")
-    for code, session in [
-        ("CELIK1", "lunch-vaartocht"), ("HOF222", "lunch-vaartocht"), ("SOREN3", "r1-slim-met-stroom"),
-        ("HOF222", "r1-slim-met-stroom"), ("ANNA44", "r2-veiligheid"), ("MARKUP", "r2-veiligheid"),
-    ]:
-        assert signup(db, code, session, now=at("09:30"), device="kiosk-1").status.value == "confirmed"
-    cancel(db, "MARKUP", "r2-veiligheid", now=at("09:40"))
-    for code in ("SOREN3", "HOF222"):
-        record_scan(db, code, now=at("11:33"), device="door-1", list_="r1-slim-met-stroom")
-    record_scan(db, "SOREN3", now=at("11:50"), device="door-1", list_="r1-slim-met-stroom", direction="exit")
-    return people
+    """The privacy tests' small day (tests/support/privacy_day.py); returns {name: code}."""
+    return privacy_day(db, people)
 
 
 def numbers(db) -> dict:
@@ -139,12 +119,6 @@ def found(secrets: list[str], data: bytes) -> list[str]:
     """The secrets whose UTF-8 bytes occur in `data` (case-insensitive for ASCII)."""
     lower = data.lower()
     return [s for s in secrets if s.encode().lower() in lower]
-
-
-def run(target, *args: str, input: str | None = None):
-    """Run the kiosk command line on this database (KIOSK_DB: a URL may hold its password) at 17:00 on the event day."""
-    env = {"KIOSK_DB": str(target), "KIOSK_NOW": f"{EVENT_DAY}T17:00", "KIOSK_NOW_FROZEN": "1"}
-    return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
 
 
 def test_purge_removes_personal_data_and_keeps_every_number(db, db_path, backend, event, stored):
@@ -297,164 +271,3 @@ def test_forget_from_the_command_line_asks_first(target, db, event):
     assert done.exit_code == 0 and "is now 'anon " in done.output
     assert find_by_code(db, "CELIK1") is None
     assert run(target, "forget", "NOSUCH").exit_code == 1
-
-
-def test_export_person_holds_exactly_that_persons_data(target, db, event, tmp_path):
-    written = tmp_path / "personal-data-HOF222.json"
-    out = run(target, "export", "person", "HOF222", "--output", str(written))
-    assert out.exit_code == 0, out.output
-    text = written.read_text(encoding="utf-8")
-    document = json.loads(text)
-    assert next(iter(document)) == "personal_data" and document["personal_data"] == PERSONAL_DATA_NOTICE
-    me = document["attendee"]
-    assert (me["code"], me["name"], me["organisation"]) == ("HOF222", "Pieter van 't Hof", "Gemeente Delft")
-    assert {s["session_id"] for s in document["signups"]} == {"lunch-vaartocht", "r1-slim-met-stroom"}
-    assert all(s["attendee_id"] == me["id"] for s in document["signups"])
-    scans = document["scans"]
-    assert len(scans) == 3 and {s["attendee_id"] for s in scans} == {me["id"], None}
-    assert {p["list"] for p in document["presence"]} == {"venue", "r1-slim-met-stroom"}
-    others = [name for name in event if name != "Pieter van 't Hof"] + ["CELIK1", "SOREN3", "ayse@example.invalid"]
-    assert [o for o in others if o in text] == []
-    assert is_private(written)
-    assert person_data(db, "NOSUCH") is None
-    assert run(target, "export", "person", "NOSUCH").exit_code == 1
-
-
-def test_database_wal_and_shm_are_created_owner_only(tmp_path):
-    old = os.umask(0o022)
-    try:
-        path = tmp_path / "fresh.db"
-        db = open_store(path)
-        db.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
-        files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
-        assert all(f.exists() for f in files)
-        assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {f.name: "0o600" for f in files}
-        db.close()
-    finally:
-        os.umask(old)
-
-
-def test_open_private_is_umask_proof_narrows_and_refuses_links(tmp_path):
-    old = os.umask(0)
-    try:
-        fresh = tmp_path / "a.csv"
-        with open_private(fresh) as handle:
-            handle.write("x")
-        assert oct(fresh.stat().st_mode & 0o777) == "0o600"
-        wide = tmp_path / "b.json"
-        wide.write_text("old")
-        wide.chmod(0o644)
-        with open_private(wide, "wb") as handle:
-            handle.write(b"new")
-        assert wide.read_bytes() == b"new" and is_private(wide)
-        link = tmp_path / "link"
-        link.symlink_to(tmp_path / "elsewhere")
-        with pytest.raises(OSError):
-            open_private(link)
-        with pytest.raises(FileExistsError):
-            open_private(fresh, "x")
-    finally:
-        os.umask(old)
-
-
-# Every command that writes a file; each is run with a permissive umask and must leave 0600.
-WRITERS = [
-    pytest.param(("export", "person", "CELIK1"), id="person"),
-    pytest.param(("export", "attendees"), id="attendees-json"),
-    pytest.param(("export", "attendees", "--format", "csv"), id="attendees-csv"),
-    pytest.param(("export", "attendance"), id="attendance"),
-    pytest.param(("export", "scans"), id="scans"),
-    pytest.param(("export", "signups", "--format", "json"), id="signups"),
-    pytest.param(("export", "agenda", "CELIK1"), id="agenda"),
-    pytest.param(("export", "schedule"), id="schedule"),
-]
-
-
-@pytest.mark.parametrize("args", WRITERS)
-def test_every_file_the_cli_writes_is_owner_only(target, db, event, tmp_path, args):
-    group = main.commands.get(args[0])
-    if group is None or args[1] not in getattr(group, "commands", {}):
-        pytest.skip(f"kiosk {' '.join(args[:2])} is not registered in this tree")
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    out = out_dir / f"{'-'.join(args[1:])}.out"
-    old = os.umask(0o022)
-    try:
-        result = run(target, *args, "--output", str(out))
-    finally:
-        os.umask(old)
-    assert result.exit_code == 0, result.output
-    written = [p for p in tmp_path.rglob("*") if p.is_file()]
-    # The schedule holds no personal data and keeps its name; the others say so in theirs.
-    assert (out if args[1] == "schedule" else personal_path(out)) in written
-    assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {p.name: "0o600" for p in written}
-
-
-def test_badges_and_an_imported_schedule_are_owner_only(target, db, event, tmp_path, monkeypatch):
-    tmp_path = tmp_path / "out"
-    tmp_path.mkdir()
-    monkeypatch.chdir(tmp_path)
-    old = os.umask(0o022)
-    try:
-        badges = run(target, "badges", "--format", "html")
-        schedule = run(target, "export", "schedule", "--format", "frab-json", "--output", "s.json")
-        imported = run(target, "import", "schedule", "s.json", "--output", "programme.toml")
-    finally:
-        os.umask(old)
-    assert badges.exit_code == 0 and schedule.exit_code == 0 and imported.exit_code == 0, imported.output
-    written = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
-    assert written == ["persoonsgegevens-badges.html", "programme.toml", "s.json"]
-    assert all(is_private(tmp_path / name) for name in written)
-
-
-@pytest.mark.parametrize(("given", "written"), [
-    ("deelnemers.csv", "persoonsgegevens-deelnemers.csv"),
-    ("Personal-data-attendees.csv", "Personal-data-attendees.csv"),
-    ("scans-persoonsgegevens.json", "scans-persoonsgegevens.json"),
-    ("personal/attendees.csv", "personal/persoonsgegevens-attendees.csv"),  # the folder does not count
-])
-def test_an_export_of_personal_data_says_so_in_its_file_name(target, db, event, tmp_path, given, written):
-    out = tmp_path / "out"
-    (out / "personal").mkdir(parents=True)
-    result = run(target, "export", "attendees", "--format", "csv", "--output", str(out / given))
-    assert result.exit_code == 0, result.output
-    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert files == [written]
-    assert str(out / written) in result.stderr  # where it went is said
-    assert result.stdout == ""
-    assert personal_path(out / given) == out / written
-
-
-@pytest.mark.parametrize("args", [
-    ("export", "attendees"), ("export", "attendees", "--format", "csv"), ("export", "scans"),
-    ("export", "signups", "--format", "json"), ("export", "attendance", "--format", "json"),
-    ("export", "agenda", "CELIK1"),
-])
-def test_an_export_to_stdout_says_personal_data_on_stderr_only(target, db, event, args):
-    result = run(target, *args)
-    assert result.exit_code == 0, result.output
-    assert PERSONAL_DATA_NOTICE in result.stderr
-    assert PERSONAL_DATA_NOTICE not in result.stdout and "PERSOONSGEGEVENS" not in result.stdout
-    if "json" in args or args == ("export", "attendees"):
-        data = json.loads(result.stdout)  # still valid JSON: a list of objects (issue 6)
-        assert isinstance(data, list) and data and all(isinstance(row, dict) for row in data)
-    elif args[1] != "agenda":
-        assert result.stdout.splitlines()[0].startswith(("code,", "id,", "attendee"))
-
-
-def test_an_export_to_a_redirected_stdout_is_narrowed_to_owner_only(target, db, event, tmp_path):
-    import subprocess
-    import sys
-
-    out = tmp_path / "persoonsgegevens-scans.csv"
-    old = os.umask(0o022)
-    try:
-        with out.open("w") as handle:  # what `kiosk export scans > file` does
-            env = {**os.environ, "KIOSK_DB": str(target)}
-            done = subprocess.run([sys.executable, "-m", "kiosk", "export", "scans"], stdout=handle,
-                                  stderr=subprocess.PIPE, text=True, env=env, timeout=60)
-    finally:
-        os.umask(old)
-    assert done.returncode == 0, done.stderr
-    assert PERSONAL_DATA_NOTICE in done.stderr
-    assert is_private(out) and out.read_text(encoding="utf-8").startswith("id,")
