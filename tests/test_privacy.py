@@ -19,7 +19,7 @@ from kiosk.store import connect, open_store
 from kiosk.store.attendees import count_expected, find_by_code, search
 from kiosk.store.occupancy import occupancy
 from kiosk.store.privacy import ANON_PREFIX, forget_person, purge, purge_plan
-from kiosk.store.scans import count_arrivals, record_scan
+from kiosk.store.scans import count_arrivals, create_walk_in, record_scan
 from tests.support.event import at
 from tests.support.privacy_day import privacy_day, run
 
@@ -261,6 +261,16 @@ def test_forget_one_person_keeps_counts_and_leaves_no_trace(db, event, stored):
     assert [h.person.code for h in search(db, "soren")] == ["SOREN3"]
     assert found(["Ayşe Çelik", "ayse@example.invalid", "CELIK1"], stored()) != []
     assert forget_person(db, "HOF222", at("15:01")) is None
+
+
+def test_forgetting_a_walk_in_named_after_a_code_leaves_that_persons_scans(db, event):
+    # A desk scanned Søren's badge while the walk-in form had the focus: a walk-in named after his code.
+    mistake = create_walk_in(db, "SOREN3", now=at("10:00"), device="desk-1").person
+    soren = "SELECT at, raw_code FROM scans WHERE attendee_id = (SELECT id FROM attendees WHERE code = 'SOREN3') ORDER BY id"
+    before = db.execute(soren).fetchall()
+    result = forget_person(db, mistake.code, at("15:00"))
+    assert result is not None and result.scans_cleared == 1  # its own arrival only
+    assert db.execute(soren).fetchall() == before and {raw for _, raw in before} == {"SOREN3"}
 
 
 def test_forget_from_the_command_line_asks_first(target, db, event):

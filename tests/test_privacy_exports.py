@@ -17,7 +17,11 @@ import pytest
 from kiosk.cli import main
 from kiosk.interop.private_file import PERSONAL_DATA_NOTICE, is_private, open_private, personal_path
 from kiosk.store import open_store
+from kiosk.store.attendees import find_by_code
+from kiosk.store.badge_prints import begin_print, finish_print
 from kiosk.store.privacy import person_data
+from kiosk.store.scans import create_walk_in
+from tests.support.event import at
 from tests.support.privacy_day import privacy_day, run
 
 # The person's export and the files it writes are the same on a SQLite file and on PostgreSQL.
@@ -49,6 +53,54 @@ def test_export_person_holds_exactly_that_persons_data(target, db, event, tmp_pa
     assert is_private(written)
     assert person_data(db, "NOSUCH") is None
     assert run(target, "export", "person", "NOSUCH").exit_code == 1
+
+
+def exported(target, code: str, folder: Path) -> dict:
+    """`kiosk export person CODE` to a file in `folder`, read back."""
+    written = folder / f"personal-data-{code}.json"
+    out = run(target, "export", "person", code, "--output", str(written))
+    assert out.exit_code == 0, out.output
+    return json.loads(written.read_text(encoding="utf-8"))
+
+
+def tables_naming_a_person(db, backend: str) -> set[str]:
+    """The tables of this database with an `attendee_id` column, read from the database itself."""
+    if backend == "postgresql":
+        sql = ("SELECT table_name FROM information_schema.columns"
+               " WHERE column_name = 'attendee_id' AND table_schema = current_schema()")
+    else:
+        sql = ("SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c"
+               " WHERE m.type = 'table' AND c.name = 'attendee_id'")
+    return {row[0] for row in db.execute(sql)}
+
+
+def test_export_person_holds_their_printed_badges_and_nothing_of_anyone_elses(target, db, backend, event, tmp_path):
+    hof, celik = find_by_code(db, "HOF222"), find_by_code(db, "CELIK1")
+    failed, _ = begin_print(db, hof.id, now=at("09:06"), device="desk-1", origin="desk", printer="zebra-desk-1",
+                            size="62mm")
+    finish_print(db, failed, now=at("09:07"), printed=False, fault="offline")
+    printed, _ = begin_print(db, hof.id, now=at("09:08"), device="desk-1", origin="desk", printer="zebra-desk-1",
+                             size="62mm")
+    finish_print(db, printed, now=at("09:09"), printed=True, job="zebra-desk-1-17")
+    theirs, _ = begin_print(db, celik.id, now=at("09:10"), device="kiosk-1", origin="selfservice",
+                            printer="kiosk-1-printer", size="a6")
+    finish_print(db, theirs, now=at("09:11"), printed=True, job="kiosk-1-printer-99")
+    # A desk scanned Søren's badge while the walk-in form had the focus: a walk-in named after his code.
+    mistake = create_walk_in(db, "SOREN3", now=at("10:00"), device="desk-1").person
+
+    document = exported(target, "HOF222", tmp_path)
+    prints = [(p["at"][11:16], p["result"], p["reprint"], p["fault"], p["job"]) for p in document["badge_prints"]]
+    # Both in the order made; the second is no reprint, as the first never came out of the printer.
+    assert prints == [("09:06", "failed", 0, "offline", ""), ("09:08", "printed", 0, "", "zebra-desk-1-17")]
+    assert "kiosk-1-printer" not in json.dumps(document)
+    # Every table that names a person by id is in the export, and holds only that person's rows.
+    assert set(document) - {"personal_data", "exported_at", "event", "event_date", "attendee"} \
+        == tables_naming_a_person(db, backend)
+    walk_in = exported(target, mistake.code, tmp_path)
+    assert walk_in["attendee"]["name"] == "SOREN3" and len(walk_in["scans"]) == 1  # its arrival, not Søren's scans
+    rows = [row for table in tables_naming_a_person(db, backend) for row in walk_in[table]]
+    assert rows and {row["attendee_id"] for row in rows} == {mistake.id}
+    assert "Søren" not in json.dumps(walk_in, ensure_ascii=False)
 
 
 def test_database_wal_and_shm_are_created_owner_only(tmp_path):

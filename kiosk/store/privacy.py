@@ -268,15 +268,18 @@ def forget_person(db: Database, code: str, now: dt.datetime) -> ForgetResult | N
 
 
 def _loose_scan_ids(conn: Database, person: Person) -> list[int]:
-    """Scans not linked to this person whose free text is their code, or names them or their e-mail."""
+    """Unmatched scans whose free text is their code, or names them or their e-mail.
+
+    Unmatched only (no attendee): a scan linked to someone else is that person's, even when its
+    text (their code) reads as this one's name, as it does for a walk-in named after a code.
+    """
     code = normalise_code(person.code)
     # Whole words only, so "Jan Boer" does not claim a scan that reads "Jan Boerma".
     name = f" {' '.join(words(person.name))} "
     email = person.email.strip().lower()
     found = []
     for scan_id, raw in conn.execute(
-        "SELECT id, raw_code FROM scans WHERE (attendee_id IS NULL OR attendee_id != ?) AND raw_code != ''",
-        (person.id,),
+        "SELECT id, raw_code FROM scans WHERE attendee_id IS NULL AND raw_code != ''"
     ):
         typed = f" {' '.join(words(raw))} "
         if normalise_code(raw) == code or (name.strip() and name in typed) or (email and email in raw.lower()):
@@ -285,11 +288,13 @@ def _loose_scan_ids(conn: Database, person: Person) -> list[int]:
 
 
 def person_data(conn: Database, code: str) -> dict[str, Any] | None:
-    """Everything the file holds about the person with this code (GDPR access request); None if unknown.
+    """Everything the database holds about the person with this code (GDPR access request); None if unknown.
 
     The attendee row (every column), their sign-ups (with the session's title), their scans and
-    any unmatched scans whose text was their code or name, the derived presence rows, and the
-    desk's corrections of their details (walk-ins).
+    any unmatched scans whose text was their code or name, the derived presence rows, the desk's
+    corrections of their details (walk-ins) and the print log of their badges: every table that
+    names a person, and in each only their rows. Not in it: `devices` and `meta` (no person in
+    them) and `tallies` (counts of many people).
     """
     person = find_by_code(conn, code)
     if person is None:
@@ -312,6 +317,7 @@ def person_data(conn: Database, code: str) -> dict[str, Any] | None:
         ),
         "presence": _rows(conn, "SELECT * FROM presence WHERE attendee_id = ? ORDER BY list", (person.id,)),
         "corrections": _rows(conn, "SELECT * FROM corrections WHERE attendee_id = ? ORDER BY id", (person.id,)),
+        "badge_prints": _rows(conn, "SELECT * FROM badge_prints WHERE attendee_id = ? ORDER BY id", (person.id,)),
     }
 
 
