@@ -20,6 +20,10 @@ what is being written (`wait_for_complete`, the app's shutdown) as it did when e
 a thread worker of its own. That worker is started after the job was handed over: the writer
 does not wait for the event loop to start it.
 
+Each writer's connection leaves its SQLite checkpoints to the process's checkpointer
+(kiosk/store/checkpoints.py, held while the writer lives): a person's commit never copies the WAL
+back into the database file.
+
 One damaged-file check: before its first job each writer waits for the start-up file check
 (`App.checked_file`); when that found the file damaged, every job fails with that fault and
 none is run.
@@ -48,6 +52,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from textual.message import Message
 
+from kiosk.store import checkpoints
 from kiosk.ui.fault import fault_message
 
 if TYPE_CHECKING:
@@ -246,12 +251,21 @@ class _Writer:
         return True
 
     def _run(self) -> None:
-        owner = self._queue.owner
         # Never write into a file the start-up check finds damaged (it takes ~0.4 s once, at the start).
         try:
             damaged = self._app.checked_file()  # type: ignore[attr-defined]
         except Exception as error:  # noqa: BLE001 - every job then fails with it: none is left unanswered
             damaged = error
+        # A person waits for this thread's commits: the file's checkpoints run beside them, not in them.
+        held = None if damaged is not None else _hold_checkpoints(self._app)
+        try:
+            self._serve(damaged)
+        finally:
+            if held is not None:
+                held.release()
+
+    def _serve(self, damaged: Exception | None) -> None:
+        owner = self._queue.owner
         while True:
             if not self._woken.wait(REST_SECONDS):
                 with self._lock:
@@ -267,3 +281,12 @@ class _Writer:
             finally:
                 for burst in bursts:
                     burst.finished()
+
+
+def _hold_checkpoints(app: App[object]) -> checkpoints.Hold | None:
+    """This writer's connection leaves its SQLite checkpoints to the process's checkpointer (kiosk.store.checkpoints)."""
+    ctx: UiContext = app.ctx  # type: ignore[attr-defined]
+    try:
+        return checkpoints.hold(ctx.db())
+    except Exception:  # noqa: BLE001 - the first job meets it again and says what is wrong
+        return None
