@@ -24,8 +24,9 @@ from tests.support.event import EVENT_DAY, PROGRAMME_PATH, ROOT, SHARED, at
 
 # Also importable from here, for test modules that still import them from tests.conftest.
 __all__ = ["EVENT_DAY", "PROGRAMME_PATH", "ROOT", "SHARED", "at"]
-# The `postgres` marker, and under KIOSK_REQUIRE_POSTGRES a skipped PostgreSQL test fails.
-pytest_plugins = ["tests.support.pg_required"]
+# The `postgres` marker, and under KIOSK_REQUIRE_POSTGRES a skipped PostgreSQL test fails; `own_server`,
+# a PostgreSQL of a test module's own (tests/support/own_server.py).
+pytest_plugins = ["tests.support.pg_required", "tests.support.own_server"]
 
 
 @pytest.fixture(autouse=True)

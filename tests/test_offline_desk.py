@@ -10,53 +10,22 @@ self-service kiosk's "choosing is paused" and the dashboard's list of devices.
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import replace
 
 import pytest
 
-from kiosk.store import connect, open_store
-from kiosk.store.attendees import RosterRow, upsert_attendees
+from kiosk.store import connect
 from kiosk.ui.widgets.offline_banner import OfflineBanner, banner_text
 from tests.support.event import at
-from tests.support.pg_cluster import PgCluster
-from tests.support.pilot import answer, settle
-
-PEOPLE = [RosterRow("Ayşe [b]Çelik[/b]", "Gemeente Zaanstad", "Zaanstad", "", "CELIK1"),
-          RosterRow("Søren Ødegaard", "Provincie Noord-Holland", "Haarlem", "", "SOREN3"),
-          RosterRow("Anna de Vries", "Gemeente Breda", "Breda", "", "ANNA44"),
-          RosterRow("Cancelled Person", "Gemeente Ede", "Ede", "", "CANC55", status="cancelled")]
-# Longer than any wait of the desk's own: only a hang reaches it.
-GUARD = 60.0
-
-
-@pytest.fixture(scope="module")
-def own_server():
-    """A PostgreSQL of this module's own, which these tests stop and start."""
-    cluster = PgCluster.start_new()
-    yield cluster
-    cluster.stop()
+from tests.support.own_server import CANCELLED, PEOPLE, own_database
+from tests.support.pilot import answer, settle, until
 
 
 @pytest.fixture
 def own_url(own_server):
     """A fresh database with the roster; the server runs again afterwards."""
-    name = own_server.unique_name("offdesk")
-    url = own_server.create_database(name)
-    db = open_store(url)
-    upsert_attendees(db, PEOPLE, at("08:00").isoformat())
-    db.close()
-    yield url
-    if own_server.server_pid() is None:
-        own_server.resume()
-    own_server.drop_database(name)
-
-
-async def _until(pilot, condition, what: str) -> None:
-    deadline = time.monotonic() + GUARD
-    while not condition():
-        assert time.monotonic() < deadline, f"waited too long for {what}"
-        await pilot.pause(0.05)
+    with own_database(own_server, "offdesk", [*PEOPLE, CANCELLED]) as url:
+        yield url
 
 
 async def _scan(app, pilot, code: str) -> None:
@@ -79,13 +48,13 @@ async def test_the_desk_goes_offline_by_itself_and_comes_back(own_server, own_ur
     async with app.run_test(size=(100, 30)) as pilot:
         switch = app.ctx.offline
         banner = app.screen.query_one(OfflineBanner)
-        await _until(pilot, lambda: switch.person("CELIK1") is not None, "the local copy")
+        await until(pilot, lambda: switch.person("CELIK1") is not None, "the local copy")
         await _scan(app, pilot, "CELIK1")
         assert "WELCOME" in answer(app)
         assert not banner.display
         await asyncio.to_thread(own_server.pause)
         await _scan(app, pilot, "SOREN3")
-        await _until(pilot, lambda: "Søren Ødegaard" in answer(app), "the offline answer")
+        await until(pilot, lambda: "Søren Ødegaard" in answer(app), "the offline answer")
         assert "WELCOME" in answer(app)
         await _scan(app, pilot, "CANC55")
         assert "REGISTRATION CANCELLED" in answer(app)
@@ -93,10 +62,10 @@ async def test_the_desk_goes_offline_by_itself_and_comes_back(own_server, own_ur
         assert "UNKNOWN CODE" in answer(app)
         await _scan(app, pilot, "celik1")
         assert "ALREADY CHECKED IN" in answer(app)  # as far as this desk knows
-        await _until(pilot, lambda: banner.text == "OFFLINE: scans are kept on this desk, 4 waiting", "the banner")
+        await until(pilot, lambda: banner.text == "OFFLINE: scans are kept on this desk, 4 waiting", "the banner")
         assert banner.display
         await asyncio.to_thread(own_server.resume)
-        await _until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
+        await until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
         await _scan(app, pilot, "ANNA44")  # online again: straight to the server
         assert "WELCOME" in answer(app)
     db = connect(own_url)
@@ -115,14 +84,14 @@ async def test_a_desks_first_scan_after_the_server_went_is_answered_offline(own_
     async with app.run_test(size=(100, 30)) as pilot:
         switch = app.ctx.offline
         banner = app.screen.query_one(OfflineBanner)
-        await _until(pilot, lambda: switch.person("ANNA44") is not None, "the local copy")
+        await until(pilot, lambda: switch.person("ANNA44") is not None, "the local copy")
         await asyncio.to_thread(own_server.pause)
         await _scan(app, pilot, "ANNA44")
-        await _until(pilot, lambda: "Anna de Vries" in answer(app), "the offline answer")
+        await until(pilot, lambda: "Anna de Vries" in answer(app), "the offline answer")
         assert "WELKOM" in answer(app)
-        await _until(pilot, lambda: banner.text == "OFFLINE: scans worden op deze balie bewaard, 1 wacht", "the banner")
+        await until(pilot, lambda: banner.text == "OFFLINE: scans worden op deze balie bewaard, 1 wacht", "the banner")
         await asyncio.to_thread(own_server.resume)
-        await _until(pilot, lambda: banner.text == "Weer online: alle scans staan op de server", "back online")
+        await until(pilot, lambda: banner.text == "Weer online: alle scans staan op de server", "back online")
     db = connect(own_url)
     assert db.execute("SELECT raw_code, reason FROM scans WHERE device = 'desk-3'").fetchall() == [("ANNA44", "ok")]
     db.close()
@@ -136,16 +105,16 @@ async def test_the_kiosk_pauses_choosing_while_the_server_is_gone(own_server, ow
     app = make_app("selfservice", "09:45", settings=replace(settings, db_path=own_url), lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, "ANNA44")
-        await _until(pilot, lambda: "Anna de Vries" in texts(app), "her day")
+        await until(pilot, lambda: "Anna de Vries" in texts(app), "her day")
         await asyncio.to_thread(own_server.pause)
         await pilot.press("2")
         await pilot.pause(BURST_SECONDS * 3)
-        await _until(pilot, lambda: "Choosing is paused for a moment" in texts(app), "the pause")
+        await until(pilot, lambda: "Choosing is paused for a moment" in texts(app), "the pause")
         assert "Choosing is paused for a moment. Please try again, or ask at the desk." in texts(app)
         await pilot.press("escape")
         await pilot.pause()
         await scan(pilot, "SOREN3")  # a badge while the server is gone: the same words, no day of someone's
-        await _until(pilot, lambda: "Choosing is paused for a moment" in texts(app), "the pause at the welcome")
+        await until(pilot, lambda: "Choosing is paused for a moment" in texts(app), "the pause at the welcome")
         assert "Søren" not in texts(app)
         await asyncio.to_thread(own_server.resume)
     db = connect(own_url)
@@ -157,13 +126,13 @@ async def test_the_dashboard_lists_each_device_with_its_waiting_scans_and_when_i
     import datetime as dt
 
     from kiosk.store.devices import heartbeat
-    from tests.support.pilot import screen_text
+    from tests.support.pilot import screen_text, until
 
     heartbeat(db, "desk-2", "desk", at("11:44") + dt.timedelta(seconds=20), 12, at("11:40").isoformat())
     heartbeat(db, "desk-1", "desk", at("11:45"), 1)
     app = make_app("dashboard", "11:45", lang="en")
     async with app.run_test(size=(160, 60)) as pilot:
-        await _until(pilot, lambda: "desk-2: 12 waiting, last seen 40 s ago" in screen_text(app), "the devices")
+        await until(pilot, lambda: "desk-2: 12 waiting, last seen 40 s ago" in screen_text(app), "the devices")
         shown = screen_text(app)
         assert "desk-2: 12 waiting, last seen 40 s ago · offline" in shown
         assert "desk-1: 1 waiting, last seen 0 s ago" in shown

@@ -12,68 +12,27 @@ server cannot be reached instead of ending with a traceback, and recovers by its
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import time
 from dataclasses import replace
 
 import pytest
 
-from kiosk.clock import Clock
-from kiosk.store import connect, open_store
-from kiosk.store.attendees import RosterRow, upsert_attendees
+from kiosk.store import connect
 from kiosk.store.scans import record_scan
 from kiosk.ui.widgets.offline_banner import OfflineBanner
 from kiosk.ui.widgets.server_away import away_text
+from tests.support.door import door_scan_at, door_text
 from tests.support.event import at
-from tests.support.pg_cluster import PgCluster
-from tests.support.pilot import screen_text, settle
+from tests.support.own_server import PEOPLE, own_database
+from tests.support.pilot import screen_text, until
 
 ROOM = "lunch-vaartocht"  # 15 seats
-PEOPLE = [RosterRow("Ayşe [b]Çelik[/b]", "Gemeente Zaanstad", "Zaanstad", "", "CELIK1"),
-          RosterRow("Søren Ødegaard", "Provincie Noord-Holland", "Haarlem", "", "SOREN3"),
-          RosterRow("Anna de Vries", "Gemeente Breda", "Breda", "", "ANNA44")]
-GUARD = 60.0  # longer than any wait of the screen's own: only a hang reaches it
-
-
-@pytest.fixture(scope="module")
-def own_server():
-    """A PostgreSQL of this module's own, which these tests stop and start."""
-    cluster = PgCluster.start_new()
-    yield cluster
-    cluster.stop()
 
 
 @pytest.fixture
 def own_url(own_server):
     """A fresh database with the roster; the server runs again afterwards."""
-    name = own_server.unique_name("offdoor")
-    url = own_server.create_database(name)
-    db = open_store(url)
-    upsert_attendees(db, PEOPLE, at("08:00").isoformat())
-    db.close()
-    yield url
-    if own_server.server_pid() is None:
-        own_server.resume()
-    own_server.drop_database(name)
-
-
-async def _until(pilot, condition, what: str) -> None:
-    deadline = time.monotonic() + GUARD
-    while not condition():
-        assert time.monotonic() < deadline, f"waited too long for {what}:\n{screen_text(pilot.app)}"
-        await pilot.pause(0.05)
-
-
-def _door(app) -> str:
-    """The door's session line, count and answer as they read."""
-    return "\n".join(str(app.screen.query_one(f"#door-{part}").render())
-                     for part in ("count", "name", "message"))
-
-
-async def _scan(app, pilot, code: str, seconds: int) -> None:
-    app.ctx.clock = Clock(at("12:40") + dt.timedelta(seconds=seconds))  # each past the scanner's bounce window
-    await pilot.press(*code, "enter")
-    await settle(app, pilot)
+    with own_database(own_server, "offdoor", PEOPLE) as url:
+        yield url
 
 
 @pytest.mark.postgres
@@ -84,28 +43,28 @@ async def test_the_door_scans_on_offline_and_uploads_each_scan_once_with_the_ven
     async with app.run_test(size=(100, 30)) as pilot:
         switch = app.ctx.offline
         banner = app.screen.query_one(OfflineBanner)
-        await _until(pilot, lambda: switch.person("ANNA44") is not None and switch.lists == ("venue", ROOM),
+        await until(pilot, lambda: switch.person("ANNA44") is not None and switch.lists == ("venue", ROOM),
                      "the local copy")
-        await _scan(app, pilot, "CELIK1", 0)
-        assert "Inside 1 / 15" in _door(app)
-        await _until(pilot, lambda: switch.inside(ROOM) == 1, "the door's own scan in the copy")
+        await door_scan_at(app, pilot, "CELIK1", 0)
+        assert "Inside 1 / 15" in door_text(app)
+        await until(pilot, lambda: switch.inside(ROOM) == 1, "the door's own scan in the copy")
         await asyncio.to_thread(own_server.pause)
-        await _scan(app, pilot, "SOREN3", 5)
-        await _until(pilot, lambda: "Søren Ødegaard" in _door(app), "the offline answer")
-        shown = _door(app)
+        await door_scan_at(app, pilot, "SOREN3", 5)
+        await until(pilot, lambda: "Søren Ødegaard" in door_text(app), "the offline answer")
+        shown = door_text(app)
         assert "Inside 2 / 15" in shown and "In · " in shown and "Also checked in at the venue" in shown
-        await _scan(app, pilot, "CELIK1", 10)
-        assert "Already inside since 12:40" in _door(app)
+        await door_scan_at(app, pilot, "CELIK1", 10)
+        assert "Already inside since 12:40" in door_text(app)
         await pilot.press("f8")
-        await _scan(app, pilot, "ANNA44", 15)
-        assert "Anna de Vries" in _door(app) and "Inside 2 / 15" in _door(app)  # not inside: nobody left
-        await _until(pilot, lambda: banner.text == "OFFLINE: scans are kept at this door, 3 waiting", "the banner")
+        await door_scan_at(app, pilot, "ANNA44", 15)
+        assert "Anna de Vries" in door_text(app) and "Inside 2 / 15" in door_text(app)  # not inside: nobody left
+        await until(pilot, lambda: banner.text == "OFFLINE: scans are kept at this door, 3 waiting", "the banner")
         assert banner.display
         await asyncio.to_thread(own_server.resume)
-        await _until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
+        await until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
         await pilot.press("f8")
-        await _scan(app, pilot, "ANNA44", 20)  # online again: straight to the server
-        assert "Inside 3 / 15" in _door(app)
+        await door_scan_at(app, pilot, "ANNA44", 20)  # online again: straight to the server
+        assert "Inside 3 / 15" in door_text(app)
     db = connect(own_url)
     rows = db.execute("SELECT raw_code, list, direction, reason FROM scans WHERE device = 'door-1' ORDER BY id").fetchall()
     inside = db.execute("SELECT value FROM tallies WHERE key = ?", (f"inside:{ROOM}",)).fetchone()[0]
@@ -136,15 +95,15 @@ async def test_the_dashboard_stays_up_while_the_server_is_stopped_and_recovers_b
         await pilot.pause(0.2)
         assert away not in screen_text(app)
         await asyncio.to_thread(own_server.pause)
-        await _until(pilot, lambda: away in screen_text(app), "the sentence")
+        await until(pilot, lambda: away in screen_text(app), "the sentence")
         await pilot.pause(1.5)  # a few more rounds of the figures read each second
         assert app.is_running and away in screen_text(app)
         await pilot.press("f10")  # a refresh asked for by hand fails the same quiet way
         await pilot.pause(0.2)
         assert app.is_running
         await asyncio.to_thread(own_server.resume)
-        await _until(pilot, lambda: away not in screen_text(app), "the recovery")
+        await until(pilot, lambda: away not in screen_text(app), "the recovery")
         db = connect(own_url)
         record_scan(db, "SOREN3", now=at("11:45"), device="desk-1")
         db.close()
-        await _until(pilot, lambda: "Søren Ødegaard" in screen_text(app), "a new scan, live again")
+        await until(pilot, lambda: "Søren Ødegaard" in screen_text(app), "a new scan, live again")

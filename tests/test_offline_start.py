@@ -1,13 +1,16 @@
-"""A desk that starts while its server is down: up offline from its own copy, online by itself (kiosk/ui/offline_start.py).
+"""A desk or door that starts while its server is down: up offline from its own copy, online by itself.
 
-On a PostgreSQL of this module's own (`PgCluster.start_new()`; `pause()` stops it, `resume()`
-starts it again). The desk ran on the server once (its copy was made), the server stops, the desk
-laptop restarts: the desk comes up with the banner, answers from the copy (a name search folds
-`celik` to Çelik; the side panel counts the offline scan and marks it waiting; the programme
-opens by F2, the door and the kiosk say they need the server), and once the
-server answers it uploads and goes online, and the start's skipped work is done (the programme
-synced). Without a copy of that database the start says in one sentence that the server is
-needed once first.
+kiosk/ui/offline_start.py, on a PostgreSQL of this module's own (`own_server`,
+tests/support/own_server.py; `pause()` stops it, `resume()` starts it again). The desk ran on the
+server once (its copy was made), the server stops, the desk laptop restarts: the desk comes up
+with the banner, answers from the copy (a name search folds `celik` to Çelik; the side panel
+counts the offline scan and marks it waiting; the programme opens by F2, the door and the kiosk
+say they need the server), and once the server answers it uploads and goes online, and the
+start's skipped work is done (the programme synced). A door likewise, from a copy made at its
+session's door: the room's count from the copy, the "not signed up" warning as online, F7 stays on
+the copy's session, each scan on the server once afterwards. Without a copy of that database (a
+door: none made at that session's door) the start says in one sentence, in the screen's
+language, that the server is needed once first (exit 2).
 """
 
 from __future__ import annotations
@@ -16,66 +19,48 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from dataclasses import replace
 
 import pytest
 
 from kiosk.env import Env
-from kiosk.store import connect, open_store
-from kiosk.store.attendees import RosterRow, upsert_attendees
+from kiosk.store import connect
 from kiosk.store.db import StoreFault
+from kiosk.store.door import door_scan
 from kiosk.store.offline_switch import make_switch
+from kiosk.store.signups import signup
 from kiosk.ui.offline_desk import offline_folder
 from kiosk.ui.offline_start import offline_app
 from kiosk.ui.widgets.offline_banner import OfflineBanner
 from tests.support.cli_db import db_args
+from tests.support.door import door_scan_at, door_text
 from tests.support.event import at
-from tests.support.pg_cluster import PgCluster
-from tests.support.pilot import answer, screen_text, settle
-
-PEOPLE = [RosterRow("Ayşe [b]Çelik[/b]", "Gemeente Zaanstad", "Zaanstad", "", "CELIK1"),
-          RosterRow("Søren Ødegaard", "Provincie Noord-Holland", "Haarlem", "", "SOREN3"),
-          RosterRow("Anna de Vries", "Gemeente Breda", "Breda", "", "ANNA44"),
-          RosterRow("Cancelled Person", "Gemeente Ede", "Ede", "", "CANC55", status="cancelled")]
-GUARD = 60.0  # longer than any wait of the desk's own: only a hang reaches it
-
-
-@pytest.fixture(scope="module")
-def own_server():
-    """A PostgreSQL of this module's own, which these tests stop and start."""
-    cluster = PgCluster.start_new()
-    yield cluster
-    cluster.stop()
+from tests.support.own_server import CANCELLED, PEOPLE, own_database
+from tests.support.pilot import answer, screen_text, settle, until
 
 
 @pytest.fixture
 def own_url(own_server):
     """A fresh database with the roster (no programme synced yet); the server runs again afterwards."""
-    name = own_server.unique_name("offstart")
-    url = own_server.create_database(name)
-    db = open_store(url)
-    upsert_attendees(db, PEOPLE, at("08:00").isoformat())
-    db.close()
-    yield url
-    if own_server.server_pid() is None:
-        own_server.resume()
-    own_server.drop_database(name)
+    with own_database(own_server, "offstart", [*PEOPLE, CANCELLED]) as url:
+        yield url
 
 
-async def _until(pilot, condition, what: str) -> None:
-    deadline = time.monotonic() + GUARD
-    while not condition():
-        assert time.monotonic() < deadline, f"waited too long for {what}:\n{screen_text(pilot.app)}"
-        await pilot.pause(0.05)
-
-
-def _start_while_down(settings):
-    """What `kiosk --role desk` does at a start whose server is away (kiosk.ui.launch.launch)."""
+def _start_while_down(settings, role="desk", session_id=None):
+    """What `kiosk --role ROLE [--session S]` does at a start whose server is away (kiosk.ui.launch.launch)."""
     env = Env(settings)
     with pytest.raises(StoreFault) as caught:
         env.db(defer_programme=True, raise_faults=True)
-    return offline_app(env, "desk", caught.value)
+    return offline_app(env, role, caught.value, session_id)
+
+
+def _kiosk(url, tmp_path, lang, *args):
+    """`kiosk --db URL ARGS` as its own process, on this test's offline folder, in `lang`: (exit code, stderr)."""
+    cli, env = db_args(url, {**os.environ, "KIOSK_OFFLINE_DIR": str(tmp_path / "offline"), "KIOSK_LANG": lang})
+    done = subprocess.run([sys.executable, "-m", "kiosk", *cli, *args], env=env, capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+    assert "Traceback" not in done.stderr
+    return done.returncode, done.stderr.strip().splitlines()
 
 
 @pytest.mark.postgres
@@ -90,39 +75,39 @@ async def test_a_desk_started_while_the_server_is_down_scans_from_its_copy_and_g
     assert app is not None
     async with app.run_test(size=(110, 32)) as pilot:
         banner = app.screen.query_one(OfflineBanner)
-        await _until(pilot, lambda: banner.text == "OFFLINE: scans are kept on this desk, 0 waiting", "the banner")
+        await until(pilot, lambda: banner.text == "OFFLINE: scans are kept on this desk, 0 waiting", "the banner")
         await pilot.press(*"celik")  # a name search in the copy, folded
-        await _until(pilot, lambda: "Ayşe [b]Çelik[/b]" in screen_text(app), "the search hit")
+        await until(pilot, lambda: "Ayşe [b]Çelik[/b]" in screen_text(app), "the search hit")
         await pilot.press("enter")
         await settle(app, pilot)
-        await _until(pilot, lambda: "Ayşe [b]Çelik[/b]" in answer(app), "the offline answer")
+        await until(pilot, lambda: "Ayşe [b]Çelik[/b]" in answer(app), "the offline answer")
         assert "WELCOME" in answer(app)
         await pilot.press(*"SOREN3", "enter")
         await settle(app, pilot)
-        await _until(pilot, lambda: banner.text == "OFFLINE: scans are kept on this desk, 2 waiting", "2 waiting")
+        await until(pilot, lambda: banner.text == "OFFLINE: scans are kept on this desk, 2 waiting", "2 waiting")
         # The side panel counts them, and lists them as waiting for the server.
-        await _until(pilot, lambda: "Arrived 2 / 3" in screen_text(app), "the offline counts")
-        await _until(pilot, lambda: screen_text(app).count("(waiting)") == 2, "the waiting rows")
+        await until(pilot, lambda: "Arrived 2 / 3" in screen_text(app), "the offline counts")
+        await until(pilot, lambda: screen_text(app).count("(waiting)") == 2, "the waiting rows")
         # Other roles while offline: the door and the kiosk say they need the server; the programme opens.
         await pilot.press("f4")
         refusal = ("The door needs the database server to open, and it cannot be reached now; this desk scans on "
                    "offline. Try again once the desk is online.")
         # Notifications as the app holds them (on screen their text wraps).
-        await _until(pilot, lambda: refusal in [n.message for n in app._notifications], "the refusal")
+        await until(pilot, lambda: refusal in [n.message for n in app._notifications], "the refusal")
         assert app.screen.query(OfflineBanner)  # still the desk
         await pilot.press("f2")
-        await _until(pilot, lambda: type(app.screen).__name__ == "ProgrammeScreen", "the programme")
+        await until(pilot, lambda: type(app.screen).__name__ == "ProgrammeScreen", "the programme")
         await pilot.pause(0.3)
         assert app.is_running
         await pilot.press("f3")
-        await _until(pilot, lambda: app.screen.query(OfflineBanner), "the desk again")
+        await until(pilot, lambda: app.screen.query(OfflineBanner), "the desk again")
         await asyncio.to_thread(own_server.resume)
-        await _until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
-        await _until(pilot, lambda: "(waiting)" not in screen_text(app), "the rows uploaded")
+        await until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
+        await until(pilot, lambda: "(waiting)" not in screen_text(app), "the rows uploaded")
         assert "Arrived 2 / 3" in screen_text(app)  # now the server's count
         await pilot.press(*"ANNA44", "enter")  # online again: straight to the server
         await settle(app, pilot)
-        await _until(pilot, lambda: "Anna de Vries" in answer(app), "the online answer")
+        await until(pilot, lambda: "Anna de Vries" in answer(app), "the online answer")
     db = connect(own_url)
     rows = db.execute("SELECT raw_code, reason FROM scans WHERE device = 'desk-5' ORDER BY id").fetchall()
     synced = db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
@@ -134,13 +119,77 @@ async def test_a_desk_started_while_the_server_is_down_scans_from_its_copy_and_g
 @pytest.mark.postgres
 def test_a_desk_without_a_copy_of_this_database_says_it_needs_the_server_once(own_server, own_url, tmp_path):
     own_server.pause()
-    args, env = db_args(own_url, {**os.environ, "KIOSK_OFFLINE_DIR": str(tmp_path / "offline"),
-                                  "KIOSK_DEVICE": "desk-7"})
-    done = subprocess.run([sys.executable, "-m", "kiosk", *args, "--role", "desk"], env=env, capture_output=True,
-                          text=True, timeout=60, stdin=subprocess.DEVNULL)
-    assert done.returncode == 2
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
+    code, lines = _kiosk(own_url, tmp_path, "en", "--role", "desk", "--device", "desk-7")
+    assert code == 2 and len(lines) == 1, lines
     assert lines[0].startswith("Desk desk-7 cannot start offline: it has no copy of postgresql://")
     assert "needs the database server once first" in lines[0]
-    assert "Traceback" not in done.stderr
+    code, lines = _kiosk(own_url, tmp_path, "nl", "--role", "desk", "--device", "desk-7")
+    assert code == 2 and len(lines) == 1, lines
+    assert lines[0].startswith("Balie desk-7 kan niet offline starten: hij heeft nog geen eigen kopie van postgresql://")
+    assert "de databaseserver eerst één keer nodig" in lines[0]
+
+
+ROOM = "lunch-vaartocht"  # 15 seats, chosen at the kiosk
+
+
+@pytest.mark.postgres
+async def test_a_door_started_while_the_server_is_down_scans_from_its_copy_and_goes_online(
+        own_server, own_url, settings):
+    settings = replace(settings, db_path=own_url, device="door-1", lang="en")
+    db = Env(settings).db()  # the day before: the programme synced, Ayşe signed up for the boat
+    signup(db, "CELIK1", ROOM, now=at("09:00"))
+    first_day = make_switch(own_url, offline_folder(), "door-1", role="door", lists=("venue", ROOM))
+    assert first_day.tick()  # the door ran on the server once, at this session: its copy is made
+    first_day.close()
+    door_scan(db, "ANNA44", ROOM, now=at("12:35"), device="door-2")  # the room's other door: after the copy
+    db.close()
+    await asyncio.to_thread(own_server.pause)  # the network drops; the door laptop is rebooted
+    app = _start_while_down(replace(settings, device="door-1"), "door", ROOM)
+    assert app is not None
+    async with app.run_test(size=(80, 24)) as pilot:
+        banner = app.screen.query_one(OfflineBanner)
+        await until(pilot, lambda: banner.text == "OFFLINE: scans are kept at this door, 0 waiting", "the banner")
+        assert "Vaartocht over de Zaan" in door_text(app) and "Inside 0 / 15" in door_text(app)  # as the copy knows it
+        await door_scan_at(app, pilot, "CELIK1", 0)
+        await until(pilot, lambda: "Ayşe [b]Çelik[/b]" in door_text(app), "the offline answer")
+        shown = door_text(app)
+        assert "✔ Signed up for this session" in shown and "Inside 1 / 15" in shown and "In · " in shown
+        await door_scan_at(app, pilot, "SOREN3", 5)
+        await until(pilot, lambda: "Søren Ødegaard" in door_text(app), "the second answer")
+        assert "! NOT SIGNED UP for this session" in door_text(app) and "Inside 2 / 15" in door_text(app)
+        assert app.screen.query_one("#door-result").has_class("light-amber")
+        await until(pilot, lambda: banner.text == "OFFLINE: scans are kept at this door, 2 waiting", "2 waiting")
+        await pilot.press("f7", "down", "enter")  # another session: its count and sign-ups are not in the copy
+        await until(pilot, lambda: any(n.message.startswith("Offline this door scans only for Vaartocht over de Zaan")
+                                       for n in app._notifications), "the refusal")
+        await until(pilot, lambda: app.screen.session_id == ROOM, "back on the copy's session")
+        await asyncio.to_thread(own_server.resume)
+        await until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
+        await until(pilot, lambda: "Inside 3 / 15" in door_text(app), "the server's count, Anna's scan at door-2 in it")
+    db = connect(own_url)
+    rows = db.execute("SELECT raw_code, list, reason FROM scans WHERE device = 'door-1' ORDER BY id").fetchall()
+    db.close()
+    assert rows == [("CELIK1", "venue", "ok"), ("CELIK1", ROOM, "ok"),
+                    ("SOREN3", "venue", "ok"), ("SOREN3", ROOM, "ok")]  # each once, with its venue arrival
+
+
+@pytest.mark.postgres
+def test_a_door_without_a_copy_made_at_its_session_says_it_needs_the_server_once(own_server, own_url, tmp_path):
+    own_server.pause()
+    code, lines = _kiosk(own_url, tmp_path, "en", "--role", "door", "--session", ROOM, "--device", "door-3")
+    assert code == 2 and len(lines) == 1, lines
+    assert lines[0].startswith("Door door-3 cannot start offline: it has no copy of postgresql://")
+    assert f"made at the door of {ROOM} yet, so it needs the database server once first" in lines[0]
+    code, lines = _kiosk(own_url, tmp_path, "nl", "--role", "door", "--session", ROOM, "--device", "door-3")
+    assert code == 2 and len(lines) == 1, lines
+    assert lines[0].startswith("Deur door-3 kan niet offline starten: hij heeft nog geen kopie van postgresql://")
+    assert f"bij de deur van {ROOM} is gemaakt" in lines[0]
+    # A copy this laptop made as a desk holds no room's count: not one a door starts from.
+    own_server.resume()
+    desk = make_switch(own_url, offline_folder(), "door-3", role="desk")
+    assert desk.tick()
+    desk.close()
+    own_server.pause()
+    code, lines = _kiosk(own_url, tmp_path, "en", "--role", "door", "--device", "door-3")
+    assert code == 2 and lines[0].startswith("Door door-3 cannot start offline"), lines
+    assert "made at the door of a session yet" in lines[0]

@@ -7,8 +7,8 @@ server's log exactly once and nothing else is; nobody arrived twice; presence an
 equal a recount; the person every offline desk let in is one arrival and seven flagged double
 entries. A desk killed while offline uploads its queue when it is started again.
 
-The server is a cluster of this module's own (`PgCluster.start_new()`, stopped with `pause()` and
-started with `resume()`); the run's shared server is never stopped.
+The server is a cluster of this module's own (`own_server`, tests/support/own_server.py: stopped with
+`pause()` and started with `resume()`); the run's shared server is never stopped.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -29,7 +30,10 @@ from kiosk.store.attendees import upsert_attendees
 from kiosk.store.presence import rebuild_presence
 from kiosk.store.schema import recount_tallies
 from tests.support.event import ROOT
-from tests.support.pg_cluster import PgCluster
+from tests.support.own_server import own_database
+
+if TYPE_CHECKING:
+    from tests.support.pg_cluster import PgCluster
 
 pytestmark = pytest.mark.postgres
 
@@ -39,33 +43,22 @@ SHARED = "SHARED1"
 GUARD = 300.0
 
 
-@pytest.fixture(scope="module")
-def own_server():
-    """A PostgreSQL of this module's own, which these tests stop and start."""
-    cluster = PgCluster.start_new()
-    yield cluster
-    cluster.stop()
-
-
 @pytest.fixture
 def day(own_server, tmp_path):
     """A fresh database with 80 people and the shared one; returns (url, codes file)."""
-    name = own_server.unique_name("offline")
-    url = own_server.create_database(name)
-    db = open_store(url)
-    roster = demo_roster(80)
-    upsert_attendees(db, roster, "2026-11-29T08:00:00+01:00", rng=demo_rng())
-    from kiosk.domain.roster import RosterRow
+    with own_database(own_server, "offline") as url:
+        db = open_store(url)
+        roster = demo_roster(80)
+        upsert_attendees(db, roster, "2026-11-29T08:00:00+01:00", rng=demo_rng())
+        from kiosk.domain.roster import RosterRow
 
-    upsert_attendees(db, [RosterRow("Gedeelde Gast", "Gemeente Ede", "Ede", "", SHARED)], "2026-11-29T08:00:00+01:00")
-    codes = [row[0] for row in db.execute("SELECT code FROM attendees ORDER BY id")]
-    db.close()
-    codes_file = tmp_path / "codes.json"
-    codes_file.write_text(json.dumps(codes))
-    yield url, codes_file
-    if own_server.server_pid() is None:
-        own_server.resume()
-    own_server.drop_database(name)
+        upsert_attendees(db, [RosterRow("Gedeelde Gast", "Gemeente Ede", "Ede", "", SHARED)],
+                         "2026-11-29T08:00:00+01:00")
+        codes = [row[0] for row in db.execute("SELECT code FROM attendees ORDER BY id")]
+        db.close()
+        codes_file = tmp_path / "codes.json"
+        codes_file.write_text(json.dumps(codes))
+        yield url, codes_file
 
 
 class Desk:

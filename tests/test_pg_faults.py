@@ -24,36 +24,21 @@ from kiosk.store.scans import count_arrivals, record_scan
 from kiosk.store.watch import watch_changes
 from kiosk.ui.fault import FAULTS, fault_message
 from tests.support.event import at
-from tests.support.pg_cluster import PgCluster
+from tests.support.own_server import PEOPLE, own_database
 from tests.support.pg_proxy import NetworkCable
 
 pytestmark = pytest.mark.postgres
 
 # Longer than any timeout of the kiosk's own (3 s, a writer's 5 s): only a hang reaches it.
 HANG = 40.0
-PEOPLE = [RosterRow("Ayşe [b]Çelik[/b]", "Gemeente Zaanstad", "Zaanstad", "", "CELIK1"),
-          RosterRow("Søren Ødegaard", "Provincie Noord-Holland", "Haarlem", "", "SOREN3"),
-          RosterRow("Anna de Vries", "Gemeente Breda", "Breda", "", "ANNA44")]
-
-
-@pytest.fixture(scope="module")
-def own_server():
-    """A small PostgreSQL of this module's own, which these tests stop and start."""
-    cluster = PgCluster.start_new()
-    yield cluster
-    cluster.stop()
 
 
 @pytest.fixture
 def own_url(own_server):
-    """A fresh database on `own_server` with the roster in it; the server is running again afterwards."""
-    name = own_server.unique_name("faults")
-    url = own_server.create_database(name)
-    _fill(url)
-    yield url
-    if own_server.server_pid() is None:
-        own_server.resume()
-    own_server.drop_database(name)
+    """A fresh database on `own_server` (tests/support/own_server.py) with the roster in it; the server is
+    running again afterwards."""
+    with own_database(own_server, "faults", PEOPLE) as url:
+        yield url
 
 
 @pytest.fixture
@@ -189,9 +174,8 @@ def test_a_scan_sent_into_a_pulled_network_fails_saves_nothing_and_is_recorded_o
     cable.pull_when(b"INSERT INTO scans")  # the check-in's reads went through, its INSERT is lost
     failed = _within_guard(lambda: _scan(db, "CELIK1", "pulled", "09:31"))
     assert cable.pulled
-    # The INSERT went out with the COMMIT in one batch (kiosk.store.pg): from the desk's side the
-    # COMMIT may have reached the server, so this is "it may not have been saved", never "done".
-    _said(failed, "lost")
+    # Inside a transaction nothing was committed, so this is "nothing was saved", not "maybe".
+    _said(failed, "unreachable")
     assert _logged(pg_url, nonce="pulled") == 0
     # The pulled desk's session still holds the write lock on the server, which ends it (its
     # writer idle timeout): another desk's check-in waits for that, then is written.

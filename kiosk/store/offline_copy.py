@@ -8,14 +8,21 @@ own, readable by its owner only (0600), in the folder the kiosk keeps its data i
 
 It holds the attendees (code, name, organisation, city, status, and their folded words for a
 name search; no e-mail) and who has arrived: the venue's presence, and for a door that session's
-too, with the session's capacity. One file per device and database (`local_path`): a copy, and
+too, with the session's capacity, whether it is chosen at the kiosk, and its sign-ups (attendee,
+confirmed or waitlisted, in the server's order: the door's "not signed up" and waitlist place
+offline, kiosk.store.offline_door). One file per device and database (`local_path`): a copy, and
 above all a queue, of one database is never read or uploaded against another. `refresh` brings it up to date from the
 server's changes since the last look, not a full reload each time:
 
-- attendees by id (every new row has a higher id: ids are given out under the one write lock, in
-  commit order) and by `updated_at` (an import or a correction), read again from a little before
-  the newest change seen, since a change's time is taken before its commit;
+- attendees, and a door's session's sign-ups, by id (every new row has a higher id: ids are
+  given out under the one write lock, in commit order) and by `updated_at` (an import or a
+  correction; a sign-up cancelled or promoted), read again from a little before the newest change
+  seen, since a change's time is taken before its commit (`_catch_up`);
 - presence for the people of the scans with an id above the last one seen.
+
+The file's schema is its own (`LOCAL_VERSION`), not the server's: a file of an older version is
+brought up to date when it is opened, and what it did not hold yet is read at the next refresh
+(until then a door claims nothing about sign-ups).
 
 The copy is a cache: it may lag the server by a refresh. An answer from it says what this
 device knows ("already here" as far as this desk can tell); the server judges each queued scan
@@ -27,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,7 +95,12 @@ CREATE INDEX queue_person ON queue (attendee_id, list, id);
 # inside since 11:32" offline.
 LOCAL_V2 = ("ALTER TABLE copy_attendees ADD COLUMN words TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE copy_presence ADD COLUMN since TEXT")
-LOCAL_VERSION = 2
+# v3: a door's session's sign-ups (cancelled ones kept, as the server keeps them: a change is a row
+# read again by its id). Known for a session once `signup:<session>` is in copy_state.
+LOCAL_V3 = ("CREATE TABLE copy_signups (id INTEGER PRIMARY KEY, attendee_id INTEGER NOT NULL, "
+            "session_id TEXT NOT NULL, status TEXT NOT NULL, updated_at TEXT NOT NULL)",
+            "CREATE INDEX copy_signups_person ON copy_signups (session_id, attendee_id)")
+LOCAL_VERSION = 3
 
 # Rows read from the server per statement while catching up (the first look reads every attendee).
 BATCH = 5000
@@ -126,6 +138,9 @@ def _migrate(conn: sqlite3.Connection) -> None:
         rows = conn.execute("SELECT id, name, organisation, city FROM copy_attendees").fetchall()
         conn.executemany("UPDATE copy_attendees SET words = ? WHERE id = ?",
                          [(search_text(name, org, city), id_) for id_, name, org, city in rows])
+    if version < 3:
+        for statement in LOCAL_V3:
+            conn.execute(statement)
     if version < LOCAL_VERSION:
         conn.execute(f"PRAGMA user_version = {LOCAL_VERSION}")
 
@@ -144,11 +159,12 @@ def set_local_state(local: sqlite3.Connection, key: str, value: object) -> None:
 
 @dataclass
 class Refreshed:
-    """What one refresh brought: attendees added or changed, presence rows read, and the newest scan seen."""
+    """What one refresh brought: attendees and sign-ups added or changed, presence rows read, the newest scan seen."""
 
     attendees: int = 0
     presence: int = 0
     scan_id: int = 0
+    signups: int = 0
 
 
 def refresh(db: Database, local: sqlite3.Connection, lists: Sequence[str] = (VENUE,), source: str = "") -> Refreshed:
@@ -162,17 +178,22 @@ def refresh(db: Database, local: sqlite3.Connection, lists: Sequence[str] = (VEN
         with _local_write(local):
             local.execute("DELETE FROM copy_attendees")
             local.execute("DELETE FROM copy_presence")
+            local.execute("DELETE FROM copy_signups")
             local.execute("DELETE FROM copy_state WHERE key != 'walk_in_number'")  # codes handed out stay handed out
     done = Refreshed()
-    done.attendees = _refresh_attendees(db, local)
+    done.attendees = _catch_up(db, local, ATTENDEES)
     done.presence, done.scan_id = _refresh_presence(db, local, tuple(lists))
-    rooms = [(list_, db.execute("SELECT capacity FROM sessions WHERE id = ?", (list_,)).fetchone())
-             for list_ in lists if list_ != VENUE]
+    rooms = [list_ for list_ in lists if list_ != VENUE]
+    for list_ in rooms:  # a door's room: who signed up for it
+        done.signups += _catch_up(db, local, signups_of(list_))
+    facts = [(list_, db.execute("SELECT capacity, signup FROM sessions WHERE id = ?", (list_,)).fetchone())
+             for list_ in rooms]
     with _local_write(local):
         set_local_state(local, "source", source)
         set_local_state(local, "lists", " ".join(lists))
-        for list_, row in rooms:  # a door's room: its capacity, for the count it shows offline
+        for list_, row in facts:  # its capacity, for the count it shows offline; whether its seats are chosen
             set_local_state(local, f"capacity:{list_}", "" if row is None or row[0] is None else row[0])
+            set_local_state(local, f"signup:{list_}", int(bool(row and row[1])))
         # An offline walk-in's stand-in (a negative id) made way for the server's row of the same code.
         local.execute("""DELETE FROM copy_presence WHERE attendee_id < 0
                          AND attendee_id NOT IN (SELECT id FROM copy_attendees)""")
@@ -208,52 +229,91 @@ def _put_attendees(local: sqlite3.Connection, rows: list[tuple[object, ...]]) ->
     )
 
 
-def _refresh_attendees(db: Database, local: sqlite3.Connection) -> int:
-    columns = "id, code, name, organisation, city, status, updated_at"
+def _put_signups(local: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    local.executemany("""INSERT OR REPLACE INTO copy_signups (id, attendee_id, session_id, status, updated_at)
+                         VALUES (?, ?, ?, ?, ?)""", [tuple(row) for row in rows])
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One server table the copy follows by id and by time of change (its columns: id first, updated_at last).
+
+    `where`: which of the server's rows (with `args`); `key`: the copy_state names of the last id and
+    of the newest change seen; `mine`: the copy's own row of an id, as the server's columns after it.
+    """
+
+    table: str
+    columns: str
+    put: Callable[[sqlite3.Connection, list[tuple[object, ...]]], None]
+    key: tuple[str, str]
+    mine: str
+    where: str = "1 = 1"
+    args: tuple[object, ...] = ()
+
+
+ATTENDEES = Feed("attendees", "id, code, name, organisation, city, status, updated_at", _put_attendees,
+                 ("attendee_id", "attendee_at"),
+                 "SELECT code, name, organisation, city, status, updated_at FROM copy_attendees WHERE id = ?")
+
+
+def signups_of(session_id: str) -> Feed:
+    """The sign-ups of one session (a door's), of every status: a cancellation is a change like any other."""
+    return Feed("signups", "id, attendee_id, session_id, status, updated_at", _put_signups,
+                (f"signup_id:{session_id}", f"signup_at:{session_id}"),
+                "SELECT attendee_id, session_id, status, updated_at FROM copy_signups WHERE id = ?",
+                "session_id = ?", (session_id,))
+
+
+def _catch_up(db: Database, local: sqlite3.Connection, feed: Feed) -> int:
+    """Read the rows of `feed` added or changed since the last look into the copy; how many were new to it."""
+    id_key, at_key = feed.key
     changed = 0
-    last_id = int(local_state(local, "attendee_id", "0"))
-    while True:  # new attendees, by id
-        rows = db.execute(f"SELECT {columns} FROM attendees WHERE id > ? ORDER BY id LIMIT ?",
-                          (last_id, BATCH)).fetchall()
+    last_id = int(local_state(local, id_key, "0"))
+    while True:  # new rows, by id
+        rows = db.execute(f"SELECT {feed.columns} FROM {feed.table} WHERE {feed.where} AND id > ? ORDER BY id LIMIT ?",
+                          (*feed.args, last_id, BATCH)).fetchall()
         if not rows:
             break
         with _local_write(local):
-            _put_attendees(local, rows)
+            feed.put(local, rows)
             last_id = int(rows[-1][0])
-            newest = max(str(row[6]) for row in rows)
-            set_local_state(local, "attendee_id", last_id)
-            if newest > local_state(local, "attendee_at"):
-                set_local_state(local, "attendee_at", newest)
+            set_local_state(local, id_key, last_id)
+            _seen_at(local, at_key, rows)
         changed += len(rows)
-    seen_at = local_state(local, "attendee_at")
+    seen_at = local_state(local, at_key)
     if seen_at:
         since = _before(seen_at, LOOKBACK)
         after_id = 0
-        while True:  # changed attendees, by their time of change (and id, to page through equal times)
+        while True:  # changed rows, by their time of change (and id, to page through equal times)
             rows = db.execute(
-                f"""SELECT {columns} FROM attendees WHERE updated_at >= ? AND id <= ? AND
+                f"""SELECT {feed.columns} FROM {feed.table} WHERE {feed.where} AND updated_at >= ? AND id <= ? AND
                         (updated_at > ? OR id > ?) ORDER BY updated_at, id LIMIT ?""",
-                (since, last_id, since, after_id, BATCH),
+                (*feed.args, since, last_id, since, after_id, BATCH),
             ).fetchall()
-            fresh = [row for row in rows if _differs(local, row)]
+            fresh = [row for row in rows if _differs(local, feed, row)]
             if fresh:
                 with _local_write(local):
-                    _put_attendees(local, fresh)
-                    newest = max(str(row[6]) for row in fresh)
-                    if newest > local_state(local, "attendee_at"):
-                        set_local_state(local, "attendee_at", newest)
+                    feed.put(local, fresh)
+                    _seen_at(local, at_key, fresh)
                 changed += len(fresh)
             if len(rows) < BATCH:
                 break
-            since, after_id = str(rows[-1][6]), int(rows[-1][0])
+            since, after_id = str(rows[-1][-1]), int(rows[-1][0])
     return changed
 
 
-def _differs(local: sqlite3.Connection, row: Sequence[object]) -> bool:
+def _seen_at(local: sqlite3.Connection, at_key: str, rows: list[tuple[object, ...]]) -> None:
+    """Keep the newest change time among `rows` (inside a local transaction)."""
+    newest = max(str(row[-1]) for row in rows)
+    if newest > local_state(local, at_key):
+        set_local_state(local, at_key, newest)
+
+
+def _differs(local: sqlite3.Connection, feed: Feed, row: Sequence[object]) -> bool:
     """True when the server's row is not what the copy holds (the lookback reads some rows again)."""
-    mine = local.execute("SELECT code, name, organisation, city, status, updated_at FROM copy_attendees WHERE id = ?",
-                         (row[0],)).fetchone()
-    return mine is None or tuple(mine) != (normalise_code(str(row[1])), *row[2:])
+    mine = local.execute(feed.mine, (row[0],)).fetchone()
+    theirs = (normalise_code(str(row[1])), *row[2:]) if feed is ATTENDEES else tuple(row[1:])
+    return mine is None or tuple(mine) != theirs
 
 
 def _before(stamp: str, delta: dt.timedelta) -> str:

@@ -6,9 +6,11 @@ judges a scan by the door's rules (kiosk.domain.scan_rules: a bounce is a repeat
 direction; a second entry of someone inside is "already inside since 11:32"), keeps it in the
 queue with its nonce, real time, device, session and direction, and brings the copy's presence in
 step: the room's, and the venue's for someone not at the venue yet, so the desk's counts on this
-device know they arrived. What the copy does not hold is not claimed: the person's sign-up for
-the session (no "not signed up" warning offline) and other rooms they may be inside (the move out
-of another room is made on the server).
+device know they arrived. The answer carries what the door's answer online carries
+(kiosk.store.door): the room's count and capacity, and the person's sign-up for the session from
+the copy's sign-ups (`copy_signup`), so the door warns "not signed up" or gives a waitlist place
+offline by the same words (kiosk/ui/widgets/door_answer.py). What the copy does not hold is not
+claimed: other rooms they may be inside (the move out of another room is made on the server).
 
 The upload is the queue's (kiosk.store.offline_queue.upload_one): one scan in the server's scan
 transaction under its nonce, judged again by the door's rules at its real time, and what a door
@@ -23,9 +25,9 @@ import sqlite3
 from dataclasses import fields
 
 from kiosk.domain.outcomes import DoorScanResult, Reason, ScanResult
-from kiosk.domain.scan_rules import DIRECTIONS, ENTRY, LETS_IN, VENUE, Bounce, brought_along, scan_outcome
-from kiosk.store.offline_copy import copy_person, local_state, local_write
-from kiosk.store.offline_queue import copy_facts, keep_scan, queued, queued_result, step_presence
+from kiosk.domain.scan_rules import DIRECTIONS, ENTRY, LETS_IN, VENUE, Bounce, brought_along
+from kiosk.store.offline_copy import local_state, local_write
+from kiosk.store.offline_queue import copy_facts, keep_answered, queued, queued_result, step_presence
 from kiosk.store.scans import new_nonce, stamp
 
 
@@ -57,28 +59,19 @@ def answer_door_offline(
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be 'entry' or 'exit', not {direction!r}")
-    nonce = nonce or new_nonce()
     with local_write(local):
-        kept = local.execute("SELECT id FROM queue WHERE nonce = ?", (nonce,)).fetchone()
-        if kept is not None:
-            result = door_answer(local, int(kept[0]))
-            result.replayed = True
-            return result
-        person = copy_person(local, raw_code)
-        outcome = scan_outcome(copy_facts(local, person, session_id, device), direction, now, Bounce.EITHER_DIRECTION)
-        at = stamp(now)
-        queue_id = keep_scan(local, nonce, "scan", at, device, session_id, outcome.direction, raw_code,
-                             person.id if person else None, outcome.reason)
+        kept = keep_answered(local, raw_code, session_id, direction, now=now, device=device,
+                             nonce=nonce or new_nonce(), bounce=Bounce.EITHER_DIRECTION)
         arrival = False
-        if outcome.accepted and person is not None:
-            if outcome.reason in LETS_IN:
-                # The venue's facts as the copy knows them; the other rooms are the server's to know.
-                venue = copy_facts(local, person, VENUE, device)
-                arrival = brought_along(venue, set(), session_id, now).venue_arrival is not None
-                if arrival:
-                    step_presence(local, person.id, VENUE, ENTRY, at, device)
-            step_presence(local, person.id, session_id, outcome.direction, at, device)
-        return door_answer(local, queue_id, venue_arrival=arrival)
+        if kept.outcome is not None and kept.outcome.reason in LETS_IN and kept.person is not None:
+            # The venue's facts as the copy knows them; the other rooms are the server's to know.
+            venue = copy_facts(local, kept.person, VENUE, device)
+            arrival = brought_along(venue, set(), session_id, now).venue_arrival is not None
+            if arrival:
+                step_presence(local, kept.person.id, VENUE, ENTRY, stamp(now), device)
+        result = door_answer(local, kept.queue_id, venue_arrival=arrival)
+        result.replayed = kept.outcome is None
+        return result
 
 
 def door_answer(local: sqlite3.Connection, queue_id: int, *, venue_arrival: bool = False) -> DoorScanResult:
@@ -93,8 +86,31 @@ def door_answer(local: sqlite3.Connection, queue_id: int, *, venue_arrival: bool
         row = local.execute("SELECT since FROM copy_presence WHERE attendee_id = ? AND list = ? AND inside = 1",
                             (q.attendee_id, q.list)).fetchone()
         since = row[0] if row else None
+    signup_session, status, place = copy_signup(local, q.attendee_id, q.list)
     return DoorScanResult(
         **{f.name: getattr(result, f.name) for f in fields(result)}, session_id=q.list,
         inside=copy_inside(local, q.list), capacity=copy_capacity(local, q.list),
         venue_arrival=venue_arrival, inside_since=since,
+        signup_session=signup_session, signup_status=status, waitlist_place=place,
     )
+
+
+def copy_signup(local: sqlite3.Connection, attendee_id: int | None, session_id: str) -> tuple[bool, str | None, int | None]:
+    """(chosen at the kiosk, their status, waitlist place) as the copy knows, the fields of kiosk.store.door's answer.
+
+    The door's words are the same online and offline (kiosk/ui/widgets/door_answer.py decides on
+    them). A copy that has not read this session's sign-ups yet (a file of before they were kept)
+    says the session is not chosen at the kiosk: it warns of nothing rather than of everyone.
+    """
+    if local_state(local, f"signup:{session_id}") != "1":
+        return False, None, None
+    mine = local.execute(
+        """SELECT m.status, (SELECT COUNT(*) FROM copy_signups w WHERE w.session_id = m.session_id
+                             AND w.status = 'waitlisted' AND w.id <= m.id)
+           FROM copy_signups m WHERE m.attendee_id = ? AND m.session_id = ? AND m.status != 'cancelled'
+           ORDER BY m.id DESC LIMIT 1""",
+        (attendee_id, session_id),
+    ).fetchone() if attendee_id is not None else None
+    if mine is None:
+        return True, None, None
+    return True, mine[0], (mine[1] if mine[0] == "waitlisted" else None)

@@ -2,9 +2,10 @@
 
 A desk or door on PostgreSQL keeps its copy and queue (kiosk.store.offline_copy,
 kiosk.store.offline_queue) in one SQLite file per device and database, in the folder the kiosk
-keeps its data in. `find_copy` tells a desk that starts while its server is away whether it has a
-copy of that database to answer from; `purge_local` removes this machine's copies of one
-database, and only those whose recorded source is that database.
+keeps its data in. `find_copy` tells a desk or door that starts while its server is away whether it
+has a copy of that database to answer from, `followed_sessions` which session's door made it;
+`purge_local` removes this machine's copies of one database, and only those whose recorded source
+is that database.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from kiosk.domain.scan_rules import VENUE
 from kiosk.store.offline_copy import local_state
 
 PREFIX = "offline-"
@@ -51,7 +53,7 @@ def local_path(folder: Path, device: str, source: str = "") -> Path:
 
 
 def find_copy(folder: Path, device: str, source: str) -> Path | None:
-    """This device's local file of `source` when it holds a copy to answer from (a desk starting offline), else None."""
+    """This device's local file of `source` when it holds a copy to answer from (a desk or door starting offline), else None."""
     source = copy_source(source)
     path = local_path(folder, device, source)
     if not path.exists():
@@ -66,6 +68,19 @@ def find_copy(folder: Path, device: str, source: str) -> Path | None:
     except sqlite3.Error:
         return None
     return path if of == source and filled else None
+
+
+def followed_sessions(path: Path) -> tuple[str, ...]:
+    """The sessions whose door made this copy (their presence, capacity and sign-ups are in it); () for a desk's."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            lists = local_state(conn, "lists").split()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return ()
+    return tuple(list_ for list_ in lists if list_ != VENUE)
 
 
 def local_files(folder: Path) -> list[Path]:

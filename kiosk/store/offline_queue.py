@@ -135,21 +135,39 @@ def answer_offline(
     Green for a known code, red for an unknown or cancelled one, amber "already here" as far as
     this device knows, a bounce as at any desk. The same nonce twice answers as the first time.
     """
-    nonce = nonce or new_nonce()
     with local_write(local):
-        kept = local.execute("SELECT id FROM queue WHERE nonce = ?", (nonce,)).fetchone()
-        if kept is not None:
-            result = queued_result(local, int(kept[0]))
-            result.replayed = True
-            return result
-        person = copy_person(local, raw_code)
-        outcome = scan_outcome(copy_facts(local, person, list_, device), direction, now, Bounce.SAME_DIRECTION)
-        at = stamp(now)
-        queue_id = keep_scan(local, nonce, "scan", at, device, list_, outcome.direction, raw_code,
-                           person.id if person else None, outcome.reason)
-        if outcome.accepted and person is not None:
-            step_presence(local, person.id, list_, outcome.direction, at, device)
-        return queued_result(local, queue_id)
+        kept = keep_answered(local, raw_code, list_, direction, now=now, device=device, nonce=nonce or new_nonce(),
+                             bounce=Bounce.SAME_DIRECTION)
+        result = queued_result(local, kept.queue_id)
+        result.replayed = kept.outcome is None
+        return result
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A scan answered from the copy and in the queue: its row, and whom and what it judged (None: kept before)."""
+
+    queue_id: int
+    person: Person | None = None
+    outcome: ScanOutcome | None = None
+
+
+def keep_answered(local: sqlite3.Connection, raw_code: str, list_: str, direction: str, *, now: dt.datetime,
+                  device: str, nonce: str, bounce: Bounce) -> Kept:
+    """Inside a local transaction: judge one scan from the copy by the scan rules (`bounce`: the desk's
+    or the door's), keep it in the queue and step the copy's presence. A nonce kept before is a
+    replay: nothing is written again (`outcome` None)."""
+    kept = local.execute("SELECT id FROM queue WHERE nonce = ?", (nonce,)).fetchone()
+    if kept is not None:
+        return Kept(int(kept[0]))
+    person = copy_person(local, raw_code)
+    outcome = scan_outcome(copy_facts(local, person, list_, device), direction, now, bounce)
+    at = stamp(now)
+    queue_id = keep_scan(local, nonce, "scan", at, device, list_, outcome.direction, raw_code,
+                         person.id if person else None, outcome.reason)
+    if outcome.accepted and person is not None:
+        step_presence(local, person.id, list_, outcome.direction, at, device)
+    return Kept(queue_id, person, outcome)
 
 
 def note_online(local: sqlite3.Connection, results: list[ScanResult], lists: tuple[str, ...] = (VENUE,)) -> None:

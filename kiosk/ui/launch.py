@@ -12,7 +12,7 @@ from kiosk.config import Settings, shown
 from kiosk.env import Env, fail
 from kiosk.store.db import StoreError, StoreFault, check_integrity, connect, explain, is_url
 from kiosk.store.db import shown as shown_db
-from kiosk.ui.offline_start import may_start_offline, offline_app
+from kiosk.ui.offline_start import NO_SESSION, may_start_offline, offline_app
 
 DEMO_SIZE = 200
 # How long a thread may hold the interpreter while another waits for it (Python's default: 5 ms).
@@ -115,7 +115,7 @@ def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None
         if session_id and not db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone():
             # A typo would otherwise land in the chooser without a word, at a door in a hurry.
             gc.enable()
-            fail(f"There is no session {session_id!r} in the programme; `kiosk programme show` lists the ids.")
+            fail(NO_SESSION.format(session=repr(session_id)))
         _seed_demo_if_empty(env, db)
         if role == "selfservice" or not (sys.stdin.isatty() and sys.stdout.isatty()):
             # Wait for the check and say it in words: without a terminal there is no screen to
@@ -124,7 +124,8 @@ def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None
                 raise error
     except StoreFault as error:
         gc.enable()
-        app = offline_app(env, role, error)  # a desk whose server is away: up from its own copy (ui/offline_start.py)
+        # A desk or door whose server is away: up from its own copy (ui/offline_start.py).
+        app = offline_app(env, role, error, session_id)
         if app is None:
             fail(f"{explain(error)} ({shown_db(env.settings.db_path)})")
     if app is None:

@@ -15,14 +15,16 @@ While offline the desk's own reads ask the local copy instead of a server that i
 (kiosk.store.offline_reads): is this a code, whose name is this (`find_code`, `search_people`:
 folded, `celik` finds Çelik), and the side panel's counts and last scans, this desk's queued
 scans among them marked as waiting (`side_panel`). A door's count of its room likewise
-(`door_inside`); the door keeps its session's presence in the copy (`follow_session`). A desk
-that starts while its server is away gets its switch before its screen (kiosk/ui/offline_start.py).
+(`door_inside`); the door keeps its session's presence and sign-ups in the copy (`follow_session`),
+and while offline scans only for a session its copy holds (`door_choice_refusal`). A desk or door
+that starts while its server is away gets its switch before its screen (kiosk/ui/offline_start.py),
+and a door its sessions from the programme file (`door_sessions`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +36,8 @@ from kiosk.i18n import Text
 from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import FaultKind, StoreError, StoreFault, is_url
 from kiosk.store.offline_switch import OfflineSwitch, make_switch
-from kiosk.store.stats import presence_counts
+from kiosk.store.session_clock import StoredDays, stored_days
+from kiosk.store.stats import SessionStat, load_sessions, presence_counts
 
 if TYPE_CHECKING:
     from kiosk.ui.context import UiContext
@@ -84,10 +87,53 @@ NEEDS_SERVER = {
 
 
 def offline_refusal(ctx: UiContext, role: str) -> str | None:
-    """Why a switch to `role` (an F-key) is refused while this desk is offline, in its language; None when it is not."""
-    if role not in NEEDS_SERVER or not is_offline(ctx):
+    """Why a switch to `role` (an F-key) is refused while this desk is offline, in its language; None when it is not.
+
+    The role the device is in needs nothing: a door started offline pressing F4 stays the door.
+    """
+    if role not in NEEDS_SERVER or role == ctx.role or not is_offline(ctx):
         return None
     return NEEDS_SERVER[role](ctx.lang)
+
+
+DOOR_CHOICE_OFFLINE = Text(
+    "Offline scant deze deur alleen voor {title}: daarvan heeft hij een kopie. Een andere sessie kan zodra de "
+    "server terug is.",
+    "Offline this door scans only for {title}: it holds a copy of that one. Another session once the server is back.")
+
+
+def door_choice_refusal(ctx: UiContext, session_id: str, title_of: Callable[[str], str]) -> str | None:
+    """Why an offline door stays on its session when another is chosen (F7), in its language; None when it need not.
+
+    The copy holds the presence and sign-ups of the session it follows only: another's count and
+    "already inside" would be made up. `title_of` gives a session's title by id.
+    """
+    if not is_offline(ctx) or ctx.offline is None or session_id in ctx.offline.lists:
+        return None
+    followed = [list_ for list_ in ctx.offline.lists if list_ != VENUE]
+    return DOOR_CHOICE_OFFLINE(ctx.lang, title=", ".join(title_of(list_) for list_ in followed))
+
+
+def door_sessions(ctx: UiContext) -> tuple[dict[str, SessionStat], StoredDays]:
+    """The sessions a door chooses from, and the days they are on: the server's; offline the programme file's.
+
+    A door started while its server is away (kiosk/ui/offline_start.py) reads them from the same
+    file the server's sessions were synced from, and syncs them once the server answers.
+    """
+    if not is_offline(ctx):
+        try:
+            db = ctx.db()
+            return load_sessions(db), stored_days(db)
+        except StoreFault:
+            if ctx.offline is None:
+                raise
+    programme = ctx.programme
+    sessions = {s.id: SessionStat(id=s.id, title=s.title, kind=s.kind.value, round=s.round,
+                                  starts_at=s.start.strftime("%H:%M"), ends_at=s.end.strftime("%H:%M") if s.end else None,
+                                  room=s.room, capacity=programme.capacity(s), signup=bool(s.signup),
+                                  day=s.day.isoformat() if s.day else "")
+                for s in programme.sessions}
+    return sessions, StoredDays(programme.day_clock, programme.event.date)
 
 
 def is_offline(ctx: UiContext) -> bool:

@@ -26,3 +26,23 @@ async def door_scan_keys(app, pilot, code: str) -> None:
     await pilot.press(*code, "enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def door_text(app) -> str:
+    """The door's session line, count and answer, as they read."""
+    return "\n".join(str(app.screen.query_one(f"#door-{part}", Static).render())
+                     for part in ("session", "count", "name", "message"))
+
+
+async def door_scan_at(app, pilot, code: str, seconds: int) -> None:
+    """Type a code and Enter at the door, `seconds` after 12:40 on the event day (past the scanner's bounce
+    window each time), and let the write finish."""
+    import datetime as dt
+
+    from kiosk.clock import Clock
+    from tests.support.event import at
+    from tests.support.pilot import settle
+
+    app.ctx.clock = Clock(at("12:40") + dt.timedelta(seconds=seconds))
+    await pilot.press(*code, "enter")
+    await settle(app, pilot)

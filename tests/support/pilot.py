@@ -59,3 +59,14 @@ def screen_lines(app) -> list[str]:
 def screen_text(app) -> str:
     """The whole screen as text, one terminal row a line."""
     return "\n".join(screen_lines(app))
+
+
+async def until(pilot, condition, what: str, guard: float = 60.0) -> None:
+    """Wait until `condition()` holds; after `guard` seconds (longer than any wait of the app's own: only a
+    hang reaches it) fail, saying what was waited for and what the screen shows."""
+    import time
+
+    deadline = time.monotonic() + guard
+    while not condition():
+        assert time.monotonic() < deadline, f"waited too long for {what}:\n{screen_text(pilot.app)}"
+        await pilot.pause(0.05)

@@ -7,7 +7,9 @@ scanning in and out (an exit door stays on "scan out"). A scan never changes its
 a second scan of someone inside, "to be sure", says in amber since when they are inside and
 leaves them in (kiosk.domain.scan_rules); leaving the room is a scan in exit mode. The count of
 people inside against capacity turns amber, then red, as the room fills; other doors and desks
-are noticed through the database watcher (kiosk/ui/watching.py).
+are noticed through the database watcher (kiosk/ui/watching.py). On PostgreSQL the door scans on
+from its own copy while the server is away, and starts from it (kiosk/ui/offline_desk.py,
+kiosk/ui/offline_start.py): its count, and the sign-up lines of its answer, as the copy knows them.
 """
 
 from __future__ import annotations
@@ -34,9 +36,15 @@ from kiosk.i18n import Text
 from kiosk.store.db import StoreFault
 from kiosk.store.door import DoorScanResult, door_scan, door_undo
 from kiosk.store.scans import new_nonce
-from kiosk.store.session_clock import stored_days
-from kiosk.store.stats import door_order, load_sessions
-from kiosk.ui.offline_desk import door_inside, follow_session, refuse_offline_undo
+from kiosk.store.stats import door_order
+from kiosk.ui.offline_desk import (
+    door_choice_refusal,
+    door_inside,
+    door_sessions,
+    follow_session,
+    is_offline,
+    refuse_offline_undo,
+)
 from kiosk.ui.paint import render_ahead
 from kiosk.ui.paint_hold import PaintHold
 from kiosk.ui.watching import watch
@@ -155,8 +163,10 @@ class DoorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         ctx = self.app.ctx
-        self._sessions = load_sessions(ctx.db())
+        # Offline (a door started while its server is away): the programme file's (ui/offline_desk.py).
+        self._sessions, self._days = door_sessions(ctx)
         self._fill_chooser()
+        self._was_offline = is_offline(ctx)
         self._watcher = watch(self, self._poll)
         self.set_interval(0.4, self._poll)
         start = ctx.door_session if ctx.door_session in self._sessions else None
@@ -174,7 +184,7 @@ class DoorScreen(Screen[None]):
         On the calendar (`door_order`): at 23:50 on a day that runs to 04:00 the 00:00 item is still to come.
         """
         ctx = self.app.ctx
-        order = door_order(list(self._sessions.values()), ctx.clock.now(), stored_days(ctx.db()))
+        order = door_order(list(self._sessions.values()), ctx.clock.now(), self._days)
         options = self.query_one("#door-sessions", OptionList)
         options.clear_options()
         options.add_options(
@@ -203,7 +213,12 @@ class DoorScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#door-sessions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.session_id = event.option_id
+        chosen = event.option_id
+        if chosen is not None and (refused := door_choice_refusal(self.app.ctx, chosen, self._title_of)):
+            self.notify(refused, severity="warning", timeout=8, markup=False)  # offline: the copy's session only
+            self.action_back()
+            return
+        self.session_id = chosen
 
     def _show_count(self, inside: int | None = None) -> None:
         """Inside now against capacity, with the fill state as a CSS class (amber, red)."""
@@ -236,9 +251,12 @@ class DoorScreen(Screen[None]):
             self._show_mode()
 
     def _poll(self) -> None:
-        """Another door or desk wrote: re-count this room (one indexed query)."""
+        """Another door or desk wrote, or this door is online again: re-count this room (one indexed query)."""
+        # Back online (the queue uploaded after the watcher heard the server again): the server's count.
+        offline, was_offline = is_offline(self.app.ctx), self._was_offline
+        self._was_offline = offline
         try:
-            if self._watcher.changed():
+            if self._watcher.changed() or (was_offline and not offline):
                 self._show_count()
         except StoreFault:
             return  # a damaged or vanished file: the next scan's write says so; polling tries again
