@@ -1,8 +1,9 @@
 """LISTEN/NOTIFY on PostgreSQL: another process's commit reaches a watcher without polling tables.
 
 The watcher (kiosk/store/pg_watch.py) listens on its own connection; a check-in committed by
-another process calls its `on_change` and makes `changed()` true once; a write rolled back sends
-nothing; the SQLite watcher still works from the same factory.
+another process calls its `on_change` and makes `changed()` true once; a commit of this process's
+own only makes `changed()` true (the screens' poll); a write rolled back sends nothing; the
+SQLite watcher still works from the same factory.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import textwrap
 import threading
 
+from kiosk.store import open_store
 from kiosk.store.attendees import RosterRow, upsert_attendees
 from kiosk.store.db import immediate
 from kiosk.store.scans import record_scan
@@ -88,3 +90,29 @@ def test_a_rolled_back_write_is_not_heard(db, target):
         assert db.execute("SELECT city FROM attendees WHERE code = 'SOREN3'").fetchone()[0] == "Haarlem"
     finally:
         watcher.close()
+
+
+def test_this_process_own_commit_is_left_for_the_poll_and_another_process_commit_calls_at_once(pg_url):
+    # The desk's own check-in (its writer thread) must not make its side panel re-read in the frame
+    # that shows the answer: its screens see it at their next poll, as on SQLite. Another
+    # machine's check-in still calls the screen at once.
+    db = open_store(pg_url)
+    upsert_attendees(db, [RosterRow("Ayşe [b]Çelik[/b]", "Gemeente Zaanstad", "Zaanstad", "", "CELIK1"),
+                          RosterRow("Søren Ødegaard", "Provincie Noord-Holland", "Haarlem", "", "SOREN3")],
+                     at("08:00").isoformat())
+    calls: list[int] = []
+    heard = threading.Event()
+    watcher = watch_changes(pg_url, lambda: (calls.append(1), heard.set()))
+    try:
+        _listening(watcher)
+        assert record_scan(db, "celik1", now=at("09:40"), device="desk-1").reason.value == "ok"
+        assert _becomes_changed(watcher)  # the screen's poll sees this process's commit
+        assert calls == []  # ... and the screen was not called for it
+        done = subprocess.run([sys.executable, "-c", CHECK_IN, pg_url, "soren3"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        assert done.stdout.strip() == "ok", done.stderr
+        assert heard.wait(10), "another process's check-in did not call the screen"
+        assert watcher.changed()
+    finally:
+        watcher.close()
+        db.close()

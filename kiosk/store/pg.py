@@ -10,9 +10,10 @@ What truly differs for PostgreSQL lives here, in one place:
   (`pg_advisory_xact_lock`), the same single-writer rule SQLite's `BEGIN IMMEDIATE` gives: a
   check-in's reads and its writes see one state, seats are counted with nobody else counting, and
   with one lock taken first in every writer no "deadlock detected" can happen;
-- round trips: a write transaction runs in libpq's pipeline mode (`PgConnection` below), so the
-  statements whose results nobody has read yet go to the server together with the next one that
-  is read: each round trip costs 0.15-0.3 ms, a check-in's whole work on the server about as much;
+- round trips: a write transaction runs in libpq's pipeline mode (`PgConnection` below,
+  kiosk/store/pg_pipeline.py), so the statements whose results nobody has read yet go to the
+  server together with the next one that is read, or with COMMIT: each round trip costs 0.15-0.3
+  ms, a check-in's whole work on the server about as much;
 - faults: a psycopg error becomes a StoreError in one sentence (kiosk.store.pg_faults);
 - timeouts: a dead server answers within about 3 seconds (connect, TCP and statement timeouts),
   and the next statement after a lost connection reconnects by itself.
@@ -26,17 +27,17 @@ from __future__ import annotations
 import select
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from typing import Any
 
 import psycopg
 from psycopg import conninfo as pg_conninfo
 from psycopg.pq import ExecStatus, TransactionStatus
 
-from kiosk.store import pg_silence
+from kiosk.store import pg_sessions, pg_silence
 from kiosk.store.db import StoreError
 from kiosk.store.pg_faults import explain_pg
-from kiosk.store.pg_sql import no_nul, translate
+from kiosk.store.pg_pipeline import RawPipeline, Slot, rows_of
+from kiosk.store.pg_sql import no_nul, numbered, translate
 
 # The one advisory lock every writer takes first (a constant of our own: "kiosk" in ASCII).
 WRITE_LOCK = 0x6B696F736B
@@ -71,48 +72,61 @@ BULK_IDLE_TIMEOUT = "5min"
 class PgCursor:
     """The part of a sqlite3 cursor the store uses, over a psycopg cursor (None: a statement never sent).
 
-    A statement of a write transaction is queued (pipeline mode): reading it, `sync` sends what is
-    queued and waits for all of it. `fault` turns a server's error that comes then into the
-    store's StoreError.
+    A statement of a write transaction is queued instead (`slot`, kiosk.store.pg_pipeline):
+    reading it, `sync` sends what is queued and waits for all of it, and its rows are loaded from
+    its result. `fault` turns a server's error that comes then into the store's StoreError.
     """
 
-    def __init__(self, cursor: psycopg.Cursor[Any] | None,
-                 fault: Callable[[psycopg.Error], StoreError] | None = None,
-                 sync: Callable[[], None] | None = None) -> None:
+    def __init__(self, cursor: psycopg.Cursor[Any] | None, fault: Callable[[psycopg.Error], StoreError] | None = None,
+                 sync: Callable[[], None] | None = None, slot: tuple[Slot, psycopg.Connection[Any]] | None = None) -> None:
         self._cursor = cursor
         self._fault = fault
         self._sync = sync
+        self._slot = slot
+        self._rows: Iterator[Any] | None = None
 
     @property
     def rowcount(self) -> int:
         """Rows changed by the statement."""
-        return cursor.rowcount if (cursor := self._results()) is not None else -1
+        if self._slot is None:
+            return self._cursor.rowcount if self._cursor is not None else -1
+        result = self._result()
+        return result.command_tuples if result is not None and result.command_tuples is not None else -1
 
     @property
     def description(self) -> Any:
         """The columns of the result (name first, as sqlite3 gives them), or None."""
-        return cursor.description if (cursor := self._results()) is not None else None
+        if (result := self._result()) is None or result.status != ExecStatus.TUPLES_OK:
+            return None
+        return [((result.fname(i) or b"").decode(), None, None, None, None, None, None) for i in range(result.nfields)]
 
     def fetchone(self) -> Any:
         """The next row, or None."""
-        cursor = self._rows()
-        return self._read(cursor.fetchone) if cursor is not None else None
+        return next(self._loaded(), None)
 
     def fetchall(self) -> list[Any]:
         """The remaining rows."""
-        cursor = self._rows()
-        return list(self._read(cursor.fetchall)) if cursor is not None else []
+        return list(self._loaded())
 
-    def _results(self) -> psycopg.Cursor[Any] | None:
-        if self._cursor is not None and self._cursor.pgresult is None and self._sync is not None:
-            self._read(self._sync)  # queued: its results (and those queued before it), now
-        return self._cursor
+    def _result(self) -> psycopg.pq.abc.PGresult | None:
+        """The statement's result; a queued one's after a Sync if it has not come yet."""
+        if self._slot is None:
+            return self._cursor.pgresult if self._cursor is not None else None
+        slot, _conn = self._slot
+        if slot.result is None and self._sync is not None:
+            self._read(self._sync)  # its result (and those of the statements queued before it), now
+        return slot.result
 
-    def _rows(self) -> psycopg.Cursor[Any] | None:
-        """The cursor when its statement returned rows (asked of the result: psycopg's description is built anew each time)."""
-        cursor = self._results()
-        result = cursor.pgresult if cursor is not None else None
-        return cursor if result is not None and result.status == ExecStatus.TUPLES_OK else None
+    def _loaded(self) -> Iterator[Any]:
+        """The rows not fetched yet (loaded once, as psycopg loads its own)."""
+        if self._rows is None:
+            result = self._result()
+            rows: list[Any] = []
+            if result is not None and result.status == ExecStatus.TUPLES_OK:
+                # psycopg's cursor loads its own (psycopg asked of the result: its description is built anew each time).
+                rows = self._read(self._cursor.fetchall) if self._slot is None else rows_of(self._slot[1], result)  # type: ignore[union-attr]
+            self._rows = iter(rows)
+        return self._rows
 
     def _read(self, read: Callable[[], Any]) -> Any:
         try:
@@ -133,15 +147,15 @@ class PgConnection:
     transaction, and `immediate` (kiosk.store.db) issues BEGIN and COMMIT itself. A connection the
     server dropped is opened again at the next statement outside a transaction.
 
-    A write transaction whose first statement has parameters runs in pipeline mode: BEGIN and the
-    write lock are queued with that statement, and every statement is queued until one is read
-    (`PgCursor`), which sends them all and waits for their results with one Sync: a check-in's
-    INSERT, presence and answer are one round trip. The pipeline is left only with COMMIT or
-    ROLLBACK, in their round trip. Never left or read in between: psycopg sends a Flush after the
-    Sync when it leaves a pipeline, and a session whose last message was a Flush is not ended by
-    the idle timeout below: a desk whose cable was pulled then held the write lock for good.
-    A transaction started with a statement without parameters (a migration's scripts) or a bulk
-    one (COPY, batches) sends BEGIN and the lock on their own and runs as before.
+    A write transaction whose first statement has parameters runs in pipeline mode
+    (kiosk.store.pg_pipeline): BEGIN and the write lock are queued with that statement, and every
+    statement is queued until one is read (`PgCursor`), which sends them all and waits for their
+    results with one Sync. COMMIT or ROLLBACK goes with what is still unread and leaves the
+    pipeline: a check-in's INSERT, presence, answer and COMMIT are one round trip, the answer read
+    once COMMIT returned. Each batch ends with a Sync, never a Flush, after which the server's idle
+    timeout below would no longer end a desk whose cable was pulled. A transaction started with a
+    statement without parameters (a migration's scripts) or a bulk one (COPY, batches) sends BEGIN
+    and the lock on their own and runs as before.
     """
 
     backend = "postgresql"
@@ -153,8 +167,8 @@ class PgConnection:
         # The write lock `begin_write` asked for, sent with BEGIN before the transaction's first statement.
         self._opening: str | None = None
         self._bulk = False
-        self._pipe: AbstractContextManager[psycopg.Pipeline] | None = None  # this write transaction's pipeline
-        self._pipeline: psycopg.Pipeline | None = None
+        self._pipeline: RawPipeline | None = None  # the connection's; active in a pipelined write transaction
+        self._pid = 0  # its server process (kiosk.store.pg_sessions)
         self._open()
 
     def _open(self) -> None:
@@ -162,10 +176,14 @@ class PgConnection:
         for key, value in CONNECT_DEFAULTS.items():
             params.setdefault(key, value)
         params.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
+        pg_sessions.closed(self._pid)
         try:
             self._conn = psycopg.connect(pg_conninfo.make_conninfo("", **params), autocommit=True)
         except psycopg.Error as error:
             raise self._fault(error) from error
+        self._pid = self._conn.info.backend_pid
+        pg_sessions.opened(self._pid)  # its commits' notifications are this process's own
+        self._pipeline = RawPipeline(self._conn)  # its prepared statements are this session's
         pg_silence.heard(self.url)
 
     def _fault(self, error: psycopg.Error, sql: str | None = None, in_transaction: bool = False) -> StoreError:
@@ -206,9 +224,9 @@ class PgConnection:
             if self._opening is not None and ending:
                 self._opening = None  # nothing was sent since BEGIN: there is nothing to end
                 return PgCursor(None)
-            if self._opening is not None and (not parameters or self._bulk):
+            if self._opening is not None and (not parameters or self._bulk or isinstance(parameters, dict)):
                 self._send_opening()  # a statement without parameters may be a script, which pipeline mode refuses
-            elif self._pipeline is not None and not parameters and ";" in sql:
+            elif self._piped() and ((not parameters and ";" in sql) or isinstance(parameters, dict)):
                 self._sync_and_leave()
             conn = self._live()
             in_transaction = self.in_transaction
@@ -221,37 +239,43 @@ class PgConnection:
                 elif parameters:
                     parameters = [no_nul(value) for value in parameters]
                 if self._opening is not None:
-                    self._enter_pipeline(conn)
-                queued = self._pipeline is not None
+                    self._enter_pipeline()
+                if self._pipeline is not None and self._pipeline.active and not isinstance(parameters, dict):
+                    slot = self._pipeline.queue(numbered(text) if parameters else text, parameters or None)
+                    if ending:
+                        self._pipeline.sync()  # COMMIT or ROLLBACK with what is unread, and the Sync: one round trip
+                        self._pipeline.leave()
+                    pg_silence.heard(self.url)
+                    return PgCursor(None, lambda error: self._fault(error, sql, True), self._sync, (slot, conn))
                 cursor = conn.execute(text, parameters or None)
-                if queued and ending:
-                    self._leave_pipeline()  # COMMIT or ROLLBACK, the Sync and their answer: one round trip
             except psycopg.Error as error:
                 if ending or not self._server_transaction():
                     self._drop_pipeline()
                 raise self._fault(error, sql, in_transaction) from error
             pg_silence.heard(self.url)
-            if queued and not ending:
-                return PgCursor(cursor, lambda error: self._fault(error, sql, True), self._sync)
             return PgCursor(cursor)
+
+    def _piped(self) -> bool:
+        return self._pipeline is not None and self._pipeline.active
 
     def _send_opening(self) -> None:
         """BEGIN and the write lock now, in one round trip of their own (a fault: `immediate` rolls back)."""
         opening, self._opening = self._opening, None
         self.execute(f"BEGIN; {opening}")
 
-    def _enter_pipeline(self, conn: psycopg.Connection[Any]) -> None:
+    def _enter_pipeline(self) -> None:
         """Pipeline mode for this write transaction, with BEGIN and the write lock queued first."""
         opening, self._opening = self._opening, None
-        self._pipe = conn.pipeline()
-        self._pipeline = self._pipe.__enter__()
-        conn.execute("BEGIN")
-        conn.execute(opening or "SELECT 1")
+        assert self._pipeline is not None
+        self._pipeline.enter()
+        self._pipeline.queue("BEGIN", None)
+        self._pipeline.queue(opening or "SELECT 1", None)
 
     def _sync(self) -> None:
         """Send what is queued with a Sync and wait for all of its results (never a Flush: see the class)."""
         with self._lock:
-            if self._pipeline is not None:
+            if self._piped():
+                assert self._pipeline is not None
                 try:
                     self._pipeline.sync()
                 except psycopg.Error:
@@ -259,33 +283,29 @@ class PgConnection:
                         self._drop_pipeline()  # the connection was lost: no ROLLBACK will leave it
                     raise
 
-    def _leave_pipeline(self) -> None:
-        """Leave pipeline mode (a Sync, then psycopg's Flush): after COMMIT or ROLLBACK, or before a script or COPY."""
-        pipe, self._pipe, self._pipeline = self._pipe, None, None
-        if pipe is not None:
-            pipe.__exit__(None, None, None)
-
     def _sync_and_leave(self) -> None:
+        """Before a script, COPY or a batch, which pipeline mode refuses: what is queued, then pipeline mode off."""
         try:
             self._sync()
-            self._leave_pipeline()
+            if self._pipeline is not None:
+                self._pipeline.leave()
         except psycopg.Error as error:
             self._drop_pipeline()
             raise self._fault(error, "SELECT", True) from error
 
     def _drop_pipeline(self) -> None:
         """Forget the pipeline of a transaction that is over, or of a connection that was lost."""
-        try:
-            self._leave_pipeline()
-        except psycopg.Error:
-            pass  # the fault that ended it is the one to say
+        if self._pipeline is not None:
+            self._pipeline.forget()
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> PgCursor:
         """Run one statement for each parameter row (in one round trip per batch, pipelined)."""
         with self._lock:
             if self._opening is not None:
                 self._send_opening()
-            conn = self._live()  # in pipeline mode psycopg sends the batch as a nested pipeline
+            elif self._piped():
+                self._sync_and_leave()  # psycopg sends the batch in a pipeline of its own
+            conn = self._live()
             in_transaction = self.in_transaction
             cursor = conn.cursor()
             try:
@@ -306,7 +326,7 @@ class PgConnection:
         with self._lock:
             if self._opening is not None:
                 self._send_opening()
-            elif self._pipeline is not None:
+            elif self._piped():
                 self._sync_and_leave()  # COPY cannot run in pipeline mode
             conn = self._live()
             try:
@@ -346,6 +366,7 @@ class PgConnection:
             self._drop_pipeline()
         if self._conn is not None:
             self._conn.close()
+        pg_sessions.closed(self._pid)
 
 
 def _said_goodbye(conn: psycopg.Connection[Any]) -> bool:

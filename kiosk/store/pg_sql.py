@@ -43,6 +43,25 @@ def translate(sql: str, with_params: bool) -> tuple[str, tuple[int, ...] | None]
     return "".join(parts), tuple(order) if numbered else None
 
 
+@lru_cache(maxsize=4096)
+def numbered(sql: str) -> str:
+    """`translate`'s text with libpq's own `$1, $2 ...` placeholders (kiosk.store.pg_pipeline sends it).
+
+    Each `%s` becomes the next `$n` and a doubled `%` one again, read left to right, so a `%s`
+    that was text in a string literal (doubled by `translate`) stays text.
+    """
+    count = 0
+
+    def placeholder(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(0) == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    return re.sub(r"%%|%s", placeholder, sql)
+
+
 def _rewrite_idioms(sql: str) -> str:
     # Case-insensitive code look-up and name order: SQLite's NOCASE folds ASCII letters.
     sql = re.sub(r"([\w.]+) = \? COLLATE NOCASE", r"upper(\1) = upper(?)", sql)

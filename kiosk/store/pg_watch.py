@@ -4,7 +4,10 @@ Every write to a table a screen shows sends `NOTIFY kiosk_changes, '<table>'` wh
 (the triggers in kiosk/store/pg_schema.py). A watcher holds one dedicated listening connection on a
 thread of its own; a notification sets a flag that `changed()` reads and, when given, calls
 `on_change` at once (the screens hand it to their own thread), so a check-in at another desk
-reaches a screen in milliseconds, not at the next poll. When the server goes away the thread
+reaches a screen in milliseconds, not at the next poll. A commit of this process's own
+(kiosk.store.pg_sessions) only sets the flag, which the screens' poll reads, as SQLite's
+`data_version` tells them of another connection of the same process: a desk's own scan is not
+read again in the frame that shows its answer. When the server goes away the thread
 connects again every second; once back it reports a change, so the screen re-reads everything it
 shows (what was written while it was away sent no notification it could hear). Its retries are
 also this process's probe of a silent network (kiosk/store/pg_silence.py): a timeout keeps the
@@ -20,7 +23,7 @@ from typing import Any
 import psycopg
 from psycopg import conninfo as pg_conninfo
 
-from kiosk.store import pg_silence
+from kiosk.store import pg_sessions, pg_silence
 from kiosk.store.pg import CONNECT_DEFAULTS
 
 CHANNEL = "kiosk_changes"
@@ -38,6 +41,7 @@ class PgChangeWatcher:
         for key, value in CONNECT_DEFAULTS.items():
             self._params.setdefault(key, value)
         self._changed = threading.Event()
+        self._called = threading.Event()  # `on_change` was called and `changed()` not read since
         self._stop = threading.Event()
         self._on_change = on_change
         self.listening = threading.Event()  # set while the listening connection is up
@@ -46,6 +50,7 @@ class PgChangeWatcher:
 
     def changed(self) -> bool:
         """True when another connection committed (or the server came back) since the last call."""
+        self._called.clear()
         if self._changed.is_set():
             self._changed.clear()
             return True
@@ -55,11 +60,12 @@ class PgChangeWatcher:
         """Stop listening (the thread ends within WAIT_SECONDS)."""
         self._stop.set()
 
-    def _signal(self) -> None:
-        # Coalesce a burst: the callback runs once until the screen has read `changed()` again.
-        if self._changed.is_set():
-            return
+    def _signal(self, own: bool = False) -> None:
         self._changed.set()
+        # Coalesce a burst: the callback runs once until the screen has read `changed()` again.
+        if own or self._called.is_set():
+            return
+        self._called.set()
         if self._on_change is not None:
             try:
                 self._on_change()
@@ -85,8 +91,8 @@ class PgChangeWatcher:
                     if reconnecting:
                         self._signal()  # writes made while away were not heard: re-read
                     while not self._stop.is_set():
-                        for _notice in conn.notifies(timeout=WAIT_SECONDS):
-                            self._signal()
+                        for notice in conn.notifies(timeout=WAIT_SECONDS):
+                            self._signal(own=pg_sessions.is_own(notice.pid))
             except psycopg.Error as error:
                 if pg_silence.is_timeout(error):
                     pg_silence.timed_out(self._url)  # keepalives found the network silent

@@ -146,10 +146,12 @@ def record_scan(
             return tx.replay
         assert tx.facts is not None
         outcome = scan_outcome(tx.facts, direction, now, Bounce.SAME_DIRECTION)
-        # Nothing is read between the writes and the answer: PostgreSQL sends the three in one round trip.
+        # Nothing is read between the writes, the answer and COMMIT: PostgreSQL sends the four in one
+        # round trip. The answer is read once COMMIT has returned (a failed COMMIT raises first).
         write_scan(tx.conn, tx.nonce, now, device, list_, outcome.direction, raw_code,
                    tx.person.id if tx.person else None, outcome.reason)
-        return result_of(read_result(tx.conn, "s.nonce = ?", tx.nonce))
+        answer = read_result(tx.conn, "s.nonce = ?", tx.nonce)
+    return result_of(answer)
 
 
 def judge_scan(
