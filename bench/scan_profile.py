@@ -181,8 +181,9 @@ def phases(role: str, marks: list[Mark], enter: float, shown: float) -> dict[str
     return out
 
 
-def profile(role_name: str, master: Path, runs: int, warmup: int = 3) -> list[dict[str, float]]:
-    """Scan `runs` people on the role's kiosk under the marks; each scan's phases."""
+def profile(role_name: str, master: Path, runs: int, warmup: int = 3,
+            keep: Path | None = None) -> list[dict[str, float]]:
+    """Scan `runs` people on the role's kiosk under the marks; each scan's phases (the log copied to `keep`)."""
     role = ROLES[role_name]
     with tempfile.TemporaryDirectory(dir=master.parent) as folder:
         db = copy_synced(master, Path(folder) / "profile.db")
@@ -199,6 +200,8 @@ def profile(role_name: str, master: Path, runs: int, warmup: int = 3) -> list[di
         finally:
             term.stop()
         marks = read_marks(log)
+        if keep is not None:
+            keep.write_bytes(log.read_bytes())
     found = [phases(role.name, marks, enter, shown) for enter, shown in times[warmup:]]
     return [f for f in found if f is not None]
 
@@ -234,13 +237,15 @@ def main() -> None:
     # Checked below, not by `choices`: argparse (3.11) checks an empty `*` list against it as one value.
     parser.add_argument("roles", nargs="*", metavar="{" + ",".join(ROLES) + "}")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep each role's marks log there (ROLE.log)")
     args = parser.parse_args()
     for role in args.roles:
         if role not in ROLES:
             parser.error(f"no role {role!r} (choose from {', '.join(ROLES)})")
     master = ensure_built(ROOT / "bench" / "bench.db")
     for role in args.roles or list(ROLES):
-        print(report(role, profile(role, master, args.runs)), flush=True)
+        keep = args.keep / f"{role}.log" if args.keep else None
+        print(report(role, profile(role, master, args.runs, keep=keep)), flush=True)
 
 
 if __name__ == "__main__":

@@ -311,6 +311,48 @@ async def test_answers_with_one_line_or_a_day_of_sessions_take_the_same_rows(mak
         assert "Geen sessies gekozen" in screen_text(app) and "Slim met Stroom" not in screen_text(app)
 
 
+async def test_a_name_or_organisation_that_wraps_takes_its_rows_without_a_layout(make_app, db, people, monkeypatch):
+    """A name and an organisation on three rows each, then both on one, then an organisation on two: no layout."""
+    from textual.screen import Screen
+
+    from kiosk.domain.roster import RosterRow
+    from kiosk.store.attendees import upsert_attendees
+    from tests.support.event import at
+    from tests.support.pilot import screen_text
+
+    upsert_attendees(db, [RosterRow("Wilhelmina Theodora van Oldenbarnevelt-Zuylen tot Nijevelt de Haan",
+                                    "Gemeente Zaanstad, afdeling Publiekszaken en Dienstverlening", "Zaanstad", "",
+                                    "LONG01"),
+                          RosterRow("Jan Smit", "Veiligheidsregio Zaanstreek-Waterland, team Evenementen", "Zaandam",
+                                    "", "LONG02")], at("08:00").isoformat())
+    layouts: list[float] = []
+    relayout = Screen._refresh_layout
+
+    def counted(self, *args, **kwargs):
+        layouts.append(time.monotonic())
+        return relayout(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await pilot.press(*"HOF222", "enter")
+        await settle(app, pilot)
+        for code, name in (("LONG01", "Wilhelmina"), ("SOREN3", "Søren Ødegaard"), ("LONG02", "Jan Smit")):
+            await pilot.press(*code)
+            await settle(app, pilot)
+            before, start = len(layouts), frames.mark()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            shown = frames.first_with(name, start)
+            assert shown >= 0
+            assert [at_ for at_ in layouts[before:] if at_ <= frames.frames[shown][0]] == [], code
+            text = screen_text(app)
+            if code == "LONG01":  # all of it on screen, on the rows it wraps to, the count below it
+                assert "Oldenbarnevelt-Zuylen tot Nijevelt" in text and "de Haan" in text
+                assert "Publiekszaken en Dienstverlening ·" in text and "Aangekomen: 2 / 7" in text
+
+
 async def test_door_answers_of_one_to_four_lines_need_no_layout(make_app, db, people, monkeypatch):
     """Signed up, not signed up, in the building already or not: the message changes its lines, not its rows."""
     from textual.screen import Screen
