@@ -163,6 +163,15 @@ async def test_a_door_started_while_the_server_is_down_scans_from_its_copy_and_g
         await until(pilot, lambda: any(n.message.startswith("Offline this door scans only for Vaartocht over de Zaan")
                                        for n in app._notifications), "the refusal")
         await until(pilot, lambda: app.screen.session_id == ROOM, "back on the copy's session")
+        await pilot.press("f3")  # the desk, offline too; F4 goes back to this door, which needs nothing new
+        await until(pilot, lambda: "OFFLINE: scans are kept on this desk, 2 waiting" in screen_text(app), "the desk")
+        await pilot.press("f4")
+        await until(pilot, lambda: "Vaartocht over de Zaan" in door_text(app) and "Inside 2 / 15" in door_text(app),
+                    "the door again")
+        await pilot.press("f6")
+        refusal = ("The self-service kiosk needs the database server to open, and it cannot be reached now; this door "
+                   "scans on offline. Try again once the door is online.")
+        await until(pilot, lambda: refusal in [n.message for n in app._notifications], "the kiosk's refusal")
         await asyncio.to_thread(own_server.resume)
         await until(pilot, lambda: banner.text == "Online again: every scan is on the server", "back online")
         await until(pilot, lambda: "Inside 3 / 15" in door_text(app), "the server's count, Anna's scan at door-2 in it")

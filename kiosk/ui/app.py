@@ -222,8 +222,10 @@ class KioskApp(CrashReportWithoutLocals, App[None]):
         """Go to another role's screen (staff only: refused while the kiosk is locked)."""
         if self.locked:
             return
-        if self.ctx.offline is not None and (refused := _offline_refusal(self.ctx, role)) is not None:
-            self.notify(refused, severity="warning", timeout=8)  # a desk offline: that screen needs its server
+        # A desk offline: that screen needs its server (the role it started in has its screen already).
+        if self.ctx.offline is not None and role != self._first_role and (
+                refused := _offline_refusal(self.ctx, role)) is not None:
+            self.notify(refused, severity="warning", timeout=8)
             return
         self.ctx.role = role
         if role == "selfservice" or (role == "dashboard" and self.ctx.public):

@@ -73,27 +73,31 @@ def stop_switch(ctx: UiContext) -> None:
         switch.close()
 
 
-# The roles whose screens need the server to open (a door's sessions and counts, the kiosk's seats).
+# The roles whose screens need the server to open (a door's sessions and counts, the kiosk's seats);
+# said by the desk or door that stays ({here}, {this}).
 NEEDS_SERVER = {
-    "door": Text("De deur heeft de databaseserver nodig om te openen, en die is nu niet bereikbaar; deze balie "
-                 "scant offline door. Probeer het zodra de balie weer online is.",
-                 "The door needs the database server to open, and it cannot be reached now; this desk scans on "
-                 "offline. Try again once the desk is online."),
+    "door": Text("De deur heeft de databaseserver nodig om te openen, en die is nu niet bereikbaar; {here} "
+                 "scant offline door. Probeer het zodra {this} weer online is.",
+                 "The door needs the database server to open, and it cannot be reached now; {here} scans on "
+                 "offline. Try again once {this} is online."),
     "selfservice": Text("De zelfservicekiosk heeft de databaseserver nodig om te openen, en die is nu niet bereikbaar; "
-                        "deze balie scant offline door. Probeer het zodra de balie weer online is.",
+                        "{here} scant offline door. Probeer het zodra {this} weer online is.",
                         "The self-service kiosk needs the database server to open, and it cannot be reached now; "
-                        "this desk scans on offline. Try again once the desk is online."),
+                        "{here} scans on offline. Try again once {this} is online."),
 }
+STAYS = {"desk": (Text("deze balie", "this desk"), Text("de balie", "the desk")),
+         "door": (Text("deze deur", "this door"), Text("de deur", "the door"))}
 
 
 def offline_refusal(ctx: UiContext, role: str) -> str | None:
     """Why a switch to `role` (an F-key) is refused while this desk is offline, in its language; None when it is not.
 
-    The role the device is in needs nothing: a door started offline pressing F4 stays the door.
+    The role the app started in is never refused (kiosk/ui/app.py): a door started offline keeps its screen.
     """
-    if role not in NEEDS_SERVER or role == ctx.role or not is_offline(ctx):
+    if role not in NEEDS_SERVER or not is_offline(ctx):
         return None
-    return NEEDS_SERVER[role](ctx.lang)
+    here, this = STAYS["door" if ctx.role == "door" else "desk"]
+    return NEEDS_SERVER[role](ctx.lang, here=here(ctx.lang), this=this(ctx.lang))
 
 
 DOOR_CHOICE_OFFLINE = Text(
