@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kiosk.domain.link_rules import SLOW_SECONDS, LinkHealth, connection_fault
 from kiosk.domain.outcomes import DoorScanResult, Person, ScanResult
@@ -46,6 +46,8 @@ from kiosk.store.offline_queue import answer_offline, count_waiting, note_online
 from kiosk.store.offline_reads import copy_search, side_panel
 from kiosk.store.scans import create_walk_in, record_scan, stamp
 
+# A scan's or walk-in's answer (a door's has the room's count too).
+Result = TypeVar("Result", bound=ScanResult)
 # How often the background thread looks: the server's return is noticed within about this long.
 TICK_SECONDS = 1.0
 # How often the local copy is refreshed and the heartbeat written while online.
@@ -119,76 +121,66 @@ class OfflineSwitch:
         Raises StoreError only for a fault that is not the network's (the server refused the
         data, the local disk is full): shown as failed, as at any desk.
         """
-        if not self.offline:
-            started = time.monotonic()
-            try:
-                result = record_scan(db, raw_code, now=now, device=self.device, direction=direction, nonce=nonce)
-            except StoreFault as error:
-                fault = explain(error)
-                if not connection_fault(fault.kind):
-                    raise
-                self._went_offline(fault)
-            else:
-                slow = self._health.record(time.monotonic() - started)
-                with self._lock:
-                    self._noted.append(result)  # into the copy by the background, or before an offline answer
-                if slow:
-                    self._went_offline(None)
-                return result
-        with self._lock:
-            self._apply_noted(self._local)
-            result = answer_offline(self._local, raw_code, now=now, device=self.device, direction=direction,
-                                    nonce=nonce)
-            self._waiting = count_waiting(self._local)
-            self._offline_since = self._offline_since or stamp(now)
-            return result
+        online = self._online(lambda: record_scan(db, raw_code, now=now, device=self.device, direction=direction,
+                                                  nonce=nonce))
+        if online is not None:
+            return online
+        return self._kept(now, lambda local: answer_offline(local, raw_code, now=now, device=self.device,
+                                                            direction=direction, nonce=nonce))
 
     def walk_in(self, db: Database, name: str, organisation: str = "", city: str = "", email: str = "", *,
                 now: dt.datetime, nonce: str) -> ScanResult:
         """A walk-in: `create_walk_in` on the server when online, else with a code of this desk's own, queued."""
-        if not self.offline:
-            try:
-                return create_walk_in(db, name, organisation, city, email, now=now, device=self.device, nonce=nonce)
-            except StoreFault as error:
-                fault = explain(error)
-                if not connection_fault(fault.kind):
-                    raise
-                self._went_offline(fault)
-        with self._lock:
-            self._apply_noted(self._local)
-            result = walk_in_offline(self._local, name, organisation, city, email, now=now, device=self.device,
-                                     nonce=nonce)
-            self._waiting = count_waiting(self._local)
-            self._offline_since = self._offline_since or stamp(now)
-            return result
+        online = self._online(lambda: create_walk_in(db, name, organisation, city, email, now=now, device=self.device,
+                                                     nonce=nonce), timed=False)
+        if online is not None:
+            return online
+        return self._kept(now, lambda local: walk_in_offline(local, name, organisation, city, email, now=now,
+                                                             device=self.device, nonce=nonce))
 
     def door_scan(self, db: Database, raw_code: str, session_id: str, *, now: dt.datetime, direction: str = ENTRY,
                   nonce: str) -> DoorScanResult:
         """A door's scan: `door_scan` on the server when online, else answered from the copy and queued."""
-        if not self.offline:
-            started = time.monotonic()
-            try:
-                result = door_scan(db, raw_code, session_id, now=now, device=self.device, direction=direction,
-                                   nonce=nonce)
-            except StoreFault as error:
-                fault = explain(error)
-                if not connection_fault(fault.kind):
-                    raise
-                self._went_offline(fault)
-            else:
-                slow = self._health.record(time.monotonic() - started)
-                with self._lock:
-                    self._noted.append(result)
-                if slow:
-                    self._went_offline(None)
-                return result
+        online = self._online(lambda: door_scan(db, raw_code, session_id, now=now, device=self.device,
+                                                direction=direction, nonce=nonce))
+        if online is not None:
+            return online
+        return self._kept(now, lambda local: answer_door_offline(local, raw_code, session_id, now=now,
+                                                                 device=self.device, direction=direction, nonce=nonce))
+
+    def _online(self, write: Callable[[], Result], *, timed: bool = True) -> Result | None:
+        """`write` on the server while online; None when offline, or when the network failed it just now.
+
+        `timed`: its time counts towards "slow" (kiosk.domain.link_rules), and an accepted scan goes
+        into the copy (by the background, or before the next offline answer).
+        """
+        if self.offline:
+            return None
+        started = time.monotonic()
+        try:
+            result = write()
+        except StoreFault as error:
+            fault = explain(error)
+            if not connection_fault(fault.kind):
+                raise
+            self._went_offline(fault)
+            return None
+        if timed:
+            slow = self._health.record(time.monotonic() - started)
+            with self._lock:
+                self._noted.append(result)
+            if slow:
+                self._went_offline(None)
+        return result
+
+    def _kept(self, now: dt.datetime, answer: Callable[[sqlite3.Connection], Result]) -> Result:
+        """An answer from the copy, kept in the queue (under `_lock`: no scan slips past a return online)."""
         with self._lock:
             self._apply_noted(self._local)
-            door = answer_door_offline(self._local, raw_code, session_id, now=now, device=self.device,
-                                       direction=direction, nonce=nonce)
+            result = answer(self._local)
             self._waiting = count_waiting(self._local)
             self._offline_since = self._offline_since or stamp(now)
-            return door
+            return result
 
     def person(self, raw_code: str) -> Person | None:
         """Whose code this is, as the local copy knows (the desk's look-up while offline)."""
