@@ -11,6 +11,7 @@ import stat
 
 from kiosk.domain.outcomes import Reason
 from kiosk.domain.roster import RosterRow
+from kiosk.store import offline_copy
 from kiosk.store.attendees import upsert_attendees
 from kiosk.store.db import is_postgres
 from kiosk.store.devices import devices_seen, heartbeat
@@ -84,6 +85,49 @@ def test_a_refresh_reads_only_what_changed(db, people, tmp_path):
     inside = local.execute("SELECT inside FROM copy_presence p JOIN copy_attendees a ON a.id = p.attendee_id "
                            "WHERE a.code = 'ANNA44' AND p.list = 'venue'").fetchone()
     assert inside == (1,)
+
+
+class _Counting:
+    """The server as a refresh sees it, counting the rows its look-back at changed attendees reads."""
+
+    def __init__(self, db) -> None:
+        self.db, self.reread = db, 0
+
+    def execute(self, sql, parameters=()):
+        cursor = self.db.execute(sql, parameters)
+        if "FROM attendees" in sql and "updated_at >=" in sql:
+            rows = cursor.fetchall()
+            self.reread += len(rows)
+            return _Rows(rows)
+        return cursor
+
+
+class _Rows(list):
+    def fetchall(self):
+        return list(self)
+
+
+def test_an_imports_rows_are_read_again_only_until_their_stamp_has_stood_still(db, people, tmp_path, monkeypatch):
+    seconds = [1000.0]  # this device's clock
+    monkeypatch.setattr(offline_copy, "wall_clock", lambda: seconds[0])
+    local = _local(tmp_path)
+    server = _Counting(db)
+    refresh(server, local)
+    assert server.reread == len(people)  # the import's stamp is the newest change: its rows may still be landing
+    seconds[0] += 60
+    refresh(server, local)
+    assert server.reread == 2 * len(people)
+    seconds[0] += 61  # the stamp has stood still for two minutes: no write can still be on its way with it
+    refresh(server, local)
+    server.reread = 0
+    for _ in range(3):
+        refresh(server, local)
+    assert server.reread == 0  # was the whole roster every two seconds, for good (100,000 rows after an import)
+    upsert_attendees(db, [RosterRow("Anna de Vries", "Gemeente Breda", "Breda", "", "ANNA44", status="cancelled")],
+                     at("09:42").isoformat())  # a correction after it: read, and its own window read again
+    assert refresh(server, local).attendees == 1
+    assert local.execute("SELECT status FROM copy_attendees WHERE code = 'ANNA44'").fetchone() == ("cancelled",)
+    assert server.reread == 1
 
 
 def test_offline_answers_green_red_and_already_here(db, people, tmp_path):

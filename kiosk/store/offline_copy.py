@@ -17,7 +17,8 @@ server's changes since the last look, not a full reload each time:
 - attendees, and a door's session's sign-ups, by id (every new row has a higher id: ids are
   given out under the one write lock, in commit order) and by `updated_at` (an import or a
   correction; a sign-up cancelled or promoted), read again from a little before the newest change
-  seen, since a change's time is taken before its commit (`_catch_up`);
+  seen, since a change's time is taken before its commit (`_catch_up`), until that change has
+  stood still for as long (`_settle`);
 - presence for the people of the scans with an id above the last one seen.
 
 The file's schema is its own (`LOCAL_VERSION`), not the server's: a file of an older version is
@@ -34,12 +35,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.domain.codes import normalise_code
-from kiosk.domain.outcomes import Person
 from kiosk.domain.scan_rules import VENUE
 from kiosk.store.db import Database, connect_sqlite
 from kiosk.store.schema import search_text
@@ -104,8 +105,10 @@ LOCAL_VERSION = 3
 
 # Rows read from the server per statement while catching up (the first look reads every attendee).
 BATCH = 5000
-# How far back of the newest change seen a refresh reads attendees again (see the module's docstring).
+# How far back of the newest change seen a refresh reads attendees again (see the module's docstring),
+# until that change has stood still this long (`_settle`, on `wall_clock`: this device's seconds).
 LOOKBACK = dt.timedelta(minutes=2)
+wall_clock = time.time
 
 def open_local(path: Path, source: str = "") -> sqlite3.Connection:
     """Open (and on first use create, 0600) the device's local file, with `synchronous=FULL`.
@@ -282,8 +285,9 @@ def _catch_up(db: Database, local: sqlite3.Connection, feed: Feed) -> int:
         changed += len(rows)
     seen_at = local_state(local, at_key)
     if seen_at:
-        since = _before(seen_at, LOOKBACK)
-        after_id = 0
+        since, after_id = _before(seen_at, LOOKBACK), 0
+        if (settled := local_state(local, f"{at_key}:settled")) >= since:
+            since, after_id = settled, last_id  # only the changes stamped after the settled window
         while True:  # changed rows, by their time of change (and id, to page through equal times)
             rows = db.execute(
                 f"""SELECT {feed.columns} FROM {feed.table} WHERE {feed.where} AND updated_at >= ? AND id <= ? AND
@@ -299,7 +303,24 @@ def _catch_up(db: Database, local: sqlite3.Connection, feed: Feed) -> int:
             if len(rows) < BATCH:
                 break
             since, after_id = str(rows[-1][-1]), int(rows[-1][0])
+        _settle(local, at_key)
     return changed
+
+
+def _settle(local: sqlite3.Connection, at_key: str) -> None:
+    """The newest change seen is settled once it has stood still for LOOKBACK of this device's time.
+
+    Till then each refresh reads the changes stamped up to LOOKBACK before it again (a commit may
+    land after a later change's stamp was taken); after, no write can still be on its way with such
+    a stamp, and those rows are not read again (an import's 100,000 rows share one stamp).
+    """
+    newest, (still, _, since) = local_state(local, at_key), local_state(local, f"{at_key}:still").partition(" ")
+    if still != newest:
+        with _local_write(local):
+            set_local_state(local, f"{at_key}:still", f"{newest} {wall_clock()}")
+    elif local_state(local, f"{at_key}:settled") != newest and wall_clock() - float(since) >= LOOKBACK.total_seconds():
+        with _local_write(local):
+            set_local_state(local, f"{at_key}:settled", newest)
 
 
 def _seen_at(local: sqlite3.Connection, at_key: str, rows: list[tuple[object, ...]]) -> None:
@@ -371,27 +392,3 @@ def _put_presence(local: sqlite3.Connection, rows: list[tuple[object, ...]]) -> 
                                                  since) VALUES (?, ?, ?, ?, ?, ?, ?)""",
         [tuple(row) for row in rows],
     )
-
-
-def copy_person(local: sqlite3.Connection, raw: str) -> Person | None:
-    """The attendee whose code this is, as the copy knows them (case-insensitive, spaces ignored)."""
-    row = local.execute(
-        "SELECT id, code, name, organisation, city, status FROM copy_attendees WHERE code = ?", (normalise_code(raw),)
-    ).fetchone()
-    if row is None:
-        return None
-    return Person(id=row[0], code=row[1], name=row[2], organisation=row[3], city=row[4], status=row[5])
-
-
-def copy_counts(local: sqlite3.Connection) -> tuple[int, int]:
-    """(arrived, expected) at the venue as this copy knows them, this device's offline scans included."""
-    arrived = local.execute(
-        "SELECT COUNT(*) FROM copy_presence WHERE list = ? AND first_entry_at IS NOT NULL", (VENUE,)
-    ).fetchone()[0]
-    expected = local.execute("SELECT COUNT(*) FROM copy_attendees WHERE status = 'registered'").fetchone()[0]
-    return int(arrived), int(expected)
-
-
-def copy_is_empty(local: sqlite3.Connection) -> bool:
-    """True before the first refresh: an offline answer then knows no one."""
-    return local.execute("SELECT 1 FROM copy_attendees LIMIT 1").fetchone() is None

@@ -48,7 +48,8 @@ from kiosk.domain.scan_rules import (
 from kiosk.store.attendees import INSERT_ATTENDEE, PERSON_COLUMNS, find_by_code, person_from_row, unique_code
 from kiosk.store.db import Database
 from kiosk.store.door import bring_along
-from kiosk.store.offline_copy import copy_counts, copy_person, local_state, local_write, set_local_state
+from kiosk.store.offline_copy import local_state, local_write, set_local_state
+from kiosk.store.offline_reads import copy_counts, copy_person
 from kiosk.store.scans import RAW_CODE_CHARS, append_scan, judge_scan, new_nonce, scan_result, scan_transaction, stamp
 from kiosk.store.schema import search_text
 

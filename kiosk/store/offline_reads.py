@@ -1,9 +1,9 @@
-"""What a desk reads from its local copy while offline: name search, the side panel's figures, its last scans.
+"""What a desk or door reads from its local copy while offline: whose code, name search, counts, its last scans.
 
 While the server is away the desk's own reads (kiosk/ui/offline_desk.py) go to the device's local
-file (kiosk.store.offline_copy) instead: a name search over the copy's folded words (`celik`
+file (kiosk.store.offline_copy) instead: whose code a scan is (`copy_person`), a name search over the copy's folded words (`celik`
 finds Çelik, as on the server: kiosk.store.attendees.query_words, each a prefix of a word), the
-arrivals and expected as the copy counts them (this desk's offline scans included), the first
+arrivals and expected as the copy counts them (`copy_counts`: this desk's offline scans included), the first
 arrivals of the last ten minutes, and this desk's last scans with those still in the queue
 marked as waiting (`RecentScan.waiting`).
 """
@@ -14,11 +14,11 @@ import datetime as dt
 import sqlite3
 from collections.abc import Sequence
 
+from kiosk.domain.codes import normalise_code
 from kiosk.domain.outcomes import Person, Reason
 from kiosk.domain.scan_rules import VENUE, is_accepted
 from kiosk.domain.views import RecentScan, SearchHit
 from kiosk.store.attendees import query_words
-from kiosk.store.offline_copy import copy_counts
 from kiosk.store.scans import stamp
 
 
@@ -37,6 +37,30 @@ def copy_search(local: sqlite3.Connection, text: str, limit: int = 20) -> list[S
     ).fetchall()
     return [SearchHit(Person(id=r[0], code=r[1], name=r[2], organisation=r[3], city=r[4], status=r[5]),
                       bool(r[6]), r[7]) for r in rows]
+
+
+def copy_person(local: sqlite3.Connection, raw: str) -> Person | None:
+    """The attendee whose code this is, as the copy knows them (case-insensitive, spaces ignored)."""
+    row = local.execute(
+        "SELECT id, code, name, organisation, city, status FROM copy_attendees WHERE code = ?", (normalise_code(raw),)
+    ).fetchone()
+    if row is None:
+        return None
+    return Person(id=row[0], code=row[1], name=row[2], organisation=row[3], city=row[4], status=row[5])
+
+
+def copy_is_empty(local: sqlite3.Connection) -> bool:
+    """True before the first refresh: an offline answer then knows no one."""
+    return local.execute("SELECT 1 FROM copy_attendees LIMIT 1").fetchone() is None
+
+
+def copy_counts(local: sqlite3.Connection) -> tuple[int, int]:
+    """(arrived, expected) at the venue as this copy knows them, this device's offline scans included."""
+    arrived = local.execute(
+        "SELECT COUNT(*) FROM copy_presence WHERE list = ? AND first_entry_at IS NOT NULL", (VENUE,)
+    ).fetchone()[0]
+    expected = local.execute("SELECT COUNT(*) FROM copy_attendees WHERE status = 'registered'").fetchone()[0]
+    return int(arrived), int(expected)
 
 
 def copy_arrivals_since(local: sqlite3.Connection, since: dt.datetime) -> int:

@@ -39,11 +39,11 @@ from kiosk.domain.views import RecentScan, SearchHit
 from kiosk.store.db import Database, StoreError, StoreFault, connect, explain
 from kiosk.store.devices import heartbeat
 from kiosk.store.door import door_scan
-from kiosk.store.offline_copy import copy_is_empty, copy_person, open_local, refresh
+from kiosk.store.offline_copy import open_local, refresh
 from kiosk.store.offline_door import answer_door_offline, copy_inside
 from kiosk.store.offline_files import copy_source, local_path
 from kiosk.store.offline_queue import answer_offline, count_waiting, note_online, upload_waiting, walk_in_offline
-from kiosk.store.offline_reads import copy_search, side_panel
+from kiosk.store.offline_reads import copy_is_empty, copy_person, copy_search, side_panel
 from kiosk.store.scans import create_walk_in, record_scan, stamp
 
 # A scan's or walk-in's answer (a door's has the room's count too).
