@@ -182,6 +182,23 @@ async def test_a_door_started_while_the_server_is_down_scans_from_its_copy_and_g
                     ("SOREN3", "venue", "ok"), ("SOREN3", ROOM, "ok")]  # each once, with its venue arrival
 
 
+
+@pytest.mark.postgres
+async def test_a_door_started_offline_without_its_session_takes_the_one_its_copy_was_made_at(
+        own_server, own_url, settings):
+    settings = replace(settings, db_path=own_url, device="door-4", lang="nl")
+    Env(settings).db().close()
+    first_day = make_switch(own_url, offline_folder(), "door-4", role="door", lists=("venue", ROOM))
+    assert first_day.tick()
+    first_day.close()
+    await asyncio.to_thread(own_server.pause)
+    app = _start_while_down(settings, "door", None)  # `kiosk --role door`, as the laptop's start-up runs it
+    async with app.run_test(size=(80, 24)) as pilot:
+        banner = app.screen.query_one(OfflineBanner)
+        await until(pilot, lambda: banner.text == "OFFLINE: scans worden bij deze deur bewaard, 0 wachten",
+                    "the banner")
+        assert "Vaartocht over de Zaan" in door_text(app) and "Binnen 0 / 15" in door_text(app)
+
 @pytest.mark.postgres
 def test_a_door_without_a_copy_made_at_its_session_says_it_needs_the_server_once(own_server, own_url, tmp_path):
     own_server.pause()
