@@ -21,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -202,8 +203,14 @@ def fresh_copies(master: Path, folder: Path) -> tuple[Path, Path]:
 
 def scan_moment(master: Path, runs: int = 30, roles: tuple[str, ...] = tuple(ROLES), warmup: int = 3,
                 folder: Path | None = None) -> list[Result]:
-    """The scan moment of each role against its floor, with the machine's load before and after."""
-    kiosk_db, floor_db = fresh_copies(master, folder or master.parent)
+    """The scan moment of each role against its floor, with the machine's load before and after.
+
+    The copies go in a folder of this run's own beside the built event (same disk), unless `folder`
+    is given: two runs at once shared bench/scan-kiosk.db, and one's copy replaced the file under
+    the other's kiosk (its scans then never showed).
+    """
+    own = None if folder is not None else Path(tempfile.mkdtemp(prefix="scan-moment-", dir=master.parent))
+    kiosk_db, floor_db = fresh_copies(master, folder or own)
     load_before = os.getloadavg()
     results = []
     try:
@@ -223,6 +230,8 @@ def scan_moment(master: Path, runs: int = 30, roles: tuple[str, ...] = tuple(ROL
         for copy in (kiosk_db, floor_db):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        if own is not None:
+            shutil.rmtree(own, ignore_errors=True)
     load_after = os.getloadavg()
     # The machine is shared: what else ran is part of the figures (1, 5 and 15-minute load averages).
     for when, load in (("before", load_before), ("after", load_after)):

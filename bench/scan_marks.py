@@ -184,6 +184,8 @@ def _kiosk() -> None:
     from importlib import import_module
 
     for module, owner, name, label in (
+        ("kiosk.ui.widgets.scan_input", "ScanInput", "on_key", "input.key"),
+        ("kiosk.ui.widgets.scan_input", "ScanInput", "action_submit", "input.submit"),
         ("kiosk.ui.screens.desk", "DeskScreen", "_submitted", "desk.submitted"),
         ("kiosk.ui.screens.desk", "DeskScreen", "queue", "desk.queue"),
         ("kiosk.ui.desk_jobs", "ScanJob", "run", "desk.job_run"),
@@ -223,6 +225,15 @@ def _kiosk() -> None:
         except (ImportError, AttributeError):
             continue
         wrap(target, name, label)
+    try:
+        from kiosk.ui.widgets.scan_answer import ScanAnswer
+    except ImportError:
+        return
+    # The answer's repaints: all of it (no regions) or the rows that changed; its rows and look made.
+    wrap(ScanAnswer, "refresh", "answer.refresh",
+         lambda widget, *regions, **kwargs: f"rows={sum(r.height for r in regions)}" if regions else "all")
+    wrap(ScanAnswer, "_make_rows", "answer.make_rows")
+    wrap(ScanAnswer, "_the_look", "answer.look")
 
 
 def main(argv: list[str]) -> None:

@@ -15,7 +15,8 @@ handled in order.
 
 The hold is Textual's public `App.batch_update()`, entered at the Enter and left at the answer
 (an ExitStack holds it open across the wait for the worker, which a `with` block cannot span).
-Python's cyclic garbage collector is held too, and runs again once the answer's frame is made.
+Python's cyclic garbage collector is held too, and runs again once the answer's frame is out
+(`after_the_frame`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import gc
 from collections.abc import Callable
 from contextlib import ExitStack
 
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -32,6 +34,16 @@ from kiosk.ui.paint import paint_now
 # The longest the screen is held still after an Enter: a commit takes a few milliseconds; one
 # that waits for the write lock (eight busy desks: ~125 ms at worst) shows the input emptied first.
 HOLD_SECONDS = 0.1
+# How long the UI thread leaves the interpreter to Textual's writer thread after the answer's frame
+# before other work (the collector, the desk's side panel): the writer needs it a few times to put
+# the frame on the terminal, and waited up to a switch interval (1 ms) each time the UI thread ran
+# Python instead (2 to 3 ms between the frame and its flush under load, bench/scan_profile.py).
+AFTER_FRAME_SECONDS = 0.005
+
+
+def after_the_frame(node: DOMNode, callback: Callable[[], object]) -> None:
+    """Run `callback` AFTER_FRAME_SECONDS after the next frame, once that frame is on its way to the terminal."""
+    node.call_after_refresh(node.set_timer, AFTER_FRAME_SECONDS, callback)
 
 
 class PaintHold:
@@ -100,6 +112,6 @@ class PaintHold:
         app = screen.app
         if self._collector:
             self._collector = False
-            app.call_after_refresh(gc.enable)  # after the frame with the answer
+            after_the_frame(app, gc.enable)  # once the frame with the answer is out
         # The screen resumes its frames when it next goes idle: nudge it, in case nothing else does.
         app.screen.check_idle()

@@ -29,7 +29,7 @@ from kiosk.ui.desk_printing import DeskPrinting
 from kiosk.ui.fault import fault_message
 from kiosk.ui.offline_desk import find_code, find_code_at_end, search_people
 from kiosk.ui.paint import paint_now, render_ahead
-from kiosk.ui.paint_hold import PaintHold
+from kiosk.ui.paint_hold import PaintHold, after_the_frame
 from kiosk.ui.screens.desk_undo import DeskUndo
 from kiosk.ui.widgets.desk_counters import DeskCounters
 from kiosk.ui.widgets.desk_words import WORDS, search_hint
@@ -301,8 +301,8 @@ class DeskScreen(Screen[None]):
         self.printing.shown(result)  # Ctrl+P prints this person (kiosk/ui/desk_printing.py)
         self._ring(result.light)
         self._restart_answer_timer()
-        # The side panel a frame later: the answer is what the queue waits for.
-        self.call_after_refresh(self.refresh_counters)
+        # The side panel a frame later, once the answer's frame is out: the answer is what the queue waits for.
+        after_the_frame(self, self.refresh_counters)
 
     def _restart_answer_timer(self) -> None:
         if self._answer_timer is not None:
