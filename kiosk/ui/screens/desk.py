@@ -37,6 +37,7 @@ from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.kiosk_look import bilingual, in_language
 from kiosk.ui.widgets.offline_banner import OfflineBanner
 from kiosk.ui.widgets.plain import clean
+from kiosk.ui.widgets.quiet_line import QuietLine
 from kiosk.ui.widgets.recent_scans import RecentScans
 from kiosk.ui.widgets.scan_answer import WORDS as ANSWER_WORDS
 from kiosk.ui.widgets.scan_answer import Answer, ScanAnswer
@@ -109,7 +110,7 @@ class DeskScreen(Screen[None]):
                 yield Static("", id="desk-mode", markup=False)
                 yield SearchResults(self.lang, id="desk-results")
                 yield ScanAnswer(self.lang, id="desk-answer")
-                yield Static("", id="desk-quiet", markup=False)
+                yield QuietLine(id="desk-quiet")
             yield DeskCounters(self.lang, id="desk-side")
         yield SteadyFooter(drop_first=FOOTER_DROP_FIRST)
 
@@ -150,9 +151,7 @@ class DeskScreen(Screen[None]):
 
     def say(self, text: str) -> None:
         """The quiet line under the answer; one line high, so a new text needs no new layout."""
-        quiet = self.query_one("#desk-quiet", Static)
-        if str(quiet.content) != text:
-            quiet.update(text, layout=False)
+        self.query_one("#desk-quiet", QuietLine).say(text)
 
     def show_search(self, text: str) -> None:
         """Show the people matching `text`, or the answer area when the input is empty."""
@@ -227,7 +226,7 @@ class DeskScreen(Screen[None]):
                 chosen = glued.code if glued is not None else None
         self.exit_mode = False
         # While the commit waits for the disk: the emptied input and quiet line rendered, ready for the answer's frame.
-        scan_input, quiet = event.control, self.query_one("#desk-quiet", Static)
+        scan_input, quiet = event.control, self.query_one("#desk-quiet", QuietLine)
         self.queue(ScanJob(chosen or text, direction, at=self.ctx.clock.now()),
                    on_running=lambda: render_ahead(scan_input, quiet))
         self.show_search(event.control.value)
