@@ -51,11 +51,12 @@ import sqlite3
 import struct
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.store.db import StoreFault, connect_sqlite, immediate
+from kiosk.store.db import StoreFault, connect_sqlite
 
 THRESHOLD_FRAMES = 1000  # SQLite's own default mark, now reached off the commit
 HARD_FRAMES = 4000  # about 16 MB of WAL: checkpoint then even while commits keep coming
@@ -68,6 +69,8 @@ POLL_SECONDS = 0.05
 # After a checkpoint that could not copy everything (a reader still needs older pages): wait this
 # long before trying again, unless someone commits meanwhile.
 RETRY_SECONDS = 1.0
+# How long a catch-up under the write lock waits for that lock before it tries again later.
+GATE_SECONDS = 2.0
 
 WAL_INDEX_VERSION = 3007000
 _HEADER = struct.Struct("=IIIBBHII")  # iVersion, unused, iChange, isInit, bigEndCksum, szPage, mxFrame, nPage
@@ -142,7 +145,8 @@ class Checkpointer:
         conn.execute("PRAGMA busy_timeout = 0")  # never wait: a checkpoint that would is tried later
         try:
             gate = connect_sqlite(self.path, create=False)
-        except StoreFault:
+            gate.execute("PRAGMA busy_timeout = 2")  # tries at 0 and 1 ms inside each BEGIN (see _catch_up)
+        except StoreFault:  # sqlite3.Error included
             conn.close()
             return
         try:
@@ -193,13 +197,27 @@ class Checkpointer:
         return not busy and copied >= frames
 
     def _catch_up(self, conn: sqlite3.Connection, gate: sqlite3.Connection) -> bool:
-        """One PASSIVE checkpoint while `gate` holds the write lock: no commit overtakes it."""
+        """One PASSIVE checkpoint while `gate` holds the write lock: no commit overtakes it.
+
+        The lock is asked for in SQLite's busy handler, a millisecond apart, without the
+        interpreter: a writer thread of this process that commits back to back holds the
+        interpreter in the moments between its transactions, when the lock is free, so a retry
+        that first needed the interpreter would find the lock taken again each time.
+        """
+        deadline = time.monotonic() + GATE_SECONDS
+        while True:
+            try:
+                gate.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError:
+                if time.monotonic() >= deadline:
+                    return False
         try:
-            with immediate(gate):
-                self.counts.gated += 1
-                return self._checkpoint(conn, "PASSIVE")
-        except StoreFault:
-            return False
+            self.counts.gated += 1
+            return self._checkpoint(conn, "PASSIVE")
+        finally:
+            with suppress(sqlite3.Error):
+                gate.execute("ROLLBACK")
 
 
 def _size(path: str) -> int:
