@@ -20,7 +20,7 @@ reader:
 - at HARD_FRAMES even when the commits never pause (eight busy desks, a burst of walk-ins).
   A PASSIVE checkpoint that commits overtake copies what it saw, but the next writer starts the
   WAL over only when it finds everything copied back: when the WAL has grown to 2 x HARD_FRAMES
-  frames without starting over, the thread takes the write lock for one checkpoint (`BEGIN
+  frames without starting over, copied back in part, the thread takes the write lock for one checkpoint (`BEGIN
   IMMEDIATE` on a second connection, in turn with the writers), so that nobody can commit past
   it. A scan that comes meanwhile waits for the few frames the PASSIVE ones left (milliseconds);
   the next writer then starts the WAL over. So the WAL stays bounded under any load.
@@ -172,10 +172,11 @@ class Checkpointer:
             quiet = now - changed_at
             # Without the WAL index, a commit since the last checkpoint counts as enough to copy back.
             pending = state.pending if state else (THRESHOLD_FRAMES if dirty else 0)
-            due = (pending >= HARD_FRAMES or (pending >= THRESHOLD_FRAMES and quiet >= QUIET_SECONDS)
+            # Copied in part, yet long: commits overtook the copies (a bulk write's first copy is not gated).
+            overtaken = state is not None and state.frames >= 2 * HARD_FRAMES and 0 < state.backfilled < state.frames
+            due = (overtaken or pending >= HARD_FRAMES or (pending >= THRESHOLD_FRAMES and quiet >= QUIET_SECONDS)
                    or (pending > 0 and quiet >= IDLE_SECONDS))
             if due and now >= retry_at:
-                overtaken = state is not None and state.frames >= 2 * HARD_FRAMES
                 complete = self._catch_up(conn, gate) if overtaken else self._checkpoint(conn, "PASSIVE")
                 dirty = not complete
                 retry_at = 0.0 if complete else now + RETRY_SECONDS
