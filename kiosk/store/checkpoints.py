@@ -242,12 +242,14 @@ class Hold:
             return
         self._released = True
         with _lock:
-            _holders[self.path] -= 1
-            if _holders[self.path] > 0:
+            left = _holders.get(self.path, 0) - 1
+            if left > 0:
+                _holders[self.path] = left
                 return
-            del _holders[self.path]
-            checkpointer = _running.pop(self.path)
-        checkpointer.stop()
+            _holders.pop(self.path, None)
+            checkpointer = _running.pop(self.path, None)  # None once the process's exit stopped it
+        if checkpointer is not None:
+            checkpointer.stop()
 
 
 _lock = threading.Lock()
