@@ -21,13 +21,14 @@ Python's cyclic garbage collector is held too, and runs again once the answer's 
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Callable
 from contextlib import ExitStack
 
 from textual.dom import DOMNode
+from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.timer import Timer
 
 from kiosk.ui.paint import paint_now
 
@@ -43,7 +44,17 @@ AFTER_FRAME_SECONDS = 0.005
 
 def after_the_frame(node: DOMNode, callback: Callable[[], object]) -> None:
     """Run `callback` AFTER_FRAME_SECONDS after the next frame, once that frame is on its way to the terminal."""
-    node.call_after_refresh(node.set_timer, AFTER_FRAME_SECONDS, callback)
+    node.call_after_refresh(soon, node, AFTER_FRAME_SECONDS, callback)
+
+
+def soon(node: MessagePump, seconds: float, callback: Callable[[], object]) -> asyncio.TimerHandle:
+    """Hand `callback` to `node` (as a message, so its errors are the app's, as a Timer's are) in `seconds`.
+
+    Textual's `set_timer` starts an asyncio task for each timer, 0.1 to 0.2 ms of CPU to start and
+    again to stop; the desk started two for each scan, one between the Enter and its store call.
+    The event loop's own timer costs a few microseconds; `cancel()` it to stop it.
+    """
+    return asyncio.get_running_loop().call_later(seconds, node.call_later, callback)
 
 
 class PaintHold:
@@ -66,7 +77,7 @@ class PaintHold:
         self._seconds = seconds
         self._on_expire = on_expire
         self._answer = answer
-        self._timer: Timer | None = None
+        self._timer: asyncio.TimerHandle | None = None
         self._batch = ExitStack()
         self._collector = False  # whether this hold paused Python's garbage collector
 
@@ -89,11 +100,17 @@ class PaintHold:
             self._collector = True
         # The app's timer, not the screen's: it fires whichever screen is current by then.
         longest = HOLD_SECONDS if self._seconds is None else self._seconds
-        self._timer = app.set_timer(longest, self._expired, name="paint-hold")
+        timer = self._timer = soon(app, longest, lambda: self._expired(timer))
 
-    def _expired(self) -> None:
-        """The answer did not come in time: say so (`on_expire`), and paint what there is."""
-        if self._timer is not None and self._on_expire is not None:
+    def _expired(self, timer: asyncio.TimerHandle) -> None:
+        """The answer did not come in time: say so (`on_expire`), and paint what there is.
+
+        Handed over as a message: one that comes after its hold was released (and maybe another
+        started) changes nothing.
+        """
+        if timer is not self._timer:
+            return
+        if self._on_expire is not None:
             self._on_expire()
         self.release()
 
@@ -107,7 +124,7 @@ class PaintHold:
         timer, self._timer = self._timer, None
         if timer is None:
             return
-        timer.stop()
+        timer.cancel()
         self._batch.close()
         app = screen.app
         if self._collector:

@@ -10,6 +10,7 @@ WriteDone / WriteFailed, the scans' and (from a queue of their own) the badge pr
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from textual import on
@@ -18,7 +19,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Static
 
 from kiosk.domain.outcomes import Light, Reason, ScanResult
@@ -29,7 +29,7 @@ from kiosk.ui.desk_printing import DeskPrinting
 from kiosk.ui.fault import fault_message
 from kiosk.ui.offline_desk import find_code, find_code_at_end, search_people
 from kiosk.ui.paint import paint_now, render_ahead
-from kiosk.ui.paint_hold import PaintHold, after_the_frame
+from kiosk.ui.paint_hold import PaintHold, after_the_frame, soon
 from kiosk.ui.screens.desk_undo import DeskUndo
 from kiosk.ui.widgets.desk_counters import DeskCounters
 from kiosk.ui.widgets.desk_words import WORDS, search_hint
@@ -93,7 +93,7 @@ class DeskScreen(Screen[None]):
         self.results_for = ""
         # The text for which Enter found several people: its hint then asks to pick one.
         self.asked_for = ""
-        self._answer_timer: Timer | None = None
+        self._answer_timer: asyncio.TimerHandle | None = None
         self.undo = DeskUndo(self)
         self.printing = DeskPrinting(self)
         # The answer is the first frame after Enter (kiosk/ui/paint_hold.py), shown in #desk-main.
@@ -305,10 +305,12 @@ class DeskScreen(Screen[None]):
 
     def _restart_answer_timer(self) -> None:
         if self._answer_timer is not None:
-            self._answer_timer.stop()
-        self._answer_timer = self.set_timer(ANSWER_SECONDS, self._answer_expired)
+            self._answer_timer.cancel()
+        timer = self._answer_timer = soon(self, ANSWER_SECONDS, lambda: self._answer_expired(timer))  # see soon()
 
-    def _answer_expired(self) -> None:
+    def _answer_expired(self, timer: asyncio.TimerHandle) -> None:
+        if timer is not self._answer_timer:
+            return  # handed over after a newer answer restarted it
         self.query_one(ScanAnswer).clear()
         self.say("")
 
