@@ -183,3 +183,17 @@ async def test_the_desk_checkpoints_beside_its_scans(desk, db_path, quick, tmp_p
             await pilot.pause(0.05)
         # The desk's own thread copied its scans into the file while the desk stays open.
         assert scans_in_file(db_path, tmp_path) == 3
+
+
+def test_without_a_hold_sqlite_still_checkpoints_at_a_scans_commit(db_path, db, tmp_path):
+    # A process with no checkpoint thread (the CLI, a script on the store) relies on SQLite's own
+    # checkpoint at COMMIT; the check-in's answer, read after COMMIT, must not leave a statement
+    # open across it, or SQLite skips that checkpoint and the WAL grows with every scan.
+    codes = roster(db, 300)
+    db.execute("PRAGMA wal_autocheckpoint = 50")
+    biggest = 0
+    for code in codes:
+        assert record_scan(db, code, now=at("09:30"), device="desk-1").person is not None
+        biggest = max(biggest, os.path.getsize(f"{db_path}-wal"))
+    assert biggest <= 4 * 50 * FRAME_BYTES, f"the WAL grew to {biggest // FRAME_BYTES} frames"
+    assert scans_in_file(db_path, tmp_path) >= 250

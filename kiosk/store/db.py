@@ -55,6 +55,38 @@ def is_postgres(db: Database) -> bool:
     return getattr(db, "backend", "sqlite") == "postgresql"
 
 
+class _ReadRows:
+    """A read's rows, taken at once: what `read_after_commit` hands back on SQLite."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self.description = cursor.description
+        self.rowcount = cursor.rowcount
+        self._rows = iter(cursor.fetchall())
+
+    def fetchone(self) -> Any:
+        """The next row, or None."""
+        return next(self._rows, None)
+
+    def fetchall(self) -> list[Any]:
+        """The rows not taken yet."""
+        return list(self._rows)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._rows
+
+
+def read_after_commit(db: Database, sql: str, params: Row = ()) -> Cursor:
+    """A read sent inside a write transaction whose rows are taken once it has committed.
+
+    PostgreSQL sends it in the transaction's last batch, with COMMIT: one round trip fewer. SQLite
+    runs it now and keeps its rows: a statement left unfinished across COMMIT holds the
+    connection's read snapshot, and SQLite then skips the checkpoint of that COMMIT, so the WAL
+    of a long-lived connection would grow without end.
+    """
+    cursor = db.execute(sql, params)
+    return cursor if is_postgres(db) else _ReadRows(cursor)  # type: ignore[arg-type]
+
+
 def is_url(target: object) -> bool:
     """True when `target` names a PostgreSQL database rather than a SQLite file."""
     text = str(target)

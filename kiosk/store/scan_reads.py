@@ -13,7 +13,7 @@ from kiosk.domain.codes import normalise_code
 from kiosk.domain.outcomes import Person, Reason, ScanResult
 from kiosk.domain.scan_rules import LastScan, ScanFacts
 from kiosk.store.attendees import PERSON_COLUMNS, person_from_row
-from kiosk.store.db import Cursor, Database
+from kiosk.store.db import Cursor, Database, read_after_commit
 
 
 def opening_read(
@@ -93,8 +93,11 @@ def scan_result(conn: Database, scan_id: int) -> ScanResult:
 
 
 def read_result(conn: Database, where: str, key: int | str) -> Cursor:
-    """Send `scan_result`'s statement for the scan `where` names (by id or nonce); its rows unread."""
-    return conn.execute(
+    """Send `scan_result`'s statement for the scan `where` names (by id or nonce); its row taken later.
+
+    `read_after_commit`: inside the write transaction, the row is read once COMMIT has returned.
+    """
+    return read_after_commit(conn,
         f"""SELECT s.id, s.at, s.device, s.list, s.direction, s.raw_code, s.accepted, s.reason,
                    p.first_entry_at, p.first_entry_device,
                    (SELECT value FROM tallies WHERE key = 'arrived:venue'),
