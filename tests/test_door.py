@@ -339,3 +339,46 @@ def test_undo_keeps_to_its_own_list_a_desk_never_undoes_a_door_scan_of_the_same_
     undone = door_undo(db, now=at("12:43"), device="door-a", session_id="lunch-vaartocht")  # after F7 back
     assert undone.reason is Reason.NOTHING_TO_UNDO  # the theatre scan is not this room's to undo
     assert inside(db, "lunch-theater") == 1
+
+
+@pytest.mark.sqlite_only
+def test_a_door_scan_s_work_does_not_grow_with_the_crowd_in_the_room(db, people):
+    """The count a door shows comes from the room's tally, not a count of everyone inside.
+
+    SQLite's own step counter (a progress callback every 100 virtual-machine steps, no clock)
+    for one scan into a room of one, then into the same room with 5,000 people more inside:
+    counting presence's rows made the second cost about 15,000 steps more; now the two are alike.
+    """
+    def steps_of_a_scan(code: str, minute: str) -> tuple[int, int]:
+        ticks = [0]
+
+        def tick() -> int:
+            ticks[0] += 1
+            return 0
+
+        db.set_progress_handler(tick, 100)
+        try:
+            result = door_scan(db, code, ROOM_A, now=at(minute), device="door-a")
+        finally:
+            db.set_progress_handler(None, 100)
+        return ticks[0], result.inside
+
+    door_scan(db, people["Anna de Vries"], ROOM_A, now=at("11:20"), device="door-a")  # warm the statement cache
+    small, inside_small = steps_of_a_scan(people["Ayşe Çelik"], "11:21")
+    with immediate(db):
+        first = db.execute("SELECT COALESCE(MAX(id), 0) FROM attendees").fetchone()[0] + 1
+        db.executemany(
+            """INSERT INTO attendees (id, code, name, organisation, city, email, status, source, search_text,
+                                      created_at, updated_at)
+               VALUES (?, ?, 'Crowd', '', '', '', 'registered', 'import', 'crowd', '2026-11-29', '2026-11-29')""",
+            [(first + n, f"CROWD{n:05d}") for n in range(5000)],
+        )
+        db.executemany(
+            """INSERT INTO presence (attendee_id, list, inside, entries, first_entry_at, first_entry_device,
+                                     last_scan_id, last_change_at)
+               VALUES (?, ?, 1, 1, '2026-11-29T11:00', 'door-a', 0, '2026-11-29T11:00')""",
+            [(first + n, ROOM_A) for n in range(5000)],
+        )
+    crowded, inside_crowded = steps_of_a_scan(people["Søren Ødegaard"], "11:22")
+    assert (inside_small, inside_crowded) == (2, 5003)  # the answer still counts them all
+    assert crowded < small + 30, (small, crowded)  # counting them: 156 against 9

@@ -104,13 +104,17 @@ def bring_along(conn: Database, nonce: str, person: Person | None, session_id: s
 
 
 def _door_result(conn: Database, result: ScanResult, session_id: str) -> DoorScanResult:
-    """The scan's result with the room's capacity, how many are inside now, and the person's sign-up."""
-    inside = conn.execute(
-        "SELECT COUNT(*) FROM presence WHERE list = ? AND inside = 1", (session_id,)
-    ).fetchone()[0]
-    capacity, signup_session = conn.execute(
-        "SELECT capacity, signup FROM sessions WHERE id = ?", (session_id,)
-    ).fetchone() or (None, 0)
+    """The scan's result with the room's capacity, how many are inside now, and the person's sign-up.
+
+    How many are inside is the `inside:SESSION` tally (kiosk/store/tallies.py), kept by the
+    triggers on presence in the same transaction: counting presence's rows of a full room read
+    about 15,000 index entries a scan (1.5 ms of CPU at 100,000 people, a third of the door's).
+    """
+    capacity, signup_session, inside = conn.execute(
+        "SELECT capacity, signup, (SELECT value FROM tallies WHERE key = ?) FROM sessions WHERE id = ?",
+        (f"inside:{session_id}", session_id),
+    ).fetchone() or (None, 0, 0)
+    inside = inside or 0  # no tally yet: no one has been scanned into this room
     status, place = None, None
     if result.person is not None:
         mine = conn.execute(
