@@ -1,7 +1,7 @@
 """Scanning people into and out of a session at the room door, in one transaction.
 
 The session's id is the scan log's `list`. A door scan takes the steps of every scan
-(kiosk/store/scans.py: `scan_transaction`, `judge_scan`, `append_scan`, `scan_result`) with the
+(kiosk/store/scans.py: `scan_transaction`, `judge_scan`, `write_scan`, the answer by `read_result`) with the
 door's bounce rule, a read of the same badge in either direction (kiosk.domain.scan_rules): entry,
 exit, already inside, or a bounce. The direction is the door's mode (entry, or exit after F8); a
 scan never turns itself into an exit, so someone scanned in again "to be sure" is `already_in`,
@@ -36,15 +36,16 @@ from kiosk.domain.scan_rules import (
     brought_along,
 )
 from kiosk.store.db import Database, StoreError
+from kiosk.store.scan_reads import read_result, result_of
 from kiosk.store.scans import (
     LoggedScan,
     append_annulment,
-    append_scan,
     judge_scan,
     nothing_to_undo,
     scan_result,
     scan_transaction,
     undoable_scan,
+    write_scan,
 )
 
 
@@ -76,9 +77,10 @@ def door_scan(
         outcome = judge_scan(conn, person, direction, session_id, device, now, Bounce.EITHER_DIRECTION)
         along = bring_along(conn, tx.nonce, person, session_id, now, device) if outcome.reason in LETS_IN \
             else BroughtAlong()
-        scan_id = append_scan(conn, tx.nonce, now, device, session_id, outcome.direction, raw_code,
-                              person.id if person else None, outcome.reason)
-        door = _door_result(conn, scan_result(conn, scan_id), session_id)
+        # No id read back: the answer is read by the nonce, as a check-in's is (one statement fewer).
+        write_scan(conn, tx.nonce, now, device, session_id, outcome.direction, raw_code,
+                   person.id if person else None, outcome.reason)
+        door = _door_result(conn, result_of(read_result(conn, "s.nonce = ?", tx.nonce)), session_id)
         door.moved_from, door.venue_arrival = along.moved_from, along.venue_arrival is not None
         return door
 
@@ -95,11 +97,12 @@ def bring_along(conn: Database, nonce: str, person: Person | None, session_id: s
         return BroughtAlong()
     venue, inside = _presence_of(conn, person)
     along = brought_along(venue, inside, session_id, now)
+    # write_scan: nothing read back between these writes (on PostgreSQL they go in one round trip).
     if along.venue_arrival is not None:
-        append_scan(conn, f"{nonce}:venue", now, device, VENUE, ENTRY, person.code, person.id, along.venue_arrival)
+        write_scan(conn, f"{nonce}:venue", now, device, VENUE, ENTRY, person.code, person.id, along.venue_arrival)
     for other in along.move_out:
         # Out of the other room first, so its count drops in the same commit.
-        append_scan(conn, f"{nonce}:moved:{other}", now, device, other, EXIT, person.code, person.id, Reason.MOVED)
+        write_scan(conn, f"{nonce}:moved:{other}", now, device, other, EXIT, person.code, person.id, Reason.MOVED)
     return along
 
 
