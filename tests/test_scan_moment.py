@@ -27,6 +27,7 @@ from textual.color import Color
 
 from kiosk.ui.paint_hold import HOLD_SECONDS
 from kiosk.ui.screens.selfservice_open import DAY_AFTER_SECONDS
+from kiosk.ui.widgets.scan_answer import ScanAnswer
 from tests.support.pilot import answer, settle
 
 SIZE = (80, 24)
@@ -63,14 +64,15 @@ class Frames:
 
 
 def colour_code(app, variable: str, background: bool = True) -> re.Pattern[str]:
-    """An SGR sequence setting the theme's `variable` as background (or foreground), in 16 colours or 24-bit.
+    """An SGR sequence setting the theme's `variable` as background (or foreground), in 16 colours or 24-bit."""
+    return colour_pattern(Color.parse(app.theme_variables[variable]).rich_color, background)
 
-    The test console has 16 colours, a terminal 24-bit. Both are accepted: in two whole `make test`
-    runs this test's frame came in 24-bit (the input's border too) while its app's console said 16
-    colours, and not when run alone or with its neighbours; what earlier test leaves that behind
-    was not found.
+
+def colour_pattern(rich_colour, background: bool = True) -> re.Pattern[str]:
+    """An SGR sequence setting `rich_colour` as background (or foreground), in 16 colours or 24-bit.
+
+    The test console has 16 colours, a terminal 24-bit: both are accepted.
     """
-    rich_colour = Color.parse(app.theme_variables[variable]).rich_color
     style = Style(bgcolor=rich_colour) if background else Style(color=rich_colour)
     codes = [re.match(r"\x1b\[([0-9;]+)m", style.render("x", color_system=system)).group(1)
              for system in (ColorSystem.STANDARD, ColorSystem.TRUECOLOR)]
@@ -128,7 +130,12 @@ async def test_desk_answer_is_the_first_frame_after_the_commit_and_the_side_pane
         assert at >= gate.returned  # not before COMMIT returned (the storage rule)
         # The first frame at all after the Enter: the answer, its green head and the emptied input together.
         assert first == start
-        assert "✔  WELKOM" in shown and colour_code(app, "success").search(raw)
+        # The band's green as the answer styles it: in two whole `make test` runs the theme's own
+        # variable read here came out in 16 colours while the frames were 24-bit (alone it agrees).
+        shown_answer = app.screen.query_one(ScanAnswer)
+        assert shown_answer.has_class("-green")
+        band = shown_answer.get_component_rich_style("scan-answer--head").bgcolor
+        assert "✔  WELKOM" in shown and colour_pattern(band).search(raw)
         assert "Scan een badge of typ een naam" in shown
         # The side panel's new count ("Aangekomen 1 / 5", no colon: the answer says "Aangekomen: 1 / 5").
         assert "Aangekomen 1 /" not in shown
