@@ -71,11 +71,16 @@ def colour_code(app, variable: str, background: bool = True) -> re.Pattern[str]:
 def colour_pattern(rich_colour, background: bool = True) -> re.Pattern[str]:
     """An SGR sequence setting `rich_colour` as background (or foreground), in 16 colours or 24-bit.
 
-    The test console has 16 colours, a terminal 24-bit: both are accepted.
+    The test console has 16 colours, a terminal 24-bit: both are accepted, as Rich keeps a style's
+    codes from the first colour system it was rendered in, and Textual shares styles between apps (a
+    screenshot's 24-bit console earlier in a run leaves them 24-bit in this app's frames). A new
+    Style for each system, for the same reason.
     """
-    style = Style(bgcolor=rich_colour) if background else Style(color=rich_colour)
-    codes = [re.match(r"\x1b\[([0-9;]+)m", style.render("x", color_system=system)).group(1)
-             for system in (ColorSystem.STANDARD, ColorSystem.TRUECOLOR)]
+    def code(system: ColorSystem) -> str:
+        style = Style(bgcolor=rich_colour) if background else Style(color=rich_colour)
+        return re.match(r"\x1b\[([0-9;]+)m", style.render("x", color_system=system)).group(1)
+
+    codes = [code(system) for system in (ColorSystem.STANDARD, ColorSystem.TRUECOLOR)]
     either = "|".join(re.escape(code) for code in codes)
     return re.compile(rf"\x1b\[(?:[0-9;]*;)?(?:{either})(?:;[0-9;]*)?m")
 
@@ -130,8 +135,7 @@ async def test_desk_answer_is_the_first_frame_after_the_commit_and_the_side_pane
         assert at >= gate.returned  # not before COMMIT returned (the storage rule)
         # The first frame at all after the Enter: the answer, its green head and the emptied input together.
         assert first == start
-        # The band's green as the answer styles it: in two whole `make test` runs the theme's own
-        # variable read here came out in 16 colours while the frames were 24-bit (alone it agrees).
+        # The band's green as the answer styles it.
         shown_answer = app.screen.query_one(ScanAnswer)
         assert shown_answer.has_class("-green")
         band = shown_answer.get_component_rich_style("scan-answer--head").bgcolor
