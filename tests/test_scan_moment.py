@@ -16,97 +16,17 @@ person watching the screen would:
 
 from __future__ import annotations
 
-import re
-import threading
 import time
 
 import pytest
-from rich.color import ColorSystem
-from rich.style import Style
-from textual.color import Color
 
 from kiosk.ui.paint_hold import HOLD_SECONDS
 from kiosk.ui.screens.selfservice_open import DAY_AFTER_SECONDS
 from kiosk.ui.widgets.scan_answer import ScanAnswer
+from tests.support.frames import Frames, Gate, colour_code, colour_pattern, wait_until
 from tests.support.pilot import answer, settle
 
 SIZE = (80, 24)
-ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
-
-
-class Frames:
-    """Every frame the app displays: (moment, raw terminal output, visible text)."""
-
-    def __init__(self, app) -> None:
-        self.frames: list[tuple[float, str, str]] = []
-        self._app = app
-        display = app._display
-
-        def recorded(screen, renderable) -> None:
-            if renderable is not None and hasattr(renderable, "render_segments") and not app._batch_count:
-                raw = renderable.render_segments(app.console)
-                self.frames.append((time.monotonic(), raw, ESCAPES.sub("", raw)))
-            display(screen, renderable)
-
-        app._display = recorded
-
-    def mark(self) -> int:
-        """How many frames so far (to look only at the ones after)."""
-        return len(self.frames)
-
-    def after(self, mark: int) -> list[tuple[float, str, str]]:
-        """The frames since `mark`."""
-        return self.frames[mark:]
-
-    def first_with(self, text: str, mark: int = 0) -> int:
-        """The index (among all frames) of the first frame after `mark` whose text has `text` (-1: none)."""
-        return next((i for i, (_, _, shown) in enumerate(self.frames) if i >= mark and text in shown), -1)
-
-
-def colour_code(app, variable: str, background: bool = True) -> re.Pattern[str]:
-    """An SGR sequence setting the theme's `variable` as background (or foreground), in 16 colours or 24-bit."""
-    return colour_pattern(Color.parse(app.theme_variables[variable]).rich_color, background)
-
-
-def colour_pattern(rich_colour, background: bool = True) -> re.Pattern[str]:
-    """An SGR sequence setting `rich_colour` as background (or foreground), in 16 colours or 24-bit.
-
-    The test console has 16 colours, a terminal 24-bit: both are accepted, as Rich keeps a style's
-    codes from the first colour system it was rendered in, and Textual shares styles between apps (a
-    screenshot's 24-bit console earlier in a run leaves them 24-bit in this app's frames). A new
-    Style for each system, for the same reason.
-    """
-    def code(system: ColorSystem) -> str:
-        style = Style(bgcolor=rich_colour) if background else Style(color=rich_colour)
-        return re.match(r"\x1b\[([0-9;]+)m", style.render("x", color_system=system)).group(1)
-
-    codes = [code(system) for system in (ColorSystem.STANDARD, ColorSystem.TRUECOLOR)]
-    either = "|".join(re.escape(code) for code in codes)
-    return re.compile(rf"\x1b\[(?:[0-9;]*;)?(?:{either})(?:;[0-9;]*)?m")
-
-
-class Gate:
-    """Stands in for a store call on the worker thread: waits until the test opens it, then calls through."""
-
-    def __init__(self, call) -> None:
-        self.call = call
-        self.open = threading.Event()
-        self.returned: float | None = None
-
-    def __call__(self, *args, **kwargs):
-        self.open.wait(10)
-        try:
-            return self.call(*args, **kwargs)
-        finally:
-            self.returned = time.monotonic()
-
-
-async def wait_until(pilot, condition, seconds: float = 5.0) -> None:
-    """Pause until `condition()` holds (fails after `seconds`)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.01)
 
 
 async def test_desk_answer_is_the_first_frame_after_the_commit_and_the_side_panel_a_later_one(
