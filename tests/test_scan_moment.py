@@ -23,7 +23,7 @@ import pytest
 from kiosk.ui.paint_hold import HOLD_SECONDS
 from kiosk.ui.screens.selfservice_open import DAY_AFTER_SECONDS
 from kiosk.ui.widgets.scan_answer import ScanAnswer
-from tests.support.frames import Frames, Gate, colour_code, colour_pattern, wait_until
+from tests.support.frames import Frames, Gate, Layouts, colour_code, colour_pattern, scan_watched, wait_until
 from tests.support.pilot import answer, settle
 
 SIZE = (80, 24)
@@ -182,64 +182,36 @@ async def test_selfservice_greeting_in_english(make_app, people, lang, hello):
 
 async def test_the_next_scans_answer_is_painted_without_laying_the_screen_out(make_app, people, monkeypatch):
     """An answer that takes the rows the last one took repaints the lines that changed, with no layout."""
-    from textual.screen import Screen
-
-    layouts: list[float] = []
-    relayout = Screen._refresh_layout
-
-    def counted(self, *args, **kwargs):
-        layouts.append(time.monotonic())
-        return relayout(self, *args, **kwargs)
-
-    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    layouts = Layouts(monkeypatch)
     app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         frames = Frames(app)
         await pilot.press(*"ANNA44", "enter")
         await settle(app, pilot)
-        await pilot.press(*"SOREN3")
-        await settle(app, pilot)
-        before, start = len(layouts), frames.mark()
-        await pilot.press("enter")
-        await settle(app, pilot)
-        shown = frames.first_with("Søren Ødegaard", start)
+        shown, laid_out = await scan_watched(app, pilot, frames, layouts, "SOREN3", "Søren Ødegaard")
         # The head ("✔  WELKOM") is the last answer's already: only what changed is painted.
         assert shown >= 0 and "WELKOM" in answer(app) and "WELKOM" not in frames.frames[shown][2]
-        assert [at for at in layouts[before:] if at <= frames.frames[shown][0]] == []
+        assert laid_out == []
 
 
 async def test_answers_with_one_line_or_a_day_of_sessions_take_the_same_rows(make_app, db, people, monkeypatch):
     """Three sessions after "Geen sessies gekozen", and back: the answer's lines keep their rows, no layout."""
-    from textual.screen import Screen
-
     from kiosk.store.signups import signup
     from tests.support.event import at
     from tests.support.pilot import screen_text
 
     for session in ("r1-slim-met-stroom", "lunch-stadshart", "r2-veiligheid"):
         signup(db, "ANNA44", session, now=at("09:00"))
-    layouts: list[float] = []
-    relayout = Screen._refresh_layout
-
-    def counted(self, *args, **kwargs):
-        layouts.append(time.monotonic())
-        return relayout(self, *args, **kwargs)
-
-    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    layouts = Layouts(monkeypatch)
     app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         frames = Frames(app)
         await pilot.press(*"HOF222", "enter")  # the first answer replaces the resting screen: laid out
         await settle(app, pilot)
         for code, name in (("SOREN3", "Søren Ødegaard"), ("ANNA44", "Anna de Vries"), ("CELIK1", "Ayşe Çelik")):
-            await pilot.press(*code)
-            await settle(app, pilot)
-            before, start = len(layouts), frames.mark()
-            await pilot.press("enter")
-            await settle(app, pilot)
-            shown = frames.first_with(name, start)
+            shown, laid_out = await scan_watched(app, pilot, frames, layouts, code, name)
             assert shown >= 0
-            assert [at_ for at_ in layouts[before:] if at_ <= frames.frames[shown][0]] == [], name
+            assert laid_out == [], name
             if code == "ANNA44":
                 assert "Slim met Stroom" in screen_text(app) and "Aangekomen: 3 / 5" in screen_text(app)
         assert "Geen sessies gekozen" in screen_text(app) and "Slim met Stroom" not in screen_text(app)
@@ -247,8 +219,6 @@ async def test_answers_with_one_line_or_a_day_of_sessions_take_the_same_rows(mak
 
 async def test_a_name_or_organisation_that_wraps_takes_its_rows_without_a_layout(make_app, db, people, monkeypatch):
     """A name and an organisation on three rows each, then both on one, then an organisation on two: no layout."""
-    from textual.screen import Screen
-
     from kiosk.domain.roster import RosterRow
     from kiosk.store.attendees import upsert_attendees
     from tests.support.event import at
@@ -259,28 +229,16 @@ async def test_a_name_or_organisation_that_wraps_takes_its_rows_without_a_layout
                                     "LONG01"),
                           RosterRow("Jan Smit", "Veiligheidsregio Zaanstreek-Waterland, team Evenementen", "Zaandam",
                                     "", "LONG02")], at("08:00").isoformat())
-    layouts: list[float] = []
-    relayout = Screen._refresh_layout
-
-    def counted(self, *args, **kwargs):
-        layouts.append(time.monotonic())
-        return relayout(self, *args, **kwargs)
-
-    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    layouts = Layouts(monkeypatch)
     app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         frames = Frames(app)
         await pilot.press(*"HOF222", "enter")
         await settle(app, pilot)
         for code, name in (("LONG01", "Wilhelmina"), ("SOREN3", "Søren Ødegaard"), ("LONG02", "Jan Smit")):
-            await pilot.press(*code)
-            await settle(app, pilot)
-            before, start = len(layouts), frames.mark()
-            await pilot.press("enter")
-            await settle(app, pilot)
-            shown = frames.first_with(name, start)
+            shown, laid_out = await scan_watched(app, pilot, frames, layouts, code, name)
             assert shown >= 0
-            assert [at_ for at_ in layouts[before:] if at_ <= frames.frames[shown][0]] == [], code
+            assert laid_out == [], code
             text = screen_text(app)
             if code == "LONG01":  # all of it on screen, on the rows it wraps to, the count below it
                 assert "Oldenbarnevelt-Zuylen tot Nijevelt" in text and "de Haan" in text
@@ -289,22 +247,13 @@ async def test_a_name_or_organisation_that_wraps_takes_its_rows_without_a_layout
 
 async def test_door_answers_of_one_to_four_lines_need_no_layout(make_app, db, people, monkeypatch):
     """Signed up, not signed up, in the building already or not: the message changes its lines, not its rows."""
-    from textual.screen import Screen
-
     from kiosk.store.scans import record_scan
     from kiosk.store.signups import signup
     from tests.support.event import at
 
     signup(db, "ANNA44", "r1-slim-met-stroom", now=at("09:00"))
     record_scan(db, "SOREN3", now=at("09:10"), device="desk-1")  # in the building already: one line less
-    layouts: list[float] = []
-    relayout = Screen._refresh_layout
-
-    def counted(self, *args, **kwargs):
-        layouts.append(time.monotonic())
-        return relayout(self, *args, **kwargs)
-
-    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    layouts = Layouts(monkeypatch)
     app = make_app("door", "11:35", session_id="r1-slim-met-stroom")
     async with app.run_test(size=SIZE) as pilot:
         frames = Frames(app)
@@ -312,14 +261,9 @@ async def test_door_answers_of_one_to_four_lines_need_no_layout(make_app, db, pe
         await settle(app, pilot)
         messages = []
         for code, name in (("ANNA44", "Anna de Vries"), ("SOREN3", "Søren Ødegaard"), ("CELIK1", "Ayşe Çelik")):
-            await pilot.press(*code)
-            await settle(app, pilot)
-            before, start = len(layouts), frames.mark()
-            await pilot.press("enter")
-            await settle(app, pilot)
-            shown = frames.first_with(name, start)
+            shown, laid_out = await scan_watched(app, pilot, frames, layouts, code, name)
             assert shown >= 0, (name, str(app.screen.query_one("#door-message").render()))
-            assert [at_ for at_ in layouts[before:] if at_ <= frames.frames[shown][0]] == [], name
+            assert laid_out == [], name
             messages.append(str(app.screen.query_one("#door-message").render()))
         assert len({message.count("\n") for message in messages}) > 1, messages  # they did differ
 
