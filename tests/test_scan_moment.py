@@ -1,8 +1,8 @@
 """The scan moment (issue 19): the answer is the first thing painted after the commit, never before it.
 
 Each test records every frame the app hands to its terminal (what `App._display` is given, turned
-into the text and escape codes a terminal would receive) and reads the frames in order, as a
-person watching the screen would:
+into the text and escape codes a terminal would receive; tests/support/frames.py) and reads the
+frames in order, as a person watching the screen would:
 
 - desk: from the Enter to the commit no frame shows anything of the answer; the first frame after
   it shows the name with the green head (and the emptied input); the side panel's new count
@@ -23,7 +23,7 @@ import pytest
 from kiosk.ui.paint_hold import HOLD_SECONDS
 from kiosk.ui.screens.selfservice_open import DAY_AFTER_SECONDS
 from kiosk.ui.widgets.scan_answer import ScanAnswer
-from tests.support.frames import Frames, Gate, Layouts, colour_code, colour_pattern, scan_watched, wait_until
+from tests.support.frames import Frames, Layouts, colour_code, colour_pattern, enter_code, held_at_gate, scan_watched, wait_until
 from tests.support.pilot import answer, settle
 
 SIZE = (80, 24)
@@ -35,18 +35,14 @@ async def test_desk_answer_is_the_first_frame_after_the_commit_and_the_side_pane
 
     # A commit here is held at the gate for a while: longer than a real one, so the hold may last.
     monkeypatch.setattr(paint_hold, "HOLD_SECONDS", 10.0)
-    gate = Gate(desk_jobs.record_scan)
-    monkeypatch.setattr(desk_jobs, "record_scan", gate)
+    gate = held_at_gate(monkeypatch, desk_jobs, "record_scan")
     app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         frames = Frames(app)
         await pilot.pause()
-        await pilot.press(*"ANNA44")
-        await pilot.pause()
-        start = frames.mark()
-        await pilot.press("enter")
+        start = await enter_code(pilot, frames, "ANNA44")
         await pilot.pause(0.05)  # the commit waits at the gate: the screen is held, nothing is painted
-        assert not any("Anna de Vries" in shown or "WELKOM" in shown for _, _, shown in frames.after(start))
+        assert not frames.showed(start, "Anna de Vries", "WELKOM")
         gate.open.set()
         await settle(app, pilot)
         first = frames.first_with("Anna de Vries", start)
@@ -71,21 +67,17 @@ async def test_a_waiting_write_holds_the_screen_briefly_and_the_answer_still_onl
         make_app, people, monkeypatch):
     from kiosk.ui import desk_jobs
 
-    gate = Gate(desk_jobs.record_scan)
-    monkeypatch.setattr(desk_jobs, "record_scan", gate)
+    gate = held_at_gate(monkeypatch, desk_jobs, "record_scan")
     app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
         frames = Frames(app)
-        await pilot.press(*"ANNA44")
-        await pilot.pause()
-        start = frames.mark()
-        await pilot.press("enter")
+        start = await enter_code(pilot, frames, "ANNA44")
         # The hold ends after HOLD_SECONDS without an answer: the emptied input shows.
         await wait_until(pilot, lambda: frames.first_with("Scan een badge of typ een naam", start) >= 0)
-        assert not any("Anna de Vries" in shown or "WELKOM" in shown for _, _, shown in frames.after(start))
+        assert not frames.showed(start, "Anna de Vries", "WELKOM")
         assert time.monotonic() - frames.frames[start][0] < 5
         await pilot.pause(HOLD_SECONDS * 3)
-        assert not any("WELKOM" in shown for _, _, shown in frames.after(start))
+        assert not frames.showed(start, "WELKOM")
         gate.open.set()
         await settle(app, pilot)
         first = frames.first_with("Anna de Vries", start)
@@ -98,19 +90,14 @@ async def test_door_shows_name_and_green_light_in_the_first_frame_after_the_comm
     from kiosk.ui.screens import door
 
     monkeypatch.setattr(paint_hold, "HOLD_SECONDS", 10.0)
-
-    gate = Gate(door.door_scan)
-    monkeypatch.setattr(door, "door_scan", gate)
+    gate = held_at_gate(monkeypatch, door, "door_scan")
     app = make_app("door", "11:35", session_id="r1-slim-met-stroom")
     async with app.run_test(size=SIZE) as pilot:
         frames = Frames(app)
         await pilot.pause()
-        await pilot.press(*"ANNA44")
-        await pilot.pause()
-        start = frames.mark()
-        await pilot.press("enter")
+        start = await enter_code(pilot, frames, "ANNA44")
         await pilot.pause(0.05)
-        assert not any("Anna de Vries" in shown for _, _, shown in frames.after(start))
+        assert not frames.showed(start, "Anna de Vries")
         gate.open.set()
         await app.workers.wait_for_complete()
         await wait_until(pilot, lambda: frames.first_with("Anna de Vries", start) >= 0)
@@ -127,18 +114,14 @@ async def test_a_door_write_that_waits_says_saving_after_the_hold_and_the_answer
         make_app, people, monkeypatch):
     from kiosk.ui.screens import door
 
-    gate = Gate(door.door_scan)
-    monkeypatch.setattr(door, "door_scan", gate)
+    gate = held_at_gate(monkeypatch, door, "door_scan")
     app = make_app("door", "11:35", session_id="r1-slim-met-stroom")
     async with app.run_test(size=SIZE) as pilot:
         frames = Frames(app)
-        await pilot.press(*"ANNA44")
-        await pilot.pause()
-        start = frames.mark()
-        await pilot.press("enter")
+        start = await enter_code(pilot, frames, "ANNA44")
         # The hold ends without an answer: "Bezig…" shows, and nothing of the answer.
         await wait_until(pilot, lambda: frames.first_with("Bezig…", start) >= 0)
-        assert not any("Anna de Vries" in shown for _, _, shown in frames.after(start))
+        assert not frames.showed(start, "Anna de Vries")
         gate.open.set()
         await wait_until(pilot, lambda: frames.first_with("Anna de Vries", start) >= 0)
         first = frames.first_with("Anna de Vries", start)
@@ -150,10 +133,7 @@ async def test_selfservice_greets_by_name_in_a_frame_before_the_cards(make_app, 
     async with app.run_test(size=SIZE) as pilot:
         frames = Frames(app)
         await pilot.pause()
-        await pilot.press(*"ANNA44")
-        await pilot.pause()
-        start = frames.mark()
-        await pilot.press("enter")
+        start = await enter_code(pilot, frames, "ANNA44")
         await pilot.pause(DAY_AFTER_SECONDS * 5)
         await pilot.pause()
         greeting = frames.first_with("Welkom, Anna de Vries", start)

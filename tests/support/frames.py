@@ -75,6 +75,15 @@ class Layouts:
         return [at for at in self.moments[mark:] if at <= moment]
 
 
+async def enter_code(pilot, frames: Frames, code: str) -> int:
+    """Type `code`, let it show, press Enter: the frame mark taken just before the Enter."""
+    await pilot.press(*code)
+    await pilot.pause()
+    start = frames.mark()
+    await pilot.press("enter")
+    return start
+
+
 async def scan_watched(app, pilot, frames: Frames, layouts: Layouts, code: str, name: str) -> tuple[int, list[float]]:
     """Type `code`, let the screen settle, press Enter: the first frame showing `name` and the layouts before it."""
     from tests.support.pilot import settle
@@ -126,7 +135,7 @@ class Gate:
             self.returned = time.monotonic()
 
 
-def gate(monkeypatch, module, name: str) -> Gate:
+def held_at_gate(monkeypatch, module, name: str) -> Gate:
     """Put a Gate in place of `module.name` (the store call a screen's worker makes) and return it."""
     held = Gate(getattr(module, name))
     monkeypatch.setattr(module, name, held)
