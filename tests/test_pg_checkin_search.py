@@ -68,7 +68,7 @@ def test_the_upgrade_to_v10_keeps_the_counting_trigger_running_as_its_owner(pg_u
     db = connect(pg_url)  # a server made at v9, its logins granted, then upgraded
     migrate(db, 9)
     grant_roles(db)
-    migrate(db)
+    migrate(db, 10)
     definer, config = db.execute(
         "SELECT prosecdef, proconfig FROM pg_proc WHERE oid = 'kiosk_tally_presence()'::regprocedure").fetchone()
     assert definer and config == ["search_path=public, pg_temp"]

@@ -2,10 +2,12 @@
 
 A fresh database on the run's PostgreSQL gets the programme and a roster as its owner, then the two
 roles and their passwords from `kiosk db roles --password`, as an organiser makes them. As
-`kiosk_public` (the self-service kiosk, the public dashboard) reading e-mail addresses and the
-scan log is refused in the store's one sentence, so is every export, and writing anything but
-sign-ups and badge prints; the self-service visit works all the same, in the store and on the
-screen. As `kiosk_desk` the desk's work and the exports work.
+`kiosk_public` (the self-service kiosk, the public dashboard) reading any attendee or presence
+row, e-mail addresses and the scan log is refused in the store's one sentence, so is every
+export, and writing anything but sign-ups and badge prints; one person is read only by the code
+on their badge (`kiosk_person_by_code`), the next slot's load only as counts. The self-service
+visit works all the same, in the store and on the screen. As `kiosk_desk` the desk's work and
+the exports work.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from kiosk.store.pg_roles import DESK, PUBLIC
 from kiosk.store.scans import record_scan
 from kiosk.store.sessions import sync_programme
 from kiosk.store.signups import cancel, day_of, mark_promotions_told, released_for_promotions, signup
-from kiosk.store.stats import LiveStats
+from kiosk.store.stats import LiveStats, expected_load
 from kiosk.ui.key_burst import BURST_SECONDS
 from tests.support.event import EVENT_DAY, PROGRAMME_PATH, at
 from tests.support.pilot import settle
@@ -94,19 +96,27 @@ def refused(db, sql: str) -> StoreError:
     return caught.value
 
 
-def test_the_public_login_reads_no_email_address_and_no_scan_log(venue):
+def test_the_public_login_lists_nobody_and_reads_no_email_address_and_no_scan_log(venue):
     public = connect(venue.url(PUBLIC))
-    error = refused(public, "SELECT email FROM attendees")
+    error = refused(public, "SELECT name, code FROM attendees")
     # One sentence, the store's own words for it; psycopg's text only in the detail.
     assert error.kind is FaultKind.DENIED and str(error) == MESSAGES[FaultKind.DENIED]
     assert str(error).count(". ") == 1 and "permission denied" in str(error)
     assert "permission denied for table attendees" in error.detail
-    for sql in ("SELECT * FROM attendees", "SELECT code, search_text FROM attendees",
+    for sql in ("SELECT email FROM attendees", "SELECT * FROM attendees", "SELECT COUNT(*) FROM attendees",
+                "SELECT name FROM attendees WHERE code = 'SOREN3'", "SELECT code, search_text FROM attendees",
+                "SELECT attendee_id, list, inside FROM presence", "SELECT COUNT(*) FROM presence",
                 "SELECT raw_code, attendee_id, at FROM scans", "SELECT first_entry_at FROM presence",
                 "SELECT * FROM corrections", "SELECT created_at FROM signups"):
         assert refused(public, sql).kind is FaultKind.DENIED, sql
-    # What the screens for the public read is there.
-    assert public.execute("SELECT name FROM attendees WHERE code = 'SOREN3'").fetchone() == ("Søren Ødegaard",)
+    # One person, by the code on their badge (any case), and nobody for anything else typed there.
+    assert public.execute("SELECT name, city FROM kiosk_person_by_code('soren3')").fetchall() == [
+        ("Søren Ødegaard", "Haarlem")]
+    for wanted in ("", "%", "SOREN%", "' OR ''='", "SOREN3'; SELECT name FROM attendees; --", "[b]CELIK1[/b]"):
+        assert public.execute("SELECT * FROM kiosk_person_by_code(?)", (wanted,)).fetchall() == [], wanted
+    assert public.execute("SELECT * FROM kiosk_person_by_code(NULL)").fetchall() == []
+    assert "email" not in [c.name for c in psycopg.connect(venue.url(PUBLIC)).execute(
+        "SELECT * FROM kiosk_person_by_code('CELIK1')").description]
     desk = connect(venue.url(DESK))
     assert desk.execute("SELECT email FROM attendees WHERE code = 'CELIK1'").fetchone() == ("ayse@example.invalid",)
 
@@ -207,11 +217,23 @@ def test_the_public_dashboards_figures_read_as_the_public_login(venue):
     assert "venue" in stats.refresh(public) and stats.arrived == 2
     assert refused(public, "SELECT s.raw_code, a.name FROM scans s JOIN attendees a ON a.id = s.attendee_id").kind \
         is FaultKind.DENIED
+    # The next slot's load ("3 signed up, 2 on site"): counts, read though the login reads no presence row.
+    for code in ("CELIK1", "SOREN3", "BOAT00"):
+        assert signup(public, code, BOAT, now=at("09:10"), device="kiosk-1").status is SignupStatus.CONFIRMED
+    assert expected_load(public, [BOAT, "r1-slim-met-stroom"]) == {BOAT: (3, 2)}
+    assert expected_load(desk, [BOAT]) == {BOAT: (3, 2)}
 
 
 def test_roles_again_changes_nothing_and_a_desk_login_may_not_run_it(venue):
+    # What an earlier `kiosk db roles` granted: the public login read names and codes, and presence.
+    owner = connect(venue.owner_url)
+    owner.execute(f"GRANT SELECT (id, code, name, organisation, city, status, source) ON attendees TO {PUBLIC}")
+    owner.execute(f"GRANT SELECT (attendee_id, list, inside) ON presence TO {PUBLIC}")
     assert run(venue, None, "db", "roles").exit_code == 0  # after an upgrade: again, safely
-    assert refused(connect(venue.url(PUBLIC)), "SELECT email FROM attendees").kind is FaultKind.DENIED
+    public = connect(venue.url(PUBLIC))
+    for sql in ("SELECT email FROM attendees", "SELECT name, code FROM attendees", "SELECT inside FROM presence"):
+        assert refused(public, sql).kind is FaultKind.DENIED, sql
+    assert find_by_code(public, "CELIK1", email=False).name == "Ayşe [b]Çelik[/b]"
     done = run(venue, DESK, "db", "roles")
     assert done.exit_code == 2 and "Only the database's owner" in done.output
 
@@ -254,10 +276,13 @@ async def test_the_public_dashboard_as_the_public_login(venue, make_app, monkeyp
 def test_roles_show_prints_the_sql_without_connecting_and_a_sqlite_file_has_no_logins(tmp_path):
     shown = CliRunner().invoke(main, ["--db", "postgresql://kiosk@10.0.0.2:1/netwerkdag", "db", "roles", "--show"])
     assert shown.exit_code == 0, shown.output  # port 1: nothing listens there, and nothing was asked of it
-    assert 'GRANT SELECT (id, code, name, organisation, city, status, source) ON "public".attendees TO kiosk_public;' \
-        in shown.output.splitlines()
+    lines = shown.output.splitlines()
+    assert 'GRANT EXECUTE ON FUNCTION "public".kiosk_person_by_code(text) TO kiosk_desk, kiosk_public;' in lines
+    assert 'GRANT EXECUTE ON FUNCTION "public".kiosk_expected_load(text[]) TO kiosk_desk, kiosk_public;' in lines
     assert 'GRANT CONNECT ON DATABASE "netwerkdag" TO kiosk_desk, kiosk_public;' in shown.output
-    assert not [line for line in shown.output.splitlines() if "kiosk_public" in line and "email" in line]
+    # Granted to the public login: no table of people (attendees, presence), no e-mail address.
+    granted = [line for line in lines if line.startswith("GRANT") and line.endswith(" TO kiosk_public;")]
+    assert granted and not [line for line in granted if any(w in line for w in ("attendees", "presence", "email"))]
     done = CliRunner().invoke(main, ["--db", str(tmp_path / "kiosk.db"), "db", "roles"])
     assert done.exit_code == 2 and "is for a PostgreSQL database" in done.output
     assert not (tmp_path / "kiosk.db").exists()

@@ -37,12 +37,12 @@ def find_by_code(conn: Database, raw: str, *, email: bool = True) -> Person | No
     """The attendee whose code this is (case-insensitive, spaces ignored), or None.
 
     `email=False` leaves the e-mail address unread (Person.email ''), as the public screens' paths
-    do: their PostgreSQL login may not read it.
+    do. On PostgreSQL those read through `kiosk_person_by_code` (schema v11): the public login may
+    read no attendees row itself, only the one whose code it holds (kiosk.store.pg_roles).
     """
     columns = PERSON_COLUMNS if email else PUBLIC_PERSON_COLUMNS
-    row = conn.execute(
-        f"SELECT {columns} FROM attendees WHERE code = ? COLLATE NOCASE", (normalise_code(raw),)
-    ).fetchone()
+    source = "kiosk_person_by_code(?)" if not email and is_postgres(conn) else "attendees WHERE code = ? COLLATE NOCASE"
+    row = conn.execute(f"SELECT {columns} FROM {source}", (normalise_code(raw),)).fetchone()
     return person_from_row(row, columns) if row else None
 
 

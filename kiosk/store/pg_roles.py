@@ -7,13 +7,21 @@ It creates two login roles when they are missing and gives them, in this databas
   also tables a later migration adds (default privileges), though not their creation: migrations
   run as the owner.
 - `kiosk_public` (the self-service kiosk, `--role dashboard --public`): what those screens read
-  and write, and nothing else. No e-mail address (attendees is granted column by column), no scan
-  log but its `id` and `list` (the public dashboard notices new scans by them), no corrections;
-  writes to `signups` (a choice, giving a place up, a seat passed on from the waitlist, news told)
-  and `badge_prints` (a kiosk's "print my badge"), nothing else. So every export, which reads
-  e-mail addresses, the scan log, arrival times or when each sign-up was made, is refused
-  (permission denied), and so is a desk started with it. It still reads names, organisations,
-  cities and codes: a badge's look-up by code needs the column, and the kiosk shows the name.
+  and write, and nothing else. It reads no row of `attendees` or `presence`: a person only through
+  `kiosk_person_by_code(code)` (schema v11), which returns the one attendee whose badge code it is
+  given (id, code, name, organisation, city, status, source; no e-mail address), and the next
+  slot's load only as counts (`kiosk_expected_load(session ids)`). Both run as their owner
+  (SECURITY DEFINER), so someone at a public machine's shell with its password in ~/.pgpass sees
+  a person only by holding their badge's code, and cannot list names, codes or who is inside.
+  No scan log but its `id` and `list` (the public dashboard notices new scans by them), no
+  corrections; writes to `signups` (a choice, giving a place up, a seat passed on from the
+  waitlist, news told) and `badge_prints` (a kiosk's "print my badge"), nothing else. So every
+  export is refused (permission denied), and so is a desk started with it.
+
+  `signups` and `badge_prints` stay readable row by row: they name nobody (an attendee's id, a
+  session, a status, times), and a choice's rules (capacity, clashes, the waitlist's order and the
+  seat passed on to its first, in kiosk.domain and kiosk.store.signups) read other people's rows
+  in the write's transaction. With no way from an id to a person, those rows are pseudonymous.
 
 The running counts in `tallies` are written by triggers; they run as the table's owner here
 (SECURITY DEFINER), so the public login may read counts but not write them, not even by calling
@@ -28,8 +36,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.store.attendees import PUBLIC_PERSON_COLUMNS
-
 DESK = "kiosk_desk"
 PUBLIC = "kiosk_public"
 ROLES = (DESK, PUBLIC)
@@ -43,10 +49,14 @@ PUBLIC_READS: dict[str, tuple[str, ...] | None] = {
     # The kiosk's choices and news; not `created_at`: when each person chose is no screen's business.
     "signups": ("id", "attendee_id", "session_id", "round", "status", "updated_at", "device", "promoted_at", "told_at"),
     "badge_prints": None,  # the print log names nobody (kiosk.store.badge_prints)
-    "attendees": tuple(PUBLIC_PERSON_COLUMNS.split(", ")),  # no email, no search_text or times
-    "presence": ("attendee_id", "list", "inside"),  # the dashboard's "expected next" count
+    # No attendees, no presence: read through PUBLIC_FUNCTIONS, one person by code, the rest as counts.
     "scans": ("id", "list"),  # the dashboard notices new scans and which lists they touched
 }
+# The functions (schema v11, running as their owner) through which the public screens read people.
+PUBLIC_FUNCTIONS = (
+    "kiosk_person_by_code(text)",  # a badge scanned at the kiosk: that one person (PUBLIC_PERSON_COLUMNS)
+    "kiosk_expected_load(text[])",  # the public dashboard's next slot: confirmed sign-ups, of whom on site
+)
 # What they write: choices at the kiosk (signup, cancel, a promotion, news told) and its badge prints.
 PUBLIC_WRITES: dict[str, str] = {
     "signups": "INSERT, UPDATE",
@@ -61,8 +71,11 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def roles_sql(database: str, schema: str = "public") -> list[str]:
-    """The statements `grant_roles` runs, in order: roles, then the desk's grants, then the public's."""
+def roles_sql(database: str, schema: str = "public", functions: tuple[str, ...] = PUBLIC_FUNCTIONS) -> list[str]:
+    """The statements `grant_roles` runs, in order: roles, then the desk's grants, then the public's.
+
+    `functions`: those of PUBLIC_FUNCTIONS to grant (a database not yet at v11 has none of them).
+    """
     db, sch = _ident(database), _ident(schema)
     statements = [
         f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
@@ -84,6 +97,7 @@ def roles_sql(database: str, schema: str = "public") -> list[str]:
         what = "SELECT" if columns is None else f"SELECT ({', '.join(columns)})"
         statements.append(f"GRANT {what} ON {sch}.{table} TO {PUBLIC}")
     statements += [f"GRANT {what} ON {sch}.{table} TO {PUBLIC}" for table, what in PUBLIC_WRITES.items()]
+    statements += [f"GRANT EXECUTE ON FUNCTION {sch}.{function} TO {DESK}, {PUBLIC}" for function in functions]
     # Counts are kept by the triggers as the owner; nobody calls the counter directly but them.
     statements += [
         f"ALTER FUNCTION {sch}.{function} SECURITY DEFINER SET search_path = {sch}, pg_temp"
@@ -109,7 +123,9 @@ def grant_roles(db: Any) -> list[str]:
     from kiosk.store.db import immediate
 
     database, schema = db.execute("SELECT current_database(), current_schema()").fetchone()
-    statements = roles_sql(database, schema)
+    present = tuple(f for f in PUBLIC_FUNCTIONS
+                    if db.execute("SELECT to_regprocedure(?)", (f"{_ident(schema)}.{f}",)).fetchone()[0])
+    statements = roles_sql(database, schema, present)
     with immediate(db) as conn:
         for statement in statements:
             conn.execute(statement)

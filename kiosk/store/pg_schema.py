@@ -313,6 +313,43 @@ IF definer THEN
 END IF;
 END $migration$;
 """),
+    # v11: what the public login (kiosk_public: the self-service kiosk, the public dashboard) reads
+    # of people, through functions that run as their owner (kiosk.store.pg_roles): one person by the
+    # code on their badge, and the next slot's expected load as counts. That login reads neither
+    # table itself, so nobody at a public machine lists names, codes or who is inside. `kiosk db
+    # roles` grants EXECUTE to the two logins; nobody else on the server may call them.
+    (11, """
+DO $migration$
+BEGIN
+EXECUTE $function$
+CREATE OR REPLACE FUNCTION kiosk_person_by_code(wanted text)
+RETURNS TABLE (id integer, code text, name text, organisation text, city text, status text, source text)
+LANGUAGE sql STABLE SECURITY DEFINER AS $$
+    SELECT a.id, a.code, a.name, a.organisation, a.city, a.status, a.source
+    FROM attendees a WHERE upper(a.code) = upper(wanted)
+$$
+$function$;
+EXECUTE $function$
+CREATE OR REPLACE FUNCTION kiosk_expected_load(wanted text[])
+RETURNS TABLE (session_id text, confirmed bigint, on_site bigint)
+LANGUAGE sql STABLE SECURITY DEFINER AS $$
+    SELECT s.session_id, COUNT(*), COALESCE(SUM(p.inside), 0) FROM signups s
+    LEFT JOIN presence p ON p.attendee_id = s.attendee_id AND p.list = 'venue'
+    WHERE s.status = 'confirmed' AND s.session_id = ANY (wanted)
+    GROUP BY s.session_id
+$$
+$function$;
+-- A SECURITY DEFINER function names its tables by this schema only: a login's own objects never stand in.
+EXECUTE format('ALTER FUNCTION kiosk_person_by_code(text) SET search_path = %I, pg_temp', current_schema());
+EXECUTE format('ALTER FUNCTION kiosk_expected_load(text[]) SET search_path = %I, pg_temp', current_schema());
+REVOKE EXECUTE ON FUNCTION kiosk_person_by_code(text), kiosk_expected_load(text[]) FROM PUBLIC;
+-- Logins made by an earlier `kiosk db roles` keep working after the upgrade (run it again: it takes
+-- back the public login's reads of attendees and presence, which these replace).
+IF (SELECT count(*) FROM pg_roles WHERE rolname IN ('kiosk_desk', 'kiosk_public')) = 2 THEN
+    GRANT EXECUTE ON FUNCTION kiosk_person_by_code(text), kiosk_expected_load(text[]) TO kiosk_desk, kiosk_public;
+END IF;
+END $migration$;
+"""),
 ]
 
 

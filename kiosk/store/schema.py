@@ -226,9 +226,16 @@ CREATE INDEX attendees_updated ON attendees (updated_at, id);
 V10_NOTHING_HERE = ""
 
 
+# v11: nothing in a SQLite file either. On PostgreSQL v11 adds the functions through which the
+# public login reads one person by their code and the next slot's load (kiosk.store.pg_roles);
+# a SQLite file has no logins: its screens read the tables.
+V11_NOTHING_HERE = ""
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], object] | None]] = [
     (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies), (V6_PROMOTION, None),
     (V7_CORRECTIONS, None), (V8_BADGE_PRINTS, None), (V9_DEVICES, None), (V10_NOTHING_HERE, None),
+    (V11_NOTHING_HERE, None),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from kiosk.domain.rules import Fill, fill_state
 from kiosk.domain.views import Alert, RecentScan
-from kiosk.store.db import Database
+from kiosk.store.db import Database, is_postgres
 from kiosk.store.scan_log import recent_scans
 from kiosk.store.scans import VENUE
 from kiosk.store.session_clock import StoredDays, stored_days, wall
@@ -151,9 +151,16 @@ def arrivals_by(
 
 
 def expected_load(db: Database, session_ids: list[str]) -> dict[str, tuple[int, int]]:
-    """Per session: (confirmed sign-ups, of whom on site now): the load the next slot can expect."""
+    """Per session: (confirmed sign-ups, of whom on site now): the load the next slot can expect.
+
+    On PostgreSQL the counts come from `kiosk_expected_load` (schema v11), which runs as its owner:
+    the public dashboard's login reads no presence row (kiosk.store.pg_roles).
+    """
     if not session_ids:
         return {}
+    if is_postgres(db):
+        rows = db.execute("SELECT session_id, confirmed, on_site FROM kiosk_expected_load(?)", (list(session_ids),)).fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
     rows = db.execute(
         f"""SELECT s.session_id, COUNT(*), COALESCE(SUM(p.inside), 0) FROM signups s
             LEFT JOIN presence p ON p.attendee_id = s.attendee_id AND p.list = ?
