@@ -21,8 +21,9 @@ def roles(env: Env, ask_passwords: bool, show: bool) -> None:
     Run it as the database's owner (the login that created it, with CREATEROLE), after the
     database exists and again after every upgrade: it brings the tables up to date first, and is
     safe to repeat. kiosk_desk reads and writes everything; kiosk_public, for the self-service
-    kiosk and `--role dashboard --public`, cannot read e-mail addresses or the scan log, so it
-    cannot export, and writes only sign-ups and the kiosk's badge prints.
+    kiosk and `--role dashboard --public`, reads no list of people: one person only by the code
+    on their badge, who is inside only as counts; no e-mail addresses or scan log, so it cannot
+    export, and it writes only sign-ups and the kiosk's badge prints.
 
     \b
     Examples:
