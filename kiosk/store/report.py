@@ -33,7 +33,12 @@ from kiosk.store.tallies import tally_prefix
 
 @dataclass
 class SessionReport:
-    """One session's line of `kiosk report`."""
+    """One session's line of `kiosk report`.
+
+    Not a SessionRow with figures (as the dashboard's SessionStat is): its fields are the report's
+    columns, named and ordered as `--json` and `--csv` give them to an organiser's spreadsheet
+    (`session_id`, no room, sign-up flag, closing or day), so they stay spelled out here.
+    """
 
     session_id: str
     title: str

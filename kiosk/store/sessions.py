@@ -28,7 +28,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SessionRow:
-    """A session as the sessions table holds it, for the sign-up rules and the report alike."""
+    """A session as the sessions table holds it: for the sign-up rules, the report, the dashboard and the door.
+
+    The dashboard's `kiosk.store.stats.SessionStat` is this row with its live counts. A door that
+    starts offline builds its rows from the programme file, hence the two defaults.
+    """
 
     id: str
     title: str
@@ -36,20 +40,24 @@ class SessionRow:
     round: str | None
     starts_at: str
     ends_at: str | None
+    room: str | None
     capacity: int | None
     signup: bool
-    closes_at: str | None
-    day: str  # its conference day; NULL is the event's own date ('' when that is unset too)
+    closes_at: str | None = None  # None: not a sign-up session (or not read: an offline door's)
+    # Its conference day. Read from the table, NULL is the event's own date ('' when that is unset
+    # too): the sign-up rules read it directly. '' (a door's row from the programme) reads as the
+    # event's date wherever a StoredDays turns it into a moment.
+    day: str = ""
 
 
-_ROWS = """SELECT id, title, kind, round, starts_at, ends_at, capacity, signup, closes_at,
+_ROWS = """SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, closes_at,
                   COALESCE(day, (SELECT value FROM meta WHERE key = 'event_date'), '')
            FROM sessions"""
 
 
 def _session_row(row: Row) -> SessionRow:
-    id_, title, kind, round_, starts_at, ends_at, capacity, signup, closes_at, day = row
-    return SessionRow(id_, title, kind, round_, starts_at, ends_at, capacity, bool(signup), closes_at, day)
+    id_, title, kind, round_, starts_at, ends_at, room, capacity, signup, closes_at, day = row
+    return SessionRow(id_, title, kind, round_, starts_at, ends_at, room, capacity, bool(signup), closes_at, day)
 
 
 def session_rows(db: Database) -> list[SessionRow]:

@@ -13,7 +13,7 @@ another conference day is neither running nor next.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kiosk.domain.rules import Fill, fill_state
 from kiosk.domain.views import Alert, RecentScan
@@ -21,6 +21,7 @@ from kiosk.store.db import Database, is_postgres
 from kiosk.store.scan_log import recent_scans
 from kiosk.store.scans import VENUE
 from kiosk.store.session_clock import StoredDays, stored_days, wall
+from kiosk.store.sessions import SessionRow, session_rows
 from kiosk.store.tallies import tally_prefix
 
 BUCKET_MINUTES = 5
@@ -32,24 +33,14 @@ _DOORS_OPEN = dt.timedelta(minutes=DOORS_OPEN_MINUTES)
 _NEXT_SLOT_SPAN = dt.timedelta(minutes=NEXT_SLOT_SPAN_MINUTES)
 
 
-@dataclass
-class SessionStat:
-    """One session with its live counts."""
+@dataclass(frozen=True)
+class SessionStat(SessionRow):
+    """One session as the table holds it, with its live counts (a refresh puts a new one in its place)."""
 
-    id: str
-    title: str
-    kind: str
-    round: str | None
-    starts_at: str
-    ends_at: str | None
-    room: str | None
-    capacity: int | None
-    signup: bool
     confirmed: int = 0
     waitlisted: int = 0
     inside: int = 0
     entered: int = 0
-    day: str = ""  # its own conference day (YYYY-MM-DD), "" for the event's date
 
     @property
     def fill(self) -> Fill:
@@ -70,15 +61,7 @@ class SessionStat:
 
 def load_sessions(db: Database) -> dict[str, SessionStat]:
     """Every session of the programme, in programme order, without counts."""
-    rows = db.execute(
-        "SELECT id, title, kind, round, starts_at, ends_at, room, capacity, signup, COALESCE(day, '')"
-        " FROM sessions ORDER BY position"
-    ).fetchall()
-    return {
-        r[0]: SessionStat(id=r[0], title=r[1], kind=r[2], round=r[3], starts_at=r[4], ends_at=r[5], room=r[6],
-                          capacity=r[7], signup=bool(r[8]), day=r[9])
-        for r in rows
-    }
+    return {row.id: SessionStat(**vars(row)) for row in session_rows(db)}
 
 
 def presence_counts(db: Database, lists: set[str] | None = None) -> dict[str, tuple[int, int]]:
@@ -264,7 +247,9 @@ class LiveStats:
         counts = presence_counts(db, lists)
         for sid, stat in self.sessions.items():
             if lists is None or sid in lists:
-                stat.inside, stat.entered = counts.get(sid, (0, 0))
+                inside, entered = counts.get(sid, (0, 0))
+                if (inside, entered) != (stat.inside, stat.entered):
+                    self.sessions[sid] = replace(stat, inside=inside, entered=entered)
 
     def _venue(self, db: Database) -> None:
         self.arrivals = arrivals_per_bucket(db, days=self.days)
@@ -275,7 +260,9 @@ class LiveStats:
     def _signups(self, db: Database) -> None:
         counts = signup_counts(db)
         for sid, stat in self.sessions.items():
-            stat.confirmed, stat.waitlisted = counts.get(sid, (0, 0))
+            confirmed, waitlisted = counts.get(sid, (0, 0))
+            if (confirmed, waitlisted) != (stat.confirmed, stat.waitlisted):
+                self.sessions[sid] = replace(stat, confirmed=confirmed, waitlisted=waitlisted)
 
     def slots(self, now: dt.datetime) -> tuple[list[SessionStat], list[SessionStat]]:
         """The running and the next slot's sessions at `now`."""
