@@ -238,6 +238,19 @@ def test_roles_again_changes_nothing_and_a_desk_login_may_not_run_it(venue):
     assert done.exit_code == 2 and "Only the database's owner" in done.output
 
 
+@pytest.mark.parametrize("role", [["--role", "selfservice"], ["--role", "dashboard", "--public"]])
+def test_the_kiosk_command_starts_the_public_screens_as_the_public_login(venue, monkeypatch, role):
+    from kiosk.ui.app import KioskApp
+
+    started: list[str] = []
+    monkeypatch.setattr(KioskApp, "run", lambda app, *args, **kwargs: started.append(app.ctx.role))
+    done = CliRunner().invoke(main, ["--db", venue.url(PUBLIC, password=False), *role], env={
+        "PGPASSWORD": PASSWORDS[PUBLIC], "KIOSK_STAFF_PIN": "4821", "KIOSK_NOW": "09:45", "KIOSK_NOW_FROZEN": "1"})
+    # Up to the screen: start-up's look for an empty roster (to add the demo one) is no refusal.
+    assert done.exit_code == 0 and started == [role[1]], done.output
+    assert "demo" not in done.output
+
+
 def public_settings(venue: Venue) -> Settings:
     """The kiosk's settings as the public login: the URL without its password (that is in PGPASSWORD)."""
     return Settings(db_path=venue.url(PUBLIC, password=False), programme_path=PROGRAMME_PATH, lang="nl",

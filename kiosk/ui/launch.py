@@ -10,7 +10,7 @@ from pathlib import Path
 from kiosk.clock import Clock
 from kiosk.config import Settings, shown
 from kiosk.env import Env, fail
-from kiosk.store.db import StoreError, StoreFault, check_integrity, connect, explain, is_url
+from kiosk.store.db import FaultKind, StoreError, StoreFault, check_integrity, connect, explain, is_url
 from kiosk.store.db import shown as shown_db
 from kiosk.ui.offline_start import NO_SESSION, may_start_offline, offline_app
 
@@ -138,8 +138,13 @@ def launch(env: Env, *, role: str, session_id: str | None, public: bool) -> None
 
 def _seed_demo_if_empty(env: Env, db) -> None:
     """On a new, empty database, add the demo roster so there are people to check in."""
-    if db.execute("SELECT EXISTS (SELECT 1 FROM attendees)").fetchone()[0]:
-        return
+    try:
+        if db.execute("SELECT EXISTS (SELECT 1 FROM attendees)").fetchone()[0]:
+            return
+    except StoreError as error:
+        if error.kind is FaultKind.DENIED:
+            return  # PostgreSQL's public login reads no attendees (kiosk.store.pg_roles), nor may it add any
+        raise
     from kiosk.interop.demo import demo_rng, demo_roster
     from kiosk.store.attendees import upsert_attendees
     from kiosk.store.scans import stamp
