@@ -382,3 +382,29 @@ def test_a_door_scan_s_work_does_not_grow_with_the_crowd_in_the_room(db, people)
     crowded, inside_crowded = steps_of_a_scan(people["Søren Ødegaard"], "11:22")
     assert (inside_small, inside_crowded) == (2, 5003)  # the answer still counts them all
     assert crowded < small + 30, (small, crowded)  # counting them: 156 against 9
+
+
+@pytest.mark.sqlite_only
+def test_a_door_scan_reads_the_room_and_the_person_s_presence_once(db, people):
+    """Capacity and presence are each read once: before its first write, a door scan reads the person and the room.
+
+    Anna walks from room A into room B: she leaves A, her count there drops, B counts her; SQLite's
+    trace of that scan has the session's capacity in one statement, and presence in one read
+    before the writes (the answer read after them takes her first entry from it too).
+    """
+    door_scan(db, people["Anna de Vries"], ROOM_A, now=at("11:20"), device="door-a")
+    statements: list[str] = []
+    db.set_trace_callback(statements.append)
+    try:
+        moved = door_scan(db, people["Anna de Vries"], ROOM_B, now=at("11:25"), device="door-b")
+    finally:
+        db.set_trace_callback(None)
+    assert (moved.reason, moved.moved_from, moved.inside) == (Reason.OK, ROOM_A, 1)
+    assert inside(db, ROOM_A) == 0 and lists_of(db, people["Anna de Vries"]) == {"venue", ROOM_B}
+    written = next(i for i, sql in enumerate(statements) if sql.lstrip().upper().startswith("INSERT"))
+    before = statements[:written]
+    anna = db.execute("SELECT id FROM attendees WHERE code = ?", (people["Anna de Vries"],)).fetchone()[0]
+    assert sum("capacity" in sql for sql in statements) == 1, statements
+    # Her presence rows by her id (the opening read joins presence only for a list it is given: none here).
+    assert sum("presence" in sql and f"attendee_id = {anna}" in sql for sql in before) == 1, before
+    assert len([sql for sql in before if sql.lstrip().upper().startswith("SELECT")]) == 2, before
