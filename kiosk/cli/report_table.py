@@ -6,6 +6,8 @@ Titles are cut to fit the width (80 columns at least), so a line never wraps in 
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from kiosk.store.report import RoundReport, SessionReport
 from kiosk.store.report_venue import ArrivalBucket, EveryoneItem, VenueReport
 
@@ -92,7 +94,7 @@ def everyone_lines(items: list[EveryoneItem], width: int) -> list[str]:
 
 
 def _session_row(line: SessionReport) -> list[str]:
-    values = line.as_dict()
+    values = asdict(line)
     if line.ended and not line.door_scanned:
         values["attended"] = values["peak_inside"] = None
     return [line.title] + ["-" if values[key] is None else str(values[key]) for key, _ in SESSION_COLUMNS]

@@ -22,6 +22,7 @@ import shutil
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import IO, Any
 
 import click
@@ -193,8 +194,8 @@ def report(env: Env, fmt: str, excel_nl: bool, rows: str | None, interval: str) 
                 else session_report(db, now, replay)
             )
             with _output(None, bom=excel_nl and fmt == "csv") as out:
-                columns = list(lines[0].as_dict()) if lines else []
-                write_rows((line.as_dict() for line in lines), columns, fmt, out, excel_nl=excel_nl)
+                columns = list(asdict(lines[0])) if lines else []
+                write_rows((asdict(line) for line in lines), columns, fmt, out, excel_nl=excel_nl)
             return
         width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 120)
         text: list[str] = []

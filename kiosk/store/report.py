@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from kiosk.domain.counting import venue_wide
 from kiosk.store.db import Database, Row
@@ -56,10 +55,6 @@ class SessionReport:
     door_scanned: bool  # any scan (accepted or refused) logged at its door
     ended: bool  # over by the report's clock (an open end: begun)
 
-    def as_dict(self) -> dict[str, Any]:
-        """The line as a plain dict (for JSON and CSV)."""
-        return asdict(self)
-
 
 @dataclass
 class RoundReport:
@@ -79,10 +74,6 @@ class RoundReport:
     seated_at_doors: int  # people with a seat in one of its sessions whose door scanned
     no_shows: int | None  # ... of whom scanned into none; None before the round ends or when no door scanned
     ended: bool  # all its sessions over by the report's clock
-
-    def as_dict(self) -> dict[str, Any]:
-        """The round as a plain dict (for JSON and CSV)."""
-        return asdict(self)
 
 
 def ended(days: StoredDays, day: str, starts_at: str, ends_at: str | None, now: dt.datetime | None) -> bool:

@@ -13,9 +13,8 @@ Times are read on the calendar (kiosk.store.session_clock): on a day that runs t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from kiosk.domain.counting import venue_wide
 from kiosk.store.db import Database
@@ -43,10 +42,6 @@ class VenueReport:
     exits: int  # scanned out at the venue's exit
     inside_now: int
 
-    def as_dict(self) -> dict[str, Any]:
-        """The figures as a plain dict (for JSON and CSV)."""
-        return asdict(self)
-
 
 @dataclass
 class ArrivalBucket:
@@ -56,10 +51,6 @@ class ArrivalBucket:
     ends: str
     arrived: int
     total: int
-
-    def as_dict(self) -> dict[str, Any]:
-        """The bucket as a plain dict (for JSON and CSV)."""
-        return asdict(self)
 
 
 @dataclass
@@ -74,10 +65,6 @@ class EveryoneItem:
     inside_at_start: int
     most_inside: int
     door_entries: int  # people scanned in at a door set to this item (usually none)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The item as a plain dict (for JSON and CSV)."""
-        return asdict(self)
 
 
 def venue_report(
