@@ -34,6 +34,7 @@ from kiosk.interop.frab_write import (
     day_bounds,
     guid,
     kiosk_extension,
+    room_list,
     version_of,
 )
 
@@ -123,10 +124,7 @@ def _standard(programme: Programme, *, on: dt.date | None, language: str) -> dic
     dates = sorted(set(day_of.values()))
     tracks = _tracks(programme)
     language = _language(programme, language)
-    rooms = [{"name": r.name, "guid": guid(programme, "room", r.id)} | ({"slug": r.id} if SLUG.match(r.id) else {})
-             | ({"capacity": r.capacity} if r.capacity is not None else {}) for r in programme.rooms]
-    if any(s.room is None for s in programme.sessions):
-        rooms.append({"name": NO_ROOM, "guid": guid(programme, "room", "")})
+    rooms = room_list(programme)
     days, events = [], []
     for index, date in enumerate(dates, start=1):
         todays = sorted((s for s in programme.sessions if day_of[s.id] == date), key=programme.order)

@@ -42,6 +42,15 @@ def guid(programme: Programme, kind: str, item_id: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"netwerkdag-kiosk:{acronym(programme)}/{kind}/{item_id}"))
 
 
+def room_list(programme: Programme) -> list[dict[str, Any]]:
+    """The conference's rooms as frab and schedule 2.0 list them, and NO_ROOM when an item has no room."""
+    rooms = [{"name": r.name, "guid": guid(programme, "room", r.id)} | ({"slug": r.id} if SLUG.match(r.id) else {})
+             | ({"capacity": r.capacity} if r.capacity is not None else {}) for r in programme.rooms]
+    if any(s.room is None for s in programme.sessions):
+        rooms.append({"name": NO_ROOM, "guid": guid(programme, "room", "")})
+    return rooms
+
+
 def _minutes(length: dt.timedelta) -> str:
     """A timedelta as frab's `HH:MM`."""
     total = int(length.total_seconds()) // 60
@@ -67,10 +76,7 @@ def _standard(programme: Programme, *, on: dt.date | None) -> dict[str, Any]:
     short = acronym(programme)
     day_of = {s.id: programme.day_of(s) or first for s in programme.sessions}
     dates = sorted(set(day_of.values()))
-    rooms = [{"name": r.name, "guid": guid(programme, "room", r.id)} | ({"slug": r.id} if SLUG.match(r.id) else {})
-             | ({"capacity": r.capacity} if r.capacity is not None else {}) for r in programme.rooms]
-    if any(s.room is None for s in programme.sessions):
-        rooms.append({"name": NO_ROOM, "guid": guid(programme, "room", "")})
+    rooms = room_list(programme)
     days = []
     for index, date in enumerate(dates, start=1):
         todays = sorted((s for s in programme.sessions if day_of[s.id] == date), key=programme.order)
