@@ -57,11 +57,22 @@ def footer_key() -> None:
     assert "FooterKey(" in inspect.getsource(Footer.compose), "Footer no longer shows its keys as FooterKey"
 
 
+def cursor_visible() -> None:
+    from textual.reactive import Reactive
+    from textual.widgets import Input
+
+    assert isinstance(vars(Input).get("_cursor_visible"), Reactive), "Input._cursor_visible is no reactive now"
+    # It must be what Input draws the empty field's cursor by, or the kept row shows a stale cursor.
+    assert "self._cursor_visible" in inspect.getsource(Input.render_line), \
+        "Input.render_line no longer reads Input._cursor_visible"
+
+
 # The private name as textual_internals touches it -> (Textual's full name, the check of its shape).
 USED: dict[str, tuple[str, Callable[[], None]]] = {
     "_check_refresh": ("textual.widget.Widget._check_refresh", check_refresh),
     "_fatal_error": ("textual.app.App._fatal_error", fatal_error),
     "textual.widgets._footer": ("textual.widgets._footer.FooterKey", footer_key),
+    "_cursor_visible": ("textual.widgets.Input._cursor_visible", cursor_visible),
 }
 
 

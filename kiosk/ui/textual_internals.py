@@ -1,6 +1,6 @@
 """Every private name of Textual the kiosk uses, in one place, each with the reason it is needed.
 
-Textual (pinned in pyproject.toml, 8.2.8) has no public way to do the three things below. Nothing
+Textual (pinned in pyproject.toml, 8.2.8) has no public way to do the four things below. Nothing
 else in kiosk/ui may touch a private Textual name (tests/test_textual_internals.py checks the
 tree), and that test also checks that each name used here still exists with the shape relied on,
 so an upgrade that renames or removes one fails there, naming it, instead of somewhere in a screen.
@@ -21,8 +21,9 @@ from textual.widgets import _footer
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.widgets import Input
 
-__all__ = ["CrashReportWithoutLocals", "FooterKey", "check_refresh"]
+__all__ = ["CrashReportWithoutLocals", "FooterKey", "check_refresh", "cursor_shown"]
 
 FooterKey = _footer.FooterKey
 """The widget Footer shows one key with (`textual.widgets._footer.FooterKey`).
@@ -42,6 +43,16 @@ def check_refresh(node: DOMNode) -> None:
     or scroll to the screen: `refresh()` only marks the widget as needing one.
     """
     node._check_refresh()
+
+
+def cursor_shown(field: Input) -> bool:
+    """Whether an Input's blinking cursor is in its on phase now (`Input._cursor_visible`).
+
+    kiosk/ui/widgets/scan_input.py keeps the empty field's row (placeholder and cursor) drawn
+    between scans, and the cursor's phase is part of what that row shows. Input keeps it in a
+    private reactive and has no public way to read it (`cursor_blink` says whether it blinks at all).
+    """
+    return bool(field._cursor_visible)
 
 
 class CrashReportWithoutLocals:

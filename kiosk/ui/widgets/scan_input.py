@@ -25,8 +25,13 @@ from collections.abc import Callable
 from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Input
+from textual.widgets.input import Selection
+
+from kiosk.ui.textual_internals import cursor_shown
 
 # The Input's own key bindings (key -> action), run by ScanInput in step with the typed letters.
 OWN_KEYS: dict[str, str] = {
@@ -70,6 +75,8 @@ class ScanInput(Input):
         # Up/Down pick among search results: run in order with Enter, or "down, enter" typed
         # quickly would check in the person highlighted *before* the arrow.
         self._on_move = on_move
+        # The empty field's row (placeholder and cursor) and what it was drawn for (see `render_line`).
+        self._empty_row: tuple[tuple[str, int, bool, bool], Strip] | None = None
 
     @property
     def content_width(self) -> int:
@@ -133,13 +140,58 @@ class ScanInput(Input):
             # turn of the event loop before the scan was queued (the desk's scan moment). Changes
             # still queued for letters typed before it are overtaken by the cleared field, and
             # passed over as such (`_on_input_changed`), as they were behind the message.
-            self.value = ""
+            self._clear_for_the_next()
             self._on_submit(submitted)
             return
         # Post first, then clear: the screen sees the search text's last change before the
         # submission, and the clearing's change after it.
         self.post_message(submitted)
         self.value = ""
+
+    def _clear_for_the_next(self) -> None:
+        """Empty the field for the next code, repainting its text row only, with no `Changed` for it.
+
+        `self.value = ""` runs Input's watchers of the value and of the cursor (the virtual size,
+        validation, a `Changed` message handled a turn later, the scroll to the cursor) and repaints
+        all three rows of the field: 0.5 ms of CPU on the desk between the Enter and its store call,
+        and the emptied field's render beside the writer thread (bench/scan_profile.py). The submitting
+        screen shows what the emptied field means itself (the desk: `show_search` after the scan is
+        queued), so none of that is needed here; the field's border rows do not change. Validators,
+        a suggester or a width that follows the text take Input's own way.
+        """
+        if self.validators or self.suggester is not None or self.styles.auto_dimensions:
+            self.value = ""
+            return
+        self.set_reactive(Input.value, "")
+        self.set_reactive(Input.selection, Selection.cursor(0))
+        self.app.clear_selection()
+        if self.scroll_offset.x:
+            self.scroll_to_region(Region(0, 0, width=1, height=1), force=True, animate=False)
+        self.app.cursor_position = self.cursor_screen_offset
+        self.refresh(Region(0, 0, self.content_size.width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        """Input's row; the empty field's (placeholder and cursor) drawn once and kept until its look changes.
+
+        Input draws the placeholder with Rich and reads its component styles anew after every
+        refresh: 0.5 to 1 ms of CPU at each scan, as the desk empties the field at every Enter.
+        What the empty row shows depends only on the placeholder, the width, the focus, the cursor's
+        blink and the styles (a change of those calls `notify_style_update`).
+        """
+        if y != 0 or self.value:
+            return super().render_line(y)
+        key = (self.placeholder, self.scrollable_content_region.width, self.has_focus, cursor_shown(self))
+        kept = self._empty_row
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        row = super().render_line(y)
+        self._empty_row = (key, row)
+        return row
+
+    def notify_style_update(self) -> None:
+        """Other colours or another state's look: the empty row is drawn again."""
+        super().notify_style_update()
+        self._empty_row = None
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste with line breaks (some scanners in keyboard-wedge mode) is one submission per line.
