@@ -57,6 +57,13 @@ def _open(env: Env):
     return env.db()
 
 
+def _listed(heading: str, lines: list[str]) -> None:
+    """A heading of the purge's plan and its lines, one `  - ` item each."""
+    click.echo(heading)
+    for line in lines:
+        click.echo(f"  - {line}")
+
+
 @main.command("purge")
 @click.option("--keep-days", type=click.IntRange(min=0), default=0, show_default=True,
               help="Keep personal data until this many days after the event day (or its last scan).")
@@ -89,23 +96,15 @@ def purge_command(env: Env, keep_days: int, dry_run: bool, yes: bool, clear_city
         if not dry_run:
             return
         # A dry run still shows what a purge will remove once it is due: what the organiser asked.
-        click.echo("Once due, a purge would remove:")
-        for line in plan.goes():
-            click.echo(f"  - {line}")
-        click.echo("Stays:")
-        for line in plan.stays():
-            click.echo(f"  - {line}")
+        _listed("Once due, a purge would remove:", plan.goes())
+        _listed("Stays:", plan.stays())
         click.echo("Dry run: nothing was changed.")
         return
     if plan.nothing_to_remove:
         click.echo("No personal data left to remove; cleaning the file.")
     else:
-        click.echo("Would remove:" if dry_run else "This removes:")
-        for line in plan.goes():
-            click.echo(f"  - {line}")
-    click.echo("Stays:")
-    for line in plan.stays():
-        click.echo(f"  - {line}")
+        _listed("Would remove:" if dry_run else "This removes:", plan.goes())
+    _listed("Stays:", plan.stays())
     if dry_run:
         click.echo("Dry run: nothing was changed.")
         return
