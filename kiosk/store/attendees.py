@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from kiosk.domain.text import fold, words
 from kiosk.domain.views import SearchHit
 from kiosk.store.db import Database, Row, immediate, is_postgres
 from kiosk.store.schema import SEARCH_WORD_CHARS, search_text
+from kiosk.store.search_prefixes import SHORTEST, ranked_ids
 from kiosk.store.tallies import tally
 
 PERSON_COLUMNS = "id, code, name, organisation, city, email, status, source"
@@ -86,9 +88,17 @@ def search(db: Database, text: str, limit: int = 20) -> list[SearchHit]:
     query = fts_query(text)
     if not query:
         return []
+    typed = query_words(text)
+    if len(typed) == 1 and len(typed[0]) >= SHORTEST:
+        # One word: FTS5's bm25 order read from the prefix table's classes, not scored match by match.
+        try:
+            return _hits_in_order(db, ranked_ids(db, typed[0], limit))
+        except sqlite3.OperationalError as error:  # a file not yet at schema v12 (opened without migrating)
+            if "search_prefixes" not in str(error):
+                raise
     # Ranking scores every match; a one- or two-letter prefix matches half the roster, so short
     # queries take the first matches in file order and stay fast at 100,000 attendees.
-    order = "ORDER BY f.rank" if min((len(w) for w in query_words(text)), default=0) >= 3 else ""
+    order = "ORDER BY f.rank" if min(len(w) for w in typed) >= SHORTEST else ""
     rows = db.execute(
         f"""SELECT {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}, p.inside, p.first_entry_at
             FROM attendees_fts f
@@ -100,6 +110,20 @@ def search(db: Database, text: str, limit: int = 20) -> list[SearchHit]:
         (query, limit),
     ).fetchall()
     return [SearchHit(person_from_row(r[:8]), bool(r[8]), r[9]) for r in rows]
+
+
+def _hits_in_order(db: Database, ids: list[int]) -> list[SearchHit]:
+    """The attendees with these ids, in this order, each with whether they are inside."""
+    if not ids:
+        return []
+    rows = db.execute(
+        f"""SELECT {', '.join('a.' + c for c in PERSON_COLUMNS.split(', '))}, p.inside, p.first_entry_at
+            FROM attendees a LEFT JOIN presence p ON p.attendee_id = a.id AND p.list = 'venue'
+            WHERE a.id IN ({', '.join('?' for _ in ids)})""",
+        ids,
+    ).fetchall()
+    by_id = {row[0]: row for row in rows}
+    return [SearchHit(person_from_row(r[:8]), bool(r[8]), r[9]) for r in (by_id[i] for i in ids if i in by_id)]
 
 
 def ts_query(text: str) -> str:

@@ -46,6 +46,7 @@ from kiosk.store.copy_schema import (
 )
 from kiosk.store.db import Database, FaultKind, Row, StoreError, connect, explain, immediate, is_postgres, is_url, shown
 from kiosk.store.schema import SCHEMA_VERSION, migrate
+from kiosk.store.search_prefixes import rebuild_prefixes
 from kiosk.store.tallies import recount_tallies
 
 # PostgreSQL's tally triggers (functions kiosk_tally_*) are off while the rows go in, and on again
@@ -291,7 +292,7 @@ def _put_back(out: Database, tables: list[Table], aside: _Aside) -> None:
 
 
 def _rederive(out: Database, tables: list[Table]) -> None:
-    """What is derived, made from the copied rows: the sequences past the ids, the name index, the tallies."""
+    """What is derived, made from the copied rows: the sequences past the ids, the name indexes, the tallies."""
     if is_postgres(out):
         for table in tables:
             for column in identity_columns(out, table.name):
@@ -302,6 +303,8 @@ def _rederive(out: Database, tables: list[Table]) -> None:
         for index in SEARCH_INDEXES:
             if out.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (index,)).fetchone():
                 out.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+        if "search_prefixes" in table_names(out):
+            rebuild_prefixes(out)
     recount_tallies(out)
 
 

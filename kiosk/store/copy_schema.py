@@ -15,12 +15,12 @@ from kiosk.store.db import Database, StoreError, is_postgres
 # Ties in the foreign-key order go this way (the order the README documents the tables in);
 # a table not named here comes after these, by name.
 PREFERRED = ("meta", "sessions", "attendees", "scans", "signups", "presence", "corrections", "badge_prints")
-# Derived from the other tables (recounted after a copy), or the schema's own bookkeeping.
-DERIVED = ("tallies",)
+# Derived from the other tables (recounted or rebuilt after a copy), or the schema's own bookkeeping.
+DERIVED = ("tallies", "search_prefixes")
 NOT_COPIED = (*DERIVED, "schema_version")
 # SQLite: the triggers that keep derived data (the tallies, the name index) on each insert, by the
 # schema's naming; set aside during a copy, which recounts and rebuilds that data once at the end.
-DERIVED_TRIGGERS = ("tallies_", "attendees_fts_")
+DERIVED_TRIGGERS = ("tallies_", "attendees_fts_", "search_prefixes_")
 # SQLite: FTS5 indexes over a table's column (external content), rebuilt from that table.
 SEARCH_INDEXES = ("attendees_fts",)
 

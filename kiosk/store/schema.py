@@ -12,6 +12,7 @@ from typing import Any
 
 from kiosk.domain.text import words
 from kiosk.store.db import Database, immediate, is_postgres
+from kiosk.store.search_prefixes import V12_SQL, rebuild_prefixes
 from kiosk.store.tallies import V3, V5, recount_tallies
 
 V1 = """
@@ -232,10 +233,30 @@ V10_NOTHING_HERE = ""
 V11_NOTHING_HERE = ""
 
 
+# v12: the ranked name search's prefix table (kiosk/store/search_prefixes.py), kept by triggers
+# beside attendees_fts. Nothing on PostgreSQL (its number is taken there too): its search ranks
+# the GIN index's first matches (kiosk.store.attendees).
+V12_SEARCH_PREFIXES = V12_SQL
+
+
+def _v12_fill(conn: Database) -> None:
+    """Bring every row's `search_text` to the words format, then fill the prefix table from it.
+
+    Rows written before that format hold the folded text with its punctuation ("noord-holland"):
+    FTS5 cuts it into words itself, the prefix table cuts at spaces only.
+    """
+    rows = conn.execute("SELECT id, name, organisation, city, search_text FROM attendees WHERE search_text != ''")
+    conn.executemany(
+        "UPDATE attendees SET search_text = ? WHERE id = ?",
+        [(text, id_) for id_, name, org, city, old in rows.fetchall() if (text := search_text(name, org, city)) != old],
+    )
+    rebuild_prefixes(conn)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], object] | None]] = [
     (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies), (V6_PROMOTION, None),
     (V7_CORRECTIONS, None), (V8_BADGE_PRINTS, None), (V9_DEVICES, None), (V10_NOTHING_HERE, None),
-    (V11_NOTHING_HERE, None),
+    (V11_NOTHING_HERE, None), (V12_SEARCH_PREFIXES, _v12_fill),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
