@@ -45,6 +45,9 @@ REASONS: dict[str, Text] = {
     "nothing_to_undo": Text("Niets om ongedaan te maken", "Nothing to undo"),
     "moved": Text("Verplaatst", "Moved"),
     "offline_duplicate": Text("Dubbel: offline binnengelaten, elders ook al", "Double entry: let in offline, also elsewhere"),
+    # Offline, a code the desk's copy does not hold (kiosk.domain.scan_rules.offline_unjudged).
+    "not_in_copy": Text("Bewaard, nog niet gecontroleerd", "Kept, not checked yet"),
+    "no_copy": Text("Bewaard, nog niet gecontroleerd", "Kept, not checked yet"),
     "full": Text("Vol", "Full"),
     "closed": Text("Inschrijving gesloten", "Choosing has closed"),
     "overlap": Text("Overlapt met een andere keuze", "Clashes with another choice"),

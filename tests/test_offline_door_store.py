@@ -54,8 +54,9 @@ def test_a_door_answers_offline_by_the_doors_rules_with_its_rooms_count(db, peop
     out = answer_door_offline(local, people["Ayşe Çelik"], ROOM, now=at("12:50"), device="door-1", direction="exit",
                               nonce="d5")
     assert (out.reason, out.inside) == (Reason.EXIT, 2)
+    # Not in the copy (the server may know it): kept amber, judged on upload, not "unknown" offline.
     assert answer_door_offline(local, "NOSUCH", ROOM, now=at("12:51"), device="door-1",
-                               nonce="d6").reason is Reason.UNKNOWN_CODE
+                               nonce="d6").reason is Reason.NOT_IN_COPY
     assert count_waiting(local) == 6
     # The desk on this device knows she arrived (the venue's presence in the copy).
     assert side_panel(local, "desk-x", at("12:52"))[0] == 3  # Søren, Anna and Ayşe, as far as this device knows
@@ -73,6 +74,22 @@ def test_the_upload_brings_the_venue_arrival_along_once_at_the_real_time(db, peo
                     ("u1", ROOM, "entry", "ok", _stamp("12:40"), "door-1"),
                     ("u2", ROOM, "exit", "exit", _stamp("12:55"), "door-1")]
     assert (tally(db, "arrived:venue"), tally(db, f"arrived:{ROOM}"), tally(db, f"inside:{ROOM}")) == (1, 1, 0)
+    _recount_matches(db)
+
+
+def test_a_code_the_doors_copy_does_not_hold_is_judged_by_the_doors_rules_on_upload(db, people, tmp_path):
+    from kiosk.domain.roster import RosterRow
+    from kiosk.store.attendees import upsert_attendees
+
+    local = _door_copy(db, tmp_path)
+    # Registered at a desk after the door's last refresh; the door is offline when they come.
+    upsert_attendees(db, [RosterRow("Late Entry", "", "", "", "LATE77")], at("12:39").isoformat())
+    late = answer_door_offline(local, "LATE77", ROOM, now=at("12:40"), device="door-1", nonce="n1")
+    assert (late.reason, late.light.value, late.inside, late.venue_arrival) == (Reason.NOT_IN_COPY, "amber", 0, False)
+    upload_waiting(db, local)
+    rows = db.execute("SELECT nonce, list, reason, at FROM scans WHERE nonce LIKE 'n1%' ORDER BY id").fetchall()
+    assert rows == [("n1:venue", "venue", "ok", _stamp("12:40")), ("n1", ROOM, "ok", _stamp("12:40"))]
+    assert (tally(db, "arrived:venue"), tally(db, f"inside:{ROOM}")) == (1, 1)
     _recount_matches(db)
 
 

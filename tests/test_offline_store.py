@@ -136,7 +136,8 @@ def test_offline_answers_green_red_and_already_here(db, people, tmp_path):
     refresh(db, local)
     green = answer_offline(local, people["Ayşe Çelik"].lower(), now=at("09:40"), device="desk-2", nonce="n-green")
     assert (green.reason, green.accepted, green.person.name) == (Reason.OK, True, "Ayşe Çelik")
-    assert answer_offline(local, "NOSUCH", now=at("09:41"), device="desk-2", nonce="n-red").reason is Reason.UNKNOWN_CODE
+    # Not in the copy: the server may know it, so not "unknown" offline (amber, judged on upload).
+    assert answer_offline(local, "NOSUCH", now=at("09:41"), device="desk-2", nonce="n-amber").reason is Reason.NOT_IN_COPY
     assert answer_offline(local, people["Cancelled Person"], now=at("09:41"), device="desk-2",
                           nonce="n-canc").reason is Reason.CANCELLED
     # Checked in by another desk before the desk went offline, and by this desk offline a minute ago.
@@ -198,14 +199,50 @@ def test_someone_let_in_elsewhere_meanwhile_is_a_flagged_double_entry_not_a_seco
 def test_refused_scans_are_uploaded_as_they_were_shown(db, people, tmp_path):
     local = _local(tmp_path)
     refresh(db, local)
-    answer_offline(local, "NOSUCH", now=at("09:40"), device="desk-2", nonce="r1")
     answer_offline(local, people["Cancelled Person"], now=at("09:41"), device="desk-2", nonce="r2")
-    # The code is added to the server meanwhile: the person was still turned away, and so it is logged.
-    upsert_attendees(db, [RosterRow("Late Entry", "", "", "", "NOSUCH")], at("09:42").isoformat())
+    # Reinstated on the server meanwhile: the person was still turned away, and so it is logged.
+    upsert_attendees(db, [RosterRow("Cancelled Person", "Gemeente Ede", "Ede", "", people["Cancelled Person"])],
+                     at("09:42").isoformat())
     upload_waiting(db, local)
-    assert [row[:2] for row in _log(db, "r1")] == [("unknown_code", 0)]
     assert [row[:2] for row in _log(db, "r2")] == [("cancelled", 0)]
     assert tally(db, "arrived:venue") == 0
+
+
+def test_a_code_the_copy_does_not_hold_is_kept_and_the_server_judges_it_on_upload(db, people, tmp_path):
+    local = _local(tmp_path)
+    refresh(db, local)
+    # A walk-in registered at another desk after this desk's last refresh, then this desk goes offline.
+    upsert_attendees(db, [RosterRow("Late [b]Entry[/b]", "", "", "", "LATE77")], at("09:39").isoformat())
+    late = answer_offline(local, "late77", now=at("09:40"), device="desk-2", nonce="x1")
+    typo = answer_offline(local, "NOSUCH", now=at("09:41"), device="desk-2", nonce="x2")
+    assert (late.reason, late.accepted, late.person) == (Reason.NOT_IN_COPY, False, None)
+    assert (typo.reason, typo.light.value) == (Reason.NOT_IN_COPY, "amber")
+    assert count_waiting(local) == 2
+    upload_waiting(db, local)
+    # Known on the server: an arrival at the scan's real time; unknown there: unknown_code, refused.
+    assert _log(db, "x1") == [("ok", 1, at("09:40").isoformat(timespec="milliseconds"), "desk-2", "venue", "entry")]
+    assert [row[:2] for row in _log(db, "x2")] == [("unknown_code", 0)]
+    assert tally(db, "arrived:venue") == 1
+    _recount_matches(db)
+
+
+def test_a_desk_whose_copy_was_never_filled_keeps_every_scan_for_the_server_to_judge(db, people, tmp_path):
+    local = _local(tmp_path)  # offline before its first refresh: the copy holds nobody
+    desk_walk_in = walk_in_offline(local, "Offline Gast", now=at("09:39"), device="desk-2", nonce="w0")
+    soren = answer_offline(local, people["Søren Ødegaard"], now=at("09:40"), device="desk-2", nonce="e1")
+    again = answer_offline(local, people["Søren Ødegaard"], now=at("09:41"), device="desk-2", nonce="e2")
+    typo = answer_offline(local, "NOSUCH", now=at("09:42"), device="desk-2", nonce="e3")
+    # Never "unknown" (nor an arrival the copy cannot vouch for): kept, the server judges it.
+    assert [r.reason for r in (soren, again, typo)] == [Reason.NO_COPY] * 3
+    assert desk_walk_in.reason is Reason.OK  # this desk's own offline walk-in is in the copy
+    upload_waiting(db, local)
+    assert [row[:2] for row in _log(db, "e1")] == [("ok", 1)]
+    assert [row[:2] for row in _log(db, "e2")] == [("already_in", 0)]  # the server's own judgement: never twice
+    assert [row[:2] for row in _log(db, "e3")] == [("unknown_code", 0)]
+    assert tally(db, "arrived:venue") == 2  # Søren and the walk-in
+    _recount_matches(db)
+    refresh(db, local)
+    assert answer_offline(local, "NOSUCH", now=at("09:43"), device="desk-2", nonce="e4").reason is Reason.NOT_IN_COPY
 
 
 def test_offline_walk_ins_of_two_desks_get_distinct_codes_and_arrive_once(db, people, tmp_path):
@@ -279,7 +316,10 @@ def test_what_an_offline_scan_is_logged_as_on_upload():
     assert up(Reason.OK, Reason.REENTRY) is Reason.REENTRY
     assert up(Reason.OK, Reason.ALREADY_IN) is Reason.OFFLINE_DUPLICATE
     assert up(Reason.REENTRY, Reason.BOUNCE) is Reason.OFFLINE_DUPLICATE
-    assert up(Reason.UNKNOWN_CODE, Reason.OK) is Reason.UNKNOWN_CODE  # turned away: logged as shown
+    assert up(Reason.UNKNOWN_CODE, Reason.OK) is Reason.UNKNOWN_CODE  # turned away (an older kiosk's queue): as shown
+    assert up(Reason.NOT_IN_COPY, Reason.OK) is Reason.OK  # kept unjudged offline: the server's judgement
+    assert up(Reason.NO_COPY, Reason.UNKNOWN_CODE) is Reason.UNKNOWN_CODE
+    assert up(Reason.NO_COPY, Reason.ALREADY_IN) is Reason.ALREADY_IN
     assert up(Reason.CANCELLED, Reason.OK) is Reason.CANCELLED
     assert up(Reason.ALREADY_IN, Reason.OK) is Reason.OK  # "already here" offline, not on the server: counted
     assert up(Reason.ALREADY_IN, Reason.BOUNCE) is Reason.ALREADY_IN

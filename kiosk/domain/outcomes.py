@@ -34,6 +34,10 @@ class Reason(StrEnum):
     MOVED = "moved"
     # A desk's offline check-in of someone another desk checked in meanwhile: uploaded, flagged, not counted twice.
     OFFLINE_DUPLICATE = "offline_duplicate"
+    # Offline, a code the desk's copy does not hold (a walk-in made at another desk since its last
+    # refresh), or any code while the copy holds nobody yet: kept, and judged by the server on upload.
+    NOT_IN_COPY = "not_in_copy"
+    NO_COPY = "no_copy"
 
 
 LIGHT_OF_REASON = {
@@ -47,6 +51,8 @@ LIGHT_OF_REASON = {
     Reason.NOT_INSIDE: Light.AMBER,
     Reason.NOTHING_TO_UNDO: Light.AMBER,
     Reason.OFFLINE_DUPLICATE: Light.AMBER,
+    Reason.NOT_IN_COPY: Light.AMBER,
+    Reason.NO_COPY: Light.AMBER,
     Reason.UNKNOWN_CODE: Light.RED,
     Reason.CANCELLED: Light.RED,
 }

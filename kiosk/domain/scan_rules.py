@@ -20,10 +20,13 @@ A scan never changes its direction by itself: a second entry scan of someone ins
 scan, which the door makes in its exit mode (F8).
 
 A scan a desk answered offline, from its own copy (kiosk.store.offline_queue), is judged again by
-the server when it is uploaded (`uploaded_outcome`): a refusal the person saw (unknown, cancelled,
-a bounce, not inside) stays as it was shown; a green entry the server finds already inside
+the server when it is uploaded (`uploaded_outcome`): a refusal the person saw (cancelled, a
+bounce, not inside) stays as it was shown; a green entry the server finds already inside
 (another desk let them in meanwhile) is logged as `offline_duplicate`, refused, so it is flagged
-and never a second arrival.
+and never a second arrival. A code the copy does not hold is not called unknown offline (the
+server may know it: a walk-in made at another desk since the copy's last refresh, or anyone
+while the copy holds nobody yet): it is answered amber, kept (`offline_unjudged`), and the
+server's judgement of it is what is logged.
 
 What a door's accepted entry brings along (`brought_along`): a venue arrival for someone not at
 the venue yet, and an exit (reason `moved`) from each other room they are inside, because one
@@ -193,19 +196,35 @@ def brought_along(venue: ScanFacts, inside: Set[str], session_id: str, now: dt.d
     return BroughtAlong(arrival, tuple(sorted(set(inside) - {VENUE, session_id})))
 
 
-# Offline answers the person saw as a refusal: uploaded as they were shown, not judged again.
+# Offline answers the person saw as a refusal: uploaded as they were shown, not judged again
+# (unknown_code: a queue an older kiosk kept, which said "unknown" offline).
 KEPT_OFFLINE = frozenset({Reason.UNKNOWN_CODE, Reason.CANCELLED, Reason.BOUNCE, Reason.NOT_INSIDE})
+# Offline answers that judged nothing (the copy does not hold the code): the server's judgement is logged.
+UNJUDGED_OFFLINE = frozenset({Reason.NOT_IN_COPY, Reason.NO_COPY})
+
+
+def offline_unjudged(copy_holds_anyone: bool, direction: str) -> ScanOutcome:
+    """What an offline scan of a code the copy does not hold comes to: amber, kept, judged on upload.
+
+    `copy_holds_anyone`: False before the copy's first refresh (every code is then one it lacks).
+    """
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be 'entry' or 'exit', not {direction!r}")
+    return ScanOutcome(Reason.NOT_IN_COPY if copy_holds_anyone else Reason.NO_COPY, direction)
 
 
 def uploaded_outcome(offline: ScanOutcome, server: ScanOutcome) -> ScanOutcome:
     """What a scan answered offline is logged as on upload: `server` is the server's own judgement of it.
 
-    A refusal shown offline stays (KEPT_OFFLINE), and so does any other refusal the server would
-    refuse too (an amber "already here" the server calls a bounce); a green entry the server finds
-    inside already (or a bounce of another scan) is `offline_duplicate`; anything else is what the
-    server judges, so an offline "already here" of someone the server does not have inside is
-    counted after all.
+    A code the copy did not hold (UNJUDGED_OFFLINE) is what the server judges: an arrival of a
+    code it knows, `unknown_code` of one it does not. A refusal shown offline stays (KEPT_OFFLINE),
+    and so does any other refusal the server would refuse too (an amber "already here" the server
+    calls a bounce); a green entry the server finds inside already (or a bounce of another scan) is
+    `offline_duplicate`; anything else is what the server judges, so an offline "already here" of
+    someone the server does not have inside is counted after all.
     """
+    if offline.reason in UNJUDGED_OFFLINE:
+        return server
     if offline.reason in KEPT_OFFLINE or (not offline.accepted and not server.accepted):
         return offline
     if offline.reason in LETS_IN and server.reason in (Reason.ALREADY_IN, Reason.BOUNCE):

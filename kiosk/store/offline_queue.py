@@ -16,7 +16,8 @@ brings along what a door scan does (kiosk.store.door.bring_along: the venue arri
 of another room), at its real time. The server judges each scan again and `uploaded_outcome`
 (kiosk.domain.scan_rules) decides what is logged: refusals go up too, as they were shown; a green
 entry of someone another desk let in meanwhile is logged `offline_duplicate`, refused, so it is
-flagged and never a second arrival.
+flagged and never a second arrival; a code the copy did not hold (answered amber: kept, checked
+once the server is back) is logged as the server judges it, an arrival when it knows the code.
 
 A walk-in made offline gets a code of this device's own (`offline_code`: the device's name and a
 number kept in the local file), so two desks offline at once never hand out the same code; should
@@ -42,6 +43,7 @@ from kiosk.domain.scan_rules import (
     ScanFacts,
     ScanOutcome,
     is_accepted,
+    offline_unjudged,
     scan_outcome,
     uploaded_outcome,
 )
@@ -49,7 +51,7 @@ from kiosk.store.attendees import INSERT_ATTENDEE, PERSON_COLUMNS, find_by_code,
 from kiosk.store.db import Database
 from kiosk.store.door import bring_along
 from kiosk.store.offline_copy import local_state, local_write, set_local_state
-from kiosk.store.offline_reads import copy_counts, copy_person
+from kiosk.store.offline_reads import copy_counts, copy_person, copy_refreshed
 from kiosk.store.scans import RAW_CODE_CHARS, append_scan, judge_scan, new_nonce, scan_result, scan_transaction, stamp
 from kiosk.store.schema import search_text
 
@@ -133,8 +135,11 @@ def answer_offline(
 ) -> ScanResult:
     """Answer one scan from the local copy and keep it in the queue; returned once it is on disk.
 
-    Green for a known code, red for an unknown or cancelled one, amber "already here" as far as
-    this device knows, a bounce as at any desk. The same nonce twice answers as the first time.
+    Green for a known code, red for a cancelled one, amber "already here" as far as this device
+    knows, a bounce as at any desk. A code the copy does not hold is amber, not "unknown": the
+    server may know it (a walk-in made at another desk since the last refresh; anyone while the
+    copy holds nobody yet), so it is kept as `not_in_copy` (`no_copy` before the first refresh) and
+    the server's judgement is logged on upload. The same nonce twice answers as the first time.
     """
     with local_write(local):
         kept = keep_answered(local, raw_code, list_, direction, now=now, device=device, nonce=nonce or new_nonce(),
@@ -162,7 +167,10 @@ def keep_answered(local: sqlite3.Connection, raw_code: str, list_: str, directio
     if kept is not None:
         return Kept(int(kept[0]))
     person = copy_person(local, raw_code)
-    outcome = scan_outcome(copy_facts(local, person, list_, device), direction, now, bounce)
+    if person is None:  # the server may know the code (a walk-in made elsewhere since the last refresh)
+        outcome = offline_unjudged(copy_refreshed(local), direction)
+    else:
+        outcome = scan_outcome(copy_facts(local, person, list_, device), direction, now, bounce)
     at = stamp(now)
     queue_id = keep_scan(local, nonce, "scan", at, device, list_, outcome.direction, raw_code,
                          person.id if person else None, outcome.reason)

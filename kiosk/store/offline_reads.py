@@ -1,7 +1,8 @@
 """What a desk or door reads from its local copy while offline: whose code, name search, counts, its last scans.
 
 While the server is away the desk's own reads (kiosk/ui/offline_desk.py) go to the device's local
-file (kiosk.store.offline_copy) instead: whose code a scan is (`copy_person`), a name search over the copy's folded words (`celik`
+file (kiosk.store.offline_copy) instead: whose code a scan is (`copy_person`; whether the copy has
+been filled at all, `copy_refreshed`), a name search over the copy's folded words (`celik`
 finds Çelik, as on the server: kiosk.store.attendees.query_words, each a prefix of a word), the
 arrivals and expected as the copy counts them (`copy_counts`: this desk's offline scans included), the first
 arrivals of the last ten minutes, and this desk's last scans with those still in the queue
@@ -19,6 +20,7 @@ from kiosk.domain.outcomes import Person, Reason
 from kiosk.domain.scan_rules import VENUE, is_accepted
 from kiosk.domain.views import RecentScan, SearchHit
 from kiosk.store.attendees import query_words
+from kiosk.store.offline_copy import local_state
 from kiosk.store.scans import stamp
 
 
@@ -52,6 +54,16 @@ def copy_person(local: sqlite3.Connection, raw: str) -> Person | None:
 def copy_is_empty(local: sqlite3.Connection) -> bool:
     """True before the first refresh: an offline answer then knows no one."""
     return local.execute("SELECT 1 FROM copy_attendees LIMIT 1").fetchone() is None
+
+
+def copy_refreshed(local: sqlite3.Connection) -> bool:
+    """True once a refresh has read the server's roster into the copy (an offline walk-in of this desk's does not count).
+
+    Before that an offline answer knows no one: every code is one the copy does not hold yet.
+    """
+    if local.execute("SELECT 1 FROM copy_attendees WHERE id > 0 LIMIT 1").fetchone() is not None:
+        return True
+    return bool(local_state(local, "lists"))  # refreshed from a server that holds nobody yet
 
 
 def copy_counts(local: sqlite3.Connection) -> tuple[int, int]:

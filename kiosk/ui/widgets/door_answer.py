@@ -32,6 +32,15 @@ WORDS = {
     "not_signed_up": Text("! NIET AANGEMELD voor deze sessie", "! NOT SIGNED UP for this session"),
     "over": Text("! TE VOL: {inside} binnen, {capacity} plaatsen", "! OVER CAPACITY: {inside} inside, {capacity} seats"),
     "bounce": Text("Zojuist al gescand: {who} (genegeerd)", "Just scanned: {who} (ignored)"),
+    # Offline, a code the door's copy does not hold: the server may know it (the desk's words, at a door).
+    "not_in_copy": Text("Deze code staat niet in de kopie van deze deur (misschien net elders aangemeld): hij is "
+                        "bewaard en wordt gecontroleerd zodra de server terug is.",
+                        "This code is not in this door's copy (perhaps just registered at a desk): it is kept and "
+                        "will be checked once the server is back."),
+    "no_copy": Text("Deze deur heeft nog geen kopie van de deelnemerslijst: de code is bewaard en wordt gecontroleerd "
+                    "zodra de server terug is.",
+                    "This door has no copy of the attendee list yet: the code is kept and will be checked once the "
+                    "server is back."),
 }
 
 
@@ -57,6 +66,8 @@ def describe(result: DoorScanResult, lang: str, title_of: Callable[[str], str]) 
         lines = [WORDS["out"](lang)]
     elif reason == "already_in" and result.inside_since:
         lines = [WORDS["already_in"](lang, time=hour_minute(result.inside_since))]
+    elif reason in ("not_in_copy", "no_copy"):  # offline, a code the copy does not hold: kept, checked later
+        lines = [scan_reason_text(reason, result.list_id, lang), WORDS[reason](lang)]
     else:
         lines = [scan_reason_text(reason, result.list_id, lang)]
     if result.moved_from:

@@ -58,6 +58,15 @@ WORDS = {
     "cancelled_next": Text("Registratie is geannuleerd: stuur door naar de organisatie · walk-in: F7",
                            "Registration was cancelled: send them to the organisers · walk-in: F7"),
     "not_inside_next": Text("Niets veranderd: deze persoon was niet binnen", "Nothing changed: this person was not inside"),
+    # Offline, a code the desk's copy does not hold: the server may know it (kiosk.domain.scan_rules.offline_unjudged).
+    "not_in_copy_next": Text("Deze code staat niet in de kopie van deze balie (misschien net elders aangemeld): hij is "
+                             "bewaard en wordt gecontroleerd zodra de server terug is.",
+                             "This code is not in this desk's copy (perhaps just registered at another desk): it is "
+                             "kept and will be checked once the server is back."),
+    "no_copy_next": Text("Deze balie heeft nog geen kopie van de deelnemerslijst: de code is bewaard en wordt "
+                         "gecontroleerd zodra de server terug is.",
+                         "This desk has no copy of the attendee list yet: the code is kept and will be checked once "
+                         "the server is back."),
     "undo_entry": Text("Check-in van {time} geannuleerd (het log bewaart beide)",
                        "Check-in of {time} annulled (the log keeps both)"),
     "undo_exit": Text("Check-out van {time} geannuleerd (het log bewaart beide)",
@@ -113,6 +122,10 @@ def describe(result: ScanResult, lang: str, programme: Programme) -> Answer:
         lines = [WORDS["cancelled_next"](lang)]
     elif result.reason is Reason.NOT_INSIDE:
         lines = [WORDS["not_inside_next"](lang)]
+    elif result.reason is Reason.NOT_IN_COPY:
+        lines = [WORDS["not_in_copy_next"](lang)]
+    elif result.reason is Reason.NO_COPY:
+        lines, count = [WORDS["no_copy_next"](lang)], ""  # a copy of nobody counts nothing: no "0 / 0"
     elif result.reason is Reason.EXIT:
         lines = [WORDS["exit_done"](lang)]
     elif result.reason is Reason.UNDO:
