@@ -64,13 +64,17 @@ def exported(target, code: str, folder: Path) -> dict:
 
 
 def tables_naming_a_person(db, backend: str) -> set[str]:
-    """The tables of this database with an `attendee_id` column, read from the database itself."""
+    """The tables of this database with an `attendee_id` column, read from the database itself.
+
+    Not SQLite's `search_prefixes`: a search index made from `attendees.search_text` (in the export
+    with the attendee row), as `attendees_fts` is, emptied for a person with that column.
+    """
     if backend == "postgresql":
         sql = ("SELECT table_name FROM information_schema.columns"
                " WHERE column_name = 'attendee_id' AND table_schema = current_schema()")
     else:
         sql = ("SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c"
-               " WHERE m.type = 'table' AND c.name = 'attendee_id'")
+               " WHERE m.type = 'table' AND c.name = 'attendee_id' AND m.name != 'search_prefixes'")
     return {row[0] for row in db.execute(sql)}
 
 

@@ -21,6 +21,7 @@ from kiosk.store.corrections import correct_walk_in
 from kiosk.store.privacy import forget_person
 from kiosk.store.scans import create_walk_in
 from kiosk.store.schema import search_text
+from kiosk.store.search_prefixes import BULK_ROWS
 from tests.support.event import at
 
 ROSTER = [
@@ -138,3 +139,19 @@ def test_a_version_11_file_gets_its_prefix_table_and_old_style_search_text_cut_i
     assert [hit.person.code for hit in search(db, "holland")] == ["SOREN3"]
     assert "odegaard" in _prefixes(db, 1)
     db.execute("INSERT INTO attendees_fts (attendees_fts) VALUES ('integrity-check')")
+
+
+def test_a_big_import_rebuilds_the_table_as_the_triggers_would_have_made_it(db, now, tmp_path):
+    rows = [RosterRow(f"{name} {n}", org, city, "", f"BIG{n:05d}")
+            for n in range(BULK_ROWS + 10) for name, org, city in [ROSTER[n % len(ROSTER)]]]
+    upsert_attendees(db, rows, now.isoformat())  # one import: past BULK_ROWS, the table is rebuilt once
+    by_rows = open_store(tmp_path / "by-rows.db")
+    for start in range(0, len(rows), 100):  # small imports: the triggers add each row's prefixes
+        upsert_attendees(by_rows, rows[start:start + 100], now.isoformat())
+    table = "SELECT prefix, hits, words, attendee_id FROM search_prefixes ORDER BY 1, 2, 3, 4"
+    assert db.execute(table).fetchall() == by_rows.execute(table).fetchall()
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    assert db.execute(triggers).fetchall() == by_rows.execute(triggers).fetchall()
+    # The triggers are back after the import: a walk-in is found at once.
+    walk_in = create_walk_in(db, "Wietske Wiersma", now=now, device="desk-1").person
+    assert [hit.person.code for hit in search(db, "wiersma")] == [walk_in.code]

@@ -15,7 +15,7 @@ from kiosk.domain.text import fold, words
 from kiosk.domain.views import SearchHit
 from kiosk.store.db import Database, Row, immediate, is_postgres
 from kiosk.store.schema import SEARCH_WORD_CHARS, search_text
-from kiosk.store.search_prefixes import SHORTEST, ranked_ids
+from kiosk.store.search_prefixes import SHORTEST, bulk_writes, ranked_ids
 from kiosk.store.tallies import tally
 
 PERSON_COLUMNS = "id, code, name, organisation, city, email, status, source"
@@ -322,7 +322,8 @@ def import_roster(
                     counts.updated += 1
             if conflicts:
                 raise RosterConflict(conflicts)
-            _write_batches(conn, inserts, updates, on_progress, counts.unchanged)
+            with bulk_writes(conn, len(inserts) + len(updates)):
+                _write_batches(conn, inserts, updates, on_progress, counts.unchanged)
             if dry_run:
                 raise _DryRun
     except _DryRun:
