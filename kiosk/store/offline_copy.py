@@ -18,12 +18,17 @@ server's changes since the last look, not a full reload each time:
   given out under the one write lock, in commit order) and by `updated_at` (an import or a
   correction; a sign-up cancelled or promoted), read again from a little before the newest change
   seen, since a change's time is taken before its commit (`_catch_up`), until that change has
-  stood still for as long (`_settle`);
+  stood still for as long (`_settle`): changes newer than any seen at every refresh, the window
+  before them again every REREAD_SECONDS only, compared with the copy a page at a time;
 - presence for the people of the scans with an id above the last one seen.
 
-The file's schema is its own (`LOCAL_VERSION`), not the server's: a file of an older version is
-brought up to date when it is opened, and what it did not hold yet is read at the next refresh
-(until then a door claims nothing about sign-ups).
+A refresh is background work beside a person scanning: `pause` (the desk's switch gives its own,
+kiosk.store.offline_switch) is called before each page read from the server and each local
+write, so that none of it runs while a scan is being answered.
+
+The file's schema is its own (kiosk/store/offline_schema.py), not the server's: a file of an
+older version is brought up to date when it is opened, and what it did not hold yet is read at
+the next refresh (until then a door claims nothing about sign-ups).
 
 The copy is a cache: it may lag the server by a refresh. An answer from it says what this
 device knows ("already here" as far as this desk can tell); the server judges each queued scan
@@ -33,6 +38,7 @@ again when it is uploaded (kiosk.domain.scan_rules.uploaded_outcome).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 import time
@@ -43,72 +49,29 @@ from pathlib import Path
 from kiosk.domain.codes import normalise_code
 from kiosk.domain.scan_rules import VENUE
 from kiosk.store.db import Database, connect_sqlite
+from kiosk.store.offline_schema import LOCAL_SCHEMA as LOCAL_SCHEMA  # the file's schema, imported from here too
+from kiosk.store.offline_schema import LOCAL_V2 as LOCAL_V2
+from kiosk.store.offline_schema import LOCAL_VERSION, migrate_local
 from kiosk.store.schema import search_text
 
-# The local file's own schema (PRAGMA user_version): the copy and, beside it, the queue.
-LOCAL_SCHEMA = """
-CREATE TABLE copy_attendees (
-    id INTEGER PRIMARY KEY,
-    code TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    organisation TEXT NOT NULL,
-    city TEXT NOT NULL,
-    status TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE copy_presence (
-    attendee_id INTEGER NOT NULL,
-    list TEXT NOT NULL,
-    inside INTEGER NOT NULL,
-    entries INTEGER NOT NULL,
-    first_entry_at TEXT,
-    first_entry_device TEXT,
-    PRIMARY KEY (attendee_id, list)
-) WITHOUT ROWID;
-CREATE TABLE copy_state (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE queue (
-    id INTEGER PRIMARY KEY,
-    nonce TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL CHECK (kind IN ('scan', 'walk_in')),
-    at TEXT NOT NULL,
-    device TEXT NOT NULL,
-    list TEXT NOT NULL,
-    direction TEXT NOT NULL,
-    raw_code TEXT NOT NULL,
-    attendee_id INTEGER,
-    reason TEXT NOT NULL,
-    name TEXT NOT NULL DEFAULT '',
-    organisation TEXT NOT NULL DEFAULT '',
-    city TEXT NOT NULL DEFAULT '',
-    email TEXT NOT NULL DEFAULT '',
-    uploaded_at TEXT,
-    uploaded_reason TEXT,
-    scan_id INTEGER
-);
-CREATE INDEX queue_waiting ON queue (id) WHERE uploaded_at IS NULL;
-CREATE INDEX queue_person ON queue (attendee_id, list, id);
-"""
-# v2: each attendee's folded words (kiosk.store.schema.search_text), for a name search offline.
-# And when each went into a list last (presence.last_change_at while inside): a door's "already
-# inside since 11:32" offline.
-LOCAL_V2 = ("ALTER TABLE copy_attendees ADD COLUMN words TEXT NOT NULL DEFAULT ''",
-            "ALTER TABLE copy_presence ADD COLUMN since TEXT")
-# v3: a door's session's sign-ups (cancelled ones kept, as the server keeps them: a change is a row
-# read again by its id). Known for a session once `signup:<session>` is in copy_state.
-LOCAL_V3 = ("CREATE TABLE copy_signups (id INTEGER PRIMARY KEY, attendee_id INTEGER NOT NULL, "
-            "session_id TEXT NOT NULL, status TEXT NOT NULL, updated_at TEXT NOT NULL)",
-            "CREATE INDEX copy_signups_person ON copy_signups (session_id, attendee_id)")
-LOCAL_VERSION = 3
-
-# Rows read from the server per statement while catching up (the first look reads every attendee).
-BATCH = 5000
+# Rows read from the server per statement while catching up (the first look reads every attendee):
+# a page is one piece of background work between two of the desk's scans (`pause`), ~0.1 ms a row.
+BATCH = 1000
 # How far back of the newest change seen a refresh reads attendees again (see the module's docstring),
 # until that change has stood still this long (`_settle`, on `wall_clock`: this device's seconds).
 LOOKBACK = dt.timedelta(minutes=2)
+# How often that window, before the newest change seen, is read again while it has not settled:
+# it catches a commit that landed late with an older stamp, not a change after every other one
+# (those are read at every refresh). Every 2 s it was the whole roster each refresh for the two
+# minutes after an import or a desk's first copy: 1.6 s of the desk's CPU each (100,000 rows),
+# beside its scans.
+REREAD_SECONDS = 10.0
 wall_clock = time.time
+
+
+def _no_pause() -> None:
+    """No one to wait for (a refresh outside a desk: tests, tools)."""
+
 
 def open_local(path: Path, source: str = "") -> sqlite3.Connection:
     """Open (and on first use create, 0600) the device's local file, with `synchronous=FULL`.
@@ -122,30 +85,10 @@ def open_local(path: Path, source: str = "") -> sqlite3.Connection:
     if int(conn.execute("PRAGMA user_version").fetchone()[0]) < LOCAL_VERSION or (
             source and not local_state(conn, "source")):
         with _local_write(conn):
-            _migrate(conn)
+            migrate_local(conn)
             if source and not local_state(conn, "source"):
                 set_local_state(conn, "source", source)
     return conn
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring the local file's schema to LOCAL_VERSION (inside its transaction)."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version < 1:
-        for statement in LOCAL_SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-    if version < 2:
-        for statement in LOCAL_V2:
-            conn.execute(statement)
-        rows = conn.execute("SELECT id, name, organisation, city FROM copy_attendees").fetchall()
-        conn.executemany("UPDATE copy_attendees SET words = ? WHERE id = ?",
-                         [(search_text(name, org, city), id_) for id_, name, org, city in rows])
-    if version < 3:
-        for statement in LOCAL_V3:
-            conn.execute(statement)
-    if version < LOCAL_VERSION:
-        conn.execute(f"PRAGMA user_version = {LOCAL_VERSION}")
 
 
 def local_state(local: sqlite3.Connection, key: str, default: str = "") -> str:
@@ -170,12 +113,14 @@ class Refreshed:
     signups: int = 0
 
 
-def refresh(db: Database, local: sqlite3.Connection, lists: Sequence[str] = (VENUE,), source: str = "") -> Refreshed:
+def refresh(db: Database, local: sqlite3.Connection, lists: Sequence[str] = (VENUE,), source: str = "",
+            pause: Callable[[], object] = _no_pause) -> Refreshed:
     """Bring the local copy up to date with the server's changes since the last refresh.
 
     `lists`: the presence to keep (the venue; a door adds its session). `source` names the server's
     database (a URL without its password): a copy made from another one is started again.
     Reads on `db` (no write lock), writes the local file in one transaction per batch.
+    `pause()` is called before each page read and each local write (it may wait: see the module).
     """
     if source and local_state(local, "source") not in ("", source):
         with _local_write(local):
@@ -184,11 +129,12 @@ def refresh(db: Database, local: sqlite3.Connection, lists: Sequence[str] = (VEN
             local.execute("DELETE FROM copy_signups")
             local.execute("DELETE FROM copy_state WHERE key != 'walk_in_number'")  # codes handed out stay handed out
     done = Refreshed()
-    done.attendees = _catch_up(db, local, ATTENDEES)
-    done.presence, done.scan_id = _refresh_presence(db, local, tuple(lists))
+    done.attendees = _catch_up(db, local, ATTENDEES, pause)
+    done.presence, done.scan_id = _refresh_presence(db, local, tuple(lists), pause)
     rooms = [list_ for list_ in lists if list_ != VENUE]
     for list_ in rooms:  # a door's room: who signed up for it
-        done.signups += _catch_up(db, local, signups_of(list_))
+        done.signups += _catch_up(db, local, signups_of(list_), pause)
+    pause()
     facts = [(list_, db.execute("SELECT capacity, signup FROM sessions WHERE id = ?", (list_,)).fetchone())
              for list_ in rooms]
     with _local_write(local):
@@ -242,7 +188,8 @@ class Feed:
     """One server table the copy follows by id and by time of change (its columns: id first, updated_at last).
 
     `where`: which of the server's rows (with `args`); `key`: the copy_state names of the last id and
-    of the newest change seen; `mine`: the copy's own row of an id, as the server's columns after it.
+    of the newest change seen; `mine`: the copy's own rows of the ids in a JSON list (`?`), id first,
+    then as the server's columns after it.
     """
 
     table: str
@@ -256,23 +203,27 @@ class Feed:
 
 ATTENDEES = Feed("attendees", "id, code, name, organisation, city, status, updated_at", _put_attendees,
                  ("attendee_id", "attendee_at"),
-                 "SELECT code, name, organisation, city, status, updated_at FROM copy_attendees WHERE id = ?")
+                 "SELECT id, code, name, organisation, city, status, updated_at FROM copy_attendees "
+                 "WHERE id IN (SELECT value FROM json_each(?))")
 
 
 def signups_of(session_id: str) -> Feed:
     """The sign-ups of one session (a door's), of every status: a cancellation is a change like any other."""
     return Feed("signups", "id, attendee_id, session_id, status, updated_at", _put_signups,
                 (f"signup_id:{session_id}", f"signup_at:{session_id}"),
-                "SELECT attendee_id, session_id, status, updated_at FROM copy_signups WHERE id = ?",
+                "SELECT id, attendee_id, session_id, status, updated_at FROM copy_signups "
+                "WHERE id IN (SELECT value FROM json_each(?))",
                 "session_id = ?", (session_id,))
 
 
-def _catch_up(db: Database, local: sqlite3.Connection, feed: Feed) -> int:
+def _catch_up(db: Database, local: sqlite3.Connection, feed: Feed, pause: Callable[[], object] = _no_pause) -> int:
     """Read the rows of `feed` added or changed since the last look into the copy; how many were new to it."""
     id_key, at_key = feed.key
     changed = 0
     last_id = int(local_state(local, id_key, "0"))
+    seen_before = local_state(local, at_key)  # the newest change the last refresh saw
     while True:  # new rows, by id
+        pause()
         rows = db.execute(f"SELECT {feed.columns} FROM {feed.table} WHERE {feed.where} AND id > ? ORDER BY id LIMIT ?",
                           (*feed.args, last_id, BATCH)).fetchall()
         if not rows:
@@ -286,16 +237,24 @@ def _catch_up(db: Database, local: sqlite3.Connection, feed: Feed) -> int:
     seen_at = local_state(local, at_key)
     if seen_at:
         since, after_id = _before(seen_at, LOOKBACK), 0
+        reread = f"{at_key}:reread"
         if (settled := local_state(local, f"{at_key}:settled")) >= since:
             since, after_id = settled, last_id  # only the changes stamped after the settled window
+        elif seen_before and wall_clock() - float(local_state(local, reread, "0")) < REREAD_SECONDS:
+            since, after_id = seen_before, last_id  # the window was read a moment ago: what is newer only
+        else:
+            with _local_write(local):
+                set_local_state(local, reread, wall_clock())
         while True:  # changed rows, by their time of change (and id, to page through equal times)
+            pause()
             rows = db.execute(
                 f"""SELECT {feed.columns} FROM {feed.table} WHERE {feed.where} AND updated_at >= ? AND id <= ? AND
                         (updated_at > ? OR id > ?) ORDER BY updated_at, id LIMIT ?""",
                 (*feed.args, since, last_id, since, after_id, BATCH),
             ).fetchall()
-            fresh = [row for row in rows if _differs(local, feed, row)]
+            fresh = _differing(local, feed, rows)
             if fresh:
+                pause()
                 with _local_write(local):
                     feed.put(local, fresh)
                     _seen_at(local, at_key, fresh)
@@ -330,11 +289,18 @@ def _seen_at(local: sqlite3.Connection, at_key: str, rows: list[tuple[object, ..
         set_local_state(local, at_key, newest)
 
 
-def _differs(local: sqlite3.Connection, feed: Feed, row: Sequence[object]) -> bool:
-    """True when the server's row is not what the copy holds (the lookback reads some rows again)."""
-    mine = local.execute(feed.mine, (row[0],)).fetchone()
-    theirs = (normalise_code(str(row[1])), *row[2:]) if feed is ATTENDEES else tuple(row[1:])
-    return mine is None or tuple(mine) != theirs
+def _differing(local: sqlite3.Connection, feed: Feed, rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """The server's rows that are not what the copy holds (the lookback reads some rows again).
+
+    The copy's rows of the page in one statement: one local look-up a row was two thirds of a
+    refresh's CPU when an import's 100,000 rows were read again.
+    """
+    if not rows:
+        return []
+    mine = {row[0]: tuple(row[1:]) for row in local.execute(feed.mine, (json.dumps([row[0] for row in rows]),))}
+    attendees = feed is ATTENDEES
+    return [row for row in rows
+            if mine.get(row[0]) != ((normalise_code(str(row[1])), *row[2:]) if attendees else tuple(row[1:]))]
 
 
 def _before(stamp: str, delta: dt.timedelta) -> str:
@@ -345,7 +311,9 @@ def _before(stamp: str, delta: dt.timedelta) -> str:
         return stamp
 
 
-def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str, ...]) -> tuple[int, int]:
+def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str, ...],
+                      pause: Callable[[], object] = _no_pause) -> tuple[int, int]:
+    pause()
     last_scan = int(local_state(local, "scan_id", "0"))
     known_lists = local_state(local, "lists")
     top = int(db.execute("SELECT coalesce(max(id), 0) FROM scans").fetchone()[0])
@@ -369,6 +337,7 @@ def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str,
     )]
     read = 0
     for start in range(0, len(people), 500):
+        pause()
         chunk = people[start:start + 500]
         held = ", ".join("?" for _ in chunk)
         rows = db.execute(
@@ -381,6 +350,7 @@ def _refresh_presence(db: Database, local: sqlite3.Connection, lists: tuple[str,
             local.execute(f"DELETE FROM copy_presence WHERE attendee_id IN ({held})", chunk)
             _put_presence(local, rows)
         read += len(rows)
+    pause()
     with _local_write(local):
         set_local_state(local, "scan_id", top)
     return read, top

@@ -16,6 +16,12 @@ switch go back online, so scans reach the server in the order they were made. Ne
 the upload join the queue. A switch that starts with scans still waiting (a desk killed while
 offline) starts offline and uploads them first.
 
+The background is work beside a person scanning, and waits for them: no piece of it (a page of
+the refresh, the heartbeat, the note of this desk's own scans in the copy) starts while a scan is
+being written or within QUIET_SECONDS of the desk's last key or answer (`note_activity`), so a
+scan's statements, commit and frame never share the interpreter or the disk with it; a desk
+scanning flat out still gets its round after MAX_DEFER_SECONDS.
+
 Each thread has its own connections (the caller's server connection for its scans; the
 background thread its own server and local connections). `_lock` makes the choice between online
 and offline and the offline answer one step, and going back online another, so no scan slips
@@ -28,7 +34,8 @@ import datetime as dt
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +51,7 @@ from kiosk.store.offline_door import answer_door_offline, copy_inside
 from kiosk.store.offline_files import copy_source, local_path
 from kiosk.store.offline_queue import answer_offline, count_waiting, note_online, upload_waiting, walk_in_offline
 from kiosk.store.offline_reads import copy_is_empty, copy_person, copy_search, side_panel
+from kiosk.store.pg_lazy import LazyConnection as LazyConnection  # imported from here by the app
 from kiosk.store.scans import create_walk_in, record_scan, stamp
 
 # A scan's or walk-in's answer (a door's has the room's count too).
@@ -53,6 +61,10 @@ TICK_SECONDS = 1.0
 # How often the local copy is refreshed and the heartbeat written while online.
 REFRESH_SECONDS = 2.0
 HEARTBEAT_SECONDS = 5.0
+# The background holds off this long after the desk's last key, look-up or answer ...
+QUIET_SECONDS = 0.3
+# ... but no piece of its work waits longer than this (the copy and the heartbeat stay fresh).
+MAX_DEFER_SECONDS = 5.0
 
 
 class OfflineSwitch:
@@ -70,10 +82,12 @@ class OfflineSwitch:
         tick_seconds: float = TICK_SECONDS,
         start_offline: StoreError | None = None,
         on_online: Callable[[Database], object] | None = None,
+        max_defer: float = MAX_DEFER_SECONDS,
     ) -> None:
         """`start_offline`: the server was away when the device started (kiosk/ui/offline_start.py):
         offline from the first scan. `on_online(server)`: called on the background thread each time
-        the switch is back online (the queue uploaded), with its server connection."""
+        the switch is back online (the queue uploaded), with its server connection. `max_defer`:
+        the longest one piece of background work waits for a quiet moment."""
         self.target = target
         self.local_path = local_path
         self.device = device
@@ -97,6 +111,10 @@ class OfflineSwitch:
         self.last_fault: StoreError | None = start_offline
         self.uploaded = 0
         self._noted: list[ScanResult] = []
+        self.max_defer = max_defer
+        self._active_at = 0.0  # time.monotonic() of the desk's last key, look-up or answer
+        self._writing = 0  # scans being written now (the writer thread's)
+        self._writing_lock = threading.Lock()
 
     # ---- what a screen shows --------------------------------------------------------------
 
@@ -158,7 +176,8 @@ class OfflineSwitch:
             return None
         started = time.monotonic()
         try:
-            result = write()
+            with self._scanning():
+                result = write()
         except StoreFault as error:
             fault = explain(error)
             if not connection_fault(fault.kind):
@@ -175,12 +194,41 @@ class OfflineSwitch:
 
     def _kept(self, now: dt.datetime, answer: Callable[[sqlite3.Connection], Result]) -> Result:
         """An answer from the copy, kept in the queue (under `_lock`: no scan slips past a return online)."""
-        with self._lock:
+        with self._scanning(), self._lock:
             self._apply_noted(self._local)
             result = answer(self._local)
             self._waiting = count_waiting(self._local)
             self._offline_since = self._offline_since or stamp(now)
             return result
+
+    def note_activity(self) -> None:
+        """Someone is at the desk (a key searched, a code looked up): the background holds off a moment."""
+        self._active_at = time.monotonic()
+
+    @contextmanager
+    def _scanning(self) -> Iterator[None]:
+        """While a scan is written the background waits; its answer is activity (the frame, the side panel follow)."""
+        with self._writing_lock:
+            self._writing += 1
+        try:
+            yield
+        finally:
+            with self._writing_lock:
+                self._writing -= 1
+            self.note_activity()
+
+    def wait_quiet(self) -> None:
+        """On the background thread: until no scan is being written and the desk has been quiet a moment.
+
+        At most `max_defer` seconds (or until the switch stops): background work never waits for good.
+        """
+        deadline = time.monotonic() + self.max_defer
+        while not self._stop.is_set():
+            now = time.monotonic()
+            left = self._active_at + QUIET_SECONDS - now
+            if (left <= 0 and not self._writing) or now >= deadline:
+                return
+            self._stop.wait(min(max(left, 0.02), deadline - now, 0.1))  # a look every 0.1 s at most
 
     def person(self, raw_code: str) -> Person | None:
         """Whose code this is, as the local copy knows (the desk's look-up while offline)."""
@@ -286,6 +334,7 @@ class OfflineSwitch:
                     self._health.reset()
                     self.last_fault = None
                     back = True
+            self.wait_quiet()
             with self._lock:
                 self._apply_noted(local)
                 lists = self.lists
@@ -294,9 +343,10 @@ class OfflineSwitch:
             if not self.offline:
                 now = time.monotonic()
                 if now - self._last_refresh >= REFRESH_SECONDS or copy_is_empty(local):
-                    refresh(server, local, lists, source=self.source)
+                    refresh(server, local, lists, source=self.source, pause=self.wait_quiet)
                     self._last_refresh = now
             if back or time.monotonic() - self._last_heartbeat >= HEARTBEAT_SECONDS:
+                self.wait_quiet()
                 self.say_here(server)
             return True
         except StoreFault as error:
@@ -321,55 +371,13 @@ class OfflineSwitch:
 
     def _server(self) -> Database:
         if self._bg_server is None:
-            self._bg_server = connect(self.target)
+            self._bg_server = connect(self.target, screen=True)  # a frozen server: offline within seconds
         return self._bg_server
 
     def _background_local(self) -> sqlite3.Connection:
         if self._bg_local is None:
             self._bg_local = open_local(self.local_path, self.source)
         return self._bg_local
-
-
-class LazyConnection:
-    """A server connection opened at its first statement, for a thread that starts while the server is gone.
-
-    A desk's writer thread opens its connection before its first job; when the server is down at
-    that moment, the switch still answers the job offline (it never touches this connection while
-    offline), and once back online the first statement connects.
-    """
-
-    backend = "postgresql"
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self._conn: Any = None
-
-    def _live(self) -> Any:
-        if self._conn is None:
-            self._conn = connect(self.target)
-        return self._conn
-
-    @property
-    def in_transaction(self) -> bool:
-        """False until connected."""
-        return self._conn is not None and bool(self._conn.in_transaction)
-
-    def execute(self, sql: str, parameters: Any = (), /) -> Any:
-        """Connect if need be, then run the statement."""
-        return self._live().execute(sql, parameters)
-
-    def executemany(self, sql: str, parameters: Any, /) -> Any:
-        """Connect if need be, then run the statement for each row."""
-        return self._live().executemany(sql, parameters)
-
-    def begin_write(self, *, bulk: bool = False) -> None:
-        """Connect if need be, then BEGIN and the write lock (kiosk.store.db.immediate)."""
-        self._live().begin_write(bulk=bulk)
-
-    def close(self) -> None:
-        """Close the connection, if it was opened."""
-        if self._conn is not None:
-            self._conn.close()
 
 
 def make_switch(target: Any, folder: Path, device: str, **options: Any) -> OfflineSwitch:

@@ -153,6 +153,7 @@ def refuse_offline_undo(ctx: UiContext) -> None:
 
 def find_code(ctx: UiContext, text: str) -> Person | None:
     """The person whose code `text` is: from the local copy while offline, else from the server."""
+    _active(ctx)
     if ctx.offline is not None and ctx.offline.offline:
         return ctx.offline.person(text)
     return find_by_code(ctx.db(), text)
@@ -167,6 +168,7 @@ def find_code_at_end(ctx: UiContext, text: str) -> Person | None:
 
 def search_people(ctx: UiContext, text: str, limit: int) -> list[SearchHit]:
     """Name search on the server; offline in the local copy (the same folded words)."""
+    _active(ctx)
     if ctx.offline is not None and ctx.offline.offline:
         return ctx.offline.search(text, limit)
     return search(ctx.db(), text, limit=limit)
@@ -202,6 +204,12 @@ def follow_session(ctx: UiContext, session_id: str | None) -> None:
     """The door chose a session: its presence is kept in the copy from now on (with the venue's)."""
     if ctx.offline is not None:
         ctx.offline.set_lists(_lists(session_id))
+
+
+def _active(ctx: UiContext) -> None:
+    """A key or an Enter at the desk: the switch's background holds off a moment (kiosk.store.offline_switch)."""
+    if ctx.offline is not None:
+        ctx.offline.note_activity()
 
 
 def _lists(session_id: str | None) -> tuple[str, ...]:
