@@ -31,6 +31,7 @@ MORE_SURNAMES = ["Kovačević", "Nørgaard", "Wójcik", "Ibáñez", "Þórsson",
 BUILT_FROM = [
     Path(__file__),
     ROOT / "kiosk" / "store" / "schema.py",
+    ROOT / "kiosk" / "store" / "search_prefixes.py",  # schema v12's table and triggers
     ROOT / "kiosk" / "store" / "presence.py",
     ROOT / "kiosk" / "store" / "sessions.py",
     ROOT / "kiosk" / "interop" / "demo.py",

@@ -155,3 +155,12 @@ def test_a_big_import_rebuilds_the_table_as_the_triggers_would_have_made_it(db, 
     # The triggers are back after the import: a walk-in is found at once.
     walk_in = create_walk_in(db, "Wietske Wiersma", now=now, device="desk-1").person
     assert [hit.person.code for hit in search(db, "wiersma")] == [walk_in.code]
+
+
+def test_a_changed_name_deletes_its_old_prefixes_by_their_whole_key(db, roster):
+    """Not by the prefix alone: "gem" has a row for every attendee, and a correction would scan them all."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'search_prefixes_update'").fetchone()[0]
+    delete = sql.split(" BEGIN", 1)[1].split(";")[0]
+    delete = delete.replace("old.search_text", "'jan jansen gemeente hoorn hoorn'").replace("old.id", "1")
+    plan = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {delete}")]
+    assert "SEARCH search_prefixes USING PRIMARY KEY (prefix=? AND hits=? AND words=? AND attendee_id=?)" in plan

@@ -36,12 +36,22 @@ def prefix_rows(text: str, attendee: str) -> str:
                       FROM w WHERE rest != ''),
     p(word, n) AS (SELECT word, {SHORTEST} FROM w WHERE length(word) >= {SHORTEST}
                    UNION ALL SELECT word, n + 1 FROM p WHERE n < length(word))
-    SELECT substr(word, 1, n), count(*), (SELECT count(*) FROM w WHERE word != ''), {attendee} FROM p GROUP BY 1"""
+    SELECT substr(word, 1, n) AS prefix, count(*) AS hits, (SELECT count(*) FROM w WHERE word != '') AS words,
+           {attendee} AS attendee_id
+    FROM p GROUP BY 1"""
 
 
 def _delete(text: str, attendee: str) -> str:
-    """Delete one attendee's rows by their whole key, computed from the text they were made from."""
-    return f"DELETE FROM search_prefixes WHERE (prefix, hits, words, attendee_id) IN ({prefix_rows(text, attendee)})"
+    """Delete one attendee's rows, found by their whole key as computed from the text they were made from.
+
+    Each key column by an IN of its own: then SQLite seeks every combination in the primary key. A
+    row-value IN `(prefix, hits, words, attendee_id) IN (...)` seeks by the prefix only and scans all
+    its rows ("gem": all 100,000; 0.5 s for one correction). Other combinations than the rows' own
+    find nothing: this attendee has no rows but those.
+    """
+    rows = prefix_rows(text, attendee)
+    return f"""DELETE FROM search_prefixes WHERE prefix IN (SELECT prefix FROM ({rows}))
+    AND hits IN (SELECT hits FROM ({rows})) AND words IN (SELECT words FROM ({rows})) AND attendee_id = {attendee}"""
 
 
 # The table and the triggers that keep it (migration v12 of kiosk.store.schema).
