@@ -182,15 +182,18 @@ def explain(error: BaseException) -> StoreError:
     return StoreError(MESSAGES[kind], detail=str(error), kind=kind)
 
 
-def connect(path: str | Path, *, create: bool = True) -> Any:
+def connect(path: str | Path, *, create: bool = True, screen: bool = False, probes: bool = True) -> Any:
     """Open the database (a file, or a PostgreSQL URL) with the storage rules applied; one per process and thread.
 
-    Typed Any: a sqlite3.Connection or a PgConnection, both used through `Database`.
+    Typed Any: a sqlite3.Connection or a PgConnection, both used through `Database`. On PostgreSQL
+    `screen` bounds each wait for an answer to a few seconds (a screen's or its worker's:
+    kiosk.store.pg_deadline), and `probes=False` never tries a server gone silent (the screen's
+    own thread: kiosk.store.pg_silence).
     """
     if is_url(path):
         from kiosk.store.pg import connect_pg  # psycopg only for a URL: a SQLite desk never loads it
 
-        return connect_pg(str(path))
+        return connect_pg(str(path), screen=screen, probes=probes)
     return connect_sqlite(path, create=create)
 
 

@@ -15,8 +15,8 @@ What truly differs for PostgreSQL lives here, in one place:
   server together with the next one that is read, or with COMMIT: each round trip costs 0.15-0.3
   ms, a check-in's whole work on the server about as much;
 - faults: a psycopg error becomes a StoreError in one sentence (kiosk.store.pg_faults);
-- timeouts: a dead server answers within about 3 seconds (connect, TCP and statement timeouts),
-  and the next statement after a lost connection reconnects by itself.
+- timeouts: a dead server answers within about 3 seconds (connect, TCP and statement timeouts), a
+  frozen one meets a deadline on every wait (pg_deadline); a lost connection reconnects by itself.
 
 psycopg is imported by this module only, and this module only when a `postgresql://` URL is
 given, so a SQLite desk starts as fast as before.
@@ -35,6 +35,7 @@ from psycopg.pq import ExecStatus, TransactionStatus
 
 from kiosk.store import pg_sessions, pg_silence
 from kiosk.store.db import StoreError
+from kiosk.store.pg_deadline import ANSWER_SECONDS, SCREEN_SECONDS, BoundedConnection
 from kiosk.store.pg_faults import explain_pg
 from kiosk.store.pg_pipeline import RawPipeline, Slot, rows_of
 from kiosk.store.pg_sql import no_nul, numbered, translate
@@ -160,8 +161,9 @@ class PgConnection:
 
     backend = "postgresql"
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, answer_seconds: float = ANSWER_SECONDS, probes: bool = True) -> None:
+        # The longest wait for an answer (pg_deadline); whether it tries a silent server again (pg_silence).
+        self.url, self.answer_seconds, self.probes = url, answer_seconds, probes
         self._lock = threading.RLock()
         self._conn: psycopg.Connection[Any] | None = None
         # The write lock `begin_write` asked for, sent with BEGIN before the transaction's first statement.
@@ -178,9 +180,10 @@ class PgConnection:
         params.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
         pg_sessions.closed(self._pid)
         try:
-            self._conn = psycopg.connect(pg_conninfo.make_conninfo("", **params), autocommit=True)
+            self._conn = BoundedConnection.connect(pg_conninfo.make_conninfo("", **params), autocommit=True)
         except psycopg.Error as error:
             raise self._fault(error) from error
+        self._conn.answer_seconds = self.answer_seconds
         self._pid = self._conn.info.backend_pid
         pg_sessions.opened(self._pid)  # its commits' notifications are this process's own
         self._pipeline = RawPipeline(self._conn)  # its prepared statements are this session's
@@ -196,7 +199,7 @@ class PgConnection:
         if self._conn is not None and self._server_transaction():
             return self._conn  # inside a transaction its statements, and its ROLLBACK, go as they are
         # A server that just timed out is not waited for again (kiosk/store/pg_silence.py).
-        pg_silence.check(self.url)
+        pg_silence.check(self.url, self.probes)
         conn = self._conn
         if conn is not None and not conn.closed and not conn.broken and _said_goodbye(conn):
             conn.close()  # the server ended this session while it was idle (stopped, restarted): open afresh
@@ -391,6 +394,6 @@ def _said_goodbye(conn: psycopg.Connection[Any]) -> bool:
     return conn.broken
 
 
-def connect_pg(url: str) -> PgConnection:
-    """Open a connection to the PostgreSQL database that `url` names."""
-    return PgConnection(url)
+def connect_pg(url: str, *, screen: bool = False, probes: bool = True) -> PgConnection:
+    """Open a connection to `url`'s database; `screen`: a screen's or its worker's, waiting SCREEN_SECONDS at most."""
+    return PgConnection(url, SCREEN_SECONDS if screen else ANSWER_SECONDS, probes)

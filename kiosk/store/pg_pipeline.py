@@ -21,6 +21,7 @@ write lock for good (see kiosk.store.pg).
 from __future__ import annotations
 
 import select
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,8 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import PyFormat, Transformer
 from psycopg.pq import ExecStatus
+
+from kiosk.store.pg_deadline import seconds_of, wait_readable
 
 # A statement is prepared on the server at its fifth use on a connection, as psycopg's own
 # `prepare_threshold` does: a statement sent once (a migration's, an import's) is not kept there.
@@ -97,15 +100,19 @@ class RawPipeline:
         """Send the batch with a Sync and read every result; raises the first statement's error, if any."""
         pgconn = self._pgconn
         pgconn.pipeline_sync()
+        # One deadline for the whole batch (kiosk.store.pg_deadline): a frozen server costs seconds.
+        deadline = time.monotonic() + seconds_of(self._conn)
         while pgconn.flush():  # a batch larger than the socket takes: the rest as the server reads
-            readable, _, _ = select.select([pgconn.socket], [pgconn.socket], [])
+            readable, writable, _ = select.select([pgconn.socket], [pgconn.socket], [], max(0.0, deadline - time.monotonic()))
             if readable:
                 pgconn.consume_input()  # its answers so far, so that it can go on reading
+            elif not writable:
+                wait_readable(self._conn, deadline)  # past the deadline: closes and raises
         queued, self._queued = self._queued, []
         error: psycopg.Error | None = None
         for slot, prepared in queued:
-            result = self._next()
-            while self._next() is not None:
+            result = self._next(deadline)
+            while self._next(deadline) is not None:
                 pass  # the end of this statement's results
             if result is None:
                 continue
@@ -115,7 +122,7 @@ class RawPipeline:
                 self._prepared.pop(prepared, None)  # not prepared (the batch failed before it): next time
             if slot is not None:
                 slot.result = result
-        while (end := self._next()) is not None and end.status != ExecStatus.PIPELINE_SYNC:
+        while (end := self._next(deadline)) is not None and end.status != ExecStatus.PIPELINE_SYNC:
             pass
         if error is not None:
             raise error
@@ -137,12 +144,12 @@ class RawPipeline:
             except psycopg.Error:
                 pass  # results still unread on a connection being given up: it is closed next
 
-    def _next(self) -> psycopg.pq.abc.PGresult | None:
+    def _next(self, deadline: float) -> psycopg.pq.abc.PGresult | None:
         pgconn = self._pgconn
         while pgconn.is_busy():
-            # No timeout of its own: the connection's TCP timeout and keepalives (kiosk.store.pg)
-            # make a silent network an error of the socket within about 3 s, as for psycopg's waits.
-            select.select([pgconn.socket], [], [])
+            # A silent network is an error of the socket within about 3 s (TCP timeout, keepalives:
+            # kiosk.store.pg); a frozen server, whose kernel still acknowledges, meets the deadline.
+            wait_readable(self._conn, deadline)
             pgconn.consume_input()  # a lost connection raises OperationalError here
         return pgconn.get_result()
 
