@@ -12,19 +12,22 @@ connects again every second; once back it reports a change, so the screen re-rea
 shows (what was written while it was away sent no notification it could hear). Its retries are
 also this process's probe of a silent network (kiosk/store/pg_silence.py): a timeout keeps the
 screens' own statements from waiting 3 s each, and its return lets them through again at once.
+While the server counts as silent and the listening connection still stands (a frozen server:
+its kernel keeps the connection up), the thread asks it `SELECT 1` at each wait, within a few
+seconds (kiosk/store/pg_deadline.py); its answer lets the screens through and makes them re-read.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import psycopg
 from psycopg import conninfo as pg_conninfo
 
 from kiosk.store import pg_sessions, pg_silence
 from kiosk.store.pg import CONNECT_DEFAULTS
+from kiosk.store.pg_deadline import SCREEN_SECONDS, BoundedConnection
 
 CHANNEL = "kiosk_changes"
 RETRY_SECONDS = 1.0
@@ -76,7 +79,8 @@ class PgChangeWatcher:
         reconnecting = False
         while not self._stop.is_set():
             try:
-                conn: psycopg.Connection[Any] = psycopg.connect(pg_conninfo.make_conninfo("", **self._params), autocommit=True)
+                conn = BoundedConnection.connect(pg_conninfo.make_conninfo("", **self._params), autocommit=True)
+                conn.answer_seconds = SCREEN_SECONDS
             except psycopg.Error as error:
                 if pg_silence.is_timeout(error):
                     pg_silence.timed_out(self._url)  # keeps this process's screens from waiting on it too
@@ -93,6 +97,10 @@ class PgChangeWatcher:
                     while not self._stop.is_set():
                         for notice in conn.notifies(timeout=WAIT_SECONDS):
                             self._signal(own=pg_sessions.is_own(notice.pid))
+                        if pg_silence.is_silent(self._url):
+                            conn.execute("SELECT 1")  # the screens' statements timed out: is it back?
+                            pg_silence.heard(self._url)
+                            self._signal()  # what they missed while it was silent: re-read
             except psycopg.Error as error:
                 if pg_silence.is_timeout(error):
                     pg_silence.timed_out(self._url)  # keepalives found the network silent

@@ -31,6 +31,8 @@ class UiContext:
     # A desk on PostgreSQL: its offline switch (kiosk/ui/offline_desk.py), which its jobs write through.
     offline: OfflineSwitch | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    # The thread the app's screens run on (the context is made on it, before the app starts).
+    _screen_thread: threading.Thread = field(default_factory=threading.current_thread, repr=False)
 
     @property
     def programme(self) -> Programme:
@@ -48,11 +50,16 @@ class UiContext:
         return self.settings.device
 
     def db(self) -> sqlite3.Connection:
-        """A connection for the calling thread (workers must not share the UI thread's)."""
+        """A connection for the calling thread (workers must not share the UI thread's).
+
+        On PostgreSQL each wait for an answer lasts a few seconds at most (a frozen server), and the
+        screens' own thread never waits to try a silent server again (kiosk.store.pg_silence).
+        """
         db = getattr(self._local, "db", None)
         if db is None:
             try:
-                db = connect(self.settings.db_path)
+                db = connect(self.settings.db_path, screen=True,
+                             probes=threading.current_thread() is not self._screen_thread)
             except StoreFault:
                 if self.offline is None:
                     raise
