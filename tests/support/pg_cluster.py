@@ -8,7 +8,9 @@ tests import the benchmarks already, and the benchmarks need not import pytest);
 (`pg_ctl stop -m fast`) and removes the folder. What is the tests' own: the binaries missing
 skip the test (fail under KIOSK_REQUIRE_POSTGRES) saying what to install; `pause()` stops the
 server but keeps the folder, and `resume()` starts it again on the same port (`restart()`:
-pg_ctl restart), for the fault tests; `unique_name()` names this run's databases.
+pg_ctl restart), for the fault tests; `freeze()` stops its processes where they are (SIGSTOP: a
+server that hangs, whose kernel still takes connections) and `thaw()` lets them go on;
+`unique_name()` names this run's databases.
 
 Every login needs the password (scram-sha-256, over TCP and the socket alike), so a test can show
 a login without it is refused. Two test runs at once each get their own folder (mkdtemp) and port;
@@ -18,6 +20,8 @@ a cluster whose test run was killed is stopped and removed by the next run (`rea
 from __future__ import annotations
 
 import itertools
+import os
+import signal
 from pathlib import Path
 from typing import ClassVar
 
@@ -82,6 +86,35 @@ class PgCluster(PgServer):
             log = self.log.read_text(errors="replace") if self.log.exists() else ""
             raise RuntimeError(f"PostgreSQL did not start again: {started.stderr.strip()}\n{log[-2000:]}")
         self.admin().execute("SELECT 1")
+
+    def freeze(self) -> None:
+        """Stop the postmaster, then every process of it, where they are (SIGSTOP), as a hung server machine.
+
+        Its kernel still accepts connections and acknowledges what is sent; nothing answers until `thaw()`.
+        """
+        postmaster = self._postmaster()
+        os.kill(postmaster, signal.SIGSTOP)  # first: it forks no new backend meanwhile
+        self._signal_children(postmaster, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """Let a frozen server go on (SIGCONT), its children first: what was sent meanwhile is answered now."""
+        postmaster = self._postmaster()
+        self._signal_children(postmaster, signal.SIGCONT)
+        os.kill(postmaster, signal.SIGCONT)
+
+    def _postmaster(self) -> int:
+        postmaster = self.server_pid()
+        if postmaster is None:
+            raise RuntimeError("PostgreSQL is not running: nothing to freeze or thaw")
+        return postmaster
+
+    @staticmethod
+    def _signal_children(postmaster: int, sig: signal.Signals) -> None:
+        for pid in Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split():
+            try:
+                os.kill(int(pid), sig)
+            except ProcessLookupError:
+                pass  # a backend that ended meanwhile
 
     def restart(self) -> None:
         """`pg_ctl restart` (fast): every session is ended and the server is back on the same port."""
