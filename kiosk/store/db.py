@@ -187,8 +187,8 @@ def connect(path: str | Path, *, create: bool = True, screen: bool = False, prob
 
     Typed Any: a sqlite3.Connection or a PgConnection, both used through `Database`. On PostgreSQL
     `screen` bounds each wait for an answer to a few seconds (a screen's or its worker's:
-    kiosk.store.pg_deadline), and `probes=False` never tries a server gone silent (the screen's
-    own thread: kiosk.store.pg_silence).
+    kiosk.store.pg_deadline), and `probes=False` (the screen's own thread) to a second and a half,
+    and never tries a server gone silent (kiosk.store.pg_silence).
     """
     if is_url(path):
         from kiosk.store.pg import connect_pg  # psycopg only for a URL: a SQLite desk never loads it

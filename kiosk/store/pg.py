@@ -35,7 +35,7 @@ from psycopg.pq import ExecStatus, TransactionStatus
 
 from kiosk.store import pg_sessions, pg_silence
 from kiosk.store.db import StoreError
-from kiosk.store.pg_deadline import ANSWER_SECONDS, SCREEN_SECONDS, BoundedConnection
+from kiosk.store.pg_deadline import ANSWER_SECONDS, SCREEN_SECONDS, SCREEN_THREAD_SECONDS, BoundedConnection
 from kiosk.store.pg_faults import explain_pg
 from kiosk.store.pg_pipeline import RawPipeline, Slot, rows_of
 from kiosk.store.pg_sql import no_nul, numbered, translate
@@ -395,5 +395,5 @@ def _said_goodbye(conn: psycopg.Connection[Any]) -> bool:
 
 
 def connect_pg(url: str, *, screen: bool = False, probes: bool = True) -> PgConnection:
-    """Open a connection to `url`'s database; `screen`: a screen's or its worker's, waiting SCREEN_SECONDS at most."""
-    return PgConnection(url, SCREEN_SECONDS if screen else ANSWER_SECONDS, probes)
+    """Open a connection to `url`'s database; `screen`: a screen's (not `probes`) or its worker's: short waits (pg_deadline)."""
+    return PgConnection(url, ANSWER_SECONDS if not screen else SCREEN_SECONDS if probes else SCREEN_THREAD_SECONDS, probes)

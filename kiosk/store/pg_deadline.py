@@ -16,8 +16,9 @@ COMMIT that went out may have been saved; the offline desk answers it under the 
 the upload finds it on the server if it was).
 
 The bound is `ANSWER_SECONDS` for any connection (longer than the server's statement timeout, so a
-report at 100,000 attendees still runs), and `SCREEN_SECONDS` for the connections the app's screens
-and their workers use (kiosk/ui/context.py), whose statements take milliseconds.
+report at 100,000 attendees still runs), `SCREEN_SECONDS` for the connections the app's workers use
+and `SCREEN_THREAD_SECONDS` for the screen's own thread (kiosk/ui/context.py), whose statements take
+milliseconds.
 """
 
 from __future__ import annotations
@@ -35,9 +36,12 @@ RV = TypeVar("RV")
 # Any connection: the server's statement timeout (kiosk.store.pg, 15 s) and then some, so the
 # server's own timeout (which it says in words) comes first whenever the server is alive.
 ANSWER_SECONDS = 20.0
-# A screen's and its workers' connections: a desk worker waits this long at most, then the desk
-# answers from its copy (kiosk.store.offline_switch).
+# A screen's workers' connections: a desk worker waits this long at most, then the desk answers
+# from its copy (kiosk.store.offline_switch) ...
 SCREEN_SECONDS = 3.0
+# ... and the screen's own thread (its look-ups take milliseconds; over a second is already "slow",
+# kiosk.domain.link_rules): its clock and keys stop this long at most, once, then the copy answers.
+SCREEN_THREAD_SECONDS = 1.5
 # psycopg's own interval between two looks at a wait (its connection's default).
 _INTERVAL = 0.1
 

@@ -56,7 +56,7 @@ class DeviceList(Static):
         ctx = self.app.ctx  # type: ignore[attr-defined]
         try:
             if self._db is None:
-                self._db = connect(ctx.settings.db_path)
+                self._db = connect(ctx.settings.db_path, screen=True)  # a frozen server: a few seconds
             seen = devices_seen(self._db)
         except StoreFault:
             return  # the server is gone: the last lines stay, their "last seen" no longer moves
