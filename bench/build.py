@@ -8,6 +8,7 @@ the store's own `rebuild_presence`, so it is what the running app would have mad
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import random
 import uuid
@@ -50,11 +51,19 @@ def ensure_built(path: Path, attendees: int = 100_000, scans: int = 500_000, see
         digest.update(source.read_bytes() if source.exists() else b"-")
     key = digest.hexdigest()
     stamp = Path(f"{path}.built")
-    fresh = path.exists() and stamp.exists() and stamp.read_text() == key and not Path(f"{path}-wal").exists()
-    if not fresh:
-        stamp.unlink(missing_ok=True)
-        build(path, attendees, scans, seed)
-        stamp.write_text(key)
+    # Two bench runs started together (helpers, a CI run beside a manual one) would both build, and
+    # one would read the other's half-built file: the first to come builds, the others wait for it.
+    with Path(f"{path}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        wal = Path(f"{path}-wal")
+        # A non-empty WAL means writes after the build (or a build cut off); an empty one is only a
+        # reader's leftover and changes nothing.
+        fresh = path.exists() and stamp.exists() and stamp.read_text() == key and not (
+            wal.exists() and wal.stat().st_size > 0)
+        if not fresh:
+            stamp.unlink(missing_ok=True)
+            build(path, attendees, scans, seed)
+            stamp.write_text(key)
     return path
 
 
