@@ -20,13 +20,14 @@ class LazyConnection:
 
     backend = "postgresql"
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, **options: bool) -> None:
         self.target = target
+        self._options = options  # kiosk.store.db.connect's (`screen`, `probes`)
         self._conn: Any = None
 
     def _live(self) -> Any:
         if self._conn is None:
-            self._conn = connect(self.target)
+            self._conn = connect(self.target, **self._options)
         return self._conn
 
     @property

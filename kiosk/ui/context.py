@@ -57,14 +57,14 @@ class UiContext:
         """
         db = getattr(self._local, "db", None)
         if db is None:
+            options = {"screen": True, "probes": threading.current_thread() is not self._screen_thread}
             try:
-                db = connect(self.settings.db_path, screen=True,
-                             probes=threading.current_thread() is not self._screen_thread)
+                db = connect(self.settings.db_path, **options)
             except StoreFault:
                 if self.offline is None:
                     raise
                 from kiosk.store.offline_switch import LazyConnection  # a desk on PostgreSQL only
                 # A desk's writer starting while its server is gone: its jobs are answered offline.
-                db = LazyConnection(str(self.settings.db_path))
+                db = LazyConnection(str(self.settings.db_path), **options)
             self._local.db = db
         return db
