@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -166,6 +167,7 @@ def profile(runs: int, warmup: int, keep: Path | None, server_log: bool, made_fi
                 (keep / path.name).write_bytes(path.read_bytes())
     finally:
         server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def report(kiosk: list[tuple[float, float]], floor: list[tuple[float, float]], marks: list[Mark],
