@@ -6,7 +6,8 @@ been filled at all, `copy_refreshed`), a name search over the copy's folded word
 finds Çelik, as on the server: kiosk.store.attendees.query_words, each a prefix of a word), the
 arrivals and expected as the copy counts them (`copy_counts`: this desk's offline scans included), the first
 arrivals of the last ten minutes, and this desk's last scans with those still in the queue
-marked as waiting (`RecentScan.waiting`).
+marked as waiting (`RecentScan.waiting`). Before the copy's first whole refresh (a desk whose
+server went before it) it knows no figures: the side panel's are None, never a made-up 0 / 0.
 """
 
 from __future__ import annotations
@@ -101,16 +102,29 @@ def queued_scans(local: sqlite3.Connection, device: str, list_: str = VENUE,
             for id_, at, dev, list_id, direction, reason, raw, name, code, org, city, waiting, scan_id in rows]
 
 
+# What a desk's side panel shows offline: arrived, expected, first arrivals in the last ten minutes
+# (each None while the copy has never been filled), and its last scans.
+PanelFigures = tuple[int | None, int | None, int | None, list[RecentScan]]
+
+
 def side_panel(local: sqlite3.Connection, device: str, now: dt.datetime, shown: Sequence[RecentScan] = (),
-               limit: int = 10) -> tuple[int, int, int, list[RecentScan]]:
+               limit: int = 10) -> PanelFigures:
     """(arrived, expected, first arrivals in the last ten minutes, last scans) for a desk that is offline.
 
+    The three figures are None before the copy's first whole refresh (`lists` is recorded at its
+    end, kiosk.store.offline_copy.refresh): a copy still empty, or half read, counts nobody right.
     `shown`: the last scans read from the server before it went away; this desk's scans still
     waiting go on top, newest first, then the rest by their time (one uploaded meanwhile is not
     listed twice).
     """
-    arrived, expected = copy_counts(local)
-    recent_ten = copy_arrivals_since(local, now - dt.timedelta(minutes=10))
+    arrived: int | None
+    expected: int | None
+    recent_ten: int | None
+    if local_state(local, "lists"):
+        arrived, expected = copy_counts(local)
+        recent_ten = copy_arrivals_since(local, now - dt.timedelta(minutes=10))
+    else:
+        arrived = expected = recent_ten = None
     on_server = {row.id for row in shown if row.id > 0}
     queued = queued_scans(local, device, VENUE, limit)
     # The waiting ones are this desk's newest, in the order it made them; the rest by their time.

@@ -50,7 +50,7 @@ from kiosk.store.offline_copy import open_local, refresh
 from kiosk.store.offline_door import answer_door_offline, copy_inside
 from kiosk.store.offline_files import copy_source, local_path
 from kiosk.store.offline_queue import answer_offline, count_waiting, note_online, upload_waiting, walk_in_offline
-from kiosk.store.offline_reads import copy_is_empty, copy_person, copy_search, side_panel
+from kiosk.store.offline_reads import PanelFigures, copy_is_empty, copy_person, copy_search, side_panel
 from kiosk.store.pg_lazy import LazyConnection as LazyConnection  # imported from here by the app
 from kiosk.store.scans import create_walk_in, record_scan, stamp
 
@@ -240,8 +240,8 @@ class OfflineSwitch:
         with self._lock:
             return copy_search(self._local, text, limit)
 
-    def side_panel(self, now: dt.datetime, shown: Sequence[RecentScan]) -> tuple[int, int, int, list[RecentScan]]:
-        """The desk's side panel from the copy: arrived, expected, last 10 minutes, last scans (queued ones marked)."""
+    def side_panel(self, now: dt.datetime, shown: Sequence[RecentScan]) -> PanelFigures:
+        """The desk's side panel from the copy: arrived, expected, last 10 minutes (None: never filled), last scans."""
         with self._lock:
             self._apply_noted(self._local)
             return side_panel(self._local, self.device, now, shown)

@@ -35,6 +35,7 @@ from kiosk.domain.views import RecentScan, SearchHit
 from kiosk.i18n import Text
 from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import FaultKind, StoreError, StoreFault, is_url
+from kiosk.store.offline_reads import PanelFigures
 from kiosk.store.offline_switch import OfflineSwitch, make_switch
 from kiosk.store.session_clock import StoredDays, stored_days
 from kiosk.store.stats import SessionStat, load_sessions, presence_counts
@@ -174,8 +175,10 @@ def search_people(ctx: UiContext, text: str, limit: int) -> list[SearchHit]:
     return search(ctx.db(), text, limit=limit)
 
 
-def side_panel(ctx: UiContext, shown: Sequence[RecentScan]) -> tuple[int, int, int, list[RecentScan]] | None:
+def side_panel(ctx: UiContext, shown: Sequence[RecentScan]) -> PanelFigures | None:
     """Offline, the desk's side panel from the copy (arrived, expected, last 10 min, last scans); online None.
+
+    The figures are None while the copy has never been filled (kiosk.store.offline_reads.side_panel).
 
     `shown`: the last scans the panel read from the server; this desk's queued ones go on top.
     """

@@ -7,8 +7,13 @@ their organisation (or city) on a second line: a day has namesakes, and undoing 
 
 The panel keeps itself fresh: it re-reads when another connection committed (`PRAGMA
 data_version`, polled), after the desk's own scans (`refresh_counts`), and every WINDOW_SECONDS
-for "last 10 min", whose window moves with the clock even when nobody writes. It reads on a
-thread, and shows what changed without laying the screen out.
+for "last 10 min", whose window moves with the clock even when nobody writes. On PostgreSQL also
+when the desk goes offline (the figures its copy knows, its queued scans marked) and when it is
+back online (the server's figures, at the same poll that sees the switch online: the listener
+may hear the server again while the switch is still offline, and what it read then was the
+copy's). It reads on a thread, and shows what changed without laying the screen out. While
+offline with a copy that has never been filled (the server went before its first refresh), the
+figures say they are unknown instead of a made-up 0 / 0.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from kiosk.store.scan_log import arrivals_since, recent_scans
 from kiosk.store.scans import VENUE, count_arrivals
 from kiosk.store.watch import Watcher
 from kiosk.ui.fault import fault_message
-from kiosk.ui.offline_desk import side_panel
+from kiosk.ui.offline_desk import is_offline, side_panel
 from kiosk.ui.watching import watch
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.recent_scans import RecentScans, ScanRow
@@ -43,6 +48,9 @@ from kiosk.ui.widgets.scan_answer import SYMBOL, clock_time
 WORDS = {
     "arrived": Text("Aangekomen {arrived} / {expected}", "Arrived {arrived} / {expected}"),
     "recently": Text("Laatste 10 min: {count}", "Last 10 min: {count}"),
+    # Offline before the copy was ever filled: no figure to show (0 / 0 would say nobody came).
+    "arrived_unknown": Text("Aangekomen: onbekend (offline)", "Arrived: unknown (offline)"),
+    "recently_unknown": Text("Laatste 10 min: onbekend", "Last 10 min: unknown"),
     "recent_title": Text("Laatste scans hier", "Last scans here"),
     "time": Text("Tijd", "Time"),
     "who_answer": Text("Wie · antwoord", "Who · answer"),
@@ -62,11 +70,11 @@ WINDOW_SECONDS = 20.0
 
 @dataclass
 class Counts:
-    """What the side panel shows; read by the screen from the store."""
+    """What the side panel shows; read by the screen from the store (None: not known, offline)."""
 
-    arrived: int
-    expected: int
-    last_ten_minutes: int
+    arrived: int | None
+    expected: int | None
+    last_ten_minutes: int | None
     recent: list[RecentScan]
 
 
@@ -96,6 +104,7 @@ class DeskCounters(Vertical):
         # One read at a time; a refresh asked for meanwhile reads once more after it.
         self._reading = False
         self._read_again = False
+        self._was_offline = False  # what the desk's offline switch said at the last poll
 
     def compose(self) -> ComposeResult:
         yield Static("", id="counters-arrived", markup=False)
@@ -105,6 +114,7 @@ class DeskCounters(Vertical):
                           id="counters-recent")
 
     def on_mount(self) -> None:
+        self._was_offline = is_offline(self.app.ctx)
         try:
             self._watcher = watch(self, self._poll)
         except StoreFault as error:
@@ -118,12 +128,18 @@ class DeskCounters(Vertical):
             self._watcher.close()
 
     def _poll(self) -> None:
-        """Re-read only when some connection (another desk, the CLI) committed."""
+        """Re-read only when some connection (another desk, the CLI) committed, or the desk went offline or online.
+
+        The switch's state is two fields in memory (kiosk/ui/offline_desk.py), no statement: the
+        read itself is on the reading thread, as always.
+        """
+        offline = is_offline(self.app.ctx)
+        switched, self._was_offline = offline != self._was_offline, offline
         try:
             changed = self._watcher is not None and self._watcher.changed()
         except StoreFault:
-            return  # the next write says what is wrong; polling quietly tries again
-        if changed:
+            changed = False  # the next write says what is wrong; polling quietly tries again
+        if changed or switched:
             self.refresh_counts()
 
     def refresh_counts(self) -> None:
@@ -188,10 +204,13 @@ class DeskCounters(Vertical):
         if counts == self._shown:
             return
         self._shown = counts
+        known = counts.arrived is not None and counts.expected is not None
         update_in_place(self.query_one("#counters-arrived", Static),
-                        WORDS["arrived"](self.lang, arrived=counts.arrived, expected=counts.expected))
+                        WORDS["arrived"](self.lang, arrived=counts.arrived, expected=counts.expected) if known
+                        else WORDS["arrived_unknown"](self.lang))
         update_in_place(self.query_one("#counters-recently", Static),
-                        WORDS["recently"](self.lang, count=counts.last_ten_minutes))
+                        WORDS["recently"](self.lang, count=counts.last_ten_minutes)
+                        if counts.last_ten_minutes is not None else WORDS["recently_unknown"](self.lang))
         annulled = {row.annuls for row in counts.recent if row.annuls}
         self.rows = {row.id: row for row in counts.recent}
         self.query_one(RecentScans).show([self._row(row, row.id in annulled) for row in counts.recent])
