@@ -20,7 +20,7 @@ from textual.screen import Screen
 from kiosk.config import DEFAULT_STAFF_PIN
 from kiosk.domain.pin import REDACTED, StaffPin
 from kiosk.i18n import Text
-from kiosk.store.db import StoreError, StoreFault
+from kiosk.store.db import StoreError
 from kiosk.ui.context import UiContext
 from kiosk.ui.stylesheets import SHARED, add_styles
 from kiosk.ui.textual_internals import CrashReportWithoutLocals
@@ -111,6 +111,10 @@ class KioskApp(CrashReportWithoutLocals, App[None]):
         # The screens the public can touch: the self-service kiosk and the counts-only dashboard.
         self.locked = ctx.role == "selfservice" or (ctx.role == "dashboard" and ctx.public)
         self.integrity = integrity
+        # The start left validating the programme and syncing the store to the app (launch's
+        # defer_programme). Decided now: a first screen that validates the file itself (the
+        # programme's) makes `ready` true before the sync has run.
+        self._sync_due = not ctx.deferred.ready
         # What the start-up check found wrong with the file; set, the app only lets staff stop it.
         self.damaged: StoreError | None = None
 
@@ -122,7 +126,7 @@ class KioskApp(CrashReportWithoutLocals, App[None]):
     def _started(self) -> None:
         """The first screen is up: check the file, validate the programme if the start deferred it,
         and collect garbage again (paused by launch)."""
-        if not self.ctx.deferred.ready:
+        if self._sync_due:
             self.run_worker(self._validate_programme, thread=True, exit_on_error=False, name="programme")
         if self.integrity is not None:
             self.integrity.start()
@@ -137,23 +141,12 @@ class KioskApp(CrashReportWithoutLocals, App[None]):
         bring the store in step with it (it already is, unless someone edited the sessions table).
 
         The same bytes passed before, so this fails only after a change of the kiosk's own rules;
-        then the app stops with the problems listed, as a start on that file would have.
+        then the app stops with the problems listed, as a start on that file would have. A server
+        away is waited for without a word beyond the screens' own (kiosk/ui/start_sync.py).
         """
-        from kiosk.domain.source import ProgrammeError
-        from kiosk.store.sessions import sync_programme
+        from kiosk.ui.start_sync import sync_at_start
 
-        try:
-            programme = self.ctx.programme
-            sync_programme(self.ctx.db(), programme, self.ctx.deferred.source.digest)
-        except ProgrammeError as error:
-            self.call_from_thread(self.exit, return_code=2, message="\n".join(error.problems))
-        except StoreFault as error:
-            # Only reached when the sessions table differs from the file and cannot be written:
-            # say so, as every other write failure is said.
-            from kiosk.ui.fault import fault_message
-
-            message = fault_message(error, self.ctx.lang)
-            self.call_from_thread(self.notify, message, severity="error", timeout=30)
+        sync_at_start(self)
 
     def checked_file(self) -> StoreError | None:
         """Wait for the start-up file check (call from a worker thread); what is wrong, or None.
