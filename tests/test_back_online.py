@@ -224,3 +224,24 @@ async def test_other_roles_whose_server_went_before_the_programme_sync_show_no_p
         await until(pilot, lambda: _title(own_url) == ROOM_TITLE, "the programme synced once the server answered")
         assert _popups(app) == []
         assert app.is_running
+
+
+@pytest.mark.postgres
+async def test_a_door_whose_server_went_before_the_programme_sync_says_offline_calmly_and_syncs_later(
+        own_server, own_url, make_app, settings):
+    settings = replace(settings, db_path=own_url, device="door-7", lang="nl")
+    env = _deferred_start_env(settings)
+    first_day = make_switch(own_url, offline_folder(), "door-7", role="door", lists=("venue", ROOM))
+    assert first_day.tick()  # the door ran at this session before: its copy is made
+    first_day.close()
+    await asyncio.to_thread(own_server.pause)
+    app = make_app("door", settings=settings, env=env, session_id=ROOM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        banner = app.screen.query_one(OfflineBanner)
+        await until(pilot, lambda: banner.text == "OFFLINE: scans worden bij deze deur bewaard, 0 wachten", "the banner")
+        assert ROOM_TITLE in screen_text(app)  # its session as the programme file has it (the server is away)
+        assert _popups(app) == []
+        await asyncio.to_thread(own_server.resume)
+        await until(pilot, lambda: banner.text == BACK["nl"], "back online")
+        await until(pilot, lambda: _title(own_url) == ROOM_TITLE, "the programme synced once the server answered")
+        assert _popups(app) == []
