@@ -245,3 +245,25 @@ async def test_a_door_whose_server_went_before_the_programme_sync_says_offline_c
         await until(pilot, lambda: banner.text == BACK["nl"], "back online")
         await until(pilot, lambda: _title(own_url) == ROOM_TITLE, "the programme synced once the server answered")
         assert _popups(app) == []
+
+
+async def test_a_start_up_sync_refused_for_another_reason_is_said_once_as_before(make_app, settings, monkeypatch):
+    """Not the network: the disk is full (SQLite here). The sentence is shown once, not tried again."""
+    from kiosk.store import sessions
+    from kiosk.store.db import FaultKind, StoreError
+
+    env = _deferred_start_env(settings)
+    tries: list[int] = []
+
+    def full(*_args, **_kwargs):
+        tries.append(1)
+        raise StoreError("disk full", kind=FaultKind.FULL)
+
+    monkeypatch.setattr(sessions, "sync_programme", full)
+    app = make_app("desk", settings=settings, env=env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: _popups(app), "the popup")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert _popups(app) == ["De schijf is vol; er is niets opgeslagen. Vraag de organisatie ruimte vrij te maken."]
+        assert tries == [1] and app.is_running
