@@ -11,7 +11,7 @@ from textual.widgets import Static
 import kiosk.ui.selfservice_jobs as selfservice_jobs
 from kiosk.ui.key_burst import BURST_SECONDS
 from kiosk.ui.screens.selfservice_guard import ENTER_GUARD_SECONDS
-from tests.support.pilot import burst
+from tests.support.pilot import burst, until
 from tests.support.selfservice import active, scan, texts
 
 
@@ -69,6 +69,9 @@ async def test_the_answer_to_a_choice_that_comes_after_the_next_badge_is_shown_t
         burst(app, [*second, "enter"])  # the next person scans their badge
         await pilot.pause(0.2)
         await settled(app, pilot)
+        # The greeting names him first; his day replaces it a timer later (selfservice_open), which a
+        # busy machine may not have run yet: wait for the day, not for a fixed pause.
+        await until(pilot, lambda: app.screen.query("#day-message"), "Søren's day after his greeting")
         assert "Søren Ødegaard" in texts(app) and "Anna de Vries" not in texts(app)
         assert str(app.screen.query_one("#day-message", Static).render()).strip() == ""  # not Anna's answer
         await press_one(pilot, "3")  # Søren's own choice is taken: his visit is not "busy" with Anna's
