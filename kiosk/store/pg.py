@@ -162,8 +162,7 @@ class PgConnection:
     backend = "postgresql"
 
     def __init__(self, url: str, answer_seconds: float = ANSWER_SECONDS, probes: bool = True) -> None:
-        # The longest wait for an answer (pg_deadline); whether it tries a silent server again (pg_silence).
-        self.url, self.answer_seconds, self.probes = url, answer_seconds, probes
+        self.url, self.answer_seconds, self.probes = url, answer_seconds, probes  # see pg_deadline, pg_silence
         self._lock = threading.RLock()
         self._conn: psycopg.Connection[Any] | None = None
         # The write lock `begin_write` asked for, sent with BEGIN before the transaction's first statement.
@@ -171,6 +170,7 @@ class PgConnection:
         self._bulk = False
         self._pipeline: RawPipeline | None = None  # the connection's; active in a pipelined write transaction
         self._pid = 0  # its server process (kiosk.store.pg_sessions)
+        pg_silence.check(url, probes)  # a server that went silent a moment ago is not waited for again
         self._open()
 
     def _open(self) -> None:
