@@ -296,7 +296,12 @@ async def test_desk_on_a_pulled_network_says_so_then_checks_in_once_plugged(make
             await pilot.press("ctrl+z")  # sent into the dark: the kiosk's own timeouts end the wait
             await settle(app, pilot)
             _not_saved(app.screen.query_one(ScanAnswer), "unreachable")
+            # The desk now works offline (its banner says so); once plugged it comes back by itself, and
+            # the next scan is the server's. Scanned before that, it would be answered from the copy,
+            # which a desk that scanned from its first second may not have made yet ("kept", amber).
+            await _until(pilot, lambda: "OFFLINE" in _banner(app))
             cable.plug()
+            await _until(pilot, lambda: "OFFLINE" not in _banner(app))
             _welcome(await _scan(app, pilot, "ANNA44"))
             await _until(pilot, lambda: _logged(url, "ANNA44") == 1)
         assert _logged(url, "ANNA44") == 1 and _annulled(url) == 0
