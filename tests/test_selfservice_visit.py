@@ -4,14 +4,16 @@ choice still being written when the person moved on never leaves the cards dead.
 
 from __future__ import annotations
 
+import threading
 import time
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
+import kiosk.ui.screens.selfservice_open as selfservice_open
 import kiosk.ui.selfservice_jobs as selfservice_jobs
 from kiosk.ui.key_burst import BURST_SECONDS
 from kiosk.ui.screens.selfservice_guard import ENTER_GUARD_SECONDS
-from tests.support.pilot import burst, until
+from tests.support.pilot import burst, screen_text, until
 from tests.support.selfservice import active, scan, texts
 
 
@@ -48,10 +50,13 @@ async def test_a_choice_written_while_they_look_at_their_agenda_leaves_the_cards
         await pilot.press("f10")  # ...while they go on to their agenda
         await settled(app, pilot)
         assert app.screen.query("#agenda")
+        # Shown before the choice was written, and read again once it was: not "Ronde 1: geen keuze".
+        assert "11:30-12:30 Slim met Stroom" in screen_text(app)
         await pilot.pause(ENTER_GUARD_SECONDS)
         await pilot.press("tab", "enter")  # "Wijzigen": back to the rounds, at the first
         await settled(app, pilot)
         assert app.screen.query("#day")
+        assert "✓ Uw keuze" in screen_text(app)  # the rounds, too, show the choice as written
         await press_one(pilot, "4")  # another session of Ronde 1
         await settled(app, pilot)
         assert "in plaats van Slim met Stroom" in str(app.screen.query_one("#day-message", Static).render())
@@ -79,3 +84,61 @@ async def test_the_answer_to_a_choice_that_comes_after_the_next_badge_is_shown_t
         assert str(app.screen.query_one("#day-message", Static).render()).strip()
     assert active(db, first) == {"r1-slim-met-stroom": "confirmed"}
     assert len(active(db, second)) == 1 and "r1-slim-met-stroom" not in active(db, second)
+
+
+def greeting_lasts(monkeypatch, seconds: float) -> None:
+    """The day follows the greeting only after `seconds` (a busy machine's late timer, made reliable)."""
+    monkeypatch.setattr(selfservice_open, "DAY_AFTER_SECONDS", seconds)
+
+
+def message(app) -> str:
+    return str(app.screen.query_one("#day-message", Static).render())
+
+
+async def test_a_digit_pressed_while_the_kiosk_greets_them_chooses(make_app, people, db, monkeypatch):
+    greeting_lasts(monkeypatch, 60.0)  # the day never comes by itself within this test
+    app = make_app("selfservice", "09:45")
+    code = people["Pieter van 't Hof"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, code)
+        assert "Welkom, Pieter van 't Hof" in screen_text(app) and not app.screen.query("#day")  # the greeting
+        await press_one(pilot, "2")  # Ronde 1: Slim met Stroom, before the day is on screen
+        await settled(app, pilot)
+        # Not typed into the welcome's code field (where it was lost): chosen, and its answer shows the day.
+        assert all(field.value == code for field in app.screen.query(Input).results(Input))
+        await until(pilot, lambda: app.screen.query("#day-message"), "the day with the choice's answer")
+        assert message(app) == "Ingeschreven: Slim met Stroom"
+        assert "Stap 2 van 5" in screen_text(app)  # confirmed: on to the next round
+    assert active(db, code) == {"r1-slim-met-stroom": "confirmed"}
+
+
+async def test_the_day_that_comes_while_a_greeting_choice_is_written_shows_its_answer(make_app, people, db,
+                                                                                      monkeypatch):
+    greeting_lasts(monkeypatch, 0.5)
+    written = threading.Event()  # the sign-up is held until the day has come over the greeting
+    real = selfservice_jobs.signup
+
+    def held(*args, **kwargs):
+        assert written.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(selfservice_jobs, "signup", held)
+    app = make_app("selfservice", "09:45")
+    code = people["Pieter van 't Hof"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, code)
+        await press_one(pilot, "2")  # during the greeting: Slim met Stroom, being written
+        try:
+            await until(pilot, lambda: "Stap 1 van 5" in screen_text(app), "the day after the greeting")
+            assert message(app).strip() == ""  # nothing to say yet: the choice is still being written
+        finally:
+            written.set()
+        await settled(app, pilot)
+        await until(pilot, lambda: message(app).strip(), "the choice's answer on the day")
+        assert message(app) == "Ingeschreven: Slim met Stroom"
+        assert "Stap 2 van 5" in screen_text(app)
+        await press_one(pilot, "1")  # the cards work: the next round's first option
+        await settled(app, pilot)
+        await until(pilot, lambda: "Stap 3 van 5" in screen_text(app), "the answer to the next round's choice")
+    rows = active(db, code)
+    assert rows["r1-slim-met-stroom"] == "confirmed" and len(rows) == 2

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kiosk.store.attendees import find_by_code
@@ -34,6 +35,7 @@ from kiosk.ui.screens.selfservice_visit import Stage, Visit
 from kiosk.ui.selfservice_jobs import SignupJob, ToldJob
 from kiosk.ui.watching import watch
 from kiosk.ui.widgets import selfservice_words as W
+from kiosk.ui.widgets.agenda import Agenda
 from kiosk.ui.widgets.countdown import IdleCountdown
 from kiosk.ui.widgets.day_texts import option_views, promoted_sessions, promotion_notice
 from kiosk.ui.widgets.day_view import agenda_view, day_view
@@ -207,6 +209,19 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         self._load()
         await self._show(agenda_view(visit.person, self.app.ctx.programme, visit.states, visit.lang))
         self.call_after_refresh(lambda: self.query_one("#agenda-confirm", Button).focus())
+
+    async def refresh_agenda(self) -> None:
+        """The agenda on screen read anew (a choice was answered after it was shown); the buttons keep the focus."""
+        visit = self.visit
+        assert visit.person is not None
+        self._load()
+        for old in list(self.query(Agenda).results(Agenda)):
+            parent = old.parent
+            assert isinstance(parent, Widget)
+            at = parent.children.index(old)
+            await old.remove()  # first: the new one has the same id
+            await parent.mount(Agenda(clean(visit.person.name), self.app.ctx.programme, visit.states, visit.lang),
+                               before=at)
 
     def say(self, text: str, css: str) -> None:
         """The day's message line (an outcome, a failure) with its look, `css`."""

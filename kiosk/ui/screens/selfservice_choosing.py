@@ -72,7 +72,11 @@ class Choosing:
         visit.busy = False
         if screen.stage is not Stage.DAY:
             visit.queued.clear()
-            return  # they went on to their agenda meanwhile, which shows the choice as written
+            if screen.stage is Stage.AGENDA:
+                # They went on to their agenda meanwhile, read before this commit: it said "no choice"
+                # for a choice now written (and "Wijzigen" opened the rounds without it). Read it again.
+                await screen.refresh_agenda()
+            return
         result: SignupResult = message.result
         was_waiting = any(o.session_id == result.session_id and o.mine == "waitlisted"
                           for state in visit.states.values() for o in state.options)

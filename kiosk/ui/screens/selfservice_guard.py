@@ -1,7 +1,7 @@
 """The self-service kiosk's guards: between one attendee's visit and the next, and for staff.
 
-Mixed into SelfServiceScreen (which holds what they read: `stage`, `visit`, `_scanner`, and
-`reset()` / `_open()`):
+Mixed into SelfServiceScreen (which holds what they read: `stage`, `visit`, `_scanner`, `choosing`,
+and `reset()` / `_open()`):
 - keys: a barcode scanner's burst on the day or agenda screens is the next attendee's badge, not
   choices for the one on screen (kiosk/ui/key_burst.py, kiosk/ui/scanner_keys.py);
 - time: after IDLE_SECONDS without a key or a touch the screen clears, with a countdown first;
@@ -17,6 +17,7 @@ from textual import events
 from textual.widgets import Input, Static
 
 from kiosk.ui.screens.pin_prompt import PinPrompt
+from kiosk.ui.screens.selfservice_open import greeting_on
 from kiosk.ui.screens.selfservice_visit import Stage
 from kiosk.ui.widgets.countdown import IdleCountdown
 from kiosk.ui.widgets.my_badge import REPRINT, REPRINT_CHOICE, MyBadge
@@ -42,10 +43,18 @@ class VisitGuard:
         """
         if self.stage is Stage.WELCOME or self.app.screen is not self:
             return False
-        if (event.key == "enter" and not self._scanner.pending
-                and time.monotonic() - self.visit.round_shown_at < ENTER_GUARD_SECONDS):
+        greeting = greeting_on(self)
+        if greeting and getattr(event, "replayed", False) and event.character and event.character.isdigit():
+            # A person's digit, handed back by the scanner check while the welcome still greets them:
+            # the welcome's code field has the focus and would take it as one more character of the
+            # badge's code (the choice was lost). It chooses, as on the day (selfservice_open).
+            self.choosing.number(int(event.character))
+            return True
+        if event.key == "enter" and not self._scanner.pending and (
+                greeting or time.monotonic() - self.visit.round_shown_at < ENTER_GUARD_SECONDS):
             # "2", then Enter as at a cash machine: the 2 chose and moved on; this Enter must not
-            # also choose the card that happens to have the focus in the next round.
+            # also choose the card that happens to have the focus in the next round (nor, in the
+            # greeting, submit the badge's code in the welcome's field once more).
             return True
         return self._scanner.take(event)
 

@@ -9,7 +9,11 @@ a moment later (DAY_AFTER_SECONDS).
 
 Keys work in between as on the day screen (a digit chooses from the person's rounds, which are
 read already; an Enter is the badge's tail): whatever replaces the welcome first (a choice's
-answer, another badge, Stop) wins, and the day is then not mounted over it.
+answer, another badge, Stop) wins, and the day is then not mounted over it. The welcome's code
+field keeps the focus meanwhile (moving it rebuilds the footer, in the greeting's frame), so the
+screen's guard hands a digit to the choosing itself (`greeting_on`, selfservice_guard.take_key).
+A choice whose answer is still being written when the day comes is answered on that day (the day
+shows no pending choice of its own: the same day as if the digit had come a moment later).
 """
 
 from __future__ import annotations
@@ -57,3 +61,8 @@ async def _day_after_greeting(screen: SelfServiceScreen, welcome: Welcome, messa
     """The day in the welcome's place, unless something has replaced the welcome (or the visit) already."""
     if welcome.is_attached and screen.stage is Stage.DAY:
         await screen._show_day(message)
+
+
+def greeting_on(screen: SelfServiceScreen) -> bool:
+    """True while the welcome greets the person whose day is opening (their keys are the day's already)."""
+    return screen.stage is Stage.DAY and bool(screen.query(Welcome))
