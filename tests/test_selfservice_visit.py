@@ -49,9 +49,10 @@ async def test_a_choice_written_while_they_look_at_their_agenda_leaves_the_cards
         await press_one(pilot, "2")  # Ronde 1: Slim met Stroom, being written...
         await pilot.press("f10")  # ...while they go on to their agenda
         await settled(app, pilot)
-        assert app.screen.query("#agenda")
         # Shown before the choice was written, and read again once it was: not "Ronde 1: geen keuze".
-        assert "11:30-12:30 Slim met Stroom" in screen_text(app)
+        # Waited for: the answer's handler may still be re-reading it when the write's worker is done.
+        await until(pilot, lambda: "11:30-12:30 Slim met Stroom" in screen_text(app), "the agenda with the choice")
+        assert app.screen.query("#agenda")
         await pilot.pause(ENTER_GUARD_SECONDS)
         await pilot.press("tab", "enter")  # "Wijzigen": back to the rounds, at the first
         await settled(app, pilot)

@@ -10,6 +10,7 @@ written by the screen's WriteQueue (kiosk/ui/writes.py), as selfservice_choosing
 
 from __future__ import annotations
 
+import asyncio
 import time
 from contextlib import suppress
 
@@ -79,6 +80,10 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         self.choosing = Choosing(self)
         self._watcher: Watcher | None = None
         self._scanner = ScannerKeys(self, lambda code: self.run_worker(self._next_badge(code), group="next-badge"))
+        # One change of the body at a time: a key's action (run by the app) and the screen's own
+        # messages (the day after the greeting, a choice's answer) may otherwise interleave their
+        # removes and mounts; the answer that re-reads the agenda waits for the agenda to be there.
+        self._body_lock = asyncio.Lock()
 
     # ---- building ----------------------------------------------------------------------------
 
@@ -125,8 +130,9 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
     async def _show(self, *widgets) -> None:
         """Replace everything in the body: the previous state's widgets are removed, not hidden."""
         body = self._body()
-        await body.remove_children()
-        await body.mount(*widgets)
+        async with self._body_lock:
+            await body.remove_children()
+            await body.mount(*widgets)
         self.refresh_bindings()
 
     # ---- states ------------------------------------------------------------------------------
@@ -213,15 +219,20 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
     async def refresh_agenda(self) -> None:
         """The agenda on screen read anew (a choice was answered after it was shown); the buttons keep the focus."""
         visit = self.visit
-        assert visit.person is not None
         self._load()
-        for old in list(self.query(Agenda).results(Agenda)):
-            parent = old.parent
-            assert isinstance(parent, Widget)
-            at = parent.children.index(old)
-            await old.remove()  # first: the new one has the same id
-            await parent.mount(Agenda(clean(visit.person.name), self.app.ctx.programme, visit.states, visit.lang),
-                               before=at)
+        # The lock: an agenda being mounted (with what was read before) is there first. The batch:
+        # no frame shows the agenda gone between the old one's removal and the new one's mount.
+        async with self._body_lock:
+            if self.visit is not visit or visit.person is None:
+                return  # they left meanwhile: the next person's screen is not touched
+            with self.app.batch_update():
+                for old in list(self.query(Agenda).results(Agenda)):
+                    parent = old.parent
+                    assert isinstance(parent, Widget)
+                    at = parent.children.index(old)
+                    await old.remove()  # first: the new one has the same id
+                    await parent.mount(Agenda(clean(visit.person.name), self.app.ctx.programme, visit.states,
+                                              visit.lang), before=at)
 
     def say(self, text: str, css: str) -> None:
         """The day's message line (an outcome, a failure) with its look, `css`."""
