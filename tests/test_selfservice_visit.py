@@ -143,3 +143,17 @@ async def test_the_day_that_comes_while_a_greeting_choice_is_written_shows_its_a
         await until(pilot, lambda: "Stap 3 van 5" in screen_text(app), "the answer to the next round's choice")
     rows = active(db, code)
     assert rows["r1-slim-met-stroom"] == "confirmed" and len(rows) == 2
+
+
+async def test_a_digit_pressed_at_once_after_the_badge_s_enter_chooses(make_app, people, db, monkeypatch):
+    # "code, Enter, 2" in one go: the 2 was typed into the welcome's field before its Enter was
+    # handled, and the code looked up was the code with a 2 ("Deze code kennen we niet").
+    greeting_lasts(monkeypatch, 60.0)  # the 2 comes during the greeting
+    app = make_app("selfservice", "09:45")
+    code = people["Pieter van 't Hof"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst(app, [*code, "enter", "2"])
+        await until(pilot, lambda: app.screen.query("#day-message"), "the day with the choice's answer")
+        assert message(app) == "Ingeschreven: Slim met Stroom" and "kennen we niet" not in screen_text(app)
+    assert active(db, code) == {"r1-slim-met-stroom": "confirmed"}

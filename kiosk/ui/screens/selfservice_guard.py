@@ -25,6 +25,8 @@ from kiosk.ui.widgets.my_badge import REPRINT, REPRINT_CHOICE, MyBadge
 # An Enter this soon after a round (or the agenda) appeared is the tail of the key that chose
 # in the last round, not a press of what now has the focus.
 ENTER_GUARD_SECONDS = 0.8
+# How long after the welcome's Enter a key is not the code field's (its Enter is still being handled).
+AFTER_CODE_SECONDS = 0.5
 
 
 class VisitGuard:
@@ -41,8 +43,10 @@ class VisitGuard:
         On the day and agenda screens a scanner's burst is the next attendee's badge: this
         person's day closes and theirs opens. A person's single key acts as pressed (a moment later).
         """
-        if self.stage is Stage.WELCOME or self.app.screen is not self:
+        if self.app.screen is not self:
             return False
+        if self.stage is Stage.WELCOME:
+            return self._welcome_key(event)
         greeting = greeting_on(self)
         if greeting and getattr(event, "replayed", False) and event.character and event.character.isdigit():
             # A person's digit, handed back by the scanner check while the welcome still greets them:
@@ -56,6 +60,23 @@ class VisitGuard:
             # also choose the card that happens to have the focus in the next round (nor, in the
             # greeting, submit the badge's code in the welcome's field once more).
             return True
+        return self._scanner.take(event)
+
+    def _welcome_key(self, event: events.Key) -> bool:
+        """On the welcome, keys go to the code field; but those right after its Enter are the day's.
+
+        The field's Enter submits once that key has bubbled up to the bindings, a few message turns
+        later: a digit pressed at once ("code, Enter, 2") was typed into the field before that, and
+        the code looked up was the code and the digit ("unknown code"). So for a moment after an
+        Enter the screen tells keys apart as on the day; a person's digit comes back to the
+        greeting or the day (take_key), and a scanner's next badge opens that badge.
+        """
+        now = time.monotonic()
+        if event.key == "enter" and not getattr(event, "replayed", False):
+            self.visit.code_entered_at = now
+            return False
+        if now - self.visit.code_entered_at > AFTER_CODE_SECONDS and not self._scanner.pending:
+            return False  # (a code begun in that moment is finished through the scanner check too)
         return self._scanner.take(event)
 
     async def _next_badge(self, code: str) -> None:

@@ -41,6 +41,8 @@ class Visit:
     give_up: str | None = None
     # When a round (or the agenda) was last put on screen, monotonic (selfservice_guard.take_key).
     round_shown_at: float = 0.0
+    # When Enter was pressed on the welcome, monotonic: keys right after it are the day's (selfservice_guard).
+    code_entered_at: float = 0.0
     # Seats from the waitlist this visit told them of, and per seat the choice it replaced.
     news: list[str] = field(default_factory=list)
     released: dict[str, str] = field(default_factory=dict)
