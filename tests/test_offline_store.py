@@ -30,6 +30,7 @@ from kiosk.store.scans import record_scan
 from kiosk.store.schema import recount_tallies
 from kiosk.store.tallies import tally
 from tests.support.event import at
+from tests.support.rereads import CountingRereads
 
 BOTH_BACKENDS = True
 
@@ -87,31 +88,11 @@ def test_a_refresh_reads_only_what_changed(db, people, tmp_path):
     assert inside == (1,)
 
 
-class _Counting:
-    """The server as a refresh sees it, counting the rows its look-back at changed attendees reads."""
-
-    def __init__(self, db) -> None:
-        self.db, self.reread = db, 0
-
-    def execute(self, sql, parameters=()):
-        cursor = self.db.execute(sql, parameters)
-        if "FROM attendees" in sql and "updated_at >=" in sql:
-            rows = cursor.fetchall()
-            self.reread += len(rows)
-            return _Rows(rows)
-        return cursor
-
-
-class _Rows(list):
-    def fetchall(self):
-        return list(self)
-
-
 def test_an_imports_rows_are_read_again_only_until_their_stamp_has_stood_still(db, people, tmp_path, monkeypatch):
     seconds = [1000.0]  # this device's clock
     monkeypatch.setattr(offline_copy, "wall_clock", lambda: seconds[0])
     local = _local(tmp_path)
-    server = _Counting(db)
+    server = CountingRereads(db)
     refresh(server, local)
     assert server.reread == len(people)  # the import's stamp is the newest change: its rows may still be landing
     seconds[0] += 60

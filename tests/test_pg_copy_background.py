@@ -21,30 +21,11 @@ from kiosk.store.offline_files import local_path
 from kiosk.store.offline_switch import make_switch
 from kiosk.ui import offline_desk
 from tests.support.event import at
+from tests.support.rereads import CountingRereads
 
 BOTH_BACKENDS = True
 # How long a test lets the background run before it looks: long for a tick on a small database.
 LOOK_SECONDS = 1.0
-
-
-class _Counting:
-    """The server as a refresh sees it, counting the attendees its look-back window reads again."""
-
-    def __init__(self, db) -> None:
-        self.db, self.reread = db, 0
-
-    def execute(self, sql, parameters=()):
-        cursor = self.db.execute(sql, parameters)
-        if "FROM attendees" in sql and "updated_at >=" in sql:
-            rows = cursor.fetchall()
-            self.reread += len(rows)
-            return _Rows(rows)
-        return cursor
-
-
-class _Rows(list):
-    def fetchall(self):
-        return list(self)
 
 
 def _name(local, code):
@@ -57,7 +38,7 @@ def test_an_imports_window_is_read_again_every_ten_seconds_and_newer_changes_at_
     seconds = [1000.0]  # this device's clock
     monkeypatch.setattr(offline_copy, "wall_clock", lambda: seconds[0])
     local = open_local(local_path(tmp_path, "desk-2"))
-    server = _Counting(db)
+    server = CountingRereads(db)
     refresh(server, local)
     assert server.reread == len(people)  # the import's stamp is the newest change: its rows may still land
     server.reread = 0
