@@ -46,9 +46,8 @@ def _statement(_self: object, sql: str, *_args: object, **_kwargs: object) -> st
 
 def _pg_marks() -> None:
     """The kiosk's PostgreSQL steps and its background work, marked (bench.scan_marks.wrap)."""
-    from importlib import import_module
 
-    from bench.scan_marks import wrap
+    from bench.scan_marks import wrap_named
 
     for module, owner, name, label, detail in (
         ("kiosk.store.pg_pipeline", "RawPipeline", "sync", "pg.sync", _thread),
@@ -64,13 +63,7 @@ def _pg_marks() -> None:
         ("kiosk.ui.screens.desk", None, "find_code", "desk.find_code", _thread),
         ("kiosk.ui.screens.desk", None, "search_people", "desk.search", _thread),
     ):
-        try:
-            target: object = import_module(module)
-            for part in (owner.split(".") if owner else []):
-                target = getattr(target, part)
-        except (ImportError, AttributeError):
-            continue
-        wrap(target, name, label, detail)
+        wrap_named(module, owner, name, label, detail)
 
 
 def marks_main(argv: list[str]) -> None:

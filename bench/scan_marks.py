@@ -68,6 +68,20 @@ def wrap(owner: object, name: str, label: str, detail: Callable[..., str] | None
         setattr(owner, name, marked)
 
 
+def wrap_named(module: str, owner: str | None, name: str, label: str, detail: Callable[..., str] | None = None) -> None:
+    """`wrap` the function `name` of `module` (of its class path `owner`, dotted, when given); skipped
+    when this tree has no such thing (a profile of an older commit)."""
+    from importlib import import_module
+
+    try:
+        target: object = import_module(module)
+        for part in (owner.split(".") if owner else []):
+            target = getattr(target, part)
+    except (ImportError, AttributeError):
+        return
+    wrap(target, name, label, detail)
+
+
 def _widget_name(widget: object, *args: object, **kwargs: object) -> str:
     ident = getattr(widget, "id", None)
     return f"{type(widget).__name__}#{ident}" if ident else type(widget).__name__
@@ -181,7 +195,6 @@ def _kiosk() -> None:
 
     Wrapped by name where the kiosk has them: a name moved away is left out (see `wrap`).
     """
-    from importlib import import_module
 
     for module, owner, name, label in (
         ("kiosk.ui.widgets.scan_input", "ScanInput", "on_key", "input.key"),
@@ -218,13 +231,7 @@ def _kiosk() -> None:
         ("kiosk.ui.screens.selfservice", "SelfServiceScreen", "_show_day", "self.show_day"),
         ("kiosk.ui.screens.selfservice", "SelfServiceScreen", "_show", "self.mount"),
     ):
-        try:
-            target: object = import_module(module)
-            for part in (owner.split(".") if owner else []):
-                target = getattr(target, part)
-        except (ImportError, AttributeError):
-            continue
-        wrap(target, name, label)
+        wrap_named(module, owner, name, label)
     try:
         from kiosk.ui.widgets.scan_answer import ScanAnswer
     except ImportError:
