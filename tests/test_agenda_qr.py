@@ -11,7 +11,7 @@ from kiosk.store.signups import signup
 from kiosk.ui.screens.agenda_qr import AgendaQr
 from kiosk.ui.widgets.qr_code import QrCode
 from tests.support.event import EVENT_DAY, at
-from tests.support.pilot import burst
+from tests.support.pilot import burst, written
 
 
 async def _agenda_qr(make_app, size):
@@ -78,7 +78,7 @@ async def test_the_next_badge_scanned_while_the_qr_shows_opens_that_persons_day(
         assert isinstance(app.screen, AgendaQr)
         burst(app, [*"SOREN3", "enter"])  # the next person scans while Anna's QR dialog is up
         await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         shown = "\n".join(str(w.render()) for w in app.screen.query(Static))
         assert not isinstance(app.screen, AgendaQr)

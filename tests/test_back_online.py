@@ -34,7 +34,7 @@ from kiosk.ui.widgets.desk_counters import DeskCounters
 from kiosk.ui.widgets.offline_banner import OfflineBanner
 from tests.support.event import at
 from tests.support.own_server import CANCELLED, PEOPLE, own_database
-from tests.support.pilot import answer, screen_text, settle, until
+from tests.support.pilot import answer, screen_text, settle, until, written
 
 OFFLINE = {"nl": "OFFLINE: scans worden op deze balie bewaard, {n} wachten",
            "en": "OFFLINE: scans are kept on this desk, {n} waiting"}
@@ -263,7 +263,7 @@ async def test_a_start_up_sync_refused_for_another_reason_is_said_once_as_before
     app = make_app("desk", settings=settings, env=env)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: _popups(app), "the popup")
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         assert _popups(app) == ["De schijf is vol; er is niets opgeslagen. Vraag de organisatie ruimte vrij te maken."]
         assert tries == [1] and app.is_running

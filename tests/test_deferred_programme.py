@@ -18,7 +18,7 @@ from kiosk.cli.common import Env
 from kiosk.ui.widgets.event_header import EventHeader
 from kiosk.ui.widgets.scan_answer import ScanAnswer
 from tests.support.event import PROGRAMME_PATH, ROOT, at
-from tests.support.pilot import settle
+from tests.support.pilot import settle, written
 
 
 def deferred_desk(make_app, settings):
@@ -39,7 +39,7 @@ async def test_unchanged_file_paints_first_then_validates_and_checks_in(make_app
         assert header == "G40 Bestuurlijke Netwerkdag"  # from the store's facts
         await pilot.press(*"CELIK1", "enter")
         await settle(app, pilot)
-        await app.workers.wait_for_complete()
+        await written(app)
         assert app.ctx.deferred.ready
         shown = app.screen.query_one(ScanAnswer).text
         assert "✔  WELKOM" in shown and "Slim met Stroom" in shown
@@ -50,7 +50,7 @@ async def test_a_hand_edited_sessions_table_is_put_right_after_the_first_screen(
     app = deferred_desk(make_app, settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await written(app)
     assert db.execute("SELECT capacity FROM sessions WHERE id = 'lunch-vaartocht'").fetchone()[0] == 15
 
 

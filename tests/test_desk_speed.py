@@ -23,7 +23,7 @@ from kiosk.ui.screens.damaged import DamagedScreen
 from kiosk.ui.textual_internals import FooterKey
 from kiosk.ui.widgets.steady_footer import SteadyFooter
 from tests.support.faults import damage_page
-from tests.support.pilot import send, settle
+from tests.support.pilot import send, settle, written
 
 SIZE = (80, 24)
 
@@ -115,7 +115,7 @@ async def test_a_scan_made_before_the_file_check_ends_waits_for_it_and_is_not_wr
             if isinstance(app.screen, DamagedScreen):
                 break
         assert isinstance(app.screen, DamagedScreen)
-        await app.workers.wait_for_complete()
+        await written(app)
     assert sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 0
 
 

@@ -19,7 +19,7 @@ from kiosk.store.presence import rebuild_presence
 from kiosk.store.scans import record_scan, undo_scan
 from tests.support.door import door_answer, door_scan_keys, inside
 from tests.support.event import PROGRAMME_PATH, at
-from tests.support.pilot import burst, send
+from tests.support.pilot import burst, send, written
 
 # The tests using `db` or `target` run on SQLite and PostgreSQL (tests/conftest.py); those that build
 # the app (make_app) run it on SQLite only.
@@ -164,7 +164,7 @@ async def test_door_screen_scans_and_counts(make_app, db, people):
         assert app.screen.focused is field
         markup = people["[@click=app.quit]x[/]"]
         await pilot.press(*markup, "enter")
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         name = str(app.screen.query_one("#door-name", Static).render())
         assert "[@click=app.quit]x[/]" in name
@@ -176,7 +176,7 @@ async def test_door_screen_scans_and_counts(make_app, db, people):
         await pilot.press("f8")
         assert "UIT" in str(app.screen.query_one("#door-mode", Static).render())
         await pilot.press(*markup, "enter")
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         assert "0 / 15" in str(app.screen.query_one("#door-count", Static).render())
     assert inside(db, "lunch-vaartocht") == 0
@@ -238,7 +238,7 @@ async def test_door_screen_raw_scanner_bursts_land_whole_and_in_order(make_app, 
                 send(app, events.Key(char, char))
             send(app, events.Key("enter", "\r"))
         for _ in range(50):
-            await app.workers.wait_for_complete()
+            await written(app)
             await pilot.pause()
             if not app.screen.jobs.busy:
                 break
@@ -299,7 +299,7 @@ async def test_a_badge_scanned_after_a_stray_f7_is_scanned_at_the_door_s_session
         assert door_answer(app)[0].strip() == ""  # the last person's answer went with the session
         burst(app, [*"ANNA44", "enter"])  # the scanner: all at once
         await pilot.pause(0.1)
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         assert app.screen.session_id == "lunch-vaartocht" and "Anna de Vries" in door_answer(app)[0]
         await pilot.press("f7", "escape")  # and Esc goes back without choosing
@@ -315,7 +315,7 @@ async def test_door_undo_says_what_it_undid_and_when(make_app, settings, db, peo
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+z")
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         assert "Ongedaan: binnenkomst van 12:31:05" in door_answer(app)[0]
 

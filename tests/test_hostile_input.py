@@ -32,6 +32,7 @@ from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.scan_answer import ScanAnswer
 from kiosk.ui.widgets.search_results import SearchResults
 from tests.support.event import PROGRAMME_PATH, at
+from tests.support.pilot import written
 
 # The tests using `db` or `target` run on SQLite and PostgreSQL (tests/conftest.py); those that build
 # the app (make_app) run it on SQLite only.
@@ -214,7 +215,7 @@ async def submit(app, pilot, selector: str, text: str) -> None:
     field.value = text
     await pilot.press("enter")
     for _ in range(20):
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         if not getattr(getattr(app.screen, "jobs", None), "busy", False):
             break
@@ -269,7 +270,7 @@ async def test_walk_in_form_saves_a_name_exactly_or_refuses_it_with_a_message(ma
         await pilot.pause()
         app.screen.query_one("#walkin-name").value = name
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         typed = app.screen.query_one("#walkin-name").value.strip()  # the field holds at most 200
         message = str(app.screen.query_one("#walkin-message").render())

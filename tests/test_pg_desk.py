@@ -27,7 +27,7 @@ from kiosk.ui.widgets.scan_answer import ScanAnswer
 from tests.support.event import EVENT_DAY, PROGRAMME_PATH, ROOT, at
 from tests.support.pg_cluster import PgCluster
 from tests.support.pg_proxy import NetworkCable
-from tests.support.pilot import screen_text, settle
+from tests.support.pilot import screen_text, settle, written
 
 pytestmark = pytest.mark.postgres
 
@@ -177,7 +177,7 @@ async def test_desk_whose_server_stops_as_it_starts_is_not_blocked_as_damaged(ma
     app = make_app("desk", settings=_settings(own_url), integrity=IntegrityCheck(own_url))
     own_server.pause()  # before the start-up check runs (after the first screen is painted)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         # A server has no file to check: its being away at that moment is no damage to block every role on.
         assert app.damaged is None and app.screen.query("#desk-input"), app.screen

@@ -7,6 +7,7 @@ from textual.widgets import Input, OptionList, Static
 
 from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.screens.selfservice import SelfServiceScreen
+from tests.support.pilot import written
 
 SIZE = (80, 24)
 # The role buttons in the prompt's focus order after the PIN field: Enter on the PIN lands on Desk.
@@ -39,7 +40,7 @@ async def test_pin_then_desk_shows_the_desk_with_its_input_focused(make_app, peo
         assert app.focused is app.screen.query_one("#desk-input", Input)
         # The desk works: a scan is written and answered.
         await pilot.press(*"ANNA44", "enter")
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         assert "Anna de Vries" in app.screen.query_one("#desk-answer").text
 

@@ -9,6 +9,7 @@ from textual.widgets import Static
 import kiosk.ui.screens.selfservice as selfservice
 import kiosk.ui.selfservice_jobs as selfservice_jobs
 from kiosk.store.attendees import RosterRow, upsert_attendees
+from tests.support.pilot import written
 
 # A name that occurs nowhere else, so finding it anywhere means it leaked.
 NAME = "Zoë Qwertyuiop-Marchetti"
@@ -77,7 +78,7 @@ async def test_a_failed_sign_up_shows_no_text_of_the_error(make_app, zoe, monkey
         assert "Qwertyuiop" in "\n".join(str(w.render()) for w in app.screen.query(Static))  # her day is shown
         await pilot.press("1")
         await pilot.pause(0.15)  # a single key acts once no scanner burst follows it
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         message = str(app.screen.query_one("#day-message", Static).render())
         assert app.is_running

@@ -24,7 +24,7 @@ from kiosk.ui.paint_hold import HOLD_SECONDS
 from kiosk.ui.screens.selfservice_open import DAY_AFTER_SECONDS
 from kiosk.ui.widgets.scan_answer import ScanAnswer
 from tests.support.frames import Frames, Layouts, colour_code, colour_pattern, enter_code, held_at_gate, scan_watched, wait_until
-from tests.support.pilot import answer, settle
+from tests.support.pilot import answer, settle, written
 
 SIZE = (80, 24)
 
@@ -99,7 +99,7 @@ async def test_door_shows_name_and_green_light_in_the_first_frame_after_the_comm
         await pilot.pause(0.05)
         assert not frames.showed(start, "Anna de Vries")
         gate.open.set()
-        await app.workers.wait_for_complete()
+        await written(app)
         await wait_until(pilot, lambda: frames.first_with("Anna de Vries", start) >= 0)
         first = frames.first_with("Anna de Vries", start)
         at, raw, shown = frames.frames[first]

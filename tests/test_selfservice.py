@@ -15,6 +15,7 @@ from kiosk.ui.screens.pin_prompt import PinPrompt
 from kiosk.ui.screens.selfservice import SelfServiceScreen
 from kiosk.ui.screens.selfservice_guard import ENTER_GUARD_SECONDS
 from kiosk.ui.widgets.option_card import OptionCard
+from tests.support.pilot import written
 from tests.support.selfservice import active, scan, texts
 
 VAARTOCHT = "lunch-vaartocht"
@@ -24,7 +25,7 @@ async def choose(pilot, key: str) -> None:
     """Press a choice key and wait for the worker's committed answer."""
     await pilot.press(key)
     await pilot.pause(BURST_SECONDS * 3)  # a person's single key acts once no scanner burst follows it
-    await pilot.app.workers.wait_for_complete()
+    await written(pilot.app)
     await pilot.pause()
 
 
@@ -243,7 +244,7 @@ async def test_full_vaartocht_offers_the_waitlist_and_promotion_shows_next_scan(
         await scan(pilot, code)
         message = app.screen.query_one("#day-message", Static)
         assert message.has_class("-notice") and "Vaartocht over de Zaan" in str(message.render())
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.press("escape")
         await pilot.pause()
         await scan(pilot, code)  # news once: the next scan shows their day without it

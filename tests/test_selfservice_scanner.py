@@ -7,6 +7,7 @@ These tests send keys as a scanner does (all at once) and as a person does (one,
 from __future__ import annotations
 
 from tests.support.pilot import burst as queue_keys
+from tests.support.pilot import written
 from tests.support.selfservice import active, scan, texts
 
 
@@ -23,12 +24,12 @@ async def test_the_next_badge_scanned_into_an_open_day_opens_that_day_and_choose
         assert "Anna de Vries" in texts(app)
         burst(app, second)  # Anna walked away without Esc; the next person scans their badge
         await pilot.pause(0.2)
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         assert "Søren Ødegaard" in texts(app) and "Anna de Vries" not in texts(app)
         burst(app, "2DPTVQ")  # a code that starts with a digit, unknown: back to the welcome, saying so
         await pilot.pause(0.2)
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         assert "Deze code kennen we niet" in texts(app)
     assert active(db, first) == {} and active(db, second) == {}
@@ -41,11 +42,11 @@ async def test_a_digit_then_enter_chooses_once_not_also_in_the_next_round(make_a
         await scan(pilot, code)
         await pilot.press("2", "enter")  # at once, as at a cash machine
         await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         await pilot.press("3")
         await pilot.pause(0.3)  # slower: the digit chose and moved on; now a late Enter
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
     assert active(db, code) == {"r1-slim-met-stroom": "confirmed", "lunch-monet": "confirmed"}

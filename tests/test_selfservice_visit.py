@@ -13,7 +13,7 @@ import kiosk.ui.screens.selfservice_open as selfservice_open
 import kiosk.ui.selfservice_jobs as selfservice_jobs
 from kiosk.ui.key_burst import BURST_SECONDS
 from kiosk.ui.screens.selfservice_guard import ENTER_GUARD_SECONDS
-from tests.support.pilot import burst, screen_text, until
+from tests.support.pilot import burst, screen_text, until, written
 from tests.support.selfservice import active, scan, texts
 
 
@@ -35,7 +35,7 @@ async def press_one(pilot, key: str) -> None:
 
 
 async def settled(app, pilot) -> None:
-    await app.workers.wait_for_complete()
+    await written(app)
     await pilot.pause()
 
 

@@ -9,6 +9,7 @@ error's text, and the scans queued behind a failed one are still written.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 import time
@@ -25,7 +26,7 @@ import kiosk.ui.screens.walk_in as walk_in
 from kiosk.store import StoreError
 from kiosk.store.db import explain
 from kiosk.store.signups import signup
-from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
+from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue, all_written
 from tests.support.event import at
 from tests.support.faults import damage_header, logged
 from tests.support.pilot import answer, burst, screen_text, settle
@@ -113,6 +114,51 @@ async def test_a_damaged_file_fails_every_job_and_runs_none():
     assert ran == []
     assert [(kind, name) for kind, name, _ in app.seen] == [("failed", "a"), ("failed", "b")]
     assert all("beschadigd" in said for _, _, said in app.seen)
+
+
+@dataclass
+class Held:
+    """A job that waits until `go` is set (a commit waiting for the disk), then notes that it ran."""
+
+    name: str
+    go: threading.Event
+    ran: list[str]
+
+    def run(self, db, ctx) -> str:
+        self.go.wait(5)
+        self.ran.append(self.name)
+        return self.name
+
+
+async def test_all_written_waits_for_every_job_put_and_for_nothing_else():
+    app = QueueApp()
+    go, ran = threading.Event(), []
+    async with app.run_test() as pilot:
+        owner = app.query_one(Owner)
+        await all_written(app)  # nothing was put: returns at once
+        owner.writes.put(Held("a", go, ran))
+        owner.writes.put(Held("b", go, ran))
+        waiting = asyncio.ensure_future(all_written(app))
+        await pilot.pause(0.1)
+        assert not waiting.done() and ran == []  # both still being written
+        go.set()
+        await asyncio.wait_for(waiting, 5)
+        assert ran == ["a", "b"]
+        await pilot.pause()
+        assert [name for _, name, _ in app.seen] == ["a", "b"]
+
+
+async def test_a_job_put_as_the_app_ends_is_still_written():
+    app = QueueApp()
+    go, ran = threading.Event(), []
+    async with app.run_test():
+        app.query_one(Owner).writes.put(Held("last", go, ran))
+    go.set()  # the app has ended; its writer thread has not
+    for _ in range(100):
+        if ran:
+            break
+        time.sleep(0.02)
+    assert ran == ["last"]
 
 
 def test_a_store_fault_is_said_in_its_sentence_and_a_bug_never_by_its_text():

@@ -14,11 +14,12 @@ put, and posts to the owner for each job exactly one of:
   it as failed (in red), never as done. A bug in one job fails that job only: the scans queued
   behind it are still written.
 
-Each burst (the jobs from an idle queue's first put until it is empty again) is also a Textual
-worker of the owner, an awaitable that ends when the burst is written, so `App.workers` knows
-what is being written (`wait_for_complete`, the app's shutdown) as it did when each burst ran on
-a thread worker of its own. That worker is started after the job was handed over: the writer
-does not wait for the event loop to start it.
+Each burst (the jobs from an idle queue's first put until it is empty again) has a future that
+is settled once it is written; `all_written(app)` waits for every queue's (tests, and anyone who
+must know the writes are in). No Textual worker is started for a burst: a worker's start, its
+two state messages and their dispatch to the owner cost the UI thread 1.4 ms of CPU a scan,
+beside the store call and before its answer (bench/scan_profile.py). Nothing is lost at exit:
+the writer is not a daemon thread, so a job put before the app ends is still written.
 
 Each writer's connection leaves its SQLite checkpoints to the process's checkpointer
 (kiosk/store/checkpoints.py, held while the writer lives): a person's commit never copies the WAL
@@ -35,8 +36,7 @@ A screen that expects a refusal of its own (a walk-in changed meanwhile, a badge
 already) tells it by `error`'s type and words it itself.
 
 A screen has one queue; the desk has two, its scans and its badge prints, so that a slow or stuck
-printer never holds up a check-in. Each queue of one owner needs its own `name` (its thread's
-name and its bursts' worker group).
+printer never holds up a check-in. Each queue of one owner has its own `name` (its thread's name).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ import asyncio
 import contextvars
 import sqlite3
 import threading
+import weakref
 from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
@@ -142,19 +143,34 @@ class WriteFailed(Message, bubble=False):
         return fault_message(self.error, lang)
 
 
+# Every queue made, for `all_written` (a queue goes with its owner).
+_QUEUES: weakref.WeakSet[WriteQueue[Any]] = weakref.WeakSet()
+
+
+async def all_written(app: App[object]) -> None:
+    """Wait until every write queue of `app` has written all it was given (each job's message posted)."""
+    while bursts := [queue._burst for queue in list(_QUEUES)
+                     if queue._app is app and queue._burst is not None and not queue._burst.done]:
+        await asyncio.gather(*(burst.wait() for burst in bursts))
+
+
 class WriteQueue(Generic[J]):
     """One owner's writes, run in order on its writer thread; each answered by WriteDone or WriteFailed."""
 
     def __init__(self, owner: Widget, name: str) -> None:
-        """`owner` receives the messages and tracks each burst as a worker; `name` is that worker's group."""
+        """`owner` receives the messages; `name` names the writer thread."""
         self.owner = owner
         self.name = name
         self._jobs: OrderedJobs[tuple[J, Callable[[], object] | None]] = OrderedJobs()
         self._writer: _Writer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # The app it writes for and the burst last started (for `all_written`), set at the first put.
+        self._app: App[object] | None = None
+        self._burst: _Burst | None = None
+        _QUEUES.add(self)
 
     def put(self, job: J, on_running: Callable[[], object] | None = None) -> None:
-        """Queue one write and wake the writer thread; a new burst is tracked as a worker of the owner.
+        """Queue one write and wake the writer thread (started at the first put, or again after it ended).
 
         `on_running` is called on the UI thread once the writer has begun this job, before its
         answer: work the screen can do meanwhile (the desk renders what its Enter changed while the
@@ -164,13 +180,10 @@ class WriteQueue(Generic[J]):
         self._loop = asyncio.get_running_loop()
         if not self._jobs.put((job, on_running)):
             return  # the writer is at work on a burst: it takes this job before it rests
-        burst = _Burst()
+        burst = self._burst = _Burst()
+        self._app = self.owner.app
         if self._writer is None or not self._writer.wake(burst):
             self._writer = _Writer(self, burst)
-        # Textual's bookkeeping after the hand-over (the writer may already be writing): `App.workers`
-        # knows a burst is being written until it is (tests and shutdown wait for it), as it did when
-        # the burst ran on a thread worker of its own.
-        self.owner.run_worker(burst.wait(), name=self.name, group=self.name, exit_on_error=False)
 
     @property
     def busy(self) -> bool:
@@ -197,7 +210,7 @@ class WriteQueue(Generic[J]):
 
 
 class _Burst:
-    """The jobs a writer takes from waking to resting: an awaitable the owner's worker waits on."""
+    """The jobs a writer takes from waking to resting: an awaitable settled once they are written."""
 
     def __init__(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -210,6 +223,11 @@ class _Burst:
     def _settle(self) -> None:
         if not self._done.done():
             self._done.set_result(None)
+
+    @property
+    def done(self) -> bool:
+        """True once the burst is written (seen from the UI thread)."""
+        return self._done.done()
 
     async def wait(self) -> None:
         """Until the burst is written."""

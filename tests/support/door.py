@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from kiosk.store.stats import presence_counts
+from tests.support.pilot import written
 
 
 def inside(db, list_: str) -> int:
@@ -24,7 +25,7 @@ def door_answer(app) -> tuple[str, str]:
 async def door_scan_keys(app, pilot, code: str) -> None:
     """Type a code and Enter at the door, and wait for its answer."""
     await pilot.press(*code, "enter")
-    await app.workers.wait_for_complete()
+    await written(app)
     await pilot.pause()
 
 

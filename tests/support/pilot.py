@@ -12,11 +12,20 @@ import re
 
 from textual import events
 
+from kiosk.ui.writes import all_written
+
+
+async def written(app) -> None:
+    """Until the app's workers have ended and its write queues have written all they were given."""
+    await app.workers.wait_for_complete()
+    await all_written(app)
+    await app.workers.wait_for_complete()  # one a write's answer started
+
 
 async def settle(app, pilot) -> None:
     """Let queued writes finish and the screen catch up."""
     for _ in range(50):
-        await app.workers.wait_for_complete()
+        await written(app)
         await pilot.pause()
         if not getattr(getattr(app.screen, "jobs", None), "busy", False):
             break
