@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
 from kiosk.domain.loader import load_programme
 from kiosk.domain.programme import Kind, Programme
+from tests.support.event import PROGRAMME_PATH as PROGRAMME_FILE
+from tests.support.event import SHARED
 
-REPO = Path(__file__).resolve().parent.parent
-PROGRAMME_FILE = REPO / "data" / "programme.toml"
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = SHARED / "seeds"
 
 # The ids other parts of the app (and stored choices) refer to: they must not change.
 STABLE_IDS = [
