@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.measure import Result, p95, summary
-from bench.scan_bench import ROLES, Role, people, scan, start_pair
+from bench.scan_bench import ROLES, SCANS, Role, people, scan, start_pair
 from kiosk.store import connect
 
 # Issue 19: on PostgreSQL no worse than 1.5x a floor that does the same commit there.
@@ -115,7 +115,7 @@ def password_in_environment(url: str) -> Iterator[Callable[[str], str]]:
             os.environ["PGPASSWORD"] = before
 
 
-def pg_scan_moment(database: Callable[[str], str], runs: int = 30, roles: tuple[str, ...] = ("desk",),
+def pg_scan_moment(database: Callable[[str], str], runs: int = SCANS, roles: tuple[str, ...] = ("desk",),
                    warmup: int = 3) -> list[Result]:
     """The scan moment of each role on PostgreSQL against its floor there; `database(name)` gives a fresh copy's URL."""
     results = []
