@@ -24,9 +24,6 @@ from textual.css.query import NoMatches
 
 from kiosk.domain.outcomes import Person, ScanResult
 from kiosk.i18n import Text
-from kiosk.interop.badge_print import Printed
-from kiosk.interop.print_words import staff_sentence
-from kiosk.interop.printing import Fault, PrintFault
 from kiosk.ui.print_job import BadgeJob
 from kiosk.ui.widgets.plain import clean
 from kiosk.ui.widgets.print_status import PrintStatus
@@ -34,6 +31,7 @@ from kiosk.ui.widgets.scan_answer import ScanAnswer
 from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
 
 if TYPE_CHECKING:
+    from kiosk.interop.badge_print import Printed
     from kiosk.ui.screens.desk import DeskScreen
 
 WORDS = {
@@ -88,6 +86,10 @@ class DeskPrinting:
         """Queue `person`'s badge (or say at once why not: no printer set, nobody, cancelled)."""
         printer = self.screen.ctx.settings.printer
         if not printer:
+            # The printing code loads at the first Ctrl+P, not with the desk (kiosk/ui/print_job.py).
+            from kiosk.interop.print_words import staff_sentence
+            from kiosk.interop.printing import Fault, PrintFault
+
             return self._say(staff_sentence(PrintFault(Fault.NO_PRINTER), self.lang), "failed")
         if person is None:
             return self._say(WORDS["nobody"](self.lang), "failed")
@@ -105,6 +107,8 @@ class DeskPrinting:
         done: Printed = message.result
         name = clean(done.person.name, 60)
         if done.fault is not None:
+            from kiosk.interop.print_words import staff_sentence  # loaded by the print already
+
             return self._not_printed(done.person, staff_sentence(done.fault, self.lang))
         self._queued.discard(done.person.id)
         if self._retry is not None and self._retry.id == done.person.id:

@@ -35,13 +35,17 @@ from kiosk.domain.views import RecentScan, SearchHit
 from kiosk.i18n import Text
 from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import FaultKind, StoreError, StoreFault, is_url
-from kiosk.store.offline_reads import PanelFigures
-from kiosk.store.offline_switch import OfflineSwitch, make_switch
-from kiosk.store.session_clock import StoredDays, stored_days
-from kiosk.store.stats import SessionStat, load_sessions, presence_counts
 
 if TYPE_CHECKING:
+    from kiosk.store.offline_reads import PanelFigures
+    from kiosk.store.offline_switch import OfflineSwitch
+    from kiosk.store.session_clock import StoredDays
+    from kiosk.store.stats import SessionStat
     from kiosk.ui.context import UiContext
+
+# The switch and the local copy (kiosk/store/offline_*.py), and the door's session figures, are
+# imported where they are first used: a desk on SQLite never needs them, and importing them
+# with every desk cost ~10 ms of its start-up before the first screen.
 
 UNDO_OFFLINE = ("Undo needs the database server, which cannot be reached now; nothing was undone. "
                 "Try again once the desk is online.")
@@ -53,6 +57,13 @@ def offline_folder() -> Path:
     folder = Path(chosen) if chosen else DEFAULT_DB.parent
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
+
+
+def make_switch(*args, **kwargs) -> OfflineSwitch:
+    """kiosk.store.offline_switch.make_switch, imported with the first switch (a desk on PostgreSQL)."""
+    from kiosk.store import offline_switch
+
+    return offline_switch.make_switch(*args, **kwargs)
 
 
 def start_switch(ctx: UiContext) -> OfflineSwitch | None:
@@ -125,6 +136,9 @@ def door_sessions(ctx: UiContext) -> tuple[dict[str, SessionStat], StoredDays]:
     A door started while its server is away (kiosk/ui/offline_start.py) reads them from the same
     file the server's sessions were synced from, and syncs them once the server answers.
     """
+    from kiosk.store.session_clock import StoredDays, stored_days
+    from kiosk.store.stats import SessionStat, load_sessions
+
     if not is_offline(ctx):
         try:
             db = ctx.db()
@@ -195,6 +209,8 @@ def door_inside(ctx: UiContext, session_id: str) -> int | None:
     """
     if ctx.offline is not None and ctx.offline.offline:
         return ctx.offline.inside(session_id)
+    from kiosk.store.stats import presence_counts
+
     try:
         return presence_counts(ctx.db(), {session_id}).get(session_id, (0, 0))[0]
     except StoreFault:

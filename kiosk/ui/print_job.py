@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kiosk.domain.outcomes import Person
-from kiosk.interop.badge_print import Printed, print_badge
 
 if TYPE_CHECKING:
+    from kiosk.interop.badge_print import Printed
     from kiosk.ui.context import UiContext
 
 
@@ -33,3 +33,14 @@ class BadgeJob:
         return print_badge(db, self.person, event_name=ctx.event.name, printer=ctx.settings.printer,
                            size=ctx.settings.badge_size, device=ctx.device, origin=self.origin, once=self.once,
                            now=ctx.clock.now)
+
+
+def print_badge(*args, **kwargs) -> Printed:
+    """kiosk.interop.badge_print.print_badge, imported at the first print.
+
+    The badge and CUPS code (its PDF and QR, IPP over http.client, xml.sax's escape, which loads
+    urllib and email) took ~35 ms of a desk's start-up before its first screen when imported with it.
+    """
+    from kiosk.interop import badge_print
+
+    return badge_print.print_badge(*args, **kwargs)
