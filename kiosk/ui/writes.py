@@ -47,8 +47,6 @@ import sqlite3
 import threading
 import weakref
 from collections import deque
-from collections.abc import Callable
-from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from textual.message import Message
@@ -161,24 +159,20 @@ class WriteQueue(Generic[J]):
         """`owner` receives the messages; `name` names the writer thread."""
         self.owner = owner
         self.name = name
-        self._jobs: OrderedJobs[tuple[J, Callable[[], object] | None]] = OrderedJobs()
+        self._jobs: OrderedJobs[J] = OrderedJobs()
         self._writer: _Writer | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         # The app it writes for and the burst last started (for `all_written`), set at the first put.
         self._app: App[object] | None = None
         self._burst: _Burst | None = None
         _QUEUES.add(self)
 
-    def put(self, job: J, on_running: Callable[[], object] | None = None) -> None:
+    def put(self, job: J) -> None:
         """Queue one write and wake the writer thread (started at the first put, or again after it ended).
 
-        `on_running` is called on the UI thread once the writer has begun this job, before its
-        answer: work the screen can do meanwhile (the desk renders what its Enter changed while the
-        commit waits for the disk), done after the writer has had the interpreter to start the
-        store call, not before.
+        Put it last in a handler: what the screen does after it runs beside the store call and takes
+        turns with it for the interpreter (the desk renders what its Enter changed before the put).
         """
-        self._loop = asyncio.get_running_loop()
-        if not self._jobs.put((job, on_running)):
+        if not self._jobs.put(job):
             return  # the writer is at work on a burst: it takes this job before it rests
         burst = self._burst = _Burst()
         self._app = self.owner.app
@@ -194,11 +188,7 @@ class WriteQueue(Generic[J]):
         """On the writer thread: run every queued job in order, each answered by one message."""
         owner = self.owner
         ctx: UiContext = app.ctx  # type: ignore[attr-defined]
-        while (queued := self._jobs.take()) is not None:
-            job, on_running = queued
-            if on_running is not None and self._loop is not None:
-                with suppress(RuntimeError):  # the app's loop has closed: nobody to do it for
-                    self._loop.call_soon_threadsafe(on_running)
+        while (job := self._jobs.take()) is not None:
             try:
                 if damaged is not None:
                     raise damaged

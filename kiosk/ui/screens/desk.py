@@ -11,7 +11,6 @@ WriteDone / WriteFailed, the scans' and (from a queue of their own) the badge pr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -225,12 +224,11 @@ class DeskScreen(Screen[None]):
                     glued = None
                 chosen = glued.code if glued is not None else None
         self.exit_mode = False
-        # While the commit waits for the disk: the emptied input and quiet line rendered, ready for the answer's frame.
-        scan_input, quiet = event.control, self.query_one("#desk-quiet", QuietLine)
-        self.queue(ScanJob(chosen or text, direction, at=self.ctx.clock.now()),
-                   on_running=lambda: render_ahead(scan_input, quiet))
         self.show_search(event.control.value)
-        self._paint()
+        # What the Enter changed (the emptied input, the quiet line) rendered now, ready for the answer's
+        # frame, and before the hand-over: the UI thread then leaves the writer the interpreter.
+        render_ahead(event.control, self.query_one("#desk-quiet", QuietLine))
+        self.queue(ScanJob(chosen or text, direction, at=self.ctx.clock.now()))
 
     def _ask_to_choose(self, event: ScanInput.ScanSubmitted, hits: list) -> None:
         """Several people match: put the text back (unless more is being typed) and ask to pick."""
@@ -249,10 +247,10 @@ class DeskScreen(Screen[None]):
 
     # ---- the write queue --------------------------------------------------------------------
 
-    def queue(self, job: Job, on_running: Callable[[], object] | None = None) -> None:
+    def queue(self, job: Job) -> None:
         """Queue one scan or undo, written after those before it (kiosk/ui/writes.py)."""
         self.paint_hold.start()  # released when its answer (or failure) is shown
-        self.jobs.put(job, on_running)
+        self.jobs.put(job)
 
     @on(WriteDone)
     def _job_done(self, message: WriteDone) -> None:

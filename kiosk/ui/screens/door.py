@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -124,8 +123,10 @@ class DoorScreen(Screen[None]):
     BINDINGS = [
         *bilingual("f7", "choose", "Sessie", "Session"),
         *bilingual("escape", "back", "Terug", "Back"),
-        *bilingual("f8", "toggle_direction", "In/Uit", "In/Out"),
-        *bilingual("ctrl+z", "undo", "Herstel", "Undo"),
+        # Priority: run as the App reads the key, so a scan typed right behind it (in one burst) is
+        # scanned in the new direction, and written after the undo (the input handles its Enter itself).
+        *bilingual("f8", "toggle_direction", "In/Uit", "In/Out", priority=True),
+        *bilingual("ctrl+z", "undo", "Herstel", "Undo", priority=True),
     ]
     # Below 20 rows (a small split pane) the spacing gives way, so the answer still shows under the input.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
@@ -209,11 +210,15 @@ class DoorScreen(Screen[None]):
             Content(f"{stat.starts_at}-{stat.ends_at or ''}  {stat.title}{where}")
         )
         self._show_count()
-        self.query_one("#door-input", ScanInput).focus()
+        # At once (Widget.focus waits a turn): the code scanned right behind the Enter goes here.
+        self.set_focus(self.query_one("#door-input", ScanInput))
 
     @on(OptionList.OptionSelected, "#door-sessions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        chosen = event.option_id
+        self._choose(event.option_id)
+
+    def _choose(self, chosen: str | None) -> None:
+        """The door's session from the chooser (refused offline for a session the copy does not follow)."""
         if chosen is not None and (refused := door_choice_refusal(self.app.ctx, chosen, self._title_of)):
             self.notify(refused, severity="warning", timeout=8, markup=False)  # offline: the copy's session only
             self.action_back()
@@ -266,19 +271,19 @@ class DoorScreen(Screen[None]):
         code = event.value.strip()
         if not code or self.session_id is None:
             return
-        # While the commit waits for the disk: the emptied input rendered, ready for the answer's frame.
-        scan_input = event.control
-        self._queue(DoorScanJob(code, self.session_id, self.direction, self.app.ctx.clock.now()),
-                    on_running=lambda: render_ahead(scan_input))
+        # The emptied input rendered now, ready for the answer's frame, and before the hand-over: the UI
+        # thread then leaves the writer the interpreter (kiosk/ui/paint.py).
+        render_ahead(event.control)
+        self._queue(DoorScanJob(code, self.session_id, self.direction, self.app.ctx.clock.now()))
 
     def _saving(self) -> None:
         """The write waits longer than the hold (a busy database): say so until its answer comes."""
         update_in_place(self.query_one("#door-message", Static), T["waiting"](self.app.ctx.lang))
 
-    def _queue(self, job: DoorJob, on_running: Callable[[], object] | None = None) -> None:
+    def _queue(self, job: DoorJob) -> None:
         """Queue one scan or undo, written after those before it."""
         self.paint_hold.start()  # released when its answer (or failure) is shown
-        self.jobs.put(job, on_running)
+        self.jobs.put(job)
 
     def on_write_failed(self, message: WriteFailed) -> None:
         """A failed write is shown as failed, in red, never as done (a bug without its text)."""
@@ -348,7 +353,7 @@ class DoorScreen(Screen[None]):
         return True
 
     def take_key(self, event: events.Key) -> bool:
-        """While the chooser is open, a letter or digit starts a code, not a choice of session.
+        """While the chooser is open, its Enter chooses at once, and a letter or digit starts a code.
 
         F7 sits next to F8: a badge scanned (or a code typed) after a stray F7 would otherwise
         pick a session with its Enter and be lost. The door goes back to its session with the
@@ -357,6 +362,13 @@ class DoorScreen(Screen[None]):
         """
         if self.session_id is not None or self.app.screen is not self:
             return False
+        options = self.query_one("#door-sessions", OptionList)
+        if event.key == "enter" and self.focused is options and options.highlighted is not None:
+            # Chosen now, not once the Enter has bubbled back up to the App's bindings: by then a badge
+            # scanned right behind it had gone to the chooser (its letters said "choose first", its
+            # Enter chose again) and was not recorded.
+            self._choose(options.get_option_at_index(options.highlighted).id)
+            return True
         if not (event.is_printable and event.character and event.character.isalnum()):
             return False
         if self._return_to is None:
