@@ -92,15 +92,18 @@ class KioskApp(CrashReportWithoutLocals, App[None]):
         add_styles(self.stylesheet, ctx.role)
         self.ctx = ctx
         self._first_role = ctx.role
-        # Hash the PIN and drop the clear text: from here on only the salted hash exists.
+        # Hash the PIN and drop the clear text: the settings and the environment lose it now, the
+        # hashing thread's arguments when it has run; from then on only the salted hash exists.
         self.pin_is_default: bool = not ctx.settings.staff_pin or ctx.settings.staff_pin == REDACTED
         clear = DEFAULT_STAFF_PIN if self.pin_is_default else ctx.settings.staff_pin
-        # scrypt takes ~35 ms on purpose; it runs on a thread (it releases the GIL) while the first
-        # screen is built, and `staff_pin` waits for it, so no PIN is ever checked before it is ready.
+        # scrypt takes ~35 ms of CPU on purpose. It runs on a thread (it releases the GIL) started
+        # right after the first paint (`_started`): begun here, it took the second core from the
+        # terminal drawing the first screen and slowed that screen by about as much. `staff_pin`
+        # starts it if asked sooner, and waits for it, so no PIN is ever checked before it is ready.
         self._staff_pin: StaffPin | None = None
         self._pin_hashed = threading.Thread(
             target=self._hash_pin, args=(clear or DEFAULT_STAFF_PIN, ctx.clock.now), name="staff-pin", daemon=True)
-        self._pin_hashed.start()
+        self._pin_started = threading.Lock()
         if not self.pin_is_default:
             ctx.settings.staff_pin = REDACTED
         os.environ.pop("KIOSK_STAFF_PIN", None)  # child processes must not inherit it either
@@ -124,8 +127,9 @@ class KioskApp(CrashReportWithoutLocals, App[None]):
         self.call_after_refresh(self._started)
 
     def _started(self) -> None:
-        """The first screen is up: check the file, validate the programme if the start deferred it,
-        and collect garbage again (paused by launch)."""
+        """The first screen is up: hash the PIN, check the file, validate the programme if the start
+        deferred it, and collect garbage again (paused by launch)."""
+        self._start_pin_hash()
         if self._sync_due:
             self.run_worker(self._validate_programme, thread=True, exit_on_error=False, name="programme")
         if self.integrity is not None:
@@ -178,12 +182,19 @@ class KioskApp(CrashReportWithoutLocals, App[None]):
         """The starting role's screen (the default mode's; see __init__)."""
         return _screen(self._first_role)()
 
+    def _start_pin_hash(self) -> None:
+        with self._pin_started:
+            if self._pin_hashed.ident is None:
+                self._pin_hashed.start()
+
     def _hash_pin(self, clear: str, now) -> None:
         self._staff_pin = StaffPin(clear, is_default=self.pin_is_default, now=now)
 
     @property
     def staff_pin(self) -> StaffPin:
-        """The staff PIN as a salted hash (waits for the hashing started in __init__, once)."""
+        """The staff PIN as a salted hash (waits for the hashing made in __init__ and started after the
+        first paint, starting it if that has not come yet)."""
+        self._start_pin_hash()
         self._pin_hashed.join()
         assert self._staff_pin is not None
         return self._staff_pin

@@ -1,9 +1,10 @@
-"""A desk's first screen is built without the code it needs only later: badge printing, the offline copy.
+"""What a start leaves for after the first screen, and that it is still done when needed sooner.
 
-Each was imported with the desk's screen module and cost its start-up (README, "What a desk does
-before its first screen"): the badge and CUPS code (QR, PDF, IPP over http.client, xml.sax, which
-loads urllib and email) ~35 ms, the PostgreSQL desk's offline switch and copy ~10 ms. They load at
-the first Ctrl+P and with the first switch instead; the print and offline tests cover those.
+README, "What a desk does before its first screen". The badge and CUPS code (QR, PDF, IPP over
+http.client, xml.sax, which loads urllib and email: ~35 ms) and the PostgreSQL desk's offline
+switch and copy (~10 ms) were imported with the desk's screen module; they load at the first Ctrl+P
+and with the first switch instead (the print and offline tests cover those). The staff PIN is
+hashed right after the first paint, or at once when it is asked for before it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import subprocess
 import sys
 
+from kiosk.domain.pin import PinOutcome
 from tests.support.event import PROGRAMME_PATH, ROOT
 
 # Modules the desk needs only after its first screen, or never on SQLite.
@@ -40,3 +42,9 @@ def test_the_desk_shows_its_first_screen_without_printing_or_offline_code(settin
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True).stdout.splitlines()
     assert out[-2] == "True"  # the desk's own first screen
     assert out[-1] == "-", f"imported before they are needed: {out[-1]}"
+
+
+def test_the_pin_asked_for_before_the_first_paint_is_hashed_then(make_app):
+    app = make_app("selfservice")  # built, never run: no first paint has come
+    assert app.staff_pin.check("0000").outcome is not PinOutcome.OK
+    assert app.staff_pin.check("1234").outcome is PinOutcome.OK
