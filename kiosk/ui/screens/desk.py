@@ -27,7 +27,7 @@ from kiosk.ui.desk_jobs import Job, ScanJob
 from kiosk.ui.desk_printing import DeskPrinting
 from kiosk.ui.fault import fault_message
 from kiosk.ui.offline_desk import find_code, find_code_at_end, search_people
-from kiosk.ui.paint import paint_now, render_ahead
+from kiosk.ui.paint import paint_now
 from kiosk.ui.paint_hold import PaintHold, after_the_frame, soon
 from kiosk.ui.screens.desk_undo import DeskUndo
 from kiosk.ui.widgets.desk_counters import DeskCounters
@@ -225,9 +225,7 @@ class DeskScreen(Screen[None]):
                 chosen = glued.code if glued is not None else None
         self.exit_mode = False
         self.show_search(event.control.value)
-        # What the Enter changed (the emptied input, the quiet line) rendered now, ready for the answer's
-        # frame, and before the hand-over: the UI thread then leaves the writer the interpreter.
-        render_ahead(event.control, self.query_one("#desk-quiet", QuietLine))
+        # The hand-over last: what the UI thread does after it takes turns with the store call for the interpreter.
         self.queue(ScanJob(chosen or text, direction, at=self.ctx.clock.now()))
 
     def _ask_to_choose(self, event: ScanInput.ScanSubmitted, hits: list) -> None:

@@ -44,7 +44,6 @@ from kiosk.ui.offline_desk import (
     is_offline,
     refuse_offline_undo,
 )
-from kiosk.ui.paint import render_ahead
 from kiosk.ui.paint_hold import PaintHold
 from kiosk.ui.watching import watch
 from kiosk.ui.widgets.door_answer import bounce_line, describe
@@ -271,9 +270,6 @@ class DoorScreen(Screen[None]):
         code = event.value.strip()
         if not code or self.session_id is None:
             return
-        # The emptied input rendered now, ready for the answer's frame, and before the hand-over: the UI
-        # thread then leaves the writer the interpreter (kiosk/ui/paint.py).
-        render_ahead(event.control)
         self._queue(DoorScanJob(code, self.session_id, self.direction, self.app.ctx.clock.now()))
 
     def _saving(self) -> None:
