@@ -10,6 +10,9 @@ that changed, turning them into terminal output, the write) and the way back to 
 Then the widgets rendered in that frame, and what the screen does after the answer (the side
 panel's counters and list, the day's cards) with the frames that paint it.
 
+`floor` (not in the default list) runs the desk's floor (bench/bare_app.py) under the same marks:
+its Enter, key event and frame, for the same phases beside the desk's.
+
 Not part of `make bench` (the marks cost a little time themselves): the README's breakdown is
 made with it. Figures on this shared 2-core machine move with its load, printed with them.
 """
@@ -26,9 +29,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.scan_bench import ROLES, _kiosk, copy_synced, people, scan
+from bench.scan_bench import ROLES, _floor, _kiosk, copy_synced, people, scan
 
 ROOT = Path(__file__).resolve().parent.parent
+# What the floor shows when it is ready for a scan (bench/bare_app.py's placeholder).
+BARE_READY = "Scan a badge"
 
 
 @dataclass
@@ -92,6 +97,13 @@ PATHS: dict[str, list[tuple[str, tuple[str, str]]]] = {
         ("answer and count updated", ("door.scanned", "end")),
         ("wait for the frame", ("frame", "start")),
     ],
+    # The desk's floor (bench/bare_app.py: look-up, BEGIN IMMEDIATE, INSERT, COMMIT and the name, all
+    # in its Enter's handler), for the same phases beside the kiosk's.
+    "floor": [
+        ("pty to the app's input thread", ("read_enter", "start")),
+        ("input thread to the key event", ("key_enter", "start")),
+        ("key event to the frame: look-up, commit, the name shown", ("frame", "start")),
+    ],
     "selfservice": [
         ("pty to the app's input thread", ("read_enter", "start")),
         ("input thread to the key event", ("key_enter", "start")),
@@ -112,7 +124,7 @@ FRAME_PHASES = [
 ]
 # What the screen does after the answer's frame, by mark label, and how far after to look.
 AFTER = {"desk": ["counters.read_and_show", "counters.show", "footer.recompose"],
-         "door": [], "selfservice": ["self.show_day", "self.mount"]}
+         "door": [], "floor": [], "selfservice": ["self.show_day", "self.mount"]}
 AFTER_SECONDS = 0.25
 
 
@@ -184,7 +196,8 @@ def phases(role: str, marks: list[Mark], enter: float, shown: float) -> dict[str
 def profile(role_name: str, master: Path, runs: int, warmup: int = 3,
             keep: Path | None = None) -> list[dict[str, float]]:
     """Scan `runs` people on the role's kiosk under the marks; each scan's phases (the log copied to `keep`)."""
-    role = ROLES[role_name]
+    floor = role_name == "floor"
+    role = ROLES["desk" if floor else role_name]
     with tempfile.TemporaryDirectory(dir=master.parent) as folder:
         db = copy_synced(master, Path(folder) / "profile.db")
         log = Path(folder) / "marks.log"
@@ -192,17 +205,19 @@ def profile(role_name: str, master: Path, runs: int, warmup: int = 3,
 
         with sqlite3.connect(db) as conn:
             chosen = people(conn, role.name, warmup + runs)
-        term = _kiosk(db, role, [sys.executable, "-m", "bench.scan_marks", str(log), "--"])
+        marked = [sys.executable, "-m", "bench.scan_marks", str(log), "--"]
+        term = _floor(db, role, marked) if floor else _kiosk(db, role, marked)
         try:
-            term.wait_for(role.ready, timeout=60)
+            term.wait_for(BARE_READY if floor else role.ready, timeout=60)
             term.quiet(0.3, timeout=30)
-            times = [scan(term, code, role.shown(name), role.back, role.ready) for code, name in chosen]
+            times = [scan(term, code, name) if floor else scan(term, code, role.shown(name), role.back, role.ready)
+                     for code, name in chosen]
         finally:
             term.stop()
         marks = read_marks(log)
         if keep is not None:
             keep.write_bytes(log.read_bytes())
-    found = [phases(role.name, marks, enter, shown) for enter, shown in times[warmup:]]
+    found = [phases(role_name, marks, enter, shown) for enter, shown in times[warmup:]]
     return [f for f in found if f is not None]
 
 
@@ -235,13 +250,14 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # Checked below, not by `choices`: argparse (3.11) checks an empty `*` list against it as one value.
-    parser.add_argument("roles", nargs="*", metavar="{" + ",".join(ROLES) + "}")
+    # "floor": the desk's floor under the same marks (not in the default list).
+    parser.add_argument("roles", nargs="*", metavar="{" + ",".join([*ROLES, "floor"]) + "}")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep each role's marks log there (ROLE.log)")
     args = parser.parse_args()
     for role in args.roles:
-        if role not in ROLES:
-            parser.error(f"no role {role!r} (choose from {', '.join(ROLES)})")
+        if role not in PATHS:
+            parser.error(f"no role {role!r} (choose from {', '.join(PATHS)})")
     master = ensure_built(ROOT / "bench" / "bench.db")
     for role in args.roles or list(ROLES):
         keep = args.keep / f"{role}.log" if args.keep else None
