@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from kiosk.store.code_guard import MISSES_PER_MINUTE, GuessingMinutes
 from kiosk.store.report import RoundReport, SessionReport
 from kiosk.store.report_venue import ArrivalBucket, EveryoneItem, VenueReport
 
@@ -63,6 +64,17 @@ def venue_lines(venue: VenueReport) -> list[str]:
         f"  peak inside  {peak}",
         f"  inside now   {venue.inside_now:>5}{out}",
         "  (inside: arrived and not scanned out; who left without a scan still counts)",
+    ]
+
+
+def guessing_lines(day: GuessingMinutes | None) -> list[str]:
+    """Badge codes guessed through the public login (PostgreSQL's `code_misses`), when the limit was reached."""
+    if day is None:
+        return []
+    minutes = f"{day.minutes} minute{'s' if day.minutes != 1 else ''}"
+    return [
+        f"  Badge codes guessed at the public kiosks: {day.misses} unknown codes, {minutes} at the limit",
+        f"  of {MISSES_PER_MINUTE} a minute ({day.first}-{day.last}), from {', '.join(day.clients[:3])}",
     ]
 
 

@@ -32,12 +32,14 @@ from kiosk.cli.common import Env, fail, pass_env
 from kiosk.cli.report_table import (
     arrival_lines,
     everyone_lines,
+    guessing_lines,
     session_lines,
     totals_lines,
     venue_lines,
 )
 from kiosk.interop.private_file import narrow_stdout, open_private, personal_target
 from kiosk.store import StoreError
+from kiosk.store.code_guard import guessing_minutes
 from kiosk.store.exports import (
     ATTENDANCE_COLUMNS,
     SCAN_COLUMNS,
@@ -200,7 +202,7 @@ def report(env: Env, fmt: str, excel_nl: bool, rows: str | None, interval: str) 
         width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 120)
         text: list[str] = []
         if rows in (None, "venue"):
-            text += venue_lines(venue_report(db, now, replay))
+            text += venue_lines(venue_report(db, now, replay)) + guessing_lines(guessing_minutes(db))
         if rows in (None, "arrivals"):
             text += ([""] if text else []) + arrival_lines(arrivals_per_interval(db, minutes), minutes)
         if rows in (None, "everyone"):

@@ -90,7 +90,11 @@ class RoundState:
 
 @dataclass
 class Alert:
-    """Something an organiser should look at: `kind` is over, full_waitlist or early."""
+    """Something an organiser should look at: `kind` is over, full_waitlist, early or guessing.
+
+    guessing: badge codes are being guessed through the public login (kiosk.store.code_guard); no
+    session, `title` the address most unknown codes came from, `count` those of the worst minute.
+    """
 
     kind: str
     session_id: str

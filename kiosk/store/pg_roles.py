@@ -13,6 +13,10 @@ It creates two login roles when they are missing and gives them, in this databas
   slot's load only as counts (`kiosk_expected_load(session ids)`). Both run as their owner
   (SECURITY DEFINER), so someone at a public machine's shell with its password in ~/.pgpass sees
   a person only by holding their badge's code, and cannot list names, codes or who is inside.
+  Nor guess codes by the thousand: since v13 the function answers nothing for any code in a
+  minute in which this login's sessions together tried MISSES_PER_MINUTE unknown ones
+  (kiosk.store.code_guard; `kiosk_code_lookups_paused()` tells the kiosk so). Its `code_misses`
+  table is the owner's: no grant to this login, which the function writes as its owner.
   No scan log but its `id` and `list` (the public dashboard notices new scans by them), no
   corrections; writes to `signups` (a choice, giving a place up, a seat passed on from the
   waitlist, news told) and `badge_prints` (a kiosk's "print my badge"), nothing else. So every
@@ -56,6 +60,7 @@ PUBLIC_READS: dict[str, tuple[str, ...] | None] = {
 PUBLIC_FUNCTIONS = (
     "kiosk_person_by_code(text)",  # a badge scanned at the kiosk: that one person (PUBLIC_PERSON_COLUMNS)
     "kiosk_expected_load(text[])",  # the public dashboard's next slot: confirmed sign-ups, of whom on site
+    "kiosk_code_lookups_paused()",  # (v13) the kiosk's "one moment": too many unknown codes this minute
 )
 # What they write: choices at the kiosk (signup, cancel, a promotion, news told) and its badge prints.
 PUBLIC_WRITES: dict[str, str] = {

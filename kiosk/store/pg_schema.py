@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.store.code_guard import V13_PG
 from kiosk.store.db import immediate
 
 T = 'TEXT COLLATE "C"'
@@ -354,6 +355,9 @@ END $migration$;
     # (kiosk/store/search_prefixes.py); PostgreSQL ranks the GIN index's first matches instead
     # (kiosk.store.attendees). The number is taken so that the two stores' versions stay one list.
     (12, "SELECT 1"),
+    # v13: the public login's badge look-ups limited to MISSES_PER_MINUTE unknown codes a minute,
+    # over all its sessions, counted in `code_misses` (kiosk/store/code_guard.py says why and how).
+    (13, V13_PG),
 ]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.domain.text import words
+from kiosk.store.code_guard import V13_SQLITE
 from kiosk.store.db import Database, immediate, is_postgres
 from kiosk.store.search_prefixes import V12_SQL, rebuild_prefixes
 from kiosk.store.tallies import V3, V5, recount_tallies
@@ -239,6 +240,13 @@ V11_NOTHING_HERE = ""
 V12_SEARCH_PREFIXES = V12_SQL
 
 
+# v13: the table in which a PostgreSQL server counts the public login's unknown badge codes a
+# minute (kiosk/store/code_guard.py). A SQLite file has no public login, so nothing is limited
+# and nothing writes it here: the table is made so that both stores keep one schema, and
+# `kiosk db copy` carries a server's record of guessed codes into the day's file.
+V13_CODE_MISSES = V13_SQLITE
+
+
 def _v12_fill(conn: Database) -> None:
     """Bring every row's `search_text` to the words format, then fill the prefix table from it.
 
@@ -256,7 +264,7 @@ def _v12_fill(conn: Database) -> None:
 MIGRATIONS: list[tuple[str, Callable[[Database], object] | None]] = [
     (V1, None), (V2, _v2_fill), (V3, recount_tallies), (V4_DAY, None), (V5, recount_tallies), (V6_PROMOTION, None),
     (V7_CORRECTIONS, None), (V8_BADGE_PRINTS, None), (V9_DEVICES, None), (V10_NOTHING_HERE, None),
-    (V11_NOTHING_HERE, None), (V12_SEARCH_PREFIXES, _v12_fill),
+    (V11_NOTHING_HERE, None), (V12_SEARCH_PREFIXES, _v12_fill), (V13_CODE_MISSES, None),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

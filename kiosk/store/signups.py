@@ -13,6 +13,7 @@ from kiosk.domain.outcomes import Person, SignupResult, SignupStatus
 from kiosk.domain.rules import choosing_closed, clashes
 from kiosk.domain.views import OptionState, RoundState
 from kiosk.store.attendees import find_by_code
+from kiosk.store.code_guard import PAUSED, lookups_paused
 from kiosk.store.db import Database, Row, immediate
 from kiosk.store.scans import stamp
 from kiosk.store.sessions import SessionRow, session_row
@@ -85,7 +86,7 @@ def cancel(db: Database, code: str, session_id: str, *, now: dt.datetime, device
     with immediate(db) as conn:
         person = find_by_code(conn, code, email=False)  # the kiosk's login may not read it
         if person is None:
-            return SignupResult(status=SignupStatus.REFUSED, session_id=session_id, reason="unknown_code")
+            return SignupResult(status=SignupStatus.REFUSED, session_id=session_id, reason=_unknown(conn))
         row = conn.execute(
             "SELECT id, status FROM signups WHERE attendee_id = ? AND session_id = ? AND status != 'cancelled'",
             (person.id, session_id),
@@ -100,10 +101,15 @@ def cancel(db: Database, code: str, session_id: str, *, now: dt.datetime, device
         return SignupResult(status=SignupStatus.CANCELLED, session_id=session_id, promoted=promoted)
 
 
+def _unknown(conn: Database) -> str:
+    """Why a code found nobody: unknown, or (the public login, too many unknown codes this minute) paused."""
+    return PAUSED if lookups_paused(conn) else "unknown_code"
+
+
 def _refusal(conn: Database, person: Person | None, session_id: str, now: dt.datetime) -> str:
     """Why this sign-up cannot be made at all, or ''."""
     if person is None:
-        return "unknown_code"
+        return _unknown(conn)
     if person.status == "cancelled":
         return "cancelled"
     session = session_row(conn, session_id)

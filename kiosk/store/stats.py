@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from kiosk.domain.rules import Fill, fill_state
 from kiosk.domain.views import Alert, RecentScan
+from kiosk.store.code_guard import Guessing, guessing_now
 from kiosk.store.db import Database, is_postgres
 from kiosk.store.scan_log import recent_scans
 from kiosk.store.scans import VENUE
@@ -212,6 +213,7 @@ class LiveStats:
     last_scan_id: int = 0
     recent_limit: int = 12  # 0: the last scans are not read (the public dashboard shows no names)
     days: StoredDays = field(default_factory=StoredDays)
+    guessing: Guessing | None = None  # badge codes being guessed at the public kiosks (read_guessing)
 
     def full(self, db: Database) -> None:
         """Read everything (at start, and now and then as a safety net for imports and repairs)."""
@@ -268,6 +270,13 @@ class LiveStats:
         """The running and the next slot's sessions at `now`."""
         return slots(list(self.sessions.values()), now, self.days)
 
+    def read_guessing(self, db: Database) -> None:
+        """Whether badge codes are being guessed through the public login now (PostgreSQL; a login that reads `code_misses`)."""
+        self.guessing = guessing_now(db)
+
     def alerts(self, now: dt.datetime) -> list[Alert]:
-        """The alerts at `now`."""
-        return alerts(list(self.sessions.values()), now, self.days)
+        """The alerts at `now`: codes being guessed first (someone at a public machine is harvesting names)."""
+        found = alerts(list(self.sessions.values()), now, self.days)
+        if self.guessing:
+            found.insert(0, Alert("guessing", "", self.guessing.client, self.guessing.misses))
+        return found

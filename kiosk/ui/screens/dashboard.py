@@ -46,6 +46,9 @@ POLL_SECONDS = 0.3
 PROMPT_IDLE_SECONDS = 45.0
 # A full re-read now and then catches what no scan announces (an import, a repair of `presence`).
 FULL_REFRESH_SECONDS = 30.0
+# Whether badge codes are being guessed at the public kiosks (kiosk.store.code_guard): looked at on
+# a timer, one small read, since the misses send no notice (a script's would flood every screen).
+GUESSING_SECONDS = 5.0
 
 T = {
     "title": Text("Dashboard", "Dashboard"),
@@ -114,6 +117,9 @@ class DashboardScreen(Screen[None]):
         self.set_interval(1.0, self._draw)
         self.set_interval(1.0, self._close_idle_prompt)
         self.set_interval(FULL_REFRESH_SECONDS, self.action_refresh_all)
+        if not ctx.public:  # the public login reads no misses; the hall's screen need not say it either
+            self._guessing()
+            self.set_interval(GUESSING_SECONDS, self._guessing)
         self._draw()
 
     def on_unmount(self) -> None:
@@ -141,6 +147,10 @@ class DashboardScreen(Screen[None]):
             line.back()
             self.call_later(self.action_refresh_all)  # what changed while it was away sent no notice
         return found
+
+    def _guessing(self) -> None:
+        """Read whether badge codes are being guessed now (the alert shows at the next draw)."""
+        self._read(lambda db: self.stats.read_guessing(db) or True)
 
     def _full(self) -> None:
         """Read every figure (and where the arrivals chart starts)."""

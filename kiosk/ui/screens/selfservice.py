@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kiosk.store.attendees import find_by_code
+from kiosk.store.code_guard import lookups_paused
 from kiosk.store.signups import day_of, released_for_promotions
 from kiosk.store.watch import Watcher
 from kiosk.ui.fault import StoreFault
@@ -165,7 +166,8 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
         except StoreFault as error:  # the kiosk stays up and says so
             return await self.reset(W.not_opened(error, self.visit.lang))  # "choosing is paused" when the server is gone
         if person is None:
-            await self.reset(W.UNKNOWN_CODE(self.visit.lang))
+            # Nobody, or nothing for anybody this minute (codes are being guessed: kiosk.store.code_guard).
+            await self.reset((W.ONE_MOMENT if self._paused() else W.UNKNOWN_CODE)(self.visit.lang))
         elif person.status == "cancelled":
             await self.reset(W.CANCELLED(self.visit.lang))
         else:
@@ -184,6 +186,13 @@ class SelfServiceScreen(VisitGuard, Screen[None]):
                 await open_day(self, promotion_notice(self.app.ctx.programme, visit.news, visit.lang, visit.released))
             else:
                 await self._show_agenda()  # nothing left to choose: their day is what they came for
+
+    def _paused(self) -> bool:
+        """Whether the badge look-ups are paused (PostgreSQL's public login only); unknown when it cannot say."""
+        try:
+            return lookups_paused(self.app.ctx.db())
+        except StoreFault:
+            return False
 
     def _load(self) -> None:
         """Read the person's rounds (one statement: counts, seats, places, closed)."""

@@ -1,4 +1,4 @@
-"""The dashboard's alerts: rooms over capacity, full sessions with a waitlist, early door scans."""
+"""The dashboard's alerts: badge codes guessed, rooms over capacity, full sessions with a waitlist, early door scans."""
 
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ WORDS = {
                           "Full with a waitlist: {title}: {count} waiting"),
     "early": Text("Deurscans vóór de start: {title} (begint {starts_at}): {count} gescand",
                   "Door scans before the start: {title} (starts {starts_at}): {count} scanned"),
+    "guessing": Text("Badgecodes worden geraden bij de publieke kiosks: {count} onbekende codes in een minuut"
+                     " (vanaf {title}); opzoeken gepauzeerd",
+                     "Badge codes are being guessed at the public kiosks: {count} unknown codes in a minute"
+                     " (from {title}); look-ups paused"),
 }
 NO_ALERTS = Text("Geen meldingen", "No alerts")
 
@@ -34,6 +38,6 @@ class AlertsList(Vertical):
         lines = [(alert_text(a, lang), f"alert-{a.kind}") for a in alerts] or [(NO_ALERTS(lang), "alert-none")]
         for row, (text, kind) in zip(line_widgets(self, len(lines), "alert-row"), lines):
             row.update(Content(text))
-            for other in ("alert-over", "alert-full_waitlist", "alert-early", "alert-none"):
+            for other in ("alert-guessing", "alert-over", "alert-full_waitlist", "alert-early", "alert-none"):
                 row.set_class(other == kind, other)
         self.set_class(bool(alerts), "has-alerts")

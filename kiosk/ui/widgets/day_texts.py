@@ -10,6 +10,7 @@ from kiosk.domain.programme import Programme
 from kiosk.domain.rules import clashes
 from kiosk.domain.views import OptionState, RoundState
 from kiosk.i18n import reason_text
+from kiosk.store.code_guard import PAUSED
 from kiosk.ui.widgets import selfservice_words as W
 from kiosk.ui.widgets.option_card import OptionView
 
@@ -95,4 +96,6 @@ def outcome_message(programme: Programme, result: SignupResult, lang: str) -> tu
         return W.REFUSED_OVERLAP(lang, title=title, other=label(programme, result.conflict_with), time=when), "-error"
     if result.reason == "closed":
         return W.REFUSED_CLOSED(lang, title=title), "-error"
+    if result.reason == PAUSED:  # too many unknown codes at the public kiosks this minute
+        return W.ONE_MOMENT(lang), "-warn"
     return W.REFUSED(lang, reason=reason_text(result.reason, lang)), "-error"

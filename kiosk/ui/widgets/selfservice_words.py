@@ -64,6 +64,13 @@ PAUSED = Text(
     "Choosing is paused for a moment. Please try again, or ask at the desk.",
 )
 
+# The public login's badge look-ups are paused (kiosk.store.code_guard): someone is guessing codes
+# somewhere; the person in front of this kiosk did nothing wrong and only has to wait a minute.
+ONE_MOMENT = Text(
+    "Even geduld: badges lezen kan zo weer. Probeer het over een minuut opnieuw, of vraag het aan de balie.",
+    "One moment, please: reading badges will work again shortly. Please try again in a minute, or ask at the desk.",
+)
+
 
 def not_saved(error: BaseException, lang: str) -> str:
     """A failed sign-up in words: "choosing is paused" when the server cannot be reached, else FAILED."""
