@@ -9,6 +9,11 @@ and Ctrl+S are *priority* bindings of the dialog, which the App runs as it reads
 hands out the next one, and they move the focus with `Screen.set_focus` (at once). Saving waits
 until every field has handled the keys already sent to it (`_after_typing`), so the last letters
 are in what is saved. The fields (FormInput) run their own editing keys in order too.
+
+From the key that saves until the save's answer, and once saved, a scanner's burst is the next
+guest's badge (`take_key`), not text for a field: "e-mail, Enter" and a badge scanned at once put
+the badge's code into the e-mail field after the save had read it, and the guest was never checked
+in. A code scanned while the save is written is handed to `on_scan` with its answer (`hand_over`).
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
+from textual import events
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.widgets.form_input import FormInput
 
 ResultType = TypeVar("ResultType")
@@ -42,6 +49,38 @@ class OrderedForm(ModalScreen[ResultType]):
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
     PREFIX: ClassVar[str] = ""
+
+    def __init__(self, on_scan: Callable[[str], None] | None = None) -> None:
+        """`on_scan`: where a badge scanned from the save on goes (the desk's queue)."""
+        super().__init__()
+        self._on_scan = on_scan
+        # Codes scanned while the save was being checked or written, handed over with its answer.
+        self._held: list[str] = []
+        # True from the key that saves until `save` has run (the fields first handle the keys before it).
+        self._asked = False
+        self._scanner = ScannerKeys(self, self._scanned, replay=False)
+
+    def take_key(self, event: events.Key) -> bool:
+        """Called by the app before a key is dispatched: from the save on, a scanner's burst is a badge."""
+        if self.app.screen is not self or not (self._asked or self.busy or self.finished):
+            return False
+        return self._scanner.take(event)
+
+    def _scanned(self, code: str) -> None:
+        """A badge: once saved it closes the form and is checked in; before that it waits for the answer."""
+        if self.finished:
+            self.action_close()
+            if self._on_scan is not None:
+                self._on_scan(code)
+        else:
+            self._held.append(code)
+
+    def hand_over(self) -> None:
+        """The codes scanned while saving, to `on_scan` (the subclass calls this with the save's answer)."""
+        held, self._held = self._held, []
+        for code in held:
+            if self._on_scan is not None:
+                self._on_scan(code)
 
     @property
     def busy(self) -> bool:
@@ -94,7 +133,15 @@ class OrderedForm(ModalScreen[ResultType]):
     def action_save(self) -> None:
         """Ctrl+S: save, once the fields have handled every key typed before it."""
         if not self.busy and not self.finished:
-            self._after_typing(self.save)
+            self._asked = True
+            self._after_typing(self._save_typed)
+
+    def _save_typed(self) -> None:
+        """`save`, now that the fields hold what was typed; a badge scanned meanwhile goes on if none is written."""
+        self._asked = False
+        self.save()
+        if not self.busy and not self.finished:
+            self.hand_over()  # refused (a field to fix): the badge is checked in all the same
 
     def _after_typing(self, then: Callable[[], None]) -> None:
         """Run `then` once every field has handled the keys already sent to it.

@@ -1,6 +1,14 @@
-"""The staff PIN prompt over the locked kiosk: a PIN, then where to go (a staff role, or quit)."""
+"""The staff PIN prompt over the locked kiosk: a PIN, then where to go (a staff role, or quit).
+
+The PIN's Enter is checked in the field's own key queue (`PinField`), in order with the digits
+around it. As a plain Input's binding it ran only once the key had bubbled back up to the App, and
+the keys typed right behind it had gone to the field by then: "PIN, Enter, Enter" left the prompt
+open ("Typ eerst de PIN."), and a wrong PIN typed again at once was checked with the new digits glued on.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -27,6 +35,26 @@ CHOICES = [
 CANCEL = Text("Annuleren", "Cancel")
 
 
+class PinField(Input):
+    """The PIN's Input: its Enter calls `on_enter` in the key's own turn, after the digits typed before it."""
+
+    def __init__(self, on_enter: Callable[[], None], *, id: str) -> None:
+        super().__init__(password=True, id=id, max_length=32, placeholder="PIN")
+        self._on_enter = on_enter
+
+    async def on_key(self, event: events.Key) -> None:
+        """Enter checks now, while this field has the focus; Input's own handler is kept out.
+
+        An Enter that reached this field's queue behind one that moved the focus (to a role's
+        button) is not the field's: it goes on up to the App, whose bindings act for the widget
+        that has the focus now (the button is pressed).
+        """
+        if event.key == "enter" and self.screen.focused is self:  # has_focus changes a message later
+            event.stop()
+            event.prevent_default()
+            self._on_enter()
+
+
 class PinPrompt(ModalScreen[str | None]):
     """Returns the chosen role (or 'quit') after a correct PIN; None when cancelled."""
 
@@ -51,7 +79,7 @@ class PinPrompt(ModalScreen[str | None]):
         lang = self.lang
         with Vertical(id="pin-box"):
             yield Static(TITLE(lang), id="pin-title", markup=False)
-            yield Input(password=True, id="pin-input", max_length=32, placeholder="PIN")
+            yield PinField(self._pin_entered, id="pin-input")
             yield Static("", id="pin-message", markup=False)
             with Grid(id="pin-choices"):
                 for choice, words in (*self.extra, *CHOICES):
@@ -95,14 +123,13 @@ class PinPrompt(ModalScreen[str | None]):
         label.update(message)
         label.set_class(error, "-error")
 
-    @on(Input.Submitted, "#pin-input")
-    def _pin_entered(self, event: Input.Submitted) -> None:
+    def _pin_entered(self) -> None:
         """Enter checks the PIN at once: wrong stays in the field, right moves on to the roles."""
-        event.stop()
         if self._check():
             self._verified = True
             self._say(CHOOSE(self.lang))
-            self.query_one("#pin-desk", Button).focus()
+            # At once (Widget.focus waits a turn): a key typed right behind the Enter is the button's.
+            self.set_focus(self.query_one("#pin-desk", Button))
 
     @on(Button.Pressed, ".pin-choice")
     def _choice(self, event: Button.Pressed) -> None:
@@ -117,7 +144,7 @@ class PinPrompt(ModalScreen[str | None]):
         attempt, field.value = field.value, ""  # the typed PIN leaves the screen at once
         if not attempt.strip():
             self._say(EMPTY(self.lang), error=True)
-            field.focus()
+            self.set_focus(field)
             return False
         result = self.app.staff_pin.check(attempt)
         del attempt
@@ -127,7 +154,9 @@ class PinPrompt(ModalScreen[str | None]):
             self._show_lock()
         else:
             self._say(WRONG(self.lang, n=result.attempts_left), error=True)
-            field.focus()
+            # At once: Widget.focus waits a turn, and would take the focus back from a role's button
+            # that the right PIN typed right behind this one has given it meanwhile.
+            self.set_focus(field)
         return False
 
     @on(Button.Pressed, "#pin-cancel")

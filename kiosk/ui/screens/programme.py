@@ -46,7 +46,9 @@ class ProgrammeScreen(Screen[None]):
     # Each key twice, described in Dutch and in English; check_action shows the screen's language.
     BINDINGS = [
         *bilingual("tab", "toggle_pane", *KEYS["detail"]),
-        *bilingual("slash", "search", *KEYS["search"], key_display="/"),
+        # Priority: the search line has the keyboard before the letters typed right behind the `/` are
+        # handed out (they went to the grid, and the search began without them); refused on the line itself.
+        *bilingual("slash", "search", *KEYS["search"], key_display="/", priority=True),
         *bilingual("n", "now", *KEYS["now"]),
         # One Footer entry for both keys; shown only when the programme has several days.
         *bilingual("right_square_bracket", "day(1)", *KEYS["day"], key_display="[ ]"),
@@ -198,7 +200,7 @@ class ProgrammeScreen(Screen[None]):
         if action == "day":
             return self.several_days
         if action == "search":
-            return not self.query_one(GridSearch).has_focus  # `/` types a slash there
+            return self.focused is not self.query_one(GridSearch)  # `/` types a slash there
         return True
 
     def action_toggle_pane(self, lang: str = "") -> None:

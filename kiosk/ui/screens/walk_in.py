@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,7 +27,6 @@ from kiosk.i18n import Text
 from kiosk.store.attendees import find_by_code, find_by_code_at_end, search
 from kiosk.store.db import StoreFault
 from kiosk.store.scans import create_walk_in, new_nonce
-from kiosk.ui.scanner_keys import ScannerKeys
 from kiosk.ui.screens.ordered_form import OrderedForm
 from kiosk.ui.widgets.form_input import FormInput
 from kiosk.ui.widgets.plain import clean
@@ -101,11 +100,10 @@ class WalkInScreen(OrderedForm[ScanResult | str | None]):
                  on_print: Callable[[ScanResult], None] | None = None) -> None:
         """`on_scan`: where a badge scanned while the new code is shown goes (the desk's queue);
         `on_print`: who prints the badge on Ctrl+P once saved (kiosk/ui/desk_printing.py)."""
-        super().__init__()
+        # From the save on, the next guest's badge closes this and is checked in (OrderedForm.take_key).
+        super().__init__(on_scan)
         self.lang = lang
         self._on_print = on_print
-        # Once the code is shown, the next guest's badge closes this and is checked in.
-        self._scanner = ScannerKeys.closing(self, lambda: self.result, on_scan, replay=False)
         self.result: ScanResult | None = None
         # One nonce per form: pressing save twice (or a retry after a time-out) adds one person.
         self.nonce = new_nonce()
@@ -207,6 +205,7 @@ class WalkInScreen(OrderedForm[ScanResult | str | None]):
         said = message.said(self.lang)
         text = said if isinstance(error, StoreFault) else f"{WORDS['not_saved'](self.lang)} ({said})"
         self.query_one("#walkin-message", Static).update(text)
+        self.hand_over()  # a badge scanned meanwhile is checked in all the same
 
     @on(WriteDone)
     def _created(self, message: WriteDone) -> None:
@@ -222,10 +221,9 @@ class WalkInScreen(OrderedForm[ScanResult | str | None]):
         done.mount(QrCode(code, id="walkin-qr"), before="#walkin-badge")
         done.display = True
         self.set_focus(None)
-
-    def take_key(self, event: events.Key) -> bool:
-        """Called by the app before a key is dispatched: after saving, a scanner's burst is the next badge."""
-        return self.result is not None and self.app.screen is self and self._scanner.take(event)
+        if self._held:  # the next guest's badge came while this was written: on to them, as a moment later
+            self.action_close()
+            self.hand_over()
 
     def action_print_badge(self) -> None:
         """Ctrl+P once saved: hand the walk-in to the desk to print their badge, and close."""

@@ -9,6 +9,7 @@ form is an OrderedForm, so a correction typed at speed lands in its fields as ty
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -87,9 +88,10 @@ class CorrectionScreen(OrderedForm[Correction | None]):
     FIELDS = FIELDS
     PREFIX = "fix-"
 
-    def __init__(self, person: Person, lang: str) -> None:
-        """`person`: the walk-in as the desk last read them (the store refuses if they changed since)."""
-        super().__init__()
+    def __init__(self, person: Person, lang: str, on_scan: Callable[[str], None] | None = None) -> None:
+        """`person`: the walk-in as the desk last read them (the store refuses if they changed since);
+        `on_scan`: where a badge scanned while the correction is written goes (the desk's queue)."""
+        super().__init__(on_scan)
         self.person = person
         self.lang = lang
         self.saving = False
@@ -149,8 +151,9 @@ class CorrectionScreen(OrderedForm[Correction | None]):
 
     @on(WriteDone)
     def _written(self, message: WriteDone) -> None:
-        """Committed: back to the desk with what changed."""
+        """Committed: back to the desk with what changed (and on to a badge scanned meanwhile)."""
         self.dismiss(message.result)
+        self.hand_over()
 
     @on(WriteFailed)
     def _failed(self, message: WriteFailed) -> None:
@@ -166,6 +169,7 @@ class CorrectionScreen(OrderedForm[Correction | None]):
         else:  # a bug must not leave the form "saving" for good, Esc dead
             said = f"{WALK_IN_WORDS['not_saved'](self.lang)} ({message.said(self.lang)})"
         self._say(said)
+        self.hand_over()  # a badge scanned meanwhile is checked in all the same
 
     def action_close(self) -> None:
         """Esc: leave without saving (not while a save is being written)."""
@@ -207,4 +211,5 @@ def open_correction(desk: Screen) -> None:
             answer.clear()  # it still showed the details as they were: the toast says what they are now
         desk.notify(said(done, ctx.lang), timeout=6, markup=False)
 
-    desk.app.push_screen(CorrectionScreen(person, ctx.lang), callback=corrected)
+    desk.app.push_screen(CorrectionScreen(person, ctx.lang, on_scan=getattr(desk, "scanned_in_dialog", None)),
+                         callback=corrected)

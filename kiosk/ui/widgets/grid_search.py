@@ -36,7 +36,7 @@ class GridSearch(Input):
     def open(self) -> None:
         """Show the line and give it the keyboard."""
         self.display = True
-        self.focus()
+        self.screen.set_focus(self)  # at once (Widget.focus waits a turn): the next key typed is the line's
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Each key only in the interface's language (the other's twin of a `bilingual` key is hidden)."""
