@@ -16,10 +16,11 @@ WORDS = {
                           "Full with a waitlist: {title}: {count} waiting"),
     "early": Text("Deurscans vóór de start: {title} (begint {starts_at}): {count} gescand",
                   "Door scans before the start: {title} (starts {starts_at}): {count} scanned"),
-    "guessing": Text("Badgecodes worden geraden bij de publieke kiosks: {count} onbekende codes in een minuut"
-                     " (vanaf {title}); opzoeken gepauzeerd",
-                     "Badge codes are being guessed at the public kiosks: {count} unknown codes in a minute"
-                     " (from {title}); look-ups paused"),
+    # Shown for the minute after too (kiosk.store.code_guard.ALERT_MINUTES): "paused" would not always hold.
+    "guessing": Text("Badgecodes worden geraden bij de publieke kiosks: {count} onbekende codes in een minuut,"
+                     " de grens (vanaf {title})",
+                     "Badge codes are being guessed at the public kiosks: {count} unknown codes in a minute,"
+                     " the limit (from {title})"),
 }
 NO_ALERTS = Text("Geen meldingen", "No alerts")
 
