@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -202,7 +203,8 @@ def report(env: Env, fmt: str, excel_nl: bool, rows: str | None, interval: str) 
         width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 120)
         text: list[str] = []
         if rows in (None, "venue"):
-            text += venue_lines(venue_report(db, now, replay)) + guessing_lines(guessing_minutes(db))
+            text += venue_lines(venue_report(db, now, replay)) + guessing_lines(
+                guessing_minutes(db, ZoneInfo(programme.event.timezone)))
         if rows in (None, "arrivals"):
             text += ([""] if text else []) + arrival_lines(arrivals_per_interval(db, minutes), minutes)
         if rows in (None, "everyone"):

@@ -153,13 +153,16 @@ class GuessingMinutes:
 
     minutes: int  # minutes the limit was reached in
     misses: int  # unknown codes looked up, over the whole day (those while paused were not looked up)
-    first: str  # the first and last such minute, 'HH:MM' on this machine's clock
+    first: str  # the first and last such minute, 'HH:MM' in the event's time zone
     last: str
     clients: tuple[str, ...]  # the addresses the misses came from, most first
 
 
-def guessing_minutes(db: Database) -> GuessingMinutes | None:
-    """The day's record of guessed codes from `code_misses`, or None when the limit was never reached."""
+def guessing_minutes(db: Database, zone: dt.tzinfo | None = None) -> GuessingMinutes | None:
+    """The day's record of guessed codes from `code_misses`, or None when the limit was never reached.
+
+    `zone`: the event's time zone, which the minutes (stored in UTC) are said in; None: this machine's.
+    """
     rows = db.execute("SELECT minute, client, misses FROM code_misses ORDER BY minute").fetchall()
     per_minute: dict[str, int] = {}
     per_client: dict[str, int] = {}
@@ -170,11 +173,11 @@ def guessing_minutes(db: Database) -> GuessingMinutes | None:
     if not over:
         return None
     return GuessingMinutes(
-        len(over), sum(per_minute.values()), _local(over[0]), _local(over[-1]),
+        len(over), sum(per_minute.values()), _local(over[0], zone), _local(over[-1], zone),
         tuple(sorted(per_client, key=lambda c: -per_client[c])),
     )
 
 
-def _local(minute: str) -> str:
-    """A stored minute ('2026-03-12T09:41Z') as HH:MM on this machine's clock."""
-    return dt.datetime.fromisoformat(minute).astimezone().strftime("%H:%M")
+def _local(minute: str, zone: dt.tzinfo | None) -> str:
+    """A stored minute ('2026-03-12T09:41Z') as HH:MM in `zone`."""
+    return dt.datetime.fromisoformat(minute).astimezone(zone).strftime("%H:%M")
