@@ -161,6 +161,37 @@ async def test_a_badge_scanned_right_behind_the_correction_s_ctrl_s_is_checked_i
     assert [row[:2] for row in log(db)][-1] == ("ANNA44", "ok")
 
 
+async def test_a_badge_scanned_right_behind_esc_on_the_walk_in_form_is_checked_in(make_app, db, people):
+    # The badge went into the form's name field (its Enter to the next field) before Esc closed the form.
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press(*"Gast")
+        await burst_settled(app, pilot, ["escape", *"ANNA44", "enter"])
+        assert type(app.screen).__name__ == "DeskScreen" and "Anna de Vries" in answer(app)
+    assert db.execute("SELECT COUNT(*) FROM attendees WHERE source = 'walk_in'").fetchone()[0] == 0
+    assert log(db) == [("ANNA44", "ok", "entry")]
+
+
+async def test_a_badge_scanned_right_behind_esc_on_the_correction_is_checked_in(make_app, db, people):
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press(*"Gast", "enter", *"Ede", "enter", "enter", "enter")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "CorrectionScreen"
+        await burst_settled(app, pilot, ["escape", *"ANNA44", "enter"])
+        assert type(app.screen).__name__ == "DeskScreen" and "Anna de Vries" in answer(app)
+    assert db.execute("SELECT name, city FROM attendees WHERE source = 'walk_in'").fetchall() == [("Gast", "")]
+    assert [row[:2] for row in log(db)][-1] == ("ANNA44", "ok")
+
+
 # ---- the desk ----------------------------------------------------------------------------------
 
 

@@ -90,8 +90,9 @@ class WalkInScreen(OrderedForm[ScanResult | str | None]):
     registered"), or None.
     """
 
-    # Tab, Enter, Ctrl+S: OrderedForm's.
-    BINDINGS = [Binding("escape", "close", "Sluiten/Close"), Binding("ctrl+p", "print_badge", "Badge")]
+    # Tab, Enter, Ctrl+S: OrderedForm's. Esc closes as the App reads it (priority): a badge scanned right
+    # behind it went into the name field first, and was lost with the form.
+    BINDINGS = [Binding("escape", "close", "Sluiten/Close", priority=True), Binding("ctrl+p", "print_badge", "Badge")]
     AUTO_FOCUS = "#walkin-name"
     FIELDS = FIELDS
     PREFIX = "walkin-"

@@ -83,7 +83,8 @@ class CorrectionJob:
 class CorrectionScreen(OrderedForm[Correction | None]):
     """The walk-in's name, organisation and city, filled in to be corrected; dismisses with what changed."""
 
-    BINDINGS = [Binding("escape", "close", "Annuleren/Cancel")]  # Tab, Enter, Ctrl+S: OrderedForm's
+    # Tab, Enter, Ctrl+S: OrderedForm's. Esc as the App reads it: a badge scanned right behind it goes to the desk.
+    BINDINGS = [Binding("escape", "close", "Annuleren/Cancel", priority=True)]
     AUTO_FOCUS = "#fix-name"
     FIELDS = FIELDS
     PREFIX = "fix-"
