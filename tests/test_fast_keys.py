@@ -73,6 +73,17 @@ async def test_a_wrong_pin_then_the_right_one_then_tab_tab_enter_in_one_burst_op
         assert app.staff_pin.locked_seconds() == 0
 
 
+async def test_a_badge_scanned_right_behind_esc_on_the_pin_prompt_opens_that_person_s_day(make_app, people):
+    # The badge went into the PIN field before Esc closed the prompt: the kiosk showed an empty welcome.
+    app = make_app("selfservice", "09:45")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_pin_prompt(make_app, pilot)
+        burst(app, ["escape", *"HOF222", "enter"])
+        await until(pilot, lambda: "Pieter van 't Hof" in screen_text(app), "Pieter's greeting or day")
+        assert app.locked and type(app.screen).__name__ == "SelfServiceScreen"
+        assert "kennen we niet" not in screen_text(app)
+
+
 # ---- the door ------------------------------------------------------------------------------
 
 

@@ -61,7 +61,8 @@ class PinPrompt(ModalScreen[str | None]):
     # Only this prompt's own keys: nothing inherited that could leave or copy.
     inherit_bindings = False
     BINDINGS = [
-        Binding("escape", "cancel", "Annuleren/Cancel"),
+        # Priority: closed as the App reads the key, so a badge scanned right behind Esc reaches the kiosk.
+        Binding("escape", "cancel", "Annuleren/Cancel", priority=True),
         Binding("tab", "app.focus_next", "Volgende/Next", show=False),
         Binding("shift+tab", "app.focus_previous", "Vorige/Previous", show=False),
     ]
