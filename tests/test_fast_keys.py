@@ -100,6 +100,18 @@ async def test_a_badge_scanned_right_behind_the_chooser_s_enter_is_scanned_in_th
     assert inside(db, "r1-elke-regio-telt") == 1 and log(db, "r1-elke-regio-telt") == [("ANNA44", "ok", "entry")]
 
 
+async def test_f7_down_enter_and_a_badge_in_one_burst_scan_it_at_the_next_session(make_app, db, people):
+    # F7 opened the chooser only after the keys behind it had gone to the input; and an Enter chosen
+    # as it was read must not overtake the arrow before it (still on its way to the chooser's binding).
+    app = make_app("door", "11:40", session_id="r1-elke-regio-telt")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst_settled(app, pilot, ["f7", "down", "enter", *"ANNA44", "enter"])
+        assert "Slim met Stroom" in str(app.screen.query_one("#door-session", Static).render())
+        assert "Anna de Vries" in door_answer(app)[0]
+    assert inside(db, ROOM) == 1 and inside(db, "r1-elke-regio-telt") == 0
+
+
 async def test_f8_and_a_badge_in_one_burst_scan_the_badge_out(make_app, db, people):
     # The badge's Enter was handled in the input before F8 had bubbled up to its binding: scanned in.
     app = make_app("door", session_id=ROOM)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
@@ -60,6 +61,9 @@ from kiosk.ui.writes import WriteDone, WriteFailed, WriteQueue
 if TYPE_CHECKING:
     from kiosk.ui.context import UiContext
 
+# The chooser's keys (down, up, home, end, page keys, enter), run by the door as it reads them (take_key).
+CHOOSER_KEYS = {key: binding.action for binding in OptionList.BINDINGS if isinstance(binding, Binding)
+                for key in binding.key.split(",")}
 # How long an answer stays up (as at the desk).
 ANSWER_SECONDS = 8.0
 
@@ -120,10 +124,11 @@ class DoorScreen(Screen[None]):
 
 
     BINDINGS = [
-        *bilingual("f7", "choose", "Sessie", "Session"),
+        *bilingual("f7", "choose", "Sessie", "Session", priority=True),
         *bilingual("escape", "back", "Terug", "Back"),
-        # Priority: run as the App reads the key, so a scan typed right behind it (in one burst) is
-        # scanned in the new direction, and written after the undo (the input handles its Enter itself).
+        # Priority: run as the App reads the key, so the keys typed right behind it (in one burst) go to
+        # the chooser F7 opened, a scan is scanned in F8's new direction, and written after Ctrl+Z's undo
+        # (the input handles its Enter itself).
         *bilingual("f8", "toggle_direction", "In/Uit", "In/Out", priority=True),
         *bilingual("ctrl+z", "undo", "Herstel", "Undo", priority=True),
     ]
@@ -333,7 +338,7 @@ class DoorScreen(Screen[None]):
         options = self.query_one("#door-sessions", OptionList)
         index = next((i for i in range(options.option_count) if options.get_option_at_index(i).id == self._return_to), 0)
         options.highlighted = index
-        options.focus()
+        self.set_focus(options)  # at once: an arrow or Enter typed right behind F7 is the chooser's
 
     def action_back(self, lang: str = "") -> None:
         """Esc in the chooser: back to the session this door was on."""
@@ -349,7 +354,7 @@ class DoorScreen(Screen[None]):
         return True
 
     def take_key(self, event: events.Key) -> bool:
-        """While the chooser is open, its Enter chooses at once, and a letter or digit starts a code.
+        """While the chooser is open, its keys act at once, and a letter or digit starts a code.
 
         F7 sits next to F8: a badge scanned (or a code typed) after a stray F7 would otherwise
         pick a session with its Enter and be lost. The door goes back to its session with the
@@ -359,11 +364,14 @@ class DoorScreen(Screen[None]):
         if self.session_id is not None or self.app.screen is not self:
             return False
         options = self.query_one("#door-sessions", OptionList)
-        if event.key == "enter" and self.focused is options and options.highlighted is not None:
-            # Chosen now, not once the Enter has bubbled back up to the App's bindings: by then a badge
-            # scanned right behind it had gone to the chooser (its letters said "choose first", its
-            # Enter chose again) and was not recorded.
-            self._choose(options.get_option_at_index(options.highlighted).id)
+        if self.focused is options and (action := CHOOSER_KEYS.get(event.key)):
+            # The chooser's keys act now, in the order read, not once each has bubbled back up to the
+            # App's bindings: by then a badge scanned right behind Enter had gone to the chooser (its
+            # letters said "choose first", its Enter chose again) and was not recorded.
+            if action != "select":
+                getattr(options, f"action_{action}")()
+            elif options.highlighted is not None:
+                self._choose(options.get_option_at_index(options.highlighted).id)
             return True
         if not (event.is_printable and event.character and event.character.isalnum()):
             return False
