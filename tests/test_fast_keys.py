@@ -228,6 +228,49 @@ async def test_a_name_typed_right_behind_a_scan_s_enter_keeps_its_first_letter(m
     assert log(db) == [("HOF222", "ok", "entry")]
 
 
+async def test_f7_and_the_guest_s_name_in_one_burst_go_into_the_walk_in_form(make_app, db, people):
+    # The name went into the desk's own input before F7 had bubbled up to its binding; the form's empty.
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, ["f7", *"Wessel"])
+        await until(pilot, lambda: type(app.screen).__name__ == "WalkInScreen", "the walk-in form")
+        await pilot.pause(0.3)
+        assert app.screen.focused.value == "Wessel"
+        assert app.screen_stack[-2].query_one("#desk-input", Input).value == ""
+
+
+async def test_f8_and_a_badge_in_one_burst_check_the_badge_out_at_the_desk(make_app, db, people):
+    # The badge was checked in (not out) and check-out mode stayed on for the next person's scan.
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        await burst_settled(app, pilot, [*"ANNA44", "enter"])
+        later(app, "10:30")
+        await burst_settled(app, pilot, ["f8", *"ANNA44", "enter"])
+        assert not app.screen.exit_mode
+    assert log(db)[-1] == ("ANNA44", "exit", "exit")
+
+
+async def test_ctrl_z_and_a_badge_in_one_burst_undo_the_desk_s_scan_before_it(make_app, db, people):
+    # The undo was queued behind the badge's check-in and annulled that one: the wrong person.
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        await burst_settled(app, pilot, [*"HOF222", "enter"])
+        later(app, "10:30")
+        await burst_settled(app, pilot, ["ctrl+z", *"ANNA44", "enter"])
+        assert "Anna de Vries" in answer(app)
+    assert [row[:2] for row in log(db)] == [("HOF222", "ok"), ("HOF222", "undo"), ("ANNA44", "ok")]
+
+
+async def test_esc_and_a_name_in_one_burst_clear_what_was_there_and_keep_the_name(make_app, db, people):
+    # Esc's clearing came after the letters behind it had been typed, and took them too.
+    app = make_app("desk")
+    async with app.run_test(size=SIZE) as pilot:
+        await burst_settled(app, pilot, [*"Pieter"])
+        await burst_settled(app, pilot, ["escape", *"Anna"])
+        assert app.screen.query_one("#desk-input", Input).value == "Anna"
+
+
 # ---- the programme ------------------------------------------------------------------------------
 
 
