@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from bench.measure import Result, p95, summary
@@ -89,60 +91,62 @@ def _not_arrived(db, count: int) -> list[str]:
     return [r[0] for r in rows]
 
 
+def _in_turns(i: int, samples: tuple[list[float], list[float]], bare: Callable[[], float],
+              desk: Callable[[], float]) -> None:
+    """One sample of each (the bare app's into samples[0], the desk's into [1]), the bare app first on even `i`."""
+    turns = [(samples[0], bare), (samples[1], desk)]
+    for into, measure in turns if i % 2 == 0 else turns[::-1]:
+        into.append(measure())
+
+
 def key_to_screen(db_path: Path, runs: int = 30) -> list[Result]:
-    """A scanned code + Enter to the green answer, and a search keystroke to the updated list."""
+    """A scanned code + Enter to the green answer, and a search keystroke to the updated list.
+
+    The bare app and the desk run side by side and take turns sample by sample (the bare app first
+    on even samples), as the scan moment's do: measured one after the other, all the bare app's
+    first, a change in the shared machine's load between the two halves moved the ratio by half.
+    """
     db = connect(db_path)
     people = _not_arrived(db, runs)
     expected = db.execute("SELECT value FROM tallies WHERE key = 'expected'").fetchone()[0]
-    # Floor: the bare app, same keys, same polling.
-    bare = _bare("bench-bare")
+    arrived = db.execute("SELECT value FROM tallies WHERE key = 'arrived:venue'").fetchone()[0]
+    bare, desk = _bare("bench-bare"), _desk(db_path, "bench-desk")
     bare.wait_for(READY, timeout=30)
-    time.sleep(1.0)
-    bare_scan, bare_key = [], []
-    for code in people:
-        start = time.perf_counter()
-        bare.type(code)
-        bare.keys("Enter")
-        bare.wait_for(f"OK {code}")
-        bare_scan.append(time.perf_counter() - start)
-    for code in people:
-        start = time.perf_counter()
-        bare.type(code[0])
-        bare.wait_for(f"ECHO {code[0]}")
-        bare_key.append(time.perf_counter() - start)
-        bare.keys("Enter")
-        bare.wait_for(f"OK {code[0]}")
-    bare.stop()
-
-    desk = _desk(db_path, "bench-desk")
     desk.wait_for(READY, timeout=30)
     # Keys sent in the very first moments after start can be swallowed while the terminal
     # answers Textual's start-up queries; let that settle (for both apps) before measuring.
     time.sleep(1.0)
-    desk_scan = []
-    arrived = db.execute("SELECT value FROM tallies WHERE key = 'arrived:venue'").fetchone()[0]
-    for code in people:
+
+    def bare_scan(code: str) -> float:
+        start = time.perf_counter()
+        bare.type(code)
+        bare.keys("Enter")
+        bare.wait_for(f"OK {code}")
+        return time.perf_counter() - start
+
+    def desk_scan(code: str, number: int) -> float:
         # The green answer says "arrived N / expected" with this arrival's own number.
-        arrived += 1
         start = time.perf_counter()
         desk.type(code)
         desk.keys("Enter")
-        desk.wait_for(f"{arrived} / {expected}")
-        desk_scan.append(time.perf_counter() - start)
-    desk_key = []
-    rng = random.Random(3)
-    letters = "abdeghjklmnoprstvw"
-    for _ in range(runs * 200):
-        if len(desk_key) == runs:
-            break
-        prefix = rng.choice(letters) + rng.choice("aeiou")
-        before = {h.person.name for h in search(db, prefix, limit=20)}
-        letter = rng.choice("nrstl")
-        after = [h.person.name for h in search(db, prefix + letter, limit=20)]
-        # Among the first rows only: 20 results do not all fit on a 24-line screen.
-        target = next((n for n in after[:8] if n not in before and len(n) > 12), None)
-        if target is None:
-            continue
+        desk.wait_for(f"{number} / {expected}")
+        return time.perf_counter() - start
+
+    scans: tuple[list[float], list[float]] = ([], [])
+    for i, code in enumerate(people):
+        arrived += 1
+        _in_turns(i, scans, partial(bare_scan, code), partial(desk_scan, code, arrived))
+
+    def bare_key(letter: str) -> float:
+        start = time.perf_counter()
+        bare.type(letter)
+        bare.wait_for(f"ECHO {letter}")
+        elapsed = time.perf_counter() - start
+        bare.keys("Enter")
+        bare.wait_for(f"OK {letter}")
+        return elapsed
+
+    def desk_key(prefix: str, letter: str, target: str) -> float:
         # Backspaces, not Escape: an Escape followed at once by letters reads as Alt+letter.
         desk.keys(*["BSpace"] * 4)
         desk.wait_for("Scan a badge or type a name", timeout=15)
@@ -152,15 +156,32 @@ def key_to_screen(db_path: Path, runs: int = 30) -> list[Result]:
         start = time.perf_counter()
         desk.type(letter)
         desk.wait_for(target)
-        desk_key.append(time.perf_counter() - start)
-    if len(desk_key) < runs:
+        return time.perf_counter() - start
+
+    keys: tuple[list[float], list[float]] = ([], [])
+    rng = random.Random(3)
+    letters = "abdeghjklmnoprstvw"
+    for _ in range(runs * 200):
+        if len(keys[1]) == runs:
+            break
+        prefix = rng.choice(letters) + rng.choice("aeiou")
+        before = {h.person.name for h in search(db, prefix, limit=20)}
+        letter = rng.choice("nrstl")
+        after = [h.person.name for h in search(db, prefix + letter, limit=20)]
+        # Among the first rows only: 20 results do not all fit on a 24-line screen.
+        target = next((n for n in after[:8] if n not in before and len(n) > 12), None)
+        if target is None:
+            continue
+        _in_turns(len(keys[1]), keys, partial(bare_key, letter), partial(desk_key, prefix, letter, target))
+    bare.stop()
+    if len(keys[1]) < runs:
         raise RuntimeError("too few names whose search list changes with one more letter")
     pid = _python_pid(desk)
     peak_kb = int(next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
                        if line.startswith("VmHWM")).split()[1])
     desk.stop()
     results = []
-    for name, floor, samples in (("scan_to_green", bare_scan, desk_scan), ("search_keystroke", bare_key, desk_key)):
+    for name, (floor, samples) in (("scan_to_green", scans), ("search_keystroke", keys)):
         ratio = p95(samples) / p95(floor)
         med, q95, worst = summary(samples)
         results.append(Result(f"key_to_screen.{name}.bare_p95", round(p95(floor) * 1000, 1), "ms", "floor", True,
