@@ -165,19 +165,24 @@ async def test_a_badge_scanned_into_the_walk_in_name_then_typing_on_stays_in_its
     assert log(db) == []
 
 
+async def open_correction_of_a_walk_in(app, pilot) -> None:
+    """A walk-in "Gast" from Ede saved at the desk (its code seen, back at the desk), then F10: its correction."""
+    await pilot.press("f7")
+    await pilot.pause()
+    await pilot.press(*"Gast", "enter", *"Ede", "enter", "enter", "enter")
+    await settle(app, pilot)
+    await pilot.press("enter")  # the code seen: back to the desk
+    await settle(app, pilot)
+    await pilot.press("f10")
+    await settle(app, pilot)
+    assert type(app.screen).__name__ == "CorrectionScreen"
+
+
 async def test_a_badge_scanned_right_behind_the_correction_s_ctrl_s_is_checked_in(make_app, db, people):
     # The correction closed on its answer; the badge had gone into its name field: never checked in.
     app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f7")
-        await pilot.pause()
-        await pilot.press(*"Gast", "enter", *"Ede", "enter", "enter", "enter")
-        await settle(app, pilot)
-        await pilot.press("enter")  # the code seen: back to the desk
-        await settle(app, pilot)
-        await pilot.press("f10")
-        await settle(app, pilot)
-        assert type(app.screen).__name__ == "CorrectionScreen"
+        await open_correction_of_a_walk_in(app, pilot)
         await burst_settled(app, pilot, ["ctrl+u", *"Gast Twee", "ctrl+s", *"ANNA44", "enter"])
         assert type(app.screen).__name__ == "DeskScreen" and "Anna de Vries" in answer(app)
     assert db.execute("SELECT name FROM attendees WHERE source = 'walk_in'").fetchall() == [("Gast Twee",)]
@@ -200,15 +205,7 @@ async def test_a_badge_scanned_right_behind_esc_on_the_walk_in_form_is_checked_i
 async def test_a_badge_scanned_right_behind_esc_on_the_correction_is_checked_in(make_app, db, people):
     app = make_app("desk")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f7")
-        await pilot.pause()
-        await pilot.press(*"Gast", "enter", *"Ede", "enter", "enter", "enter")
-        await settle(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
-        await pilot.press("f10")
-        await settle(app, pilot)
-        assert type(app.screen).__name__ == "CorrectionScreen"
+        await open_correction_of_a_walk_in(app, pilot)
         await burst_settled(app, pilot, ["escape", *"ANNA44", "enter"])
         assert type(app.screen).__name__ == "DeskScreen" and "Anna de Vries" in answer(app)
     assert db.execute("SELECT name, city FROM attendees WHERE source = 'walk_in'").fetchall() == [("Gast", "")]
