@@ -126,9 +126,10 @@ def test_a_version_11_file_gets_its_prefix_table_and_old_style_search_text_cut_i
                   VALUES ('SOREN3', 'Søren Ødegaard', 'Provincie Noord-Holland', 'Haarlem',
                           'søren ødegaard provincie noord-holland haarlem', 'x', 'x')""")
     db.execute("COMMIT")
-    # As version 11 left it: no prefix table, and a row written in the older folded-text format.
+    # As version 11 left it: no prefix table (nor v13's code_misses), and a row written in the older
+    # folded-text format.
     db.executescript("""DROP TRIGGER search_prefixes_insert; DROP TRIGGER search_prefixes_delete;
-                        DROP TRIGGER search_prefixes_update; DROP TABLE search_prefixes;
+                        DROP TRIGGER search_prefixes_update; DROP TABLE search_prefixes; DROP TABLE code_misses;
                         UPDATE attendees SET search_text = 'soren odegaard provincie noord-holland haarlem';
                         PRAGMA user_version = 11;""")
     db.close()

@@ -40,7 +40,7 @@ class PinField(Input):
 
     def __init__(self, on_enter: Callable[[], None], *, id: str) -> None:
         super().__init__(password=True, id=id, max_length=32, placeholder="PIN")
-        self._on_enter = on_enter
+        self._enter_pressed = on_enter  # not `_on_enter`: that is Textual's own handler of the mouse entering
 
     async def on_key(self, event: events.Key) -> None:
         """Enter checks now, while this field has the focus; Input's own handler is kept out.
@@ -52,7 +52,7 @@ class PinField(Input):
         if event.key == "enter" and self.screen.focused is self:  # has_focus changes a message later
             event.stop()
             event.prevent_default()
-            self._on_enter()
+            self._enter_pressed()
 
 
 class PinPrompt(ModalScreen[str | None]):
