@@ -170,7 +170,7 @@ class WriteQueue(Generic[J]):
         """Queue one write and wake the writer thread (started at the first put, or again after it ended).
 
         Put it last in a handler: what the screen does after it runs beside the store call and takes
-        turns with it for the interpreter (the desk renders what its Enter changed before the put).
+        turns with it for the interpreter (the desk and the door put a scan as their Enter's last step).
         """
         if not self._jobs.put(job):
             return  # the writer is at work on a burst: it takes this job before it rests
